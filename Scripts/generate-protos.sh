@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Regenerates every committed Swift file that comes from Protos/, with Debian's protoc and the
+# two plugins built from the pinned swift-protobuf and grpc-swift-protobuf (Tools/ProtocPlugins).
+#
+#   Scripts/generate-protos.sh           rewrite the generated folders
+#   Scripts/generate-protos.sh --check   fail (exit 1) when the committed code is not current
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Each line: a folder of Protos/ (relative to Protos/) and the generated folder it fills.
+MAPPINGS=(
+  "maac Sources/MAACContracts/Generated"
+  "grpc/health Sources/MAACContracts/Generated"
+  "grpc/testing Sources/InteropTestingContracts/Generated"
+)
+
+check=0
+[ "${1:-}" = "--check" ] && check=1
+
+plugins="$ROOT/Tools/ProtocPlugins"
+plugin_bin="$(swift build --package-path "$plugins" -c release --show-bin-path)"
+if [ ! -x "$plugin_bin/protoc-gen-swift" ] || [ ! -x "$plugin_bin/protoc-gen-grpc-swift-2" ]; then
+  echo "[generate] building protoc plugins (once)" >&2
+  swift build --package-path "$plugins" -c release --product protoc-gen-swift >&2
+  swift build --package-path "$plugins" -c release --product protoc-gen-grpc-swift-2 >&2
+fi
+
+out_root="$ROOT"
+if [ "$check" = 1 ]; then
+  out_root="$(mktemp -d)"
+  trap 'rm -rf "$out_root"' EXIT
+fi
+
+declare -A cleaned=()
+for mapping in "${MAPPINGS[@]}"; do
+  read -r proto_dir target_dir <<<"$mapping"
+  [ -d "Protos/$proto_dir" ] || continue
+  out="$out_root/$target_dir"
+  if [ -z "${cleaned[$out]:-}" ]; then
+    rm -rf "$out"
+    mkdir -p "$out"
+    cleaned[$out]=1
+  fi
+  mapfile -t files < <(cd Protos && find "$proto_dir" -name '*.proto' | LC_ALL=C sort)
+  [ "${#files[@]}" -gt 0 ] || continue
+  (cd Protos && protoc \
+    --plugin=protoc-gen-swift="$plugin_bin/protoc-gen-swift" \
+    --plugin=protoc-gen-grpc-swift-2="$plugin_bin/protoc-gen-grpc-swift-2" \
+    --swift_out="$out" \
+    --swift_opt=Visibility=Public,FileNaming=PathToUnderscores \
+    --grpc-swift-2_out="$out" \
+    --grpc-swift-2_opt=Visibility=Public,FileNaming=PathToUnderscores,Server=true,Client=true \
+    "${files[@]}")
+done
+
+if [ "$check" = 1 ]; then
+  status=0
+  for mapping in "${MAPPINGS[@]}"; do
+    read -r _ target_dir <<<"$mapping"
+    [ -d "$out_root/$target_dir" ] || continue
+    if ! diff -r "$ROOT/$target_dir" "$out_root/$target_dir" >/dev/null 2>&1; then
+      echo "[generate] $target_dir is not what Scripts/generate-protos.sh generates; run it and commit" >&2
+      diff -r "$ROOT/$target_dir" "$out_root/$target_dir" | head -40 >&2 || true
+      status=1
+    fi
+  done
+  exit "$status"
+fi
+echo "[generate] done" >&2

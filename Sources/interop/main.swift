@@ -1,0 +1,1 @@
+print("interop: not built yet")
