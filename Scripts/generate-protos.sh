@@ -20,7 +20,8 @@ check=0
 [ "${1:-}" = "--check" ] && check=1
 
 plugins="$ROOT/Tools/ProtocPlugins"
-plugin_bin="$(swift build --package-path "$plugins" -c release --show-bin-path)"
+# MAAC_PROTOC_PLUGIN_DIR lets several checkouts share one build of the plugins.
+plugin_bin="${MAAC_PROTOC_PLUGIN_DIR:-$(swift build --package-path "$plugins" -c release --show-bin-path)}"
 if [ ! -x "$plugin_bin/protoc-gen-swift" ] || [ ! -x "$plugin_bin/protoc-gen-grpc-swift-2" ]; then
   echo "[generate] building protoc plugins (once)" >&2
   swift build --package-path "$plugins" -c release --product protoc-gen-swift >&2
