@@ -14,6 +14,7 @@ let package = Package(
     .executable(name: "interop", targets: ["interop"]),
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
+    .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -55,9 +56,8 @@ let package = Package(
       name: "GRPCNGHTTP2TransportTests",
       dependencies: [
         "GRPCNGHTTP2Transport",
-        "InteropTestingContracts",
+        "CNGHTTP2",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],
