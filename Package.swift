@@ -12,6 +12,9 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "interop", targets: ["interop"]),
+    .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
+    .library(name: "InteropTesting", targets: ["InteropTesting"]),
+    .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -53,9 +56,8 @@ let package = Package(
       name: "GRPCNGHTTP2TransportTests",
       dependencies: [
         "GRPCNGHTTP2Transport",
-        "InteropTestingContracts",
+        "CNGHTTP2",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],
@@ -73,14 +75,32 @@ let package = Package(
       ],
       swiftSettings: strictSwift
     ),
+    .target(
+      name: "InteropTesting",
+      dependencies: [
+        "InteropTestingContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+      ],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "InteropTestingTests",
+      dependencies: [
+        "InteropTesting",
+        "InteropTestingContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+      ],
+      swiftSettings: strictSwift
+    ),
     .executableTarget(
       name: "interop",
       dependencies: [
         "GRPCNGHTTP2Transport",
-        "InteropTestingContracts",
+        "InteropTesting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
       ],
       swiftSettings: strictSwift
     ),
