@@ -145,6 +145,7 @@ let package = Package(
         "MAACContracts",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Prometheus", package: "swift-prometheus"),
@@ -156,7 +157,29 @@ let package = Package(
     ),
     .testTarget(
       name: "ServiceKitTests",
-      dependencies: ["ServiceKit"],
+      dependencies: [
+        "ServiceKit",
+        "MAACTestSupport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: Test support shared by every test target
+
+    .target(
+      name: "MAACTestSupport",
+      dependencies: [
+        "ServiceKit",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      path: "Tests/MAACTestSupport",
       swiftSettings: strictSwift
     ),
   ]

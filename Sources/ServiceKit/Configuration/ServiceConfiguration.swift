@@ -8,6 +8,7 @@ import Logging
 /// | RPC listen address | `--listen` / `MAAC_LISTEN` | `127.0.0.1:0` |
 /// | metrics + health HTTP address | `--admin-listen` / `MAAC_ADMIN_LISTEN` | off |
 /// | PostgreSQL URL | `--database-url` / `MAAC_DATABASE_URL` | required when the service stores data |
+/// | schema | `--database-schema` / `MAAC_DATABASE_SCHEMA` | the service's name |
 /// | pool size | `--database-pool-size` / `MAAC_DATABASE_POOL_SIZE` | 10 |
 /// | peers | `--peer NAME=host:port` / `MAAC_PEER` (comma-separated) | none |
 /// | log level | `--log-level` / `MAAC_LOG_LEVEL` | `info` |
@@ -15,6 +16,8 @@ public struct ServiceConfiguration: Sendable {
   public var listen: HostAndPort
   public var adminListen: HostAndPort?
   public var databaseURL: String?
+  /// The service's own schema; `nil` means the service's name.
+  public var databaseSchema: String?
   public var databasePoolSize: Int
   public var peers: [String: HostAndPort]
   public var logLevel: Logger.Level
@@ -23,6 +26,7 @@ public struct ServiceConfiguration: Sendable {
     listen: HostAndPort = HostAndPort(host: "127.0.0.1", port: 0),
     adminListen: HostAndPort? = nil,
     databaseURL: String? = nil,
+    databaseSchema: String? = nil,
     databasePoolSize: Int = 10,
     peers: [String: HostAndPort] = [:],
     logLevel: Logger.Level = .info
@@ -30,6 +34,7 @@ public struct ServiceConfiguration: Sendable {
     self.listen = listen
     self.adminListen = adminListen
     self.databaseURL = databaseURL
+    self.databaseSchema = databaseSchema
     self.databasePoolSize = databasePoolSize
     self.peers = peers
     self.logLevel = logLevel
@@ -41,6 +46,7 @@ public struct ServiceConfiguration: Sendable {
     self.listen = listen!
     self.adminListen = try source.address("admin-listen", default: nil)
     self.databaseURL = source.string("database-url")
+    self.databaseSchema = source.string("database-schema")
     self.databasePoolSize = try source.integer("database-pool-size", default: 10, range: 1...500)
     var peers: [String: HostAndPort] = [:]
     for entry in source.strings("peer") {

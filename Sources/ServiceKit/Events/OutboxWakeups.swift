@@ -1,3 +1,6 @@
+import Logging
+import PostgresClient
+import ServiceLifecycle
 import Synchronization
 
 /// Wakes subscribers waiting for new outbox events.
@@ -61,6 +64,26 @@ public final class OutboxWakeups: Sendable {
     } onCancel: {
       let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
       waiter?.resume()
+    }
+  }
+
+  /// A background service that wakes subscribers on every NOTIFY of `outbox`'s channel, and
+  /// whenever the listener (re)connects, since notifications may have been missed meanwhile.
+  public func following(
+    outbox: Outbox, configuration: PostgresConfiguration, logger: Logger
+  ) -> ClosureService {
+    ClosureService("outbox-notifications") {
+      let listener = PostgresNotificationListener(
+        configuration: configuration, channels: [outbox.notificationChannel], logger: logger)
+      await withTaskCancellationHandler {
+        await withGracefulShutdownHandler {
+          for await _ in listener.events() { self.wakeAll() }
+        } onGracefulShutdown: {
+          listener.shutdown()
+        }
+      } onCancel: {
+        listener.shutdown()
+      }
     }
   }
 }

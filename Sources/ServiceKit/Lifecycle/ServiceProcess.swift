@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import PostgresClient
 import ServiceLifecycle
+import Synchronization
 
 /// Everything one service process has in common with every other: configuration, logging,
 /// its database pool with migrations applied, health, metrics, and the gRPC server on the
@@ -25,6 +26,7 @@ public final class ServiceProcess: Sendable {
   public let health: HealthStatusRegistry
   /// Wakes this process's event subscribers when its outbox commits.
   public let outboxWakeups: OutboxWakeups
+  private let openedPool = Mutex<PostgresPool?>(nil)
 
   public init(
     name: String,
@@ -47,16 +49,35 @@ public final class ServiceProcess: Sendable {
     self.init(name: name, configuration: try .fromProcess())
   }
 
-  /// Connects the pool to the configured database and applies `migrations` to the
-  /// service's own schema (the connecting role's `search_path`).
+  /// Connects the pool to the configured database and applies the platform's migrations
+  /// (outbox, event cursors) and then `migrations` to the service's own schema.
+  ///
+  /// The pool is shut down when ``serve(services:tenancy:background:onListening:)`` returns.
   public func openDatabase(migrations: [PostgresMigration]) async throws -> PostgresPool {
     let pool = PostgresPool(
       configuration: try PostgresConfiguration(url: try configuration.requiredDatabaseURL()),
       maxConnections: configuration.databasePoolSize,
       logger: logger
     )
-    try await PostgresMigrator(migrations: migrations, logger: logger).apply(on: pool)
+    let migrator = try PostgresMigrator(
+      schema: configuration.databaseSchema ?? name,
+      migrations: try PlatformMigrations.followed(by: migrations),
+      logger: logger
+    )
+    try await migrator.migrate(pool: pool)
+    openedPool.withLock { $0 = pool }
     return pool
+  }
+
+  /// This service's outbox.
+  public var outbox: Outbox { Outbox(producer: name) }
+
+  /// This service's `<Context>Events/Subscribe`, serving its outbox from `pool`.
+  ///
+  /// - Parameter method: the generated descriptor, e.g.
+  ///   `Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor`.
+  public func eventStream(method: MethodDescriptor, pool: PostgresPool) -> EventStreamService {
+    EventStreamService(method: method, outbox: outbox, pool: pool, wakeups: outboxWakeups)
   }
 
   /// The interceptors every service runs, outermost first: metrics see the final status,
@@ -78,7 +99,6 @@ public final class ServiceProcess: Sendable {
     services: [any RegistrableRPCService],
     tenancy: TenancyPolicy,
     background: [any Service] = [],
-    pool: PostgresPool? = nil,
     onListening: @escaping @Sendable (HostAndPort) -> Void = { _ in }
   ) async throws {
     let listen = configuration.listen
@@ -113,6 +133,11 @@ public final class ServiceProcess: Sendable {
         logger: logger
       )
     )
+    let pool = openedPool.withLock { $0 }
+    var background = background
+    if let pool {
+      background.append(outboxWakeups.following(outbox: outbox, configuration: pool.configuration, logger: logger))
+    }
     do {
       try await group.run()
     } catch {
