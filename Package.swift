@@ -119,6 +119,15 @@ let package = Package(
     ),
     .testTarget(
       name: "PostgresClientTests",
+      dependencies: [
+        "PostgresClient",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      resources: [.copy("Migrations")],
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "PostgresBenchmarks",
       dependencies: ["PostgresClient"],
       swiftSettings: strictSwift
     ),
