@@ -44,7 +44,7 @@ struct EventsTests {
       try await withThrowingTaskGroup(of: Void.self) { group in
         for index in 0..<40 {
           group.addTask {
-            try await pool.withTransaction { connection in
+            _ = try await pool.withTransaction { connection in
               try await outbox.append([Self.event("a\(index)"), Self.event("b\(index)")], on: connection)
             }
           }
@@ -162,21 +162,22 @@ struct EventsTests {
         let tenancy = TenancyPolicy.organizationScoped(callerOnly: [Self.subscribe.service.fullyQualifiedService])
         var service = try await RunningService.start(
           producer, services: [producer.eventStream(method: Self.subscribe, pool: producerPool)], tenancy: tenancy)
-        let port = service.address.port
 
-        // Produce in the background while both sides are killed and restarted.
+        // Produce in the background, on a pool of its own, while both sides are killed and
+        // restarted (a process shuts its pool down when it stops).
+        let writerPool = try producerDatabase.pool()
         let producing = Task {
           for index in 0..<total {
-            try await producerPool.withTransaction { connection in
+            try await writerPool.withTransaction { connection in
               try await producer.outbox.append(Self.event("e\(index)"), on: connection)
             }
             if index % 50 == 0 { try await Task.sleep(for: .milliseconds(20)) }
           }
         }
 
-        let target = NGHTTP2ClientTransport.Target.ipv4(host: "127.0.0.1", port: port)
-        func startConsumer() -> Task<Void, any Error> {
+        func startConsumer(port: Int) -> Task<Void, any Error> {
           Task {
+            let target = NGHTTP2ClientTransport.Target.ipv4(host: "127.0.0.1", port: port)
             try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target)) { client in
               let consumer = EventConsumer(
                 consumer: "consumer", producer: "producer", method: Self.subscribe, client: client,
@@ -198,25 +199,26 @@ struct EventsTests {
           }
         }
 
-        var consuming = startConsumer()
+        var consuming = startConsumer(port: service.address.port)
         try await waitUntilApplied(atLeast: 40)
-        // Kill the producer mid-stream, then bring it back on the same port.
+        // Kill the producer mid-stream; while it is down the consumer keeps retrying.
         await service.stop()
         try await Task.sleep(for: .milliseconds(300))
-        let restartedProducer = ServiceProcess(
-          name: "producer",
-          configuration: ServiceConfiguration(
-            listen: HostAndPort(host: "127.0.0.1", port: port), databaseURL: producerDatabase.url,
-            databaseSchema: producerDatabase.name, logLevel: .error))
+        let restartedProducer = Self.process(producerDatabase)
         let restartedPool = try await restartedProducer.openDatabase(migrations: [])
         service = try await RunningService.start(
           restartedProducer, services: [restartedProducer.eventStream(method: Self.subscribe, pool: restartedPool)],
           tenancy: tenancy)
-        try await waitUntilApplied(atLeast: 150)
-        // Kill the consumer mid-stream, then start a new one from its stored cursor.
+        // The restarted producer listens elsewhere: kill the consumer too and start a new one
+        // there, from its stored cursor.
         consuming.cancel()
         _ = try? await consuming.value
-        consuming = startConsumer()
+        consuming = startConsumer(port: service.address.port)
+        try await waitUntilApplied(atLeast: 150)
+        // Kill the consumer mid-stream again, then start a new one from its stored cursor.
+        consuming.cancel()
+        _ = try? await consuming.value
+        consuming = startConsumer(port: service.address.port)
 
         try await producing.value
         try await waitUntilApplied(atLeast: total)
@@ -233,7 +235,7 @@ struct EventsTests {
         let cursor = try await EventCursorStore(consumer: "consumer").lastSequence(from: "producer", pool: consumerPool)
         #expect(cursor == Int64(total))
         await service.stop()
-        await producerPool.shutdown()
+        await writerPool.shutdown()
         await consumerPool.shutdown()
       }
     }
