@@ -20,7 +20,13 @@ check=0
 [ "${1:-}" = "--check" ] && check=1
 
 plugins="$ROOT/Tools/ProtocPlugins"
-plugin_bin="$(swift build --package-path "$plugins" -c release --show-bin-path)"
+# MAAC_PROTOC_PLUGINS may name a folder holding already built plugins (e.g. another worktree's
+# Tools/ProtocPlugins/.build/release), which saves building them once per worktree.
+if [ -n "${MAAC_PROTOC_PLUGINS:-}" ]; then
+  plugin_bin="$MAAC_PROTOC_PLUGINS"
+else
+  plugin_bin="$(swift build --package-path "$plugins" -c release --show-bin-path)"
+fi
 if [ ! -x "$plugin_bin/protoc-gen-swift" ] || [ ! -x "$plugin_bin/protoc-gen-grpc-swift-2" ]; then
   echo "[generate] building protoc plugins (once)" >&2
   swift build --package-path "$plugins" -c release --product protoc-gen-swift >&2
