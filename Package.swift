@@ -115,6 +115,27 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    // MARK: Contract tests (compatibility, wire format, service conformance)
+
+    .target(
+      name: "ContractsTestSupport",
+      dependencies: [
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "Tests/ContractsTestSupport",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "ContractsTests",
+      dependencies: [
+        "ContractsTestSupport",
+        "MAACContracts",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      exclude: ["Snapshot"],
+      swiftSettings: strictSwift
+    ),
+
     // MARK: Service kit
 
     .target(

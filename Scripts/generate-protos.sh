@@ -2,8 +2,17 @@
 # Regenerates every committed Swift file that comes from Protos/, with Debian's protoc and the
 # two plugins built from the pinned swift-protobuf and grpc-swift-protobuf (Tools/ProtocPlugins).
 #
-#   Scripts/generate-protos.sh           rewrite the generated folders
-#   Scripts/generate-protos.sh --check   fail (exit 1) when the committed code is not current
+#   Scripts/generate-protos.sh             rewrite the generated folders
+#   Scripts/generate-protos.sh --check     fail (exit 1) when the committed code or the
+#                                          compatibility snapshot is not current
+#   Scripts/generate-protos.sh --snapshot  also rewrite the compatibility snapshot
+#
+# The compatibility snapshot (Tests/ContractsTests/Snapshot/maac.pb) is the descriptor set of
+# Protos/maac as last committed; ContractsTests fail when the protos break it (a field number
+# reused or retyped, a field, value or RPC removed without `reserved`, a package renamed...).
+# Changing a contract deliberately means running --snapshot and committing the new snapshot in
+# the same commit. --check also fails when the snapshot lags behind additions, so that the
+# next change is judged against everything that was published.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +26,21 @@ MAPPINGS=(
 )
 
 check=0
-[ "${1:-}" = "--check" ] && check=1
+snapshot=0
+case "${1:-}" in
+  --check) check=1 ;;
+  --snapshot) snapshot=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--check | --snapshot]" >&2; exit 2 ;;
+esac
+SNAPSHOT="Tests/ContractsTests/Snapshot/maac.pb"
+
+# Writes the descriptor set of every Protos/maac file (sorted bytewise, like the tests) to $1.
+write_descriptor_set() {
+  local out="$1"
+  mapfile -t maac_files < <(cd Protos && find maac -name '*.proto' | LC_ALL=C sort)
+  (cd Protos && protoc -I. --include_imports --descriptor_set_out="$out" "${maac_files[@]}")
+}
 
 plugins="$ROOT/Tools/ProtocPlugins"
 # MAAC_PROTOC_PLUGINS may name a folder holding already built plugins (e.g. another worktree's
@@ -63,6 +86,11 @@ done
 
 if [ "$check" = 1 ]; then
   status=0
+  write_descriptor_set "$out_root/snapshot.pb"
+  if ! cmp -s "$out_root/snapshot.pb" "$ROOT/$SNAPSHOT"; then
+    echo "[generate] $SNAPSHOT is not the descriptor set of Protos/maac; if the change is deliberate run Scripts/generate-protos.sh --snapshot and commit" >&2
+    status=1
+  fi
   for mapping in "${MAPPINGS[@]}"; do
     read -r _ target_dir <<<"$mapping"
     [ -d "$out_root/$target_dir" ] || continue
@@ -73,5 +101,10 @@ if [ "$check" = 1 ]; then
     fi
   done
   exit "$status"
+fi
+if [ "$snapshot" = 1 ]; then
+  mkdir -p "$(dirname "$SNAPSHOT")"
+  write_descriptor_set "$ROOT/$SNAPSHOT"
+  echo "[generate] refreshed $SNAPSHOT" >&2
 fi
 echo "[generate] done" >&2

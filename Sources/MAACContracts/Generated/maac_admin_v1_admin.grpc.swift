@@ -224,7 +224,7 @@ extension Maac_Admin_V1_AdminCenter {
         /// > one transaction, and returns the updated domain (A10). Failing DNS records are not
         /// > an error. Any authenticated user of the organization may call it (Q9).
         /// > Rules: A1, A2, A3, A4, A6, A8, A9, A10, A18, A21.
-        /// > Errors, in check order: INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
+        /// > Errors: in check order, INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
         /// > `CHANNEL_NOT_FOUND` (A1/A3); NOT_FOUND `SENDER_DOMAIN_NOT_FOUND` when the domain is
         /// > missing or belongs to another channel (A2); FAILED_PRECONDITION `INVALID_REQUEST`
         /// > "Sender domain {domain_id} is missing required configuration (external_domain_id)";
@@ -364,7 +364,7 @@ extension Maac_Admin_V1_AdminCenter {
         /// > one transaction, and returns the updated domain (A10). Failing DNS records are not
         /// > an error. Any authenticated user of the organization may call it (Q9).
         /// > Rules: A1, A2, A3, A4, A6, A8, A9, A10, A18, A21.
-        /// > Errors, in check order: INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
+        /// > Errors: in check order, INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
         /// > `CHANNEL_NOT_FOUND` (A1/A3); NOT_FOUND `SENDER_DOMAIN_NOT_FOUND` when the domain is
         /// > missing or belongs to another channel (A2); FAILED_PRECONDITION `INVALID_REQUEST`
         /// > "Sender domain {domain_id} is missing required configuration (external_domain_id)";
@@ -502,7 +502,7 @@ extension Maac_Admin_V1_AdminCenter {
         /// > one transaction, and returns the updated domain (A10). Failing DNS records are not
         /// > an error. Any authenticated user of the organization may call it (Q9).
         /// > Rules: A1, A2, A3, A4, A6, A8, A9, A10, A18, A21.
-        /// > Errors, in check order: INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
+        /// > Errors: in check order, INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
         /// > `CHANNEL_NOT_FOUND` (A1/A3); NOT_FOUND `SENDER_DOMAIN_NOT_FOUND` when the domain is
         /// > missing or belongs to another channel (A2); FAILED_PRECONDITION `INVALID_REQUEST`
         /// > "Sender domain {domain_id} is missing required configuration (external_domain_id)";
@@ -849,7 +849,7 @@ extension Maac_Admin_V1_AdminCenter {
         /// > one transaction, and returns the updated domain (A10). Failing DNS records are not
         /// > an error. Any authenticated user of the organization may call it (Q9).
         /// > Rules: A1, A2, A3, A4, A6, A8, A9, A10, A18, A21.
-        /// > Errors, in check order: INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
+        /// > Errors: in check order, INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
         /// > `CHANNEL_NOT_FOUND` (A1/A3); NOT_FOUND `SENDER_DOMAIN_NOT_FOUND` when the domain is
         /// > missing or belongs to another channel (A2); FAILED_PRECONDITION `INVALID_REQUEST`
         /// > "Sender domain {domain_id} is missing required configuration (external_domain_id)";
@@ -1055,7 +1055,7 @@ extension Maac_Admin_V1_AdminCenter {
         /// > one transaction, and returns the updated domain (A10). Failing DNS records are not
         /// > an error. Any authenticated user of the organization may call it (Q9).
         /// > Rules: A1, A2, A3, A4, A6, A8, A9, A10, A18, A21.
-        /// > Errors, in check order: INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
+        /// > Errors: in check order, INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
         /// > `CHANNEL_NOT_FOUND` (A1/A3); NOT_FOUND `SENDER_DOMAIN_NOT_FOUND` when the domain is
         /// > missing or belongs to another channel (A2); FAILED_PRECONDITION `INVALID_REQUEST`
         /// > "Sender domain {domain_id} is missing required configuration (external_domain_id)";
@@ -1249,7 +1249,7 @@ extension Maac_Admin_V1_AdminCenter.ClientProtocol {
     /// > one transaction, and returns the updated domain (A10). Failing DNS records are not
     /// > an error. Any authenticated user of the organization may call it (Q9).
     /// > Rules: A1, A2, A3, A4, A6, A8, A9, A10, A18, A21.
-    /// > Errors, in check order: INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
+    /// > Errors: in check order, INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
     /// > `CHANNEL_NOT_FOUND` (A1/A3); NOT_FOUND `SENDER_DOMAIN_NOT_FOUND` when the domain is
     /// > missing or belongs to another channel (A2); FAILED_PRECONDITION `INVALID_REQUEST`
     /// > "Sender domain {domain_id} is missing required configuration (external_domain_id)";
@@ -1444,7 +1444,7 @@ extension Maac_Admin_V1_AdminCenter.ClientProtocol {
     /// > one transaction, and returns the updated domain (A10). Failing DNS records are not
     /// > an error. Any authenticated user of the organization may call it (Q9).
     /// > Rules: A1, A2, A3, A4, A6, A8, A9, A10, A18, A21.
-    /// > Errors, in check order: INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
+    /// > Errors: in check order, INVALID_ARGUMENT `BAD_REQUEST` when an id <= 0; NOT_FOUND
     /// > `CHANNEL_NOT_FOUND` (A1/A3); NOT_FOUND `SENDER_DOMAIN_NOT_FOUND` when the domain is
     /// > missing or belongs to another channel (A2); FAILED_PRECONDITION `INVALID_REQUEST`
     /// > "Sender domain {domain_id} is missing required configuration (external_domain_id)";

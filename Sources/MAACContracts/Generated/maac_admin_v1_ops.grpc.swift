@@ -197,6 +197,19 @@ public enum Maac_Admin_V1_AdminOps: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "Provision" metadata.
+        public enum Provision: Sendable {
+            /// Request type for "Provision".
+            public typealias Input = Maac_Admin_V1_ProvisionRequest
+            /// Response type for "Provision".
+            public typealias Output = Maac_Admin_V1_ProvisionResponse
+            /// Descriptor for "Provision".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "maac.admin.v1.AdminOps"),
+                method: "Provision",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "maac.admin.v1.AdminOps" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             CreateOrganization.descriptor,
@@ -211,7 +224,8 @@ public enum Maac_Admin_V1_AdminOps: Sendable {
             DeleteSenderProfile.descriptor,
             RestoreChannel.descriptor,
             ListChannelStatusTransitions.descriptor,
-            SetCustomFieldDefinition.descriptor
+            SetCustomFieldDefinition.descriptor,
+            Provision.descriptor
         ]
     }
 }
@@ -540,6 +554,35 @@ extension Maac_Admin_V1_AdminOps {
             request: GRPCCore.StreamingServerRequest<Maac_Admin_V1_SetCustomFieldDefinitionRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Maac_Admin_V1_CustomFieldDefinition>
+
+        /// Handle the "Provision" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > [proposed] Creates organizations with their channels (and credentials) and
+        /// > custom-field definitions in ONE transaction: everything or nothing. Backs
+        /// > `./maac admin provision` and the demo seed of `./maac up` (issue #9), which print
+        /// > the returned ids. Applies exactly the checks of CreateOrganization, CreateChannel
+        /// > and SetCustomFieldDefinition; emits the same events on commit. With validate_only
+        /// > nothing is written and the answer has no ids.
+        /// > Rules: as the three RPCs above; issue #9 ("nothing half-created").
+        /// > Errors: INVALID_ARGUMENT naming the first invalid entry by path (ErrorInfo
+        /// > metadata `field`, e.g. `organizations[0].channels[2].email.brand_domain`) and why;
+        /// > also for an empty document, duplicate slots or uuids inside the document;
+        /// > ALREADY_EXISTS naming the path of an organization or channel uuid that exists.
+        /// > Nothing is created on any error.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Maac_Admin_V1_ProvisionRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Maac_Admin_V1_ProvisionResponse` messages.
+        func provision(
+            request: GRPCCore.StreamingServerRequest<Maac_Admin_V1_ProvisionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Maac_Admin_V1_ProvisionResponse>
     }
 
     /// Service protocol for the "maac.admin.v1.AdminOps" service.
@@ -852,6 +895,35 @@ extension Maac_Admin_V1_AdminOps {
             request: GRPCCore.ServerRequest<Maac_Admin_V1_SetCustomFieldDefinitionRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Maac_Admin_V1_CustomFieldDefinition>
+
+        /// Handle the "Provision" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > [proposed] Creates organizations with their channels (and credentials) and
+        /// > custom-field definitions in ONE transaction: everything or nothing. Backs
+        /// > `./maac admin provision` and the demo seed of `./maac up` (issue #9), which print
+        /// > the returned ids. Applies exactly the checks of CreateOrganization, CreateChannel
+        /// > and SetCustomFieldDefinition; emits the same events on commit. With validate_only
+        /// > nothing is written and the answer has no ids.
+        /// > Rules: as the three RPCs above; issue #9 ("nothing half-created").
+        /// > Errors: INVALID_ARGUMENT naming the first invalid entry by path (ErrorInfo
+        /// > metadata `field`, e.g. `organizations[0].channels[2].email.brand_domain`) and why;
+        /// > also for an empty document, duplicate slots or uuids inside the document;
+        /// > ALREADY_EXISTS naming the path of an organization or channel uuid that exists.
+        /// > Nothing is created on any error.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Maac_Admin_V1_ProvisionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Maac_Admin_V1_ProvisionResponse` message.
+        func provision(
+            request: GRPCCore.ServerRequest<Maac_Admin_V1_ProvisionRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Maac_Admin_V1_ProvisionResponse>
     }
 
     /// Simple service protocol for the "maac.admin.v1.AdminOps" service.
@@ -1162,6 +1234,35 @@ extension Maac_Admin_V1_AdminOps {
             request: Maac_Admin_V1_SetCustomFieldDefinitionRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Maac_Admin_V1_CustomFieldDefinition
+
+        /// Handle the "Provision" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > [proposed] Creates organizations with their channels (and credentials) and
+        /// > custom-field definitions in ONE transaction: everything or nothing. Backs
+        /// > `./maac admin provision` and the demo seed of `./maac up` (issue #9), which print
+        /// > the returned ids. Applies exactly the checks of CreateOrganization, CreateChannel
+        /// > and SetCustomFieldDefinition; emits the same events on commit. With validate_only
+        /// > nothing is written and the answer has no ids.
+        /// > Rules: as the three RPCs above; issue #9 ("nothing half-created").
+        /// > Errors: INVALID_ARGUMENT naming the first invalid entry by path (ErrorInfo
+        /// > metadata `field`, e.g. `organizations[0].channels[2].email.brand_domain`) and why;
+        /// > also for an empty document, duplicate slots or uuids inside the document;
+        /// > ALREADY_EXISTS naming the path of an organization or channel uuid that exists.
+        /// > Nothing is created on any error.
+        ///
+        /// - Parameters:
+        ///   - request: A `Maac_Admin_V1_ProvisionRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Maac_Admin_V1_ProvisionResponse` to respond with.
+        func provision(
+            request: Maac_Admin_V1_ProvisionRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Maac_Admin_V1_ProvisionResponse
     }
 }
 
@@ -1312,6 +1413,17 @@ extension Maac_Admin_V1_AdminOps.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Maac_Admin_V1_AdminOps.Method.Provision.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Maac_Admin_V1_ProvisionRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Maac_Admin_V1_ProvisionResponse>(),
+            handler: { request, context in
+                try await self.provision(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1455,6 +1567,17 @@ extension Maac_Admin_V1_AdminOps.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Maac_Admin_V1_CustomFieldDefinition> {
         let response = try await self.setCustomFieldDefinition(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func provision(
+        request: GRPCCore.StreamingServerRequest<Maac_Admin_V1_ProvisionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Maac_Admin_V1_ProvisionResponse> {
+        let response = try await self.provision(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1627,6 +1750,19 @@ extension Maac_Admin_V1_AdminOps.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Maac_Admin_V1_CustomFieldDefinition> {
         return GRPCCore.ServerResponse<Maac_Admin_V1_CustomFieldDefinition>(
             message: try await self.setCustomFieldDefinition(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func provision(
+        request: GRPCCore.ServerRequest<Maac_Admin_V1_ProvisionRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Maac_Admin_V1_ProvisionResponse> {
+        return GRPCCore.ServerResponse<Maac_Admin_V1_ProvisionResponse>(
+            message: try await self.provision(
                 request: request.message,
                 context: context
             ),
@@ -2010,6 +2146,40 @@ extension Maac_Admin_V1_AdminOps {
             deserializer: some GRPCCore.MessageDeserializer<Maac_Admin_V1_CustomFieldDefinition>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Admin_V1_CustomFieldDefinition>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "Provision" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > [proposed] Creates organizations with their channels (and credentials) and
+        /// > custom-field definitions in ONE transaction: everything or nothing. Backs
+        /// > `./maac admin provision` and the demo seed of `./maac up` (issue #9), which print
+        /// > the returned ids. Applies exactly the checks of CreateOrganization, CreateChannel
+        /// > and SetCustomFieldDefinition; emits the same events on commit. With validate_only
+        /// > nothing is written and the answer has no ids.
+        /// > Rules: as the three RPCs above; issue #9 ("nothing half-created").
+        /// > Errors: INVALID_ARGUMENT naming the first invalid entry by path (ErrorInfo
+        /// > metadata `field`, e.g. `organizations[0].channels[2].email.brand_domain`) and why;
+        /// > also for an empty document, duplicate slots or uuids inside the document;
+        /// > ALREADY_EXISTS naming the path of an organization or channel uuid that exists.
+        /// > Nothing is created on any error.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Maac_Admin_V1_ProvisionRequest` message.
+        ///   - serializer: A serializer for `Maac_Admin_V1_ProvisionRequest` messages.
+        ///   - deserializer: A deserializer for `Maac_Admin_V1_ProvisionResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func provision<Result>(
+            request: GRPCCore.ClientRequest<Maac_Admin_V1_ProvisionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Maac_Admin_V1_ProvisionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Maac_Admin_V1_ProvisionResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Admin_V1_ProvisionResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -2539,6 +2709,51 @@ extension Maac_Admin_V1_AdminOps {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "Provision" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > [proposed] Creates organizations with their channels (and credentials) and
+        /// > custom-field definitions in ONE transaction: everything or nothing. Backs
+        /// > `./maac admin provision` and the demo seed of `./maac up` (issue #9), which print
+        /// > the returned ids. Applies exactly the checks of CreateOrganization, CreateChannel
+        /// > and SetCustomFieldDefinition; emits the same events on commit. With validate_only
+        /// > nothing is written and the answer has no ids.
+        /// > Rules: as the three RPCs above; issue #9 ("nothing half-created").
+        /// > Errors: INVALID_ARGUMENT naming the first invalid entry by path (ErrorInfo
+        /// > metadata `field`, e.g. `organizations[0].channels[2].email.brand_domain`) and why;
+        /// > also for an empty document, duplicate slots or uuids inside the document;
+        /// > ALREADY_EXISTS naming the path of an organization or channel uuid that exists.
+        /// > Nothing is created on any error.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Maac_Admin_V1_ProvisionRequest` message.
+        ///   - serializer: A serializer for `Maac_Admin_V1_ProvisionRequest` messages.
+        ///   - deserializer: A deserializer for `Maac_Admin_V1_ProvisionResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func provision<Result>(
+            request: GRPCCore.ClientRequest<Maac_Admin_V1_ProvisionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Maac_Admin_V1_ProvisionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Maac_Admin_V1_ProvisionResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Admin_V1_ProvisionResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Maac_Admin_V1_AdminOps.Method.Provision.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -2986,6 +3201,46 @@ extension Maac_Admin_V1_AdminOps.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Maac_Admin_V1_SetCustomFieldDefinitionRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Maac_Admin_V1_CustomFieldDefinition>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Provision" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > [proposed] Creates organizations with their channels (and credentials) and
+    /// > custom-field definitions in ONE transaction: everything or nothing. Backs
+    /// > `./maac admin provision` and the demo seed of `./maac up` (issue #9), which print
+    /// > the returned ids. Applies exactly the checks of CreateOrganization, CreateChannel
+    /// > and SetCustomFieldDefinition; emits the same events on commit. With validate_only
+    /// > nothing is written and the answer has no ids.
+    /// > Rules: as the three RPCs above; issue #9 ("nothing half-created").
+    /// > Errors: INVALID_ARGUMENT naming the first invalid entry by path (ErrorInfo
+    /// > metadata `field`, e.g. `organizations[0].channels[2].email.brand_domain`) and why;
+    /// > also for an empty document, duplicate slots or uuids inside the document;
+    /// > ALREADY_EXISTS naming the path of an organization or channel uuid that exists.
+    /// > Nothing is created on any error.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Maac_Admin_V1_ProvisionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func provision<Result>(
+        request: GRPCCore.ClientRequest<Maac_Admin_V1_ProvisionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Admin_V1_ProvisionResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.provision(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Maac_Admin_V1_ProvisionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Maac_Admin_V1_ProvisionResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -3487,6 +3742,50 @@ extension Maac_Admin_V1_AdminOps.ClientProtocol {
             metadata: metadata
         )
         return try await self.setCustomFieldDefinition(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Provision" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > [proposed] Creates organizations with their channels (and credentials) and
+    /// > custom-field definitions in ONE transaction: everything or nothing. Backs
+    /// > `./maac admin provision` and the demo seed of `./maac up` (issue #9), which print
+    /// > the returned ids. Applies exactly the checks of CreateOrganization, CreateChannel
+    /// > and SetCustomFieldDefinition; emits the same events on commit. With validate_only
+    /// > nothing is written and the answer has no ids.
+    /// > Rules: as the three RPCs above; issue #9 ("nothing half-created").
+    /// > Errors: INVALID_ARGUMENT naming the first invalid entry by path (ErrorInfo
+    /// > metadata `field`, e.g. `organizations[0].channels[2].email.brand_domain`) and why;
+    /// > also for an empty document, duplicate slots or uuids inside the document;
+    /// > ALREADY_EXISTS naming the path of an organization or channel uuid that exists.
+    /// > Nothing is created on any error.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func provision<Result>(
+        _ message: Maac_Admin_V1_ProvisionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Admin_V1_ProvisionResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Maac_Admin_V1_ProvisionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.provision(
             request: request,
             options: options,
             onResponse: handleResponse
