@@ -117,6 +117,13 @@ let package = Package(
 
     // MARK: Contract tests (compatibility, wire format, service conformance)
 
+    // protoc-c output of every contract (Scripts/generate-protos.sh, never edited): the second,
+    // independent protobuf implementation the wire tests decode and encode with.
+    .target(
+      name: "CContractsWire",
+      path: "Sources/CContractsWire",
+      linkerSettings: [.linkedLibrary("protobuf-c")]
+    ),
     .target(
       name: "ContractsTestSupport",
       dependencies: [
@@ -128,6 +135,7 @@ let package = Package(
     .testTarget(
       name: "ContractsTests",
       dependencies: [
+        "CContractsWire",
         "ContractsTestSupport",
         "MAACContracts",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),

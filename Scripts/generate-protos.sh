@@ -34,6 +34,9 @@ case "${1:-}" in
   *) echo "usage: $0 [--check | --snapshot]" >&2; exit 2 ;;
 esac
 SNAPSHOT="Tests/ContractsTests/Snapshot/maac.pb"
+# The second, independent implementation of the wire format for the contract tests: protoc-c
+# output (C, linked with libprotobuf-c) of every Protos/maac file and the well-known types.
+C_TARGET="Sources/CContractsWire"
 
 # Writes the descriptor set of every Protos/maac file (sorted bytewise, like the tests) to $1.
 write_descriptor_set() {
@@ -84,8 +87,33 @@ for mapping in "${MAPPINGS[@]}"; do
     "${files[@]}")
 done
 
+# Regenerates the protoc-c code into $1/include (headers) and $1/generated (sources).
+generate_c() {
+  local out="$1" work
+  work="$(mktemp -d)"
+  write_descriptor_set "$work/all.pb"
+  mapfile -t c_files < <(python3 Scripts/lib/proto3-optional-as-oneof.py "$work/all.pb" "$work/c.pb")
+  mkdir -p "$work/gen"
+  protoc-c --descriptor_set_in="$work/c.pb" --c_out="$work/gen" "${c_files[@]}"
+  rm -rf "$out/include" "$out/generated"
+  mkdir -p "$out/include" "$out/generated"
+  (cd "$work/gen" && find . -name '*.pb-c.h' | LC_ALL=C sort | while read -r header; do
+    mkdir -p "$out/include/$(dirname "$header")"
+    mv "$header" "$out/include/$header"
+  done)
+  cp -R "$work/gen/." "$out/generated/"
+  rm -rf "$work"
+}
+generate_c "$out_root/$C_TARGET"
+
 if [ "$check" = 1 ]; then
   status=0
+  for c_dir in include generated; do
+    if ! diff -r "$ROOT/$C_TARGET/$c_dir" "$out_root/$C_TARGET/$c_dir" >/dev/null 2>&1; then
+      echo "[generate] $C_TARGET/$c_dir is not what Scripts/generate-protos.sh generates; run it and commit" >&2
+      status=1
+    fi
+  done
   write_descriptor_set "$out_root/snapshot.pb"
   if ! cmp -s "$out_root/snapshot.pb" "$ROOT/$SNAPSHOT"; then
     echo "[generate] $SNAPSHOT is not the descriptor set of Protos/maac; if the change is deliberate run Scripts/generate-protos.sh --snapshot and commit" >&2
