@@ -144,6 +144,35 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    // MARK: Contract tests (compatibility, wire format, service conformance)
+
+    // protoc-c output of every contract (Scripts/generate-protos.sh, never edited): the second,
+    // independent protobuf implementation the wire tests decode and encode with.
+    .target(
+      name: "CContractsWire",
+      path: "Sources/CContractsWire",
+      linkerSettings: [.linkedLibrary("protobuf-c")]
+    ),
+    .target(
+      name: "ContractsTestSupport",
+      dependencies: [
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "Tests/ContractsTestSupport",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "ContractsTests",
+      dependencies: [
+        "CContractsWire",
+        "ContractsTestSupport",
+        "MAACContracts",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      exclude: ["Snapshot"],
+      swiftSettings: strictSwift
+    ),
+
     // MARK: Service kit
 
     .target(
