@@ -17,6 +17,7 @@ Usage: Scripts/generate-service-skeletons.py [--force]
 """
 import os
 import re
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -112,17 +113,19 @@ def registry_source(context, module, services):
     return "\n".join(lines)
 
 
-def write(path, text, force):
+def write(path, text, force, written):
     if os.path.exists(path) and not force:
         return
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as handle:
         handle.write(text)
+    written.append(path)
     print("[skeletons] wrote", os.path.relpath(path, ROOT))
 
 
 def main():
     force = "--force" in sys.argv[1:]
+    written = []
     by_context = {}
     for name in sorted(os.listdir(GENERATED)):
         match = FILE_PATTERN.match(name)
@@ -137,9 +140,12 @@ def main():
         for namespace, full_name, methods in services:
             service = full_name.rsplit(".", 1)[1]
             write(os.path.join(folder, service + "Handler.swift"),
-                  handler_source(context, namespace, full_name, methods), force)
+                  handler_source(context, namespace, full_name, methods), force, written)
         write(os.path.join(folder, module.replace("Service", "Services") + ".swift"),
-              registry_source(context, module, services), force)
+              registry_source(context, module, services), force, written)
+    if written:
+        # The repository's style (.swift-format), like every hand-written file.
+        subprocess.run(["swift", "format", "-i"] + written, cwd=ROOT, check=True)
 
 
 if __name__ == "__main__":

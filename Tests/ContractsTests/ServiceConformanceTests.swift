@@ -21,13 +21,26 @@ struct ContextServices: Sendable, CustomTestStringConvertible {
   var testDescription: String { context }
 
   static let all: [ContextServices] = [
-    .init(context: "contacts", services: ContactsServices.all, implementedMethods: ContactsServices.implementedMethods),
-    .init(context: "cdh", services: CdhServices.all, implementedMethods: CdhServices.implementedMethods),
-    .init(context: "tags", services: TagsServices.all, implementedMethods: TagsServices.implementedMethods),
-    .init(context: "segments", services: SegmentsServices.all, implementedMethods: SegmentsServices.implementedMethods),
-    .init(context: "journey", services: JourneyServices.all, implementedMethods: JourneyServices.implementedMethods),
-    .init(context: "email", services: EmailServices.all, implementedMethods: EmailServices.implementedMethods),
-    .init(context: "admin", services: AdminServices.all, implementedMethods: AdminServices.implementedMethods),
+    .init(
+      context: "contacts", services: ContactsServices.all,
+      implementedMethods: ContactsServices.implementedMethods),
+    .init(
+      context: "cdh", services: CdhServices.all, implementedMethods: CdhServices.implementedMethods),
+    .init(
+      context: "tags", services: TagsServices.all,
+      implementedMethods: TagsServices.implementedMethods),
+    .init(
+      context: "segments", services: SegmentsServices.all,
+      implementedMethods: SegmentsServices.implementedMethods),
+    .init(
+      context: "journey", services: JourneyServices.all,
+      implementedMethods: JourneyServices.implementedMethods),
+    .init(
+      context: "email", services: EmailServices.all,
+      implementedMethods: EmailServices.implementedMethods),
+    .init(
+      context: "admin", services: AdminServices.all,
+      implementedMethods: AdminServices.implementedMethods),
   ]
 }
 

@@ -6,9 +6,13 @@ import MAACContracts
 public struct AuditServiceHandler: Maac_Cdh_V1_AuditService.SimpleServiceProtocol {
   public init() {}
 
-  public func queryAuditLog(request: Maac_Cdh_V1_QueryAuditLogRequest, context: ServerContext) async throws -> Maac_Cdh_V1_QueryAuditLogResponse {
+  public func queryAuditLog(request: Maac_Cdh_V1_QueryAuditLogRequest, context: ServerContext)
+    async throws -> Maac_Cdh_V1_QueryAuditLogResponse
+  {
     throw RPCError(
       code: .unimplemented,
-      message: "\(Maac_Cdh_V1_AuditService.Method.QueryAuditLog.descriptor.fullyQualifiedMethod) is not implemented yet")
+      message:
+        "\(Maac_Cdh_V1_AuditService.Method.QueryAuditLog.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 }

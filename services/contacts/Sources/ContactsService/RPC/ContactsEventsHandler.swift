@@ -6,9 +6,14 @@ import MAACContracts
 public struct ContactsEventsHandler: Maac_Contacts_V1_ContactsEvents.SimpleServiceProtocol {
   public init() {}
 
-  public func subscribe(request: Maac_Common_V1_SubscribeRequest, response: RPCWriter<Maac_Common_V1_EventEnvelope>, context: ServerContext) async throws {
+  public func subscribe(
+    request: Maac_Common_V1_SubscribeRequest, response: RPCWriter<Maac_Common_V1_EventEnvelope>,
+    context: ServerContext
+  ) async throws {
     throw RPCError(
       code: .unimplemented,
-      message: "\(Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor.fullyQualifiedMethod) is not implemented yet")
+      message:
+        "\(Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 }

@@ -6,9 +6,14 @@ import MAACContracts
 public struct EmailEventsHandler: Maac_Email_V1_EmailEvents.SimpleServiceProtocol {
   public init() {}
 
-  public func subscribe(request: Maac_Common_V1_SubscribeRequest, response: RPCWriter<Maac_Common_V1_EventEnvelope>, context: ServerContext) async throws {
+  public func subscribe(
+    request: Maac_Common_V1_SubscribeRequest, response: RPCWriter<Maac_Common_V1_EventEnvelope>,
+    context: ServerContext
+  ) async throws {
     throw RPCError(
       code: .unimplemented,
-      message: "\(Maac_Email_V1_EmailEvents.Method.Subscribe.descriptor.fullyQualifiedMethod) is not implemented yet")
+      message:
+        "\(Maac_Email_V1_EmailEvents.Method.Subscribe.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 }

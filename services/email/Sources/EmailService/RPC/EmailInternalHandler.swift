@@ -7,27 +7,43 @@ import SwiftProtobuf
 public struct EmailInternalHandler: Maac_Email_V1_EmailInternal.SimpleServiceProtocol {
   public init() {}
 
-  public func sendJourneyEmail(request: Maac_Email_V1_SendJourneyEmailRequest, context: ServerContext) async throws -> Maac_Email_V1_SendJourneyEmailResponse {
+  public func sendJourneyEmail(
+    request: Maac_Email_V1_SendJourneyEmailRequest, context: ServerContext
+  ) async throws -> Maac_Email_V1_SendJourneyEmailResponse {
     throw RPCError(
       code: .unimplemented,
-      message: "\(Maac_Email_V1_EmailInternal.Method.SendJourneyEmail.descriptor.fullyQualifiedMethod) is not implemented yet")
+      message:
+        "\(Maac_Email_V1_EmailInternal.Method.SendJourneyEmail.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 
-  public func getCampaignReadiness(request: Maac_Email_V1_CampaignRef, context: ServerContext) async throws -> Maac_Email_V1_CampaignReadiness {
+  public func getCampaignReadiness(request: Maac_Email_V1_CampaignRef, context: ServerContext)
+    async throws -> Maac_Email_V1_CampaignReadiness
+  {
     throw RPCError(
       code: .unimplemented,
-      message: "\(Maac_Email_V1_EmailInternal.Method.GetCampaignReadiness.descriptor.fullyQualifiedMethod) is not implemented yet")
+      message:
+        "\(Maac_Email_V1_EmailInternal.Method.GetCampaignReadiness.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 
-  public func deleteCampaign(request: Maac_Email_V1_CampaignRef, context: ServerContext) async throws -> SwiftProtobuf.Google_Protobuf_Empty {
+  public func deleteCampaign(request: Maac_Email_V1_CampaignRef, context: ServerContext)
+    async throws -> SwiftProtobuf.Google_Protobuf_Empty
+  {
     throw RPCError(
       code: .unimplemented,
-      message: "\(Maac_Email_V1_EmailInternal.Method.DeleteCampaign.descriptor.fullyQualifiedMethod) is not implemented yet")
+      message:
+        "\(Maac_Email_V1_EmailInternal.Method.DeleteCampaign.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 
-  public func getSend(request: Maac_Email_V1_GetSendRequest, context: ServerContext) async throws -> Maac_Email_V1_Send {
+  public func getSend(request: Maac_Email_V1_GetSendRequest, context: ServerContext) async throws
+    -> Maac_Email_V1_Send
+  {
     throw RPCError(
       code: .unimplemented,
-      message: "\(Maac_Email_V1_EmailInternal.Method.GetSend.descriptor.fullyQualifiedMethod) is not implemented yet")
+      message:
+        "\(Maac_Email_V1_EmailInternal.Method.GetSend.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 }

@@ -6,9 +6,13 @@ import MAACContracts
 public struct JourneyOpsHandler: Maac_Journey_V1_JourneyOps.SimpleServiceProtocol {
   public init() {}
 
-  public func retryErroredProgress(request: Maac_Journey_V1_RetryErroredProgressRequest, context: ServerContext) async throws -> Maac_Journey_V1_RetryResult {
+  public func retryErroredProgress(
+    request: Maac_Journey_V1_RetryErroredProgressRequest, context: ServerContext
+  ) async throws -> Maac_Journey_V1_RetryResult {
     throw RPCError(
       code: .unimplemented,
-      message: "\(Maac_Journey_V1_JourneyOps.Method.RetryErroredProgress.descriptor.fullyQualifiedMethod) is not implemented yet")
+      message:
+        "\(Maac_Journey_V1_JourneyOps.Method.RetryErroredProgress.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 }
