@@ -461,7 +461,7 @@ public nonisolated struct Maac_Tags_V1_UpdateTagRequest: Sendable {
 
   public var tagID: Int64 = 0
 
-  /// Unset = keep.
+  /// New name (T1–T4).
   public var name: String {
     get {_name ?? String()}
     set {_name = newValue}
@@ -471,7 +471,7 @@ public nonisolated struct Maac_Tags_V1_UpdateTagRequest: Sendable {
   /// Clears the value of `name`. Subsequent reads from it will return its default value.
   public mutating func clearName() {self._name = nil}
 
-  /// Unset = keep.
+  /// New expiry (T20).
   public var expiry: Maac_Tags_V1_Expiry {
     get {_expiry ?? Maac_Tags_V1_Expiry()}
     set {_expiry = newValue}
@@ -491,6 +491,17 @@ public nonisolated struct Maac_Tags_V1_UpdateTagRequest: Sendable {
   /// Clears the value of `expectedVersion`. Subsequent reads from it will return its default value.
   public mutating func clearExpectedVersion() {self._expectedVersion = nil}
 
+  /// The fields to change: "name", "expiry". Empty = the fields that are present in the
+  /// request; any other path is INVALID_ARGUMENT naming update_mask.
+  public var updateMask: SwiftProtobuf.Google_Protobuf_FieldMask {
+    get {_updateMask ?? SwiftProtobuf.Google_Protobuf_FieldMask()}
+    set {_updateMask = newValue}
+  }
+  /// Returns true if `updateMask` has been explicitly set.
+  public var hasUpdateMask: Bool {self._updateMask != nil}
+  /// Clears the value of `updateMask`. Subsequent reads from it will return its default value.
+  public mutating func clearUpdateMask() {self._updateMask = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -498,6 +509,7 @@ public nonisolated struct Maac_Tags_V1_UpdateTagRequest: Sendable {
   fileprivate var _name: String? = nil
   fileprivate var _expiry: Maac_Tags_V1_Expiry? = nil
   fileprivate var _expectedVersion: Int64? = nil
+  fileprivate var _updateMask: SwiftProtobuf.Google_Protobuf_FieldMask? = nil
 }
 
 public nonisolated struct Maac_Tags_V1_DeleteTagRequest: Sendable {
@@ -1464,7 +1476,7 @@ nonisolated extension Maac_Tags_V1_ListTagsResponse: SwiftProtobuf.Message, Swif
 
 nonisolated extension Maac_Tags_V1_UpdateTagRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UpdateTagRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_id\0\u{1}name\0\u{1}expiry\0\u{3}expected_version\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_id\0\u{1}name\0\u{1}expiry\0\u{3}expected_version\0\u{3}update_mask\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1476,6 +1488,7 @@ nonisolated extension Maac_Tags_V1_UpdateTagRequest: SwiftProtobuf.Message, Swif
       case 2: try { try decoder.decodeSingularStringField(value: &self._name) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._expiry) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self._expectedVersion) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._updateMask) }()
       default: break
       }
     }
@@ -1498,6 +1511,9 @@ nonisolated extension Maac_Tags_V1_UpdateTagRequest: SwiftProtobuf.Message, Swif
     try { if let v = self._expectedVersion {
       try visitor.visitSingularInt64Field(value: v, fieldNumber: 4)
     } }()
+    try { if let v = self._updateMask {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1506,6 +1522,7 @@ nonisolated extension Maac_Tags_V1_UpdateTagRequest: SwiftProtobuf.Message, Swif
     if lhs._name != rhs._name {return false}
     if lhs._expiry != rhs._expiry {return false}
     if lhs._expectedVersion != rhs._expectedVersion {return false}
+    if lhs._updateMask != rhs._updateMask {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

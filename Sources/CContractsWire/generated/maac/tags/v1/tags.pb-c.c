@@ -2288,7 +2288,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__list_tags_response__descriptor 
   (ProtobufCMessageInit) maac__tags__v1__list_tags_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__tags__v1__update_tag_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor maac__tags__v1__update_tag_request__field_descriptors[5] =
 {
   {
     "tag_id",
@@ -2338,17 +2338,30 @@ static const ProtobufCFieldDescriptor maac__tags__v1__update_tag_request__field_
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "update_mask",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__UpdateTagRequest, update_mask),
+    &google__protobuf__field_mask__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__tags__v1__update_tag_request__field_indices_by_name[] = {
   3,   /* field[3] = expected_version */
   2,   /* field[2] = expiry */
   1,   /* field[1] = name */
   0,   /* field[0] = tag_id */
+  4,   /* field[4] = update_mask */
 };
 static const ProtobufCIntRange maac__tags__v1__update_tag_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor maac__tags__v1__update_tag_request__descriptor =
 {
@@ -2358,7 +2371,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__update_tag_request__descriptor 
   "Maac__Tags__V1__UpdateTagRequest",
   "maac.tags.v1",
   sizeof(Maac__Tags__V1__UpdateTagRequest),
-  4,
+  5,
   maac__tags__v1__update_tag_request__field_descriptors,
   maac__tags__v1__update_tag_request__field_indices_by_name,
   1,  maac__tags__v1__update_tag_request__number_ranges,
