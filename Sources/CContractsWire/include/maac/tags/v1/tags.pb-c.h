@@ -135,10 +135,11 @@ struct  Maac__Tags__V1__GetTagRequest
   ProtobufCMessage base;
   int64_t tag_id;
   protobuf_c_boolean include_deleted;
+  Maac__Common__V1__TagSource tag_source;
 };
 #define MAAC__TAGS__V1__GET_TAG_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__get_tag_request__descriptor) \
-    , 0, 0 }
+    , 0, 0, MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED }
 
 
 struct  Maac__Tags__V1__BatchGetTagsRequest
@@ -147,10 +148,11 @@ struct  Maac__Tags__V1__BatchGetTagsRequest
   size_t n_tag_ids;
   int64_t *tag_ids;
   protobuf_c_boolean include_deleted;
+  Maac__Common__V1__TagSource tag_source;
 };
 #define MAAC__TAGS__V1__BATCH_GET_TAGS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__batch_get_tags_request__descriptor) \
-    , 0,NULL, 0 }
+    , 0,NULL, 0, MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED }
 
 
 struct  Maac__Tags__V1__BatchGetTagsResponse
@@ -241,6 +243,7 @@ struct  Maac__Tags__V1__UpdateTagRequest
   int64_t tag_id;
   Maac__Tags__V1__Expiry *expiry;
   Google__Protobuf__FieldMask *update_mask;
+  Maac__Common__V1__TagSource tag_source;
   Maac__Tags__V1__UpdateTagRequest__NameCase _name_case;
   union {
     char *name;
@@ -252,17 +255,18 @@ struct  Maac__Tags__V1__UpdateTagRequest
 };
 #define MAAC__TAGS__V1__UPDATE_TAG_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__update_tag_request__descriptor) \
-    , 0, NULL, NULL, MAAC__TAGS__V1__UPDATE_TAG_REQUEST___NAME__NOT_SET, {0}, MAAC__TAGS__V1__UPDATE_TAG_REQUEST___EXPECTED_VERSION__NOT_SET, {0} }
+    , 0, NULL, NULL, MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED, MAAC__TAGS__V1__UPDATE_TAG_REQUEST___NAME__NOT_SET, {0}, MAAC__TAGS__V1__UPDATE_TAG_REQUEST___EXPECTED_VERSION__NOT_SET, {0} }
 
 
 struct  Maac__Tags__V1__DeleteTagRequest
 {
   ProtobufCMessage base;
   int64_t tag_id;
+  Maac__Common__V1__TagSource tag_source;
 };
 #define MAAC__TAGS__V1__DELETE_TAG_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__delete_tag_request__descriptor) \
-    , 0 }
+    , 0, MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED }
 
 
 struct  Maac__Tags__V1__DeleteTagResponse
@@ -281,10 +285,11 @@ struct  Maac__Tags__V1__BatchDeleteTagsRequest
   ProtobufCMessage base;
   size_t n_tag_ids;
   int64_t *tag_ids;
+  Maac__Common__V1__TagSource tag_source;
 };
 #define MAAC__TAGS__V1__BATCH_DELETE_TAGS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__batch_delete_tags_request__descriptor) \
-    , 0,NULL }
+    , 0,NULL, MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED }
 
 
 struct  Maac__Tags__V1__TagDeleteResult
@@ -570,6 +575,7 @@ struct  Maac__Tags__V1__GetContactTagHistoryRequest
   Google__Protobuf__Timestamp *to;
   int32_t page_size;
   char *page_token;
+  Maac__Common__V1__TagSource tag_source;
   Maac__Tags__V1__GetContactTagHistoryRequest__TagIdCase _tag_id_case;
   union {
     int64_t tag_id;
@@ -577,7 +583,7 @@ struct  Maac__Tags__V1__GetContactTagHistoryRequest
 };
 #define MAAC__TAGS__V1__GET_CONTACT_TAG_HISTORY_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__get_contact_tag_history_request__descriptor) \
-    , 0, NULL, NULL, 0, (char *)protobuf_c_empty_string, MAAC__TAGS__V1__GET_CONTACT_TAG_HISTORY_REQUEST___TAG_ID__NOT_SET, {0} }
+    , 0, NULL, NULL, 0, (char *)protobuf_c_empty_string, MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED, MAAC__TAGS__V1__GET_CONTACT_TAG_HISTORY_REQUEST___TAG_ID__NOT_SET, {0} }
 
 
 struct  Maac__Tags__V1__GetContactTagHistoryResponse
@@ -630,6 +636,7 @@ struct  Maac__Tags__V1__StartBulkTagJobRequest
   Maac__Tags__V1__BulkTagTarget *target;
   Google__Protobuf__Timestamp *not_before;
   char *idempotency_key;
+  Maac__Common__V1__TagSource tag_source;
   Maac__Tags__V1__StartBulkTagJobRequest__SubmittedPreviewCountCase _submitted_preview_count_case;
   union {
     int64_t submitted_preview_count;
@@ -637,7 +644,7 @@ struct  Maac__Tags__V1__StartBulkTagJobRequest
 };
 #define MAAC__TAGS__V1__START_BULK_TAG_JOB_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__start_bulk_tag_job_request__descriptor) \
-    , MAAC__TAGS__V1__BULK_ACTION__BULK_ACTION_UNSPECIFIED, 0,NULL, NULL, NULL, (char *)protobuf_c_empty_string, MAAC__TAGS__V1__START_BULK_TAG_JOB_REQUEST___SUBMITTED_PREVIEW_COUNT__NOT_SET, {0} }
+    , MAAC__TAGS__V1__BULK_ACTION__BULK_ACTION_UNSPECIFIED, 0,NULL, NULL, NULL, (char *)protobuf_c_empty_string, MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED, MAAC__TAGS__V1__START_BULK_TAG_JOB_REQUEST___SUBMITTED_PREVIEW_COUNT__NOT_SET, {0} }
 
 
 struct  Maac__Tags__V1__GetBulkTagJobRequest
