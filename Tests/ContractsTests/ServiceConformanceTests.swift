@@ -121,6 +121,16 @@ struct ServiceConformanceTests {
     }
   }
 
+  @Test("Every context whose protos declare services has a server here")
+  func everyContextIsServed() throws {
+    let packages = Set(
+      try ContractDescriptors.compileCurrent().file
+        .filter { $0.package.hasPrefix("maac.") && !$0.service.isEmpty }
+        .map(\.package))
+    let served = Set(ContextServices.all.map { "maac.\($0.context).v1" })
+    #expect(packages == served)
+  }
+
   @Test("A method no proto declares is refused differently from a skeleton method")
   func unknownMethodIsDistinguishable() async throws {
     let ghost = ProtoMethod(
