@@ -164,12 +164,95 @@ let package = Package(
     .testTarget(
       name: "ContractsTests",
       dependencies: [
+        "AdminService",
         "CContractsWire",
+        "CdhService",
+        "ContactsService",
         "ContractsTestSupport",
+        "EmailService",
+        "JourneyService",
         "MAACContracts",
+        "SegmentsService",
+        "TagsService",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       exclude: ["Snapshot"],
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: Services (one library per context; RPC skeletons from Scripts/generate-service-skeletons.py)
+
+    .target(
+      name: "ContactsService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/contacts/Sources/ContactsService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "CdhService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/cdh/Sources/CdhService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "TagsService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/tags/Sources/TagsService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "SegmentsService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/segments/Sources/SegmentsService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "JourneyService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/journey/Sources/JourneyService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "EmailService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/email/Sources/EmailService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "AdminService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/admin/Sources/AdminService",
       swiftSettings: strictSwift
     ),
 
