@@ -45,12 +45,9 @@ case "${1:-}" in
 esac
 
 plugins="$ROOT/Tools/ProtocPlugins"
-<<<<<<< HEAD
 # MAAC_PROTOC_PLUGINS may name a folder holding already built plugins (e.g. another worktree's
 # Tools/ProtocPlugins/.build/release), which saves building them once per worktree.
 MAAC_PROTOC_PLUGINS="${MAAC_PROTOC_PLUGINS:-${MAAC_PROTOC_PLUGIN_DIR:-}}"
-=======
->>>>>>> contracts
 if [ -n "${MAAC_PROTOC_PLUGINS:-}" ]; then
   plugin_bin="$MAAC_PROTOC_PLUGINS"
 else
