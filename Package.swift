@@ -12,6 +12,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "interop", targets: ["interop"]),
+    .executable(name: "maac-ops", targets: ["maac-ops"]),
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
     .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
@@ -284,6 +285,17 @@ let package = Package(
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: Operator tools
+
+    .executableTarget(
+      name: "maac-ops",
+      dependencies: [
+        "PostgresClient",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift
     ),
