@@ -49,9 +49,7 @@ struct ClientCommand: AsyncParsableCommand {
       : .dns(host: self.serverHost, port: self.serverPort)
     let transport = NGHTTP2ClientTransport(target: target, config: .defaults)
     do {
-      try await withGRPCClient(transport: transport) { client in
-        try await testCase.test.run(client: client)
-      }
+      try await testCase.test.run(over: transport)
     } catch {
       print("FAILED \(testCase.rawValue): \(error)")
       throw ExitCode.failure

@@ -13,9 +13,7 @@ struct InteropCasesOverNGHTTP2Tests {
     try await withGRPCServer(transport: serverTransport, services: [TestService()]) { _ in
       let port = try await serverTransport.listeningAddress.port
       let clientTransport = NGHTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: port))
-      try await withGRPCClient(transport: clientTransport) { client in
-        try await testCase.test.run(client: client)
-      }
+      try await testCase.test.run(over: clientTransport)
     }
   }
 }

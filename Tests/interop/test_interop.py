@@ -9,7 +9,9 @@ descriptions, so a failure in the other two directions points at the Swift side.
 
 import subprocess
 import time
+from concurrent import futures
 
+import grpc
 import grpcio_client
 import pytest
 from conftest import PROCESS_TIMEOUT_SECONDS
@@ -80,3 +82,46 @@ def _expect_server_saw_cancellation(case, service, started_before, cancelled_bef
             f"the grpcio {method} handler ran (started: {started}) but never saw the "
             f"cancellation (cancelled: {service.cancelled[cancelled_before:]})"
         )
+
+
+@pytest.fixture(scope="module")
+def empty_grpcio_server():
+    """A grpcio server that serves no service at all."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield port
+    server.stop(grace=None)
+
+
+@pytest.mark.parametrize("case", ["empty_unary", "large_unary", "ping_pong", "custom_metadata"])
+def test_swift_client_exits_nonzero_when_case_fails(case, interop_binary, empty_grpcio_server):
+    result = subprocess.run(
+        [
+            str(interop_binary),
+            "client",
+            "--server_host",
+            "127.0.0.1",
+            "--server_port",
+            str(empty_grpcio_server),
+            "--test_case",
+            case,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT_SECONDS,
+    )
+    assert result.returncode != 0, f"`interop client --test_case {case}` passed against a server without TestService"
+    assert f"FAILED {case}" in result.stdout, result.stdout + result.stderr
+    assert "unimplemented" in result.stdout, result.stdout
+
+
+def test_swift_client_rejects_unknown_case(interop_binary):
+    result = subprocess.run(
+        [str(interop_binary), "client", "--server_port", "1", "--test_case", "no_such_case"],
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT_SECONDS,
+    )
+    assert result.returncode != 0
+    assert "no_such_case is not a supported case" in result.stderr, result.stderr
