@@ -128,6 +128,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     var nextID = 0
     var live: [Int: Connection] = [:]
     var shutdownRequested = false
+    var cancelled = false
     var connectWaiters: [CheckedContinuation<Void, Never>] = []
   }
 
@@ -173,14 +174,26 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
 
   /// Runs until ``beginGracefulShutdown()`` has been called and the last connection closed.
   /// Connections themselves are opened on demand by RPCs.
+  /// Cancelling the calling task shuts the transport down and returns at once.
   public func connect() async throws {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let done = self.state.withLock { state -> Bool in
-        if state.shutdownRequested && state.live.isEmpty { return true }
-        state.connectWaiters.append(continuation)
-        return false
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let done = self.state.withLock { state -> Bool in
+          if state.shutdownRequested && (state.live.isEmpty || state.cancelled) { return true }
+          state.connectWaiters.append(continuation)
+          return false
+        }
+        if done { continuation.resume() }
       }
-      if done { continuation.resume() }
+    } onCancel: {
+      let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        state.cancelled = true
+        let waiters = state.connectWaiters
+        state.connectWaiters = []
+        return waiters
+      }
+      self.beginGracefulShutdown()
+      for waiter in waiters { waiter.resume() }
     }
   }
 
@@ -235,7 +248,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
 
     let rpc = RPCStream(
       descriptor: descriptor,
-      inbound: RPCAsyncSequence<RPCResponsePart<[UInt8]>, any Error>(wrapping: producer.sequence),
+      inbound: RPCAsyncSequence<RPCResponsePart<[UInt8]>, any Error>(
+        wrapping: CancellationMappingSequence(base: producer.sequence)
+      ),
       outbound: RPCWriter<RPCRequestPart<[UInt8]>>.Closable(wrapping: ClientStreamWriter(stream: stream))
     )
     let context = ClientContext(

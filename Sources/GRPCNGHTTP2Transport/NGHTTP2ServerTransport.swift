@@ -181,6 +181,22 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       self.listenerClosed()
     }
 
+    // Cancelling `listen` is a shutdown request: stop accepting and drain.
+    await withTaskCancellationHandler {
+      await self.serve(accepted, streamHandler: streamHandler)
+    } onCancel: {
+      self.beginGracefulShutdown()
+    }
+    self.shared.withLock { $0.state = .finished }
+  }
+
+  private func serve(
+    _ accepted: AsyncStream<AcceptedServerStream>,
+    streamHandler: @escaping @Sendable (
+      _ stream: RPCStream<Inbound, Outbound>,
+      _ context: ServerContext
+    ) async -> Void
+  ) async {
     await withDiscardingTaskGroup { group in
       for await item in accepted {
         group.addTask {
@@ -192,12 +208,32 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
               localPeer: item.localPeer,
               cancellation: handle
             )
-            await streamHandler(item.rpc, context)
+            let bridge = RPCCancellationBridge()
+            await withDiscardingTaskGroup { rpcGroup in
+              rpcGroup.addTask {
+                await streamHandler(item.rpc, context)
+                bridge.finish()
+              }
+              let cancelled = await withRPCCancellationHandler {
+                await bridge.wait()
+              } onCancelRPC: {
+                bridge.cancel()
+              }
+              if cancelled {
+                // A peer reset already failed the stream; otherwise GRPCCore's deadline fired,
+                // and the client is owed DEADLINE_EXCEEDED before the handler unwinds.
+                if !item.stream.isCancelledByPeer {
+                  item.stream.mailbox.post(
+                    .part(item.stream, .status(Status(code: .deadlineExceeded, message: "Deadline exceeded."), [:]))
+                  )
+                }
+                rpcGroup.cancelAll()
+              }
+            }
           }
         }
       }
     }
-    self.shared.withLock { $0.state = .finished }
   }
 
   private func bind(onStream: @escaping @Sendable (AcceptedServerStream) -> Void) async throws -> any Channel {

@@ -73,6 +73,14 @@ final class ServerStream: @unchecked Sendable {
     if alreadyCancelled { handle.cancel() }
   }
 
+  /// Whether `cancelRPC()` ran, i.e. the peer (not a deadline) ended the RPC.
+  var isCancelledByPeer: Bool {
+    self.cancellation.withLock { state in
+      if case .cancelled = state { return true }
+      return false
+    }
+  }
+
   /// The peer reset the stream or the connection died: the handler must stop.
   func cancelRPC() {
     let handle = self.cancellation.withLock { state -> ServerContext.RPCCancellationHandle? in
