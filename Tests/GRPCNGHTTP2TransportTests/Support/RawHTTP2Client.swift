@@ -31,16 +31,15 @@ final class RawHTTP2Client: Sendable {
   }
 
   static func connect(host: String = "127.0.0.1", port: Int) async throws -> RawHTTP2Client {
-    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+    let handler = try await eventLoop.submit { NIOLoopBound(RawHTTP2Handler(), eventLoop: eventLoop) }.get()
+    let channel = try await ClientBootstrap(group: eventLoop)
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          try channel.pipeline.syncOperations.addHandler(RawHTTP2Handler())
+          try channel.pipeline.syncOperations.addHandler(handler.value)
         }
       }
       .connect(host: host, port: port).get()
-    let handler = try await channel.eventLoop.submit {
-      NIOLoopBound(try channel.pipeline.syncOperations.handler(type: RawHTTP2Handler.self), eventLoop: channel.eventLoop)
-    }.get()
     return RawHTTP2Client(channel: channel, handler: handler)
   }
 

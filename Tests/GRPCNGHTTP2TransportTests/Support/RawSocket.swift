@@ -35,9 +35,17 @@ enum RawSocket {
   }
 }
 
-final class ByteCollector: @unchecked Sendable {
-  // Only touched on the channel's event loop, read after the channel closed.
-  var bytes: [UInt8] = []
+import Synchronization
+
+/// Bytes received on some connection, readable from any thread.
+final class ByteCollector: Sendable {
+  private let storage = Mutex<[UInt8]>([])
+
+  var bytes: [UInt8] { self.storage.withLock { $0 } }
+
+  func append(_ bytes: some Sequence<UInt8>) {
+    self.storage.withLock { $0.append(contentsOf: bytes) }
+  }
 }
 
 final class CollectingHandler: ChannelInboundHandler {
@@ -47,7 +55,7 @@ final class CollectingHandler: ChannelInboundHandler {
   init(collector: ByteCollector) { self.collector = collector }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    self.collector.bytes.append(contentsOf: self.unwrapInboundIn(data).readableBytesView)
+    self.collector.append(self.unwrapInboundIn(data).readableBytesView)
   }
 }
 
