@@ -1,4 +1,4 @@
-public import GRPCCore
+internal import GRPCCore
 
 /// Wraps a client's inbound parts so a cancelled caller sees `RPCError(.cancelled)` rather than
 /// a bare `CancellationError`, which GRPCCore would report as UNKNOWN.

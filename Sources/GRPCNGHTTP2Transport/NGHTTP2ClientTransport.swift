@@ -160,7 +160,8 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
       for name in methodConfig.names {
         let method = name.method
         if !method.isEmpty {
-          configs[MethodDescriptor(fullyQualifiedService: name.service, method: method)] = methodConfig
+          configs[MethodDescriptor(fullyQualifiedService: name.service, method: method)] =
+            methodConfig
         } else if !name.service.isEmpty {
           configs[MethodDescriptor(fullyQualifiedService: name.service, method: "")] = methodConfig
         } else {
@@ -199,7 +200,8 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
 
   /// Refuses new RPCs (UNAVAILABLE) and closes the connection once its RPCs have finished.
   public func beginGracefulShutdown() {
-    let (live, waiters) = self.state.withLock { state -> ([Connection], [CheckedContinuation<Void, Never>]) in
+    let (live, waiters) = self.state.withLock {
+      state -> ([Connection], [CheckedContinuation<Void, Never>]) in
       state.shutdownRequested = true
       state.connection = .shutdown
       let waiters = state.live.isEmpty ? state.connectWaiters : []
@@ -212,7 +214,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
 
   public func config(forMethod descriptor: MethodDescriptor) -> MethodConfig? {
     if let config = self.methodConfigs[descriptor] { return config }
-    if let config = self.methodConfigs[MethodDescriptor(fullyQualifiedService: descriptor.service.fullyQualifiedService, method: "")] {
+    if let config = self.methodConfigs[
+      MethodDescriptor(fullyQualifiedService: descriptor.service.fullyQualifiedService, method: "")]
+    {
       return config
     }
     return self.defaultMethodConfig
@@ -224,7 +228,8 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     _ closure: (_ stream: RPCStream<Inbound, Outbound>, _ context: ClientContext) async throws -> T
   ) async throws -> T {
     let connection = try await self.readyConnection(waitForReady: options.waitForReady ?? false)
-    let maxSize = options.maxResponseMessageBytes.map { min($0, self.config.maxReceiveMessageSize) }
+    let maxSize =
+      options.maxResponseMessageBytes.map { min($0, self.config.maxReceiveMessageSize) }
       ?? self.config.maxReceiveMessageSize
     let mailbox = connection.mailbox
 
@@ -251,7 +256,8 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
       inbound: RPCAsyncSequence<RPCResponsePart<[UInt8]>, any Error>(
         wrapping: CancellationMappingSequence(base: producer.sequence)
       ),
-      outbound: RPCWriter<RPCRequestPart<[UInt8]>>.Closable(wrapping: ClientStreamWriter(stream: stream))
+      outbound: RPCWriter<RPCRequestPart<[UInt8]>>.Closable(
+        wrapping: ClientStreamWriter(stream: stream))
     )
     let context = ClientContext(
       descriptor: descriptor,
@@ -295,7 +301,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
           if now < retryAt {
             if waitForReady { return .sleep(until: retryAt) }
             return .fail(
-              RPCError(code: .unavailable, message: "Couldn't connect to \(self.target): \(error)", cause: error)
+              RPCError(
+                code: .unavailable, message: "Couldn't connect to \(self.target): \(error)",
+                cause: error)
             )
           }
           return .await(self.startConnecting(&state))
@@ -316,7 +324,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
         } catch {
           if !waitForReady {
             if let rpcError = error as? RPCError { throw rpcError }
-            throw RPCError(code: .unavailable, message: "Couldn't connect to \(self.target): \(error)", cause: error)
+            throw RPCError(
+              code: .unavailable, message: "Couldn't connect to \(self.target): \(error)",
+              cause: error)
           }
         }
       }
@@ -352,12 +362,16 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
       .connectTimeout(TimeAmount(converting: self.config.connectTimeout))
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          let handler = ClientConnectionHandler(configuration: handlerConfig, eventLoop: channel.eventLoop) { event in
+          let handler = ClientConnectionHandler(
+            configuration: handlerConfig, eventLoop: channel.eventLoop
+          ) { event in
             switch event {
             case .ready:
               readyPromise.succeed()
             case .draining:
-              readyPromise.fail(RPCError(code: .unavailable, message: "The connection closed before HTTP/2 was ready."))
+              readyPromise.fail(
+                RPCError(
+                  code: .unavailable, message: "The connection closed before HTTP/2 was ready."))
               self.connectionDraining(id: id)
             }
           }
@@ -372,14 +386,17 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     }
 
     let timeout = eventLoop.scheduleTask(in: TimeAmount(converting: self.config.connectTimeout)) {
-      readyPromise.fail(RPCError(code: .unavailable, message: "Timed out waiting for the server's HTTP/2 SETTINGS."))
+      readyPromise.fail(
+        RPCError(code: .unavailable, message: "Timed out waiting for the server's HTTP/2 SETTINGS.")
+      )
     }
     connected.flatMap { channel -> EventLoopFuture<Connection> in
       readyPromise.futureResult.flatMapError { error in
         channel.close(promise: nil)
         return eventLoop.makeFailedFuture(error)
       }.flatMapThrowing {
-        let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
+        let handler = try channel.pipeline.syncOperations.handler(
+          type: ClientConnectionHandler.self)
         return Connection(
           id: id,
           mailbox: handler.mailbox,
@@ -394,7 +411,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     }
   }
 
-  private func connectAttemptFinished(id: Int, result: Result<Connection, any Error>, promise: EventLoopPromise<Connection>) {
+  private func connectAttemptFinished(
+    id: Int, result: Result<Connection, any Error>, promise: EventLoopPromise<Connection>
+  ) {
     switch result {
     case .success(let connection):
       let closeNow = self.state.withLock { state -> Bool in
@@ -417,7 +436,10 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
           state.connection = .transientFailure(retryAt: .now + delay, error: error)
         }
       }
-      promise.fail(RPCError(code: .unavailable, message: "Couldn't connect to \(self.target): \(error)", cause: error))
+      promise.fail(
+        RPCError(
+          code: .unavailable, message: "Couldn't connect to \(self.target): \(error)", cause: error)
+      )
     }
   }
 

@@ -1,4 +1,4 @@
-public import GRPCCore
+internal import GRPCCore
 internal import NIOCore
 import Synchronization
 
@@ -49,7 +49,10 @@ final class ServerStream: @unchecked Sendable {
   var trailers: HeaderBlock?
   var dataDeferred = false
 
-  init(streamID: Int32, maxMessageSize: Int, mailbox: Mailbox<ServerConnectionHandler>, allocator: ByteBufferAllocator) {
+  init(
+    streamID: Int32, maxMessageSize: Int, mailbox: Mailbox<ServerConnectionHandler>,
+    allocator: ByteBufferAllocator
+  ) {
     self.streamID = streamID
     self.deframer = GRPCMessageDeframer(maxMessageSize: maxMessageSize)
     self.mailbox = mailbox

@@ -24,12 +24,15 @@ struct ConcurrencyTests {
     #expect(observations.maxInFlight > 1)
   }
 
-  @Test("The server's SETTINGS_MAX_CONCURRENT_STREAMS=10 is respected: 200 RPCs all succeed, ≤10 at once")
+  @Test(
+    "The server's SETTINGS_MAX_CONCURRENT_STREAMS=10 is respected: 200 RPCs all succeed, ≤10 at once"
+  )
   func maxConcurrentStreamsRespected() async throws {
     var serverConfig = NGHTTP2ServerTransport.Config.defaults
     serverConfig.maxConcurrentStreams = 10
     let observations = ServerObservations()
-    try await TestHarness.withEcho(serverConfig: serverConfig, observations: observations) { client in
+    try await TestHarness.withEcho(serverConfig: serverConfig, observations: observations) {
+      client in
       try await withThrowingTaskGroup(of: Bool.self) { group in
         for index in 0..<200 {
           group.addTask {

@@ -8,7 +8,8 @@ struct ConnectionLifecycleTests {
   func gracefulShutdown() async throws {
     let observations = ServerObservations()
     let transport = NGHTTP2ServerTransport(address: .ipv4(host: "127.0.0.1", port: 0))
-    let server = GRPCServer(transport: transport, services: [EchoService(observations: observations)])
+    let server = GRPCServer(
+      transport: transport, services: [EchoService(observations: observations)])
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.serve() }
       let port = try await transport.listeningAddress.port
@@ -52,21 +53,26 @@ struct ConnectionLifecycleTests {
   @Test("The client reconnects (with backoff) after the server restarts on the same port")
   func reconnectAfterRestart() async throws {
     var clientConfig = NGHTTP2ClientTransport.Config.defaults
-    clientConfig.backoff = NGHTTP2ConnectionBackoff(initial: .milliseconds(20), maximum: .milliseconds(200))
+    clientConfig.backoff = NGHTTP2ConnectionBackoff(
+      initial: .milliseconds(20), maximum: .milliseconds(200))
     let first = NGHTTP2ServerTransport(address: .ipv4(host: "127.0.0.1", port: 0))
     let firstServer = GRPCServer(transport: first, services: [EchoService()])
     try await withThrowingTaskGroup(of: Void.self) { servers in
       servers.addTask { try await firstServer.serve() }
       let port = try await first.listeningAddress.port
 
-      try await TestHarness.withClient(target: .ipv4(host: "127.0.0.1", port: port), config: clientConfig) { client in
+      try await TestHarness.withClient(
+        target: .ipv4(host: "127.0.0.1", port: port), config: clientConfig
+      ) { client in
         #expect(try await client.echoUnary("Get", [1]).message == [1])
 
         firstServer.beginGracefulShutdown()
         try await servers.next()
 
         // Server down: RPCs fail fast with UNAVAILABLE.
-        let down = await #expect(throws: RPCError.self) { try await client.echoUnary("Get", [2]).message }
+        let down = await #expect(throws: RPCError.self) {
+          try await client.echoUnary("Get", [2]).message
+        }
         #expect(down?.code == .unavailable)
 
         let second = NGHTTP2ServerTransport(address: .ipv4(host: "127.0.0.1", port: port))
@@ -89,7 +95,8 @@ struct ConnectionLifecycleTests {
   @Test("waitForReady RPCs wait through backoff until the server is up")
   func waitForReady() async throws {
     var clientConfig = NGHTTP2ClientTransport.Config.defaults
-    clientConfig.backoff = NGHTTP2ConnectionBackoff(initial: .milliseconds(20), maximum: .milliseconds(100))
+    clientConfig.backoff = NGHTTP2ConnectionBackoff(
+      initial: .milliseconds(20), maximum: .milliseconds(100))
     // Reserve a port by binding and shutting down a server.
     let probe = NGHTTP2ServerTransport(address: .ipv4(host: "127.0.0.1", port: 0))
     let probeServer = GRPCServer(transport: probe, services: [])
@@ -100,7 +107,9 @@ struct ConnectionLifecycleTests {
       try await group.waitForAll()
       return port
     }
-    try await TestHarness.withClient(target: .ipv4(host: "127.0.0.1", port: port), config: clientConfig) { client in
+    try await TestHarness.withClient(
+      target: .ipv4(host: "127.0.0.1", port: port), config: clientConfig
+    ) { client in
       try await withThrowingTaskGroup(of: Void.self) { group in
         let call = Task {
           var options = CallOptions.defaults
@@ -123,7 +132,8 @@ struct ConnectionLifecycleTests {
   @Test("Server keepalive sends PINGs on an open connection")
   func serverKeepalive() async throws {
     var serverConfig = NGHTTP2ServerTransport.Config.defaults
-    serverConfig.keepalive = NGHTTP2Keepalive(interval: .milliseconds(50), timeout: .seconds(5), permitWithoutCalls: true)
+    serverConfig.keepalive = NGHTTP2Keepalive(
+      interval: .milliseconds(50), timeout: .seconds(5), permitWithoutCalls: true)
     try await TestHarness.withEchoServer(serverConfig: serverConfig) { _, port in
       let raw = try await RawHTTP2Client.connect(port: port)
       var pings = 0
@@ -140,11 +150,16 @@ struct ConnectionLifecycleTests {
   func clientKeepaliveDetectsDeadPeer() async throws {
     let silent = try await SilentHTTP2Server.start()
     var clientConfig = NGHTTP2ClientTransport.Config.defaults
-    clientConfig.keepalive = NGHTTP2Keepalive(interval: .milliseconds(50), timeout: .milliseconds(100), permitWithoutCalls: true)
+    clientConfig.keepalive = NGHTTP2Keepalive(
+      interval: .milliseconds(50), timeout: .milliseconds(100), permitWithoutCalls: true)
     clientConfig.backoff = NGHTTP2ConnectionBackoff(initial: .seconds(10))
-    try await TestHarness.withClient(target: .ipv4(host: "127.0.0.1", port: silent.port), config: clientConfig) { client in
+    try await TestHarness.withClient(
+      target: .ipv4(host: "127.0.0.1", port: silent.port), config: clientConfig
+    ) { client in
       // The silent server never answers: the RPC ends when keepalive gives up on the connection.
-      let error = await #expect(throws: RPCError.self) { try await client.echoUnary("Get", [1]).message }
+      let error = await #expect(throws: RPCError.self) {
+        try await client.echoUnary("Get", [1]).message
+      }
       #expect(error?.code == .unavailable)
     }
     let received = try await silent.receivedBytes()
@@ -154,14 +169,16 @@ struct ConnectionLifecycleTests {
     await silent.stop()
   }
 
-  @Test("Server idle timeout sends GOAWAY and closes an idle connection, but not one with an open RPC")
+  @Test(
+    "Server idle timeout sends GOAWAY and closes an idle connection, but not one with an open RPC")
   func serverIdleTimeout() async throws {
     var serverConfig = NGHTTP2ServerTransport.Config.defaults
     // Generous: a connection whose first request comes later than this is (rightly) closed,
     // and a loaded test machine can be slow to send it.
     serverConfig.idleTimeout = .milliseconds(500)
     let observations = ServerObservations()
-    try await TestHarness.withEchoServer(serverConfig: serverConfig, observations: observations) { _, port in
+    try await TestHarness.withEchoServer(serverConfig: serverConfig, observations: observations) {
+      _, port in
       let raw = try await RawHTTP2Client.connect(port: port)
       #expect(try await raw.waitForClose())
 
@@ -181,7 +198,8 @@ struct ConnectionLifecycleTests {
     let observations = ServerObservations()
     var clientConfig = NGHTTP2ClientTransport.Config.defaults
     clientConfig.idleTimeout = .milliseconds(50)
-    try await TestHarness.withEcho(clientConfig: clientConfig, observations: observations) { client in
+    try await TestHarness.withEcho(clientConfig: clientConfig, observations: observations) {
+      client in
       _ = try await client.echoUnary("Track", [1])
       var peers = 1
       // Each pause is longer than the idle timeout, so the connection should be gone by the
@@ -198,7 +216,8 @@ struct ConnectionLifecycleTests {
   @Test("h2c over IPv6 loopback (::1)")
   func ipv6() async throws {
     try await TestHarness.withEchoServer(host: "::1", ipv6: true) { _, port in
-      try await TestHarness.withClient(target: .ipv6(host: "::1", port: port)) { client async throws -> Void in
+      try await TestHarness.withClient(target: .ipv6(host: "::1", port: port)) {
+        client async throws -> Void in
         #expect(try await client.echoUnary("Get", [6]).message == [6])
       }
     }
@@ -207,7 +226,8 @@ struct ConnectionLifecycleTests {
   @Test("DNS target: localhost")
   func dnsLocalhost() async throws {
     try await TestHarness.withEchoServer { _, port in
-      try await TestHarness.withClient(target: .dns(host: "localhost", port: port)) { client async throws -> Void in
+      try await TestHarness.withClient(target: .dns(host: "localhost", port: port)) {
+        client async throws -> Void in
         #expect(try await client.echoUnary("Get", [4]).message == [4])
       }
     }
@@ -216,7 +236,9 @@ struct ConnectionLifecycleTests {
 
 extension Range where Bound == Int {
   /// Runs `transform` concurrently for each element, returning results in order.
-  func asyncMap<T: Sendable>(_ transform: @escaping @Sendable (Int) async throws -> T) async throws -> [T] {
+  func asyncMap<T: Sendable>(_ transform: @escaping @Sendable (Int) async throws -> T) async throws
+    -> [T]
+  {
     try await withThrowingTaskGroup(of: (Int, T).self) { group in
       for index in self { group.addTask { (index, try await transform(index)) } }
       var results: [(Int, T)] = []

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Deadlines and cancellation")
 struct DeadlineAndCancellationTests {
-  @Test("The client sends grpc-timeout; the server cancels the handler; the caller sees DEADLINE_EXCEEDED")
+  @Test(
+    "The client sends grpc-timeout; the server cancels the handler; the caller sees DEADLINE_EXCEEDED"
+  )
   func deadline() async throws {
     let observations = ServerObservations()
     try await TestHarness.withEcho(observations: observations) { client in
@@ -34,7 +36,9 @@ struct DeadlineAndCancellationTests {
         body: []
       )
       await raw.close()
-      let status = result.headerBlocks.last.flatMap { block in block.first(where: { $0.name == "grpc-status" })?.value }
+      let status = result.headerBlocks.last.flatMap { block in
+        block.first(where: { $0.name == "grpc-status" })?.value
+      }
       #expect(status == String(Status.Code.deadlineExceeded.rawValue))
       #expect(try await observations.eventually { $0.cancelledCount == 1 })
     }
@@ -52,7 +56,9 @@ struct DeadlineAndCancellationTests {
       let result = await call.result
       switch result {
       case .success(let response):
-        #expect(response.accepted.failureValue?.code == .cancelled, "\(String(describing: response.accepted.failureValue))")
+        #expect(
+          response.accepted.failureValue?.code == .cancelled,
+          "\(String(describing: response.accepted.failureValue))")
       case .failure(let error):
         #expect(error is CancellationError || (error as? RPCError)?.code == .cancelled)
       }
@@ -67,10 +73,12 @@ struct DeadlineAndCancellationTests {
     try await TestHarness.withEchoServer(observations: observations) { _, port in
       // Preface, SETTINGS, HEADERS (stream 1, literal header fields), then RST_STREAM(CANCEL).
       var bytes = RawSocket.preface + RawSocket.emptySettings
-      bytes += HandcraftedFrames.headers(streamID: 1, endStream: true, fields: [
-        (":method", "POST"), (":scheme", "http"), (":path", "/test.Echo/Sleep"),
-        (":authority", "x"), ("content-type", "application/grpc"),
-      ])
+      bytes += HandcraftedFrames.headers(
+        streamID: 1, endStream: true,
+        fields: [
+          (":method", "POST"), (":scheme", "http"), (":path", "/test.Echo/Sleep"),
+          (":authority", "x"), ("content-type", "application/grpc"),
+        ])
       let socket = try await RawConnection.open(port: port)
       try await socket.write(bytes)
       #expect(try await observations.eventually { $0.startedCount == 1 })

@@ -7,10 +7,12 @@ struct MessageSizeTests {
   @Test("A request above the server's 4 MiB default limit fails with RESOURCE_EXHAUSTED")
   func requestTooLarge() async throws {
     try await TestHarness.withEcho { client in
-      let response = try await client.echoUnary("Get", [UInt8](repeating: 1, count: 4 * 1024 * 1024 + 1))
+      let response = try await client.echoUnary(
+        "Get", [UInt8](repeating: 1, count: 4 * 1024 * 1024 + 1))
       #expect(response.accepted.failureValue?.code == .resourceExhausted)
       // Exactly at the limit is fine.
-      let atLimit = try await client.echoUnary("Collect", [UInt8](repeating: 2, count: 4 * 1024 * 1024))
+      let atLimit = try await client.echoUnary(
+        "Collect", [UInt8](repeating: 2, count: 4 * 1024 * 1024))
       #expect(try atLimit.message.count == 4 * 1024 * 1024)
     }
   }
@@ -34,9 +36,12 @@ struct MessageSizeTests {
     serverConfig.maxReceiveMessageSize = 32 * 1024 * 1024
     var clientConfig = NGHTTP2ClientTransport.Config.defaults
     clientConfig.maxReceiveMessageSize = 32 * 1024 * 1024
-    try await TestHarness.withEcho(serverConfig: serverConfig, clientConfig: clientConfig) { client in
+    try await TestHarness.withEcho(serverConfig: serverConfig, clientConfig: clientConfig) {
+      client in
       var payload = [UInt8](repeating: 0, count: 16 * 1024 * 1024)
-      for index in payload.indices { payload[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index >> 8) }
+      for index in payload.indices {
+        payload[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index >> 8)
+      }
       let response = try await client.echoUnary("Get", payload)
       #expect(try response.message == payload)
     }

@@ -4,7 +4,8 @@ import Testing
 
 @Suite("Metadata and status")
 struct MetadataAndStatusTests {
-  @Test("Custom and -bin request metadata reach the server; initial and trailing metadata come back")
+  @Test(
+    "Custom and -bin request metadata reach the server; initial and trailing metadata come back")
   func metadataRoundTrip() async throws {
     let binary: [UInt8] = [0, 1, 2, 0xFE, 0xFF, 0x80, 10, 13]
     var metadata = Metadata()
@@ -47,7 +48,8 @@ struct MetadataAndStatusTests {
     try await TestHarness.withEchoServer { _, port in
       let raw = try await RawHTTP2Client.connect(port: port)
       let result = try await raw.request(
-        RawHTTP2Client.grpcRequest(path: "/test.Echo/Fail", extra: [("x-code", "5"), ("x-message", "nope")]),
+        RawHTTP2Client.grpcRequest(
+          path: "/test.Echo/Fail", extra: [("x-code", "5"), ("x-message", "nope")]),
         body: []
       )
       await raw.close()
@@ -77,7 +79,8 @@ struct MetadataAndStatusTests {
       // The server encodes the handler's message; a raw client sees the encoded bytes.
       let raw = try await RawHTTP2Client.connect(port: port)
       let result = try await raw.request(
-        RawHTTP2Client.grpcRequest(path: "/test.Echo/Fail", extra: [("x-code", "2"), ("x-message", "100% ☺ ok")]),
+        RawHTTP2Client.grpcRequest(
+          path: "/test.Echo/Fail", extra: [("x-code", "2"), ("x-message", "100% ☺ ok")]),
         body: []
       )
       await raw.close()
@@ -86,7 +89,8 @@ struct MetadataAndStatusTests {
     try await TestHarness.withEcho { client in
       // Control characters can't be header values: only percent-encoding gets them across.
       let special = "\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n 100%"
-      let response = try await client.echoUnary("Fail", Array(special.utf8), metadata: ["x-code": "2"])
+      let response = try await client.echoUnary(
+        "Fail", Array(special.utf8), metadata: ["x-code": "2"])
       let error = try #require(response.accepted.failureValue)
       #expect(error.code == .unknown)
       #expect(error.message == special)

@@ -52,7 +52,8 @@ struct ProtocolErrorTests {
       #expect(invalid.closeCode == 1)
       #expect(invalid.headerBlocks.isEmpty)
       // The connection survives and still serves valid requests.
-      let valid = try await raw.request(RawHTTP2Client.grpcRequest(path: "/test.Echo/Get"), body: RawHTTP2Client.frame([3]))
+      let valid = try await raw.request(
+        RawHTTP2Client.grpcRequest(path: "/test.Echo/Get"), body: RawHTTP2Client.frame([3]))
       #expect(valid.data == RawHTTP2Client.frame([3]))
       await raw.close()
     }
@@ -62,7 +63,8 @@ struct ProtocolErrorTests {
   func wrongMethod() async throws {
     try await TestHarness.withEchoServer { _, port in
       let raw = try await RawHTTP2Client.connect(port: port)
-      let result = try await raw.request(RawHTTP2Client.grpcRequest(path: "/test.Echo/Get", method: "GET"))
+      let result = try await raw.request(
+        RawHTTP2Client.grpcRequest(path: "/test.Echo/Get", method: "GET"))
       await raw.close()
       #expect(result.value(":status") == "405")
     }
@@ -92,7 +94,9 @@ struct ProtocolErrorTests {
         body: [0, 0, 0, 0, 10, 1, 2, 3]
       )
       await raw.close()
-      let status = result.headerBlocks.last.flatMap { block in block.first(where: { $0.name == "grpc-status" })?.value }
+      let status = result.headerBlocks.last.flatMap { block in
+        block.first(where: { $0.name == "grpc-status" })?.value
+      }
       #expect(status == "13")
     }
   }
@@ -106,7 +110,9 @@ struct ProtocolErrorTests {
         body: [1, 0, 0, 0, 1, 9]
       )
       await raw.close()
-      let status = result.headerBlocks.last.flatMap { block in block.first(where: { $0.name == "grpc-status" })?.value }
+      let status = result.headerBlocks.last.flatMap { block in
+        block.first(where: { $0.name == "grpc-status" })?.value
+      }
       #expect(status == "13")
     }
   }

@@ -6,7 +6,9 @@ import Testing
 @Suite("Hostile and broken clients")
 struct RobustnessTests {
   /// Runs `attack` against a server while a well-behaved client keeps using its own connection.
-  private func withBystander(_ attack: @escaping @Sendable (_ port: Int) async throws -> Void) async throws {
+  private func withBystander(_ attack: @escaping @Sendable (_ port: Int) async throws -> Void)
+    async throws
+  {
     try await TestHarness.withEchoServer { _, port in
       try await TestHarness.withClient(target: .ipv4(host: "127.0.0.1", port: port)) { client in
         #expect(try await client.echoUnary("Get", [1]).message == [1])
@@ -43,14 +45,17 @@ struct RobustnessTests {
       let garbage = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }
       // The server hangs up on its own.
       try await RawSocket.send(garbage, port: port, closeImmediately: false)
-      try await RawSocket.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), port: port, closeImmediately: false)
+      try await RawSocket.send(
+        Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), port: port, closeImmediately: false)
     }
   }
 
   @Test("Valid preface followed by garbage frames gets GOAWAY and a close")
   func garbageAfterPreface() async throws {
     try await self.withBystander { port in
-      let bytes = RawSocket.preface + RawSocket.emptySettings + [0xFF, 0xFF, 0xFF, 0x01, 0xFF, 0, 0, 0, 3] + [UInt8](repeating: 0xAA, count: 100)
+      let bytes =
+        RawSocket.preface + RawSocket.emptySettings + [0xFF, 0xFF, 0xFF, 0x01, 0xFF, 0, 0, 0, 3]
+        + [UInt8](repeating: 0xAA, count: 100)
       let reply = try await RawSocket.send(bytes, port: port, closeImmediately: false)
       #expect(http2FrameTypes(reply).contains { $0.type == 7 })  // GOAWAY
     }
@@ -59,11 +64,15 @@ struct RobustnessTests {
   @Test("A half-written frame, then the client vanishes")
   func halfWrittenFrame() async throws {
     try await self.withBystander { port in
-      let headers = HandcraftedFrames.headers(streamID: 1, endStream: false, fields: [
-        (":method", "POST"), (":scheme", "http"), (":path", "/test.Echo/Get"), (":authority", "x"),
-        ("content-type", "application/grpc"),
-      ])
-      let bytes = RawSocket.preface + RawSocket.emptySettings + Array(headers.prefix(headers.count / 2))
+      let headers = HandcraftedFrames.headers(
+        streamID: 1, endStream: false,
+        fields: [
+          (":method", "POST"), (":scheme", "http"), (":path", "/test.Echo/Get"),
+          (":authority", "x"),
+          ("content-type", "application/grpc"),
+        ])
+      let bytes =
+        RawSocket.preface + RawSocket.emptySettings + Array(headers.prefix(headers.count / 2))
       try await RawSocket.send(bytes, port: port, closeImmediately: true)
     }
   }
@@ -72,12 +81,17 @@ struct RobustnessTests {
   func closeMidStream() async throws {
     try await self.withBystander { port in
       var bytes = RawSocket.preface + RawSocket.emptySettings
-      bytes += HandcraftedFrames.headers(streamID: 1, endStream: false, fields: [
-        (":method", "POST"), (":scheme", "http"), (":path", "/test.Echo/Update"), (":authority", "x"),
-        ("content-type", "application/grpc"),
-      ])
+      bytes += HandcraftedFrames.headers(
+        streamID: 1, endStream: false,
+        fields: [
+          (":method", "POST"), (":scheme", "http"), (":path", "/test.Echo/Update"),
+          (":authority", "x"),
+          ("content-type", "application/grpc"),
+        ])
       // Message prefix announces 1000 bytes; only 10 arrive.
-      bytes += HandcraftedFrames.data(streamID: 1, endStream: false, payload: [0, 0, 0, 3, 0xE8] + [UInt8](repeating: 1, count: 10))
+      bytes += HandcraftedFrames.data(
+        streamID: 1, endStream: false,
+        payload: [0, 0, 0, 3, 0xE8] + [UInt8](repeating: 1, count: 10))
       let connection = try await RawConnection.open(port: port)
       try await connection.write(bytes)
       try await Task.sleep(for: .milliseconds(20))
@@ -91,10 +105,12 @@ struct RobustnessTests {
       let cases: [[UInt8]] = [
         HandcraftedFrames.data(streamID: 7, endStream: true, payload: [0, 0, 0, 0, 0]),
         HandcraftedFrames.headers(streamID: 2, endStream: true, fields: [(":method", "POST")]),
-        HandcraftedFrames.headers(streamID: 1, endStream: true, fields: [("x-big", String(repeating: "a", count: 70_000))]),
+        HandcraftedFrames.headers(
+          streamID: 1, endStream: true, fields: [("x-big", String(repeating: "a", count: 70_000))]),
       ]
       for frame in cases {
-        let reply = try await RawSocket.send(RawSocket.preface + RawSocket.emptySettings + frame, port: port, closeImmediately: false)
+        let reply = try await RawSocket.send(
+          RawSocket.preface + RawSocket.emptySettings + frame, port: port, closeImmediately: false)
         #expect(http2FrameTypes(reply).contains { $0.type == 7 || $0.type == 3 })  // GOAWAY or RST
       }
     }

@@ -4,7 +4,8 @@ import Synchronization
 /// What the server-side handlers observed, for tests that check the server's view.
 final class ServerObservations: Sendable {
   private let state = Mutex<(cancelled: Int, started: Int, received: [Metadata])>((0, 0, []))
-  private let flow = Mutex<(inFlight: Int, maxInFlight: Int, released: Bool, peers: Set<String>)>((0, 0, false, []))
+  private let flow = Mutex<(inFlight: Int, maxInFlight: Int, released: Bool, peers: Set<String>)>(
+    (0, 0, false, []))
 
   func enter(peer: String) {
     self.flow.withLock {
@@ -163,7 +164,9 @@ struct EchoService: RegistrableRPCService {
       observations.recordStart(request.metadata)
       var body: [UInt8] = []
       for try await message in request.messages { body.append(contentsOf: message) }
-      let code = request.metadata[stringValues: "x-code"].first(where: { _ in true }).flatMap { Int($0) } ?? 2
+      let code =
+        request.metadata[stringValues: "x-code"].first(where: { _ in true }).flatMap { Int($0) }
+        ?? 2
       let message =
         body.isEmpty
         ? (request.metadata[stringValues: "x-message"].first(where: { _ in true }) ?? "")

@@ -32,7 +32,9 @@ final class RawHTTP2Client: Sendable {
 
   static func connect(host: String = "127.0.0.1", port: Int) async throws -> RawHTTP2Client {
     let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
-    let handler = try await eventLoop.submit { NIOLoopBound(RawHTTP2Handler(), eventLoop: eventLoop) }.get()
+    let handler = try await eventLoop.submit {
+      NIOLoopBound(RawHTTP2Handler(), eventLoop: eventLoop)
+    }.get()
     let channel = try await ClientBootstrap(group: eventLoop)
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
@@ -44,7 +46,8 @@ final class RawHTTP2Client: Sendable {
   }
 
   /// Sends a request; returns once the stream has closed.
-  func request(_ headers: [(String, String)], body: [UInt8]? = nil) async throws -> RawStreamResult {
+  func request(_ headers: [(String, String)], body: [UInt8]? = nil) async throws -> RawStreamResult
+  {
     let handler = self.handler
     let future = try await self.channel.eventLoop.submit {
       handler.value.submit(headers: headers, body: body)
@@ -74,7 +77,10 @@ final class RawHTTP2Client: Sendable {
   /// gRPC's 5-byte length prefix around `message`.
   static func frame(_ message: [UInt8]) -> [UInt8] {
     let count = UInt32(message.count)
-    return [0, UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)] + message
+    return [
+      0, UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF),
+      UInt8(count & 0xFF),
+    ] + message
   }
 
   static func grpcRequest(
@@ -83,7 +89,9 @@ final class RawHTTP2Client: Sendable {
     method: String = "POST",
     extra: [(String, String)] = []
   ) -> [(String, String)] {
-    var headers = [(":method", method), (":scheme", "http"), (":path", path), (":authority", "localhost")]
+    var headers = [
+      (":method", method), (":scheme", "http"), (":path", path), (":authority", "localhost"),
+    ]
     if let contentType { headers.append(("content-type", contentType)) }
     headers.append(("te", "trailers"))
     return headers + extra
@@ -106,7 +114,9 @@ final class RawHTTP2Handler: ChannelInboundHandler, NGHTTP2SessionDelegate {
     self.context = context
     self.session = NGHTTP2Session(role: .client, delegate: self)
     self.session.submitSettings(
-      .init(maxConcurrentStreams: nil, initialWindowSize: 1 << 20, maxHeaderListSize: 1 << 16, connectionWindowSize: 1 << 24)
+      .init(
+        maxConcurrentStreams: nil, initialWindowSize: 1 << 20, maxHeaderListSize: 1 << 16,
+        connectionWindowSize: 1 << 24)
     )
     if context.channel.isActive { self.flush() }
   }
@@ -136,7 +146,9 @@ final class RawHTTP2Handler: ChannelInboundHandler, NGHTTP2SessionDelegate {
     guard let context else { return }
     var buffer = context.channel.allocator.buffer(capacity: 1024)
     _ = self.session.drain(into: &buffer)
-    if buffer.readableBytes > 0 { context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil) }
+    if buffer.readableBytes > 0 {
+      context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+    }
   }
 
   func submit(headers: [(String, String)], body: [UInt8]?) -> EventLoopFuture<RawStreamResult> {
@@ -166,7 +178,9 @@ final class RawHTTP2Handler: ChannelInboundHandler, NGHTTP2SessionDelegate {
     return 0
   }
 
-  func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
+  func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
+    -> Int32
+  {
     guard var result = self.results[streamID], !result.headerBlocks.isEmpty else { return 0 }
     result.headerBlocks[result.headerBlocks.count - 1].append(
       (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
@@ -177,7 +191,9 @@ final class RawHTTP2Handler: ChannelInboundHandler, NGHTTP2SessionDelegate {
 
   func sessionFrameReceived(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
     let header = frame.pointee.hd
-    if UInt32(header.type) == NGHTTP2_PING.rawValue && header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 {
+    if UInt32(header.type) == NGHTTP2_PING.rawValue
+      && header.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0
+    {
       self.pings += 1
     }
     if UInt32(header.type) == NGHTTP2_GOAWAY.rawValue {
@@ -207,7 +223,9 @@ final class RawHTTP2Handler: ChannelInboundHandler, NGHTTP2SessionDelegate {
   ) -> Int {
     var body = self.bodies[streamID] ?? []
     let count = min(body.count, buffer.count)
-    body.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    body.withUnsafeBytes {
+      buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+    }
     body.removeFirst(count)
     self.bodies[streamID] = body
     if body.isEmpty { flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Plain TCP helpers for feeding a server bytes no HTTP/2 implementation would send.
 enum RawSocket {
@@ -34,8 +35,6 @@ enum RawSocket {
     return collector.bytes
   }
 }
-
-import Synchronization
 
 /// Bytes received on some connection, readable from any thread.
 final class ByteCollector: Sendable {
@@ -107,7 +106,8 @@ enum HandcraftedFrames {
   }
 
   static func headers(streamID: UInt32, endStream: Bool, fields: [(String, String)]) -> [UInt8] {
-    frame(type: 1, flags: 0x4 | (endStream ? 0x1 : 0), streamID: streamID, payload: headerBlock(fields))
+    frame(
+      type: 1, flags: 0x4 | (endStream ? 0x1 : 0), streamID: streamID, payload: headerBlock(fields))
   }
 
   static func data(streamID: UInt32, endStream: Bool, payload: [UInt8]) -> [UInt8] {
@@ -119,7 +119,10 @@ enum HandcraftedFrames {
       type: 3,
       flags: 0,
       streamID: streamID,
-      payload: [UInt8(errorCode >> 24), UInt8((errorCode >> 16) & 0xFF), UInt8((errorCode >> 8) & 0xFF), UInt8(errorCode & 0xFF)]
+      payload: [
+        UInt8(errorCode >> 24), UInt8((errorCode >> 16) & 0xFF), UInt8((errorCode >> 8) & 0xFF),
+        UInt8(errorCode & 0xFF),
+      ]
     )
   }
 }

@@ -45,7 +45,8 @@ private final class SilentHandler: ChannelInboundHandler {
   init(collector: ByteCollector) { self.collector = collector }
 
   func channelActive(context: ChannelHandlerContext) {
-    context.writeAndFlush(self.wrapOutboundOut(ByteBuffer(bytes: RawSocket.emptySettings)), promise: nil)
+    context.writeAndFlush(
+      self.wrapOutboundOut(ByteBuffer(bytes: RawSocket.emptySettings)), promise: nil)
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
