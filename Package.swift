@@ -89,6 +89,7 @@ let package = Package(
       name: "InteropTestingTests",
       dependencies: [
         "InteropTesting",
+        "GRPCNGHTTP2Transport",
         "InteropTestingContracts",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
