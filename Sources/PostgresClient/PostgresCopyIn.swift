@@ -37,7 +37,9 @@ public final class PostgresCopyIn {
   }
 
   /// Appends one row of typed values (binary format), one value per column, in column order.
-  public func appendRow<each Value: PostgresEncodable>(_ value: repeat each Value) async throws {
+  nonisolated(nonsending) public func appendRow<each Value: PostgresEncodable>(
+    _ value: repeat each Value
+  ) async throws {
     try requireBinary()
     var count: Int16 = 0
     for _ in repeat each value { count += 1 }
@@ -47,7 +49,7 @@ public final class PostgresCopyIn {
   }
 
   /// Appends one row of type-erased values (binary format); `nil` is NULL.
-  public func appendRow(values: [(any PostgresEncodable)?]) async throws {
+  nonisolated(nonsending) public func appendRow(values: [(any PostgresEncodable)?]) async throws {
     try requireBinary()
     buffer.appendBigEndian(Int16(values.count))
     for value in values {
@@ -61,7 +63,7 @@ public final class PostgresCopyIn {
   }
 
   /// Appends raw COPY data (text or CSV lines, each ending in a newline).
-  public func write(_ bytes: some Sequence<UInt8>) async throws {
+  nonisolated(nonsending) public func write(_ bytes: some Sequence<UInt8>) async throws {
     guard format != .binary else {
       throw PostgresError(
         kind: .unexpectedResult, message: "raw COPY data needs the text or csv format")
@@ -71,13 +73,13 @@ public final class PostgresCopyIn {
   }
 
   /// Sends buffered data and, for binary COPY, the trailer.
-  func finish() async throws {
+  nonisolated(nonsending) func finish() async throws {
     if format == .binary { buffer.appendBigEndian(Int16(-1)) }
     try await flush()
   }
 
   private func appendField<T: PostgresEncodable>(_ value: T) {
-    if let optional = value as? any PostgresOptionalEncodable, optional.isNone {
+    if value.isPostgresNull {
       buffer.appendBigEndian(Int32(-1))
       return
     }
@@ -91,12 +93,12 @@ public final class PostgresCopyIn {
     buffer[lengthPosition + 3] = UInt8(truncatingIfNeeded: length)
   }
 
-  private func rowAppended() async throws {
+  nonisolated(nonsending) private func rowAppended() async throws {
     rowsAppended += 1
     if buffer.count >= Self.flushThreshold { try await flush() }
   }
 
-  private func flush() async throws {
+  nonisolated(nonsending) private func flush() async throws {
     guard !buffer.isEmpty else { return }
     let chunk = buffer
     buffer.removeAll(keepingCapacity: true)
