@@ -22,6 +22,8 @@ public final class PostgresCopyIn {
   private let connection: PostgresConnection
   public let format: PostgresCopyFormat
   private var buffer: [UInt8] = []
+  /// The chunk being sent while the next one is encoded (at most one in flight, in order).
+  private var inFlight: Task<Void, any Error>?
   /// Rows appended so far (binary format; raw `write` calls are not counted).
   public private(set) var rowsAppended = 0
 
@@ -76,6 +78,7 @@ public final class PostgresCopyIn {
   nonisolated(nonsending) func finish() async throws {
     if format == .binary { buffer.appendBigEndian(Int16(-1)) }
     try await flush()
+    try await settle()
   }
 
   private func appendField<T: PostgresEncodable>(_ value: T) {
@@ -102,7 +105,18 @@ public final class PostgresCopyIn {
     guard !buffer.isEmpty else { return }
     let chunk = buffer
     buffer.removeAll(keepingCapacity: true)
-    try await connection.putCopyData(chunk)
+    // Wait for the previous chunk, then send this one in the background so that encoding the
+    // next chunk overlaps with libpq writing this one.
+    try await settle()
+    let connection = self.connection
+    inFlight = Task { try await connection.putCopyData(chunk) }
+  }
+
+  /// Waits for the chunk in flight, rethrowing its error.
+  nonisolated(nonsending) func settle() async throws {
+    guard let pending = inFlight else { return }
+    inFlight = nil
+    try await pending.value
   }
 
   private func requireBinary() throws {
