@@ -130,7 +130,10 @@ let package = Package(
     ),
     .executableTarget(
       name: "PostgresBenchmarks",
-      dependencies: ["PostgresClient"],
+      dependencies: [
+        "PostgresClient",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: strictSwift
     ),
 

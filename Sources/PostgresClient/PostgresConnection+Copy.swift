@@ -14,7 +14,7 @@ extension PostgresConnection {
   ///
   /// - Returns: the number of rows the server loaded.
   @discardableResult
-  public nonisolated func copyIn(
+  nonisolated(nonsending) public func copyIn(
     into table: String,
     schema: String? = nil,
     columns: [String],
@@ -33,7 +33,7 @@ extension PostgresConnection {
   /// Runs a complete `COPY ... FROM STDIN` statement written by the caller (for options
   /// such as `DELIMITER` or `HEADER`); `format` must match the statement.
   @discardableResult
-  public nonisolated func copyIn(
+  nonisolated(nonsending) public func copyIn(
     statement: String,
     format: PostgresCopyFormat,
     _ body: (PostgresCopyIn) async throws -> Void
@@ -44,6 +44,7 @@ extension PostgresConnection {
       try await body(writer)
       try await writer.finish()
     } catch {
+      try? await writer.settle()
       _ = try? await endCopy(failure: "aborted by the client: \(error)")
       throw error
     }
@@ -92,7 +93,7 @@ extension PostgresConnection {
 extension PostgresPool {
   /// ``PostgresConnection/copyIn(into:schema:columns:format:_:)`` on a pooled connection.
   @discardableResult
-  public func copyIn(
+  nonisolated(nonsending) public func copyIn(
     into table: String,
     schema: String? = nil,
     columns: [String],
