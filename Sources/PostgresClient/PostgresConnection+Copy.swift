@@ -14,7 +14,7 @@ extension PostgresConnection {
   ///
   /// - Returns: the number of rows the server loaded.
   @discardableResult
-  nonisolated(nonsending) public func copyIn(
+  public nonisolated func copyIn(
     into table: String,
     schema: String? = nil,
     columns: [String],
@@ -33,7 +33,7 @@ extension PostgresConnection {
   /// Runs a complete `COPY ... FROM STDIN` statement written by the caller (for options
   /// such as `DELIMITER` or `HEADER`); `format` must match the statement.
   @discardableResult
-  nonisolated(nonsending) public func copyIn(
+  public nonisolated func copyIn(
     statement: String,
     format: PostgresCopyFormat,
     _ body: (PostgresCopyIn) async throws -> Void
@@ -93,7 +93,7 @@ extension PostgresConnection {
 extension PostgresPool {
   /// ``PostgresConnection/copyIn(into:schema:columns:format:_:)`` on a pooled connection.
   @discardableResult
-  nonisolated(nonsending) public func copyIn(
+  public func copyIn(
     into table: String,
     schema: String? = nil,
     columns: [String],

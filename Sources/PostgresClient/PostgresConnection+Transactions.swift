@@ -17,7 +17,7 @@ extension PostgresConnection {
   ///   (e.g. serialization failure 40001); ``PostgresError/Kind/transactionAborted`` when the
   ///   body swallowed a server error, because PostgreSQL then rolls the transaction back.
   @discardableResult
-  nonisolated(nonsending) public func withTransaction<T>(
+  public nonisolated func withTransaction<T>(
     isolation: PostgresIsolationLevel = .readCommitted,
     _ body: (PostgresConnection) async throws -> T
   ) async throws -> T {
@@ -36,7 +36,7 @@ extension PostgresConnection {
   /// Runs `body` inside a savepoint of the current transaction (or a transaction when none
   /// is open): an error rolls back only what `body` did.
   @discardableResult
-  nonisolated(nonsending) public func withSavepoint<T>(
+  public nonisolated func withSavepoint<T>(
     _ body: (PostgresConnection) async throws -> T
   )
     async throws -> T

@@ -39,7 +39,7 @@ public final class PostgresCopyIn {
   }
 
   /// Appends one row of typed values (binary format), one value per column, in column order.
-  nonisolated(nonsending) public func appendRow<each Value: PostgresEncodable>(
+  public func appendRow<each Value: PostgresEncodable>(
     _ value: repeat each Value
   ) async throws {
     try requireBinary()
@@ -51,7 +51,7 @@ public final class PostgresCopyIn {
   }
 
   /// Appends one row of type-erased values (binary format); `nil` is NULL.
-  nonisolated(nonsending) public func appendRow(values: [(any PostgresEncodable)?]) async throws {
+  public func appendRow(values: [(any PostgresEncodable)?]) async throws {
     try requireBinary()
     buffer.appendBigEndian(Int16(values.count))
     for value in values {
@@ -65,7 +65,7 @@ public final class PostgresCopyIn {
   }
 
   /// Appends raw COPY data (text or CSV lines, each ending in a newline).
-  nonisolated(nonsending) public func write(_ bytes: some Sequence<UInt8>) async throws {
+  public func write(_ bytes: some Sequence<UInt8>) async throws {
     guard format != .binary else {
       throw PostgresError(
         kind: .unexpectedResult, message: "raw COPY data needs the text or csv format")
@@ -75,7 +75,7 @@ public final class PostgresCopyIn {
   }
 
   /// Sends buffered data and, for binary COPY, the trailer.
-  nonisolated(nonsending) func finish() async throws {
+  func finish() async throws {
     if format == .binary { buffer.appendBigEndian(Int16(-1)) }
     try await flush()
     try await settle()
@@ -96,12 +96,12 @@ public final class PostgresCopyIn {
     buffer[lengthPosition + 3] = UInt8(truncatingIfNeeded: length)
   }
 
-  nonisolated(nonsending) private func rowAppended() async throws {
+  private func rowAppended() async throws {
     rowsAppended += 1
     if buffer.count >= Self.flushThreshold { try await flush() }
   }
 
-  nonisolated(nonsending) private func flush() async throws {
+  private func flush() async throws {
     guard !buffer.isEmpty else { return }
     let chunk = buffer
     buffer.removeAll(keepingCapacity: true)
@@ -113,7 +113,7 @@ public final class PostgresCopyIn {
   }
 
   /// Waits for the chunk in flight, rethrowing its error.
-  nonisolated(nonsending) func settle() async throws {
+  func settle() async throws {
     guard let pending = inFlight else { return }
     inFlight = nil
     try await pending.value

@@ -73,7 +73,7 @@ public final class PostgresPool: Sendable {
   ///
   /// Don't keep the connection beyond `body`. A transaction `body` leaves open is rolled back.
   @discardableResult
-  nonisolated(nonsending) public func withConnection<T>(
+  public func withConnection<T>(
     _ body: (PostgresConnection) async throws -> T
   ) async throws
     -> T
@@ -93,7 +93,7 @@ public final class PostgresPool: Sendable {
   /// Runs `body` in a transaction on a pooled connection; see
   /// ``PostgresConnection/withTransaction(isolation:_:)``.
   @discardableResult
-  nonisolated(nonsending) public func withTransaction<T>(
+  public func withTransaction<T>(
     isolation: PostgresIsolationLevel = .readCommitted,
     _ body: (PostgresConnection) async throws -> T
   ) async throws -> T {
@@ -105,7 +105,7 @@ public final class PostgresPool: Sendable {
   /// Runs `body` in a transaction and runs it again, in a new transaction, when PostgreSQL
   /// reports a serialization failure (40001) or a deadlock (40P01), up to `maxAttempts` times
   /// with a short randomized pause. `body` must therefore be safe to repeat.
-  nonisolated(nonsending) public func withRetryingTransaction<T>(
+  public func withRetryingTransaction<T>(
     isolation: PostgresIsolationLevel = .serializable,
     maxAttempts: Int = 5,
     _ body: (PostgresConnection) async throws -> T
@@ -128,7 +128,7 @@ public final class PostgresPool: Sendable {
 
   /// A `SERIALIZABLE` transaction retried on serialization failures and deadlocks; see
   /// ``withRetryingTransaction(isolation:maxAttempts:_:)``.
-  nonisolated(nonsending) public func withSerializableRetry<T>(
+  public func withSerializableRetry<T>(
     maxAttempts: Int = 5, _ body: (PostgresConnection) async throws -> T
   ) async throws -> T {
     try await withRetryingTransaction(isolation: .serializable, maxAttempts: maxAttempts, body)

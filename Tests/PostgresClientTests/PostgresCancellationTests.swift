@@ -1,53 +1,8 @@
 import PostgresClient
 import Testing
 
-/// A service-style actor: its state is touched inside the pool's closures, which must compile
-/// under strict concurrency and run in the actor's isolation.
-actor ContactStore {
-  private let pool: PostgresPool
-  private let schema: String
-  private(set) var writes = 0
-
-  init(pool: PostgresPool, schema: String) {
-    self.pool = pool
-    self.schema = schema
-  }
-
-  func add(_ names: [String]) async throws -> Int {
-    try await pool.withTransaction { connection in
-      for name in names {
-        try await connection.execute("INSERT INTO \(identifier: schema).names VALUES (\(name))")
-        writes += 1
-      }
-      return writes
-    }
-  }
-
-  func load(_ count: Int) async throws -> Int {
-    try await pool.copyIn(into: "names", schema: schema, columns: ["name"]) { copy in
-      for index in 0..<count {
-        try await copy.appendRow("bulk \(index)")
-        writes += 1
-      }
-    }
-  }
-}
-
-@Suite("Cancellation and actor callers")
+@Suite("Cancellation")
 struct PostgresCancellationTests {
-  @Test("closure APIs run in the calling actor's isolation")
-  func actorCallers() async throws {
-    try await TestDatabase.withSchema { pool, schema in
-      try await pool.execute("CREATE TABLE \(identifier: schema).names (name text)")
-      let store = ContactStore(pool: pool, schema: schema)
-      #expect(try await store.add(["a", "b"]) == 2)
-      #expect(try await store.load(10) == 10)
-      #expect(await store.writes == 12)
-      let rows = try await pool.query("SELECT count(*) AS n FROM \(identifier: schema).names")
-      #expect(try rows[0].decode("n", as: Int64.self) == 12)
-    }
-  }
-
   @Test("cancelling a task cancels its running statement (57014); the connection stays usable")
   func cancelsRunningStatement() async throws {
     let pool = PostgresPool(
