@@ -304,6 +304,19 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    // MARK: System tests: the real executables
+
+    .testTarget(
+      name: "SystemTests",
+      dependencies: [
+        "MAACTestSupport",
+        "ServiceKit",
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
     // MARK: Test support shared by every test target
 
     .target(
