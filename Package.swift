@@ -139,5 +139,19 @@ let package = Package(
       dependencies: ["ServiceKit"],
       swiftSettings: strictSwift
     ),
+
+    // MARK: cdh service
+
+    .target(
+      name: "CDHDomain",
+      path: "services/cdh/Sources/CDHDomain",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "CDHDomainTests",
+      dependencies: ["CDHDomain"],
+      path: "services/cdh/Tests/CDHDomainTests",
+      swiftSettings: strictSwift
+    ),
   ]
 )
