@@ -40,6 +40,13 @@ public struct ImportRowError: Error, Sendable, Hashable, Codable {
   public var memberID: Int64
   public var code: Code
   public var message: String
+
+  public init(row: Int, memberID: Int64, code: Code, message: String) {
+    self.row = row
+    self.memberID = memberID
+    self.code = code
+    self.message = message
+  }
 }
 
 /// Progress counters of a task (U40): every handled row counts as processed, failed ones

@@ -43,8 +43,13 @@ public struct MergedProfileView: Sendable, Hashable, Codable {
     ProfileField.age(birthday: value("birthday"), today: today)
   }
 
-  /// Whether two views publish the same values (provenance included, U42 no-op suppression).
-  public func publishesSame(as other: MergedProfileView) -> Bool { self == other }
+  /// Whether two views publish the same values (U42 no-op suppression). Provenance alone
+  /// (which member or timestamp holds an unchanged value) is not a change of the person.
+  public func publishesSame(as other: MergedProfileView) -> Bool {
+    effectiveDisplayName == other.effectiveDisplayName && anyReachable == other.anyReachable
+      && fields.count == other.fields.count
+      && fields.allSatisfy { other.fields[$0.key]?.value == $0.value.value }
+  }
 }
 
 /// Computes merged views (U21–U25).

@@ -166,7 +166,8 @@ extension UnificationEngine {
       guard var profile = profiles[id] else { continue }
       let view = ProfileCoalescer.view(of: members(profile.members))
       let changed =
-        force || view != profile.view || outcome.membershipChanged.contains(id) || resync.contains(id)
+        force || !view.publishesSame(as: profile.view) || outcome.membershipChanged.contains(id) || resync.contains(id)
+      if view != profile.view { changes.profileWrites.insert(id) }
       profile.view = view
       guard changed else {
         profiles[id] = profile

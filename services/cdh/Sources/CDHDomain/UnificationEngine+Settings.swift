@@ -58,10 +58,9 @@ extension UnificationEngine {
     var changed: [[MemberRef]] = []
     var unchangedIDs: [Int64] = []
     for scopeID in scopeIDs {
-      guard var graph = graphs[scopeID], let scope = scopes[scopeID] else { continue }
-      graph.keys = scope.keys.attributes
-      graphs[scopeID] = graph
-      for component in graph.allComponents() {
+      guard graphs[scopeID] != nil, let scope = scopes[scopeID] else { continue }
+      graphs[scopeID]!.keys = scope.keys.attributes
+      for component in graphs[scopeID]!.allComponents() {
         stats.totalEntities += component.count
         if let id = profileOf[component[0]], let profile = profiles[id], profile.members == component {
           unchangedIDs.append(id)

@@ -81,37 +81,38 @@ public struct UnificationEngine: Sendable {
   mutating func write(
     _ field: String, _ value: AttributeValue, of member: MemberRef, changes: inout EngineChanges
   ) -> (valueChanged: Bool, keyEdgeChanged: Bool) {
-    guard var entity = entities[member] else { return (false, false) }
-    let previous = entity.attributes[field]
-    entity.attributes[field] = value
-    entities[member] = entity
+    guard let previous = entities[member].map({ $0.attributes[field] }) else { return (false, false) }
+    entities[member]!.attributes[field] = value
+    let entity = entities[member]!
     changes.wrote(field, of: member)
     let valueChanged = previous?.value != value.value
     var keyEdgeChanged = false
-    if let attribute = UnifyAttribute(rawValue: field), var graph = graphs[entity.scopeID] {
+    if let attribute = UnifyAttribute(rawValue: field), graphs[entity.scopeID] != nil {
       // U10: values CDH itself wrote never link.
       let raw = value.origin == .cdh ? nil : value.value
       let match = MatchValueNormalizer.matchValue(raw, for: attribute, country: country(of: entity.org))
-      if graph.setMatchValue(match, of: member, attribute) && graph.keys.contains(attribute) {
+      // Mutated in place: copying the graph out of the dictionary would copy its arrays.
+      if graphs[entity.scopeID]!.setMatchValue(match, of: member, attribute)
+        && graphs[entity.scopeID]!.keys.contains(attribute)
+      {
         keyEdgeChanged = true
       }
-      graphs[entity.scopeID] = graph
     }
     return (valueChanged, keyEdgeChanged)
   }
 
   /// Re-indexes every candidate attribute of an entity in its scope's graph.
   mutating func indexEntity(_ member: MemberRef) {
-    guard let entity = entities[member], var graph = graphs[entity.scopeID] else { return }
-    _ = graph.slot(for: member)
+    guard let entity = entities[member], graphs[entity.scopeID] != nil else { return }
+    let country = country(of: entity.org)
+    _ = graphs[entity.scopeID]!.slot(for: member)
     for attribute in UnifyAttribute.allCases {
       let value = entity.attributes[attribute.rawValue]
       let raw = value?.origin == .cdh ? nil : value?.value
-      graph.setMatchValue(
-        MatchValueNormalizer.matchValue(raw, for: attribute, country: country(of: entity.org)),
-        of: member, attribute)
+      graphs[entity.scopeID]!.setMatchValue(
+        MatchValueNormalizer.matchValue(raw, for: attribute, country: country), of: member,
+        attribute)
     }
-    graphs[entity.scopeID] = graph
   }
 
   /// U26: before a profile loses members, every remaining member gets the pre-split merged
