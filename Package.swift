@@ -153,5 +153,11 @@ let package = Package(
       path: "services/cdh/Tests/CDHDomainTests",
       swiftSettings: strictSwift
     ),
+    .executableTarget(
+      name: "cdh-bench",
+      dependencies: ["CDHDomain"],
+      path: "services/cdh/Sources/cdh-bench",
+      swiftSettings: strictSwift
+    ),
   ]
 )

@@ -30,37 +30,36 @@ public enum ProfileIDAssigner {
   public static func assign(
     components: [[MemberRef]], oldProfile: (MemberRef) -> OldProfile?
   ) -> Assignment {
-    // Count, per old profile, its members in each component.
+    // Per old profile, the component holding most of its members (tie: the component with
+    // the smallest member). Counting per component keeps this O(N) overall.
     struct Best {
       var component: Int
       var count: Int
+      var profile: OldProfile
     }
-    var counts: [Int64: [Int: Int]] = [:]
-    var profilesByID: [Int64: OldProfile] = [:]
+    var best: [Int64: Best] = [:]
+    var local: [Int64: Int] = [:]
+    var localProfiles: [Int64: OldProfile] = [:]
     for (index, component) in components.enumerated() {
+      local.removeAll(keepingCapacity: true)
+      localProfiles.removeAll(keepingCapacity: true)
       for member in component {
         guard let old = oldProfile(member) else { continue }
-        profilesByID[old.id] = old
-        counts[old.id, default: [:]][index, default: 0] += 1
+        local[old.id, default: 0] += 1
+        localProfiles[old.id] = old
+      }
+      for (profileID, count) in local {
+        if let current = best[profileID] {
+          let better =
+            count > current.count
+            || (count == current.count && component[0] < components[current.component][0])
+          if !better { continue }
+        }
+        best[profileID] = Best(component: index, count: count, profile: localProfiles[profileID]!)
       }
     }
     var candidates: [Int: [OldProfile]] = [:]
-    for (profileID, perComponent) in counts {
-      var best: Best?
-      for (component, count) in perComponent {
-        guard let current = best else {
-          best = Best(component: component, count: count)
-          continue
-        }
-        if count > current.count
-          || (count == current.count
-            && components[component][0] < components[current.component][0])
-        {
-          best = Best(component: component, count: count)
-        }
-      }
-      if let best { candidates[best.component, default: []].append(profilesByID[profileID]!) }
-    }
+    for entry in best.values { candidates[entry.component, default: []].append(entry.profile) }
     var kept = [Int64?](repeating: nil, count: components.count)
     var mergedInto: [Int64: Int64] = [:]
     for (component, profiles) in candidates {

@@ -85,6 +85,7 @@ extension UnificationEngine {
     }
     let idOfComponent = newProfiles.map(\.0)
 
+    var beforeTexts: [Int64: String] = [:]
     for (id, component, membershipChanged) in newProfiles {
       let scopeID = entities[component[0]]?.scopeID ?? 0
       let createdAt = profiles[id]?.createdAt ?? now
@@ -98,6 +99,7 @@ extension UnificationEngine {
       retired[id] = nil
       changes.profileWrites.insert(id)
       let before = previousMembers[id] ?? []
+      var afterText: String?
       for member in component {
         let oldID = profileOf[member]
         let oldMembers = oldID.flatMap { previousMembers[$0] } ?? []
@@ -112,9 +114,10 @@ extension UnificationEngine {
         }
         if influenced {
           changes.influencedMembers += 1
+          if afterText == nil { afterText = Self.describe(component) }
           var details = [
-            "members_before": oldMembers.map(\.description).joined(separator: ","),
-            "members_after": component.map(\.description).joined(separator: ","),
+            "members_before": oldID.map { describeCache(&beforeTexts, $0, oldMembers) } ?? "",
+            "members_after": afterText!,
           ]
           if let fields = materialised[member] {
             details["materialised_fields"] = fields.sorted().joined(separator: ",")
@@ -152,6 +155,17 @@ extension UnificationEngine {
       }
     }
     return outcome
+  }
+
+  static func describe(_ members: [MemberRef]) -> String {
+    members.map(\.description).joined(separator: ",")
+  }
+
+  func describeCache(_ cache: inout [Int64: String], _ id: Int64, _ members: [MemberRef]) -> String {
+    if let text = cache[id] { return text }
+    let text = Self.describe(members)
+    cache[id] = text
+    return text
   }
 
   /// Recomputes the merged view of `profileIDs` and enqueues one `contact.update` item for
