@@ -12,6 +12,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "interop", targets: ["interop"]),
+    .executable(name: "maac-cdh", targets: ["maac-cdh"]),
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
     .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
@@ -198,11 +199,18 @@ let package = Package(
     .target(
       name: "CdhService",
       dependencies: [
+        "CDHDomain",
         "MAACContracts",
+        "ServiceKit",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       path: "services/cdh/Sources/CdhService",
+      resources: [.copy("Migrations")],
       swiftSettings: strictSwift
     ),
     .target(
@@ -315,6 +323,12 @@ let package = Package(
       name: "CDHDomainTests",
       dependencies: ["CDHDomain"],
       path: "services/cdh/Tests/CDHDomainTests",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-cdh",
+      dependencies: ["CdhService", "ServiceKit", "MAACContracts", "PostgresClient"],
+      path: "services/cdh/Sources/maac-cdh",
       swiftSettings: strictSwift
     ),
     .executableTarget(
