@@ -325,6 +325,23 @@ let package = Package(
       path: "services/cdh/Tests/CDHDomainTests",
       swiftSettings: strictSwift
     ),
+    .testTarget(
+      name: "CDHServiceTests",
+      dependencies: [
+        "CdhService",
+        "CDHDomain",
+        "MAACTestSupport",
+        "ServiceKit",
+        "MAACContracts",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/cdh/Tests/CDHServiceTests",
+      swiftSettings: strictSwift
+    ),
     .executableTarget(
       name: "maac-cdh",
       dependencies: ["CdhService", "ServiceKit", "MAACContracts", "PostgresClient"],
