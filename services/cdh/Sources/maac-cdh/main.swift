@@ -22,6 +22,7 @@ try await process.serve(
   background: [
     ClosureService("cdh-event-followers") {
       try await CDHEventFollowers.run(
-        runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger)
+        runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
+        writeBack: ContactsWriteBack(runtime: runtime, pool: pool, outbox: process.outbox, logger: logger))
     }
   ])

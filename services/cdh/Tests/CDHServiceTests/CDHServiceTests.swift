@@ -96,7 +96,7 @@ struct CDHServiceTests {
     }
   }
 
-  @Test("U27, U31, U35, U44: profile writes, unmerge, tag propagation, audit queries and CdhEvents/Subscribe")
+  @Test("U27, U31, U35, U44: profile writes (written back to contacts), unmerge, tag propagation, audit queries and CdhEvents/Subscribe")
   func profileOperations() async throws {
     try await CDHTestEnvironment.with { env in
       let cdh = try await env.startCDH()
@@ -121,6 +121,18 @@ struct CDHServiceTests {
           }, metadata: admin(100))
         #expect(updated.fields.company == "Acme")
         #expect(try await Self.merged(2, org: 100, client: client).fields.company == "Acme")
+        // §1.4.4: the merged profile is written back to contacts through its ingest RPC.
+        var written: RecordingContactsIngest.Call?
+        for _ in 0..<600 where written == nil {
+          written = env.ingest.calls.withLock { calls in
+            calls.last { $0.request.metadataType == "profile_update" }
+          }
+          if written == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(written?.organizationID == 100)
+        #expect(written?.request.memberIds.sorted() == [1, 2])
+        #expect(written?.request.fields["company"] == "Acme")
+        #expect(written?.request.clearedFields.contains("city") == true)
         // U31: unmerge takes member 1 out, keeping the other fields.
         let unmerged = try await profiles.unmergeMember(.with { $0.member = member(1) }, metadata: admin(100))
         #expect(!unmerged.stillUnified)

@@ -7,6 +7,7 @@ import MAACTestSupport
 import PostgresClient
 import ServiceKit
 import SwiftProtobuf
+import Synchronization
 import Testing
 
 /// A real CDH over the nghttp2 transport on a real PostgreSQL schema, following test-only
@@ -21,12 +22,15 @@ final class CDHTestEnvironment: Sendable {
   let tagsProcess: ServiceProcess
   let tagsPool: PostgresPool
   let tagsService: RunningService
+  /// The contacts ingest stand-in receiving CDH's write-back calls.
+  let ingest: RecordingContactsIngest
 
   init(
     cdhDatabase: ServiceDatabase, contactsProcess: ServiceProcess, contactsPool: PostgresPool,
     contactsService: RunningService, tagsProcess: ServiceProcess, tagsPool: PostgresPool,
-    tagsService: RunningService
+    tagsService: RunningService, ingest: RecordingContactsIngest
   ) {
+    self.ingest = ingest
     self.cdhDatabase = cdhDatabase
     self.contactsProcess = contactsProcess
     self.contactsPool = contactsPool
@@ -50,11 +54,13 @@ final class CDHTestEnvironment: Sendable {
         try await TestDatabase.withServiceDatabase("cdhtags") { tags in
           let contactsProcess = process(contacts, name: "contacts")
           let contactsPool = try await contactsProcess.openDatabase(migrations: [])
+          let ingest = RecordingContactsIngest()
           let contactsService = try await RunningService.start(
             contactsProcess,
             services: [
               contactsProcess.eventStream(
-                method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: contactsPool)
+                method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: contactsPool),
+              ingest,
             ],
             tenancy: .organizationScoped(callerOnly: ["maac.contacts.v1.ContactsEvents"]))
           let tagsProcess = process(tags, name: "tags")
@@ -68,7 +74,7 @@ final class CDHTestEnvironment: Sendable {
           let environment = CDHTestEnvironment(
             cdhDatabase: cdh, contactsProcess: contactsProcess, contactsPool: contactsPool,
             contactsService: contactsService, tagsProcess: tagsProcess, tagsPool: tagsPool,
-            tagsService: tagsService)
+            tagsService: tagsService, ingest: ingest)
           do {
             try await body(environment)
           } catch {
@@ -97,6 +103,7 @@ final class CDHTestEnvironment: Sendable {
     let contacts = contactsService.address
     let tags = tagsService.address
     let logger = process.logger
+    let outbox = process.outbox
     let service = try await RunningService.start(
       process,
       services: CdhServices.all(
@@ -106,7 +113,8 @@ final class CDHTestEnvironment: Sendable {
       background: [
         ClosureService("followers") {
           try await CDHEventFollowers.run(
-            runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger)
+            runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
+            writeBack: ContactsWriteBack(runtime: runtime, pool: pool, outbox: outbox, logger: logger))
         }
       ])
     return CDH(service: service, runtime: runtime, pool: pool)
@@ -218,4 +226,40 @@ func errorField(_ error: RPCError?) -> String? {
   guard let error else { return nil }
   for value in error.metadata[stringValues: ServiceError.fieldMetadataKey] { return value }
   return nil
+}
+
+/// A test-only `ContactsIngest` that records `ApplyProfileBroadcast` calls (contacts is not in
+/// main yet); the other methods are not part of CDH's contract with contacts.
+final class RecordingContactsIngest: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol, Sendable {
+  struct Call: Sendable {
+    var organizationID: Int64?
+    var request: Maac_Contacts_V1_ApplyProfileBroadcastRequest
+  }
+
+  let calls = Mutex<[Call]>([])
+
+  func applyProfileBroadcast(request: Maac_Contacts_V1_ApplyProfileBroadcastRequest, context: ServerContext)
+    async throws -> Maac_Contacts_V1_ApplyProfileBroadcastResponse
+  {
+    calls.withLock { $0.append(Call(organizationID: CallerContext.current?.organizationID, request: request)) }
+    return .with { $0.appliedContactIds = request.memberIds }
+  }
+
+  func applyChannelEvent(request: Maac_Contacts_V1_ApplyChannelEventRequest, context: ServerContext)
+    async throws -> Maac_Contacts_V1_ApplyChannelEventResponse
+  { throw RPCError(code: .unimplemented, message: "not part of the test") }
+
+  func recordInteraction(request: Maac_Contacts_V1_RecordInteractionRequest, context: ServerContext)
+    async throws -> Maac_Contacts_V1_RecordInteractionResponse
+  { throw RPCError(code: .unimplemented, message: "not part of the test") }
+
+  func updateEmailMessagingStatus(
+    request: Maac_Contacts_V1_UpdateEmailMessagingStatusRequest, context: ServerContext
+  ) async throws -> Maac_Contacts_V1_UpdateEmailMessagingStatusResponse {
+    throw RPCError(code: .unimplemented, message: "not part of the test")
+  }
+
+  func setSystemAttributes(request: Maac_Contacts_V1_SetSystemAttributesRequest, context: ServerContext)
+    async throws -> Maac_Contacts_V1_Contact
+  { throw RPCError(code: .unimplemented, message: "not part of the test") }
 }

@@ -12,11 +12,16 @@ import ServiceLifecycle
 /// either side; the engine's per-attribute timestamps make it out-of-order safe (U43).
 public enum CDHEventFollowers {
   /// Runs both followers with clients to the given peers until cancelled.
+  /// With `writeBack`, merged profiles are also written to the contacts service's ingest
+  /// RPC at `contacts` (``ContactsWriteBack``).
   public static func run(
     runtime: CDHRuntime, pool: PostgresPool, contacts: HostAndPort?, tags: HostAndPort?,
-    logger: Logger
+    logger: Logger, writeBack: ContactsWriteBack? = nil
   ) async throws {
     try await withThrowingDiscardingTaskGroup { group in
+      if let contacts, let writeBack {
+        group.addTask { try await writeBack.run(contacts: contacts) }
+      }
       if let contacts {
         group.addTask {
           try await follow(
