@@ -44,8 +44,18 @@ extension UnificationEngine {
     var materialised: [MemberRef: [String]] = [:]
     for id in involved.sorted() {
       guard let profile = profiles[id] else { continue }
-      let destinations = Set(profile.members.map { componentOf[$0] ?? -1 })
-      if destinations.count > 1 || destinations.contains(-1) {
+      // Split iff its members now sit in more than one component or some were removed.
+      var first: Int?
+      var split = false
+      for member in profile.members {
+        let destination = componentOf[member] ?? -1
+        if destination == -1 || (first != nil && first != destination) {
+          split = true
+          break
+        }
+        first = destination
+      }
+      if split {
         for (member, fields) in materialise(profileMembers: profile.members, changes: &changes) {
           materialised[member, default: []].append(contentsOf: fields)
         }
@@ -100,6 +110,7 @@ extension UnificationEngine {
       changes.profileWrites.insert(id)
       let before = previousMembers[id] ?? []
       var afterText: String?
+      var componentDetails: [Int64: [String: String]] = [:]
       for member in component {
         let oldID = profileOf[member]
         let oldMembers = oldID.flatMap { previousMembers[$0] } ?? []
@@ -115,10 +126,18 @@ extension UnificationEngine {
         if influenced {
           changes.influencedMembers += 1
           if afterText == nil { afterText = Self.describe(component) }
-          var details = [
-            "members_before": oldID.map { describeCache(&beforeTexts, $0, oldMembers) } ?? "",
-            "members_after": afterText!,
-          ]
+          // One details dictionary per (old profile, component), shared copy-on-write.
+          let detailsKey = oldID ?? -1
+          var details: [String: String]
+          if let shared = componentDetails[detailsKey] {
+            details = shared
+          } else {
+            details = [
+              "members_before": oldID.map { describeCache(&beforeTexts, $0, oldMembers) } ?? "",
+              "members_after": afterText!,
+            ]
+            componentDetails[detailsKey] = details
+          }
           if let fields = materialised[member] {
             details["materialised_fields"] = fields.sorted().joined(separator: ",")
           }

@@ -96,7 +96,7 @@ struct CDHServiceTests {
     }
   }
 
-  @Test("U27, U31, U35, U44: profile writes (written back to contacts), unmerge, tag propagation, audit queries and CdhEvents/Subscribe")
+  @Test("U1, U16, U27, U31, U35, U38, U44: profile writes (written back to contacts), unmerge, tag propagation, audit queries and CdhEvents/Subscribe")
   func profileOperations() async throws {
     try await CDHTestEnvironment.with { env in
       let cdh = try await env.startCDH()
@@ -161,6 +161,21 @@ struct CDHServiceTests {
         let badToken = await #expect(throws: RPCError.self) { try await audit.queryAuditLog(paged, metadata: admin(100)) }
         #expect(badToken?.code == .invalidArgument)
         #expect(errorField(badToken) == "page_token")
+        // U38: a deleted tag disappears from every member.
+        let deletion = try await env.publishTagDeleted(org: 100, tag: 11)
+        try await CDHTestEnvironment.waitForCursor(cdh.pool, producer: "tags", sequence: deletion)
+        #expect(try await profiles.getProfileTags(.with { $0.member = member(2) }, metadata: admin(100)).tags.isEmpty)
+        // U16: a deleted contact is gone.
+        let gone = try await env.publishContact("contact.deleted", org: 100, contact: 2)
+        try await CDHTestEnvironment.waitForCursor(cdh.pool, producer: "contacts", sequence: gone)
+        let deleted = await #expect(throws: RPCError.self) { try await Self.merged(2, org: 100, client: client) }
+        #expect(deleted?.code == .notFound)
+        // U1: an org never seen before gets its own scope without keys.
+        let fresh = try await Maac_Cdh_V1_UnifySettingsService.Client(wrapping: client)
+          .getUnifySettings(.init(), metadata: admin(300))
+        #expect(fresh.unifyScopeName == "maac_300")
+        #expect(fresh.unifyKeys.isEmpty)
+        #expect(!fresh.isCdhConnected)
         // §5.2: the profile update was published to both members on CDH's own stream.
         var subscription = Maac_Common_V1_SubscribeRequest()
         subscription.eventTypes = ["cdh.contact_profile.v1"]

@@ -198,6 +198,22 @@ final class CDHTestEnvironment: Sendable {
     }
   }
 
+  @discardableResult
+  func publishTagDeleted(org: Int64, tag: Int64) async throws -> Int64 {
+    let payload = Maac_Tags_V1_TagDefinitionChanged.with {
+      $0.orgID = org
+      $0.tagSource = .maac
+      $0.tagID = tag
+      $0.eventType = "tag.deleted"
+    }
+    let outbox = tagsProcess.outbox
+    return try await tagsPool.withTransaction { connection in
+      try await outbox.append(
+        OutboundEvent(eventType: "tags.tag.v1", organizationID: org, payload: payload, requestID: ""),
+        on: connection)
+    }
+  }
+
   /// Waits until CDH's cursor on `producer` reached `sequence` (bounded: fails, never hangs).
   static func waitForCursor(_ pool: PostgresPool, producer: String, sequence: Int64) async throws {
     for _ in 0..<600 {
