@@ -25,8 +25,9 @@ public struct InboundEntityState: Sendable, Hashable {
   public var reachable: Bool
   public var createdAt: Instant?
 
-  public init(channelType: String, channelID: Int64? = nil, reachable: Bool, createdAt: Instant? = nil)
-  {
+  public init(
+    channelType: String, channelID: Int64? = nil, reachable: Bool, createdAt: Instant? = nil
+  ) {
     self.channelType = channelType
     self.channelID = channelID
     self.reachable = reachable

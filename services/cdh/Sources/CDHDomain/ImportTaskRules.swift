@@ -112,7 +112,8 @@ extension UnificationEngine {
       switch ProfileField.validateProfileWrite(
         field: update.field, value: update.value, country: country(of: org))
       {
-      case .success(let stored): accepted.append(ProfileFieldUpdate(field: update.field, value: stored))
+      case .success(let stored):
+        accepted.append(ProfileFieldUpdate(field: update.field, value: stored))
       case .failure(.unknownField), .failure(.notEditable):
         return .failure(
           ImportRowError(
@@ -148,7 +149,8 @@ extension UnificationEngine {
     if graphChanged { outcome = regroupAround([member], cause: cause, now: now, changes: &changes) }
     if let profile = profile(of: member) {
       let view = ProfileCoalescer.view(of: members(profile.members))
-      let resync: Set<Int64> = holdsDifferentValue(member, fields: fields, view: view) ? [profile.id] : []
+      let resync: Set<Int64> =
+        holdsDifferentValue(member, fields: fields, view: view) ? [profile.id] : []
       publish(
         graphChanged ? outcome.profileIDs : [profile.id], outcome: outcome, resync: resync,
         cause: cause, now: now, changes: &changes)

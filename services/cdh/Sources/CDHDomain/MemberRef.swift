@@ -30,9 +30,9 @@ public struct MemberRef: Sendable, Hashable, Comparable, Codable, CustomStringCo
   public var description: String { "\(source.rawValue):\(memberID)" }
 
   /// Validates a reference coming from a request (cdh.md §7 "any with MemberRef").
-  public static func validated(source: MemberSource?, memberID: Int64, field: String) throws(
-    DomainError
-  ) -> MemberRef {
+  public static func validated(source: MemberSource?, memberID: Int64, field: String)
+    throws(DomainError) -> MemberRef
+  {
     guard let source else { throw .invalidArgument(field: "\(field).source", "invalid source") }
     guard memberID > 0 else {
       throw .invalidArgument(field: "\(field).member_id", "member_id must be positive")

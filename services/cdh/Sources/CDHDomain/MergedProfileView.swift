@@ -24,7 +24,10 @@ public struct MergedProfileView: Sendable, Hashable, Codable {
   /// U25 `contact_status`: at least one member reachable.
   public var anyReachable: Bool
 
-  public init(fields: [String: FieldWinner] = [:], effectiveDisplayName: String? = nil, anyReachable: Bool = false) {
+  public init(
+    fields: [String: FieldWinner] = [:], effectiveDisplayName: String? = nil,
+    anyReachable: Bool = false
+  ) {
     self.fields = fields
     self.effectiveDisplayName = effectiveDisplayName
     self.anyReachable = anyReachable
@@ -77,7 +80,8 @@ public enum ProfileCoalescer {
     }
     // U24: the profile's display_name, else the newest original_name among members.
     let effective = fields["display_name"]?.value ?? nameWinner?.value
-    return MergedProfileView(fields: fields, effectiveDisplayName: effective, anyReachable: anyReachable)
+    return MergedProfileView(
+      fields: fields, effectiveDisplayName: effective, anyReachable: anyReachable)
   }
 
   /// Whether `candidate` wins over the current winner (U21, U22).

@@ -54,7 +54,8 @@ extension UnificationEngine {
           changes.staleChanges += 1
           continue
         }
-        if existing.lastEventID == event.eventID && existing.sourceTimestamp == change.sourceTimestamp
+        if existing.lastEventID == event.eventID
+          && existing.sourceTimestamp == change.sourceTimestamp
         {
           continue
         }
@@ -66,7 +67,8 @@ extension UnificationEngine {
       let value = AttributeValue(
         value: change.newValue, sourceTimestamp: change.sourceTimestamp, arrivedTimestamp: now,
         origin: change.origin, lastEventID: event.eventID)
-      let (valueChanged, edgeChanged) = write(change.attribute, value, of: event.member, changes: &changes)
+      let (valueChanged, edgeChanged) = write(
+        change.attribute, value, of: event.member, changes: &changes)
       anyApplied = true
       appliedFields.append(change.attribute)
       if edgeChanged { graphChanged = true }
@@ -117,7 +119,8 @@ extension UnificationEngine {
       guard let graph = graphs[scopeID] else { continue }
       components.append(contentsOf: graph.components(containing: scopeSeeds))
     }
-    return regroup(components: components, removed: removed, cause: cause, now: now, changes: &changes)
+    return regroup(
+      components: components, removed: removed, cause: cause, now: now, changes: &changes)
   }
 
   /// U16: marks the entity deleted, removes its edges and membership and regroups the

@@ -9,9 +9,12 @@ extension UnificationEngine {
     var result: [ProfileFieldUpdate] = []
     for (index, update) in updates.enumerated() {
       guard seen.insert(update.field).inserted else {
-        throw .invalidArgument(field: "\(field)[\(index)].field", "duplicate field: \(update.field)")
+        throw .invalidArgument(
+          field: "\(field)[\(index)].field", "duplicate field: \(update.field)")
       }
-      switch ProfileField.validateProfileWrite(field: update.field, value: update.value, country: country) {
+      switch ProfileField.validateProfileWrite(
+        field: update.field, value: update.value, country: country)
+      {
       case .success(let stored):
         result.append(ProfileFieldUpdate(field: update.field, value: stored))
       case .failure(.unknownField):
@@ -97,7 +100,8 @@ extension UnificationEngine {
     for attribute in UnifyAttribute.clearedByUnmerge {
       let previous = entities[member]?.attributes[attribute.rawValue]?.value
       guard previous != nil else { continue }
-      let value = AttributeValue(value: nil, sourceTimestamp: now, arrivedTimestamp: now, origin: .user)
+      let value = AttributeValue(
+        value: nil, sourceTimestamp: now, arrivedTimestamp: now, origin: .user)
       _ = write(attribute.rawValue, value, of: member, changes: &changes)
       cleared.append(attribute)
       changes.audit.append(

@@ -64,7 +64,9 @@ extension UnificationEngine {
 
     // Assign ids and rebuild profiles.
     var absorbedInto: [Int64: [Int64]] = [:]
-    for (absorbed, survivor) in assignment.mergedInto { absorbedInto[survivor, default: []].append(absorbed) }
+    for (absorbed, survivor) in assignment.mergedInto {
+      absorbedInto[survivor, default: []].append(absorbed)
+    }
     var previousMembers: [Int64: [MemberRef]] = [:]
     for id in involved { previousMembers[id] = profiles[id]?.members ?? [] }
     var kept = Set<Int64>()
@@ -170,7 +172,10 @@ extension UnificationEngine {
           auditEntry(
             .unificationChanged, member: member, profileID: nil, previousProfileID: oldID,
             cause: cause, now: now, occurredAt: now,
-            details: ["members_before": (previousMembers[oldID] ?? []).map(\.description).joined(separator: ",")]))
+            details: [
+              "members_before": (previousMembers[oldID] ?? []).map(\.description).joined(
+                separator: ",")
+            ]))
       }
     }
     return outcome
@@ -180,7 +185,8 @@ extension UnificationEngine {
     members.map(\.description).joined(separator: ",")
   }
 
-  func describeCache(_ cache: inout [Int64: String], _ id: Int64, _ members: [MemberRef]) -> String {
+  func describeCache(_ cache: inout [Int64: String], _ id: Int64, _ members: [MemberRef]) -> String
+  {
     if let text = cache[id] { return text }
     let text = Self.describe(members)
     cache[id] = text
@@ -199,7 +205,8 @@ extension UnificationEngine {
       guard var profile = profiles[id] else { continue }
       let view = ProfileCoalescer.view(of: members(profile.members))
       let changed =
-        force || !view.publishesSame(as: profile.view) || outcome.membershipChanged.contains(id) || resync.contains(id)
+        force || !view.publishesSame(as: profile.view) || outcome.membershipChanged.contains(id)
+        || resync.contains(id)
       if view != profile.view { changes.profileWrites.insert(id) }
       profile.view = view
       guard changed else {
@@ -224,7 +231,9 @@ extension UnificationEngine {
   }
 
   /// Gives a brand-new entity its singleton profile (U17 first bullet).
-  mutating func makeSingleton(_ member: MemberRef, now: Instant, changes: inout EngineChanges) -> Int64 {
+  mutating func makeSingleton(_ member: MemberRef, now: Instant, changes: inout EngineChanges)
+    -> Int64
+  {
     let id = sequences.profileID()
     let scopeID = entities[member]?.scopeID ?? 0
     profiles[id] = ProfileState(id: id, scopeID: scopeID, createdAt: now, members: [member])

@@ -17,7 +17,9 @@ extension UnificationEngine {
       correlationID: correlationID, details: details)
   }
 
-  static func describe(_ keys: UnifyKeySet) -> String { keys.attributes.map(\.rawValue).joined(separator: ",") }
+  static func describe(_ keys: UnifyKeySet) -> String {
+    keys.attributes.map(\.rawValue).joined(separator: ",")
+  }
 
   /// U2–U5: stores a new key set. The graph keeps the applied keys until the job runs
   /// (`reunify`), so real-time changes stay consistent with the current components.
@@ -62,7 +64,9 @@ extension UnificationEngine {
       graphs[scopeID]!.keys = scope.keys.attributes
       for component in graphs[scopeID]!.allComponents() {
         stats.totalEntities += component.count
-        if let id = profileOf[component[0]], let profile = profiles[id], profile.members == component {
+        if let id = profileOf[component[0]], let profile = profiles[id],
+          profile.members == component
+        {
           unchangedIDs.append(id)
         } else {
           changed.append(component)
@@ -168,7 +172,9 @@ extension UnificationEngine {
 extension EngineChanges {
   /// Folds another operation's changes into this one.
   public mutating func merge(_ other: EngineChanges) {
-    for (member, fields) in other.attributeWrites { attributeWrites[member, default: []].formUnion(fields) }
+    for (member, fields) in other.attributeWrites {
+      attributeWrites[member, default: []].formUnion(fields)
+    }
     entityWrites.formUnion(other.entityWrites)
     membershipWrites.formUnion(other.membershipWrites)
     for (member, tags) in other.tagWrites { tagWrites[member, default: []].formUnion(tags) }

@@ -41,7 +41,8 @@ extension UnificationEngine {
           auditEntry(
             .tagChanged, member: member, profileID: profileID, attribute: "tag:\(tag.id)",
             newValue: "inherited",
-            cause: RegroupCause(type: .channelEntityProfileUpdate, actor: .system, correlationID: "unification"),
+            cause: RegroupCause(
+              type: .channelEntityProfileUpdate, actor: .system, correlationID: "unification"),
             now: now, occurredAt: now, details: ["tag_name": original.name, "action": "add"]))
       }
       guard !receivers.isEmpty else { continue }

@@ -81,7 +81,9 @@ public struct UnificationEngine: Sendable {
   mutating func write(
     _ field: String, _ value: AttributeValue, of member: MemberRef, changes: inout EngineChanges
   ) -> (valueChanged: Bool, keyEdgeChanged: Bool) {
-    guard let previous = entities[member].map({ $0.attributes[field] }) else { return (false, false) }
+    guard let previous = entities[member].map({ $0.attributes[field] }) else {
+      return (false, false)
+    }
     entities[member]!.attributes[field] = value
     let entity = entities[member]!
     changes.wrote(field, of: member)
@@ -90,7 +92,8 @@ public struct UnificationEngine: Sendable {
     if let attribute = UnifyAttribute(rawValue: field), graphs[entity.scopeID] != nil {
       // U10: values CDH itself wrote never link.
       let raw = value.origin == .cdh ? nil : value.value
-      let match = MatchValueNormalizer.matchValue(raw, for: attribute, country: country(of: entity.org))
+      let match = MatchValueNormalizer.matchValue(
+        raw, for: attribute, country: country(of: entity.org))
       // Mutated in place: copying the graph out of the dictionary would copy its arrays.
       if graphs[entity.scopeID]!.setMatchValue(match, of: member, attribute)
         && graphs[entity.scopeID]!.keys.contains(attribute)
@@ -140,7 +143,9 @@ public struct UnificationEngine: Sendable {
 
   /// Whether a member holds a contact-level value different from its profile's merged
   /// value for any of `fields` (the re-sync case of U15 step 5 / U29).
-  func holdsDifferentValue(_ member: MemberRef, fields: some Sequence<String>, view: MergedProfileView)
+  func holdsDifferentValue(
+    _ member: MemberRef, fields: some Sequence<String>, view: MergedProfileView
+  )
     -> Bool
   {
     guard let entity = entities[member] else { return false }

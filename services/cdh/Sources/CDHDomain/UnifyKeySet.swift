@@ -30,9 +30,9 @@ public struct UnifyKeySet: Sendable, Hashable, Codable {
 
   /// Validates a request's key list: duplicates collapse keeping the first position, at most
   /// three distinct keys, no distinct keys (U2, U3). `field` is the request field name.
-  public static func validate(_ requested: [Requested], field: String = "unify_keys") throws(
-    DomainError
-  ) -> UnifyKeySet {
+  public static func validate(_ requested: [Requested], field: String = "unify_keys")
+    throws(DomainError) -> UnifyKeySet
+  {
     var result: [UnifyAttribute] = []
     for (index, key) in requested.enumerated() {
       guard let attribute = key.attribute else {

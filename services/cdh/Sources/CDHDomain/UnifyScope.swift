@@ -6,8 +6,9 @@ public struct OrgInfo: Sendable, Hashable, Codable {
   /// ISO 3166 alpha-2, used for phone normalisation (U12). Default `TW`.
   public var defaultCountry: String
 
-  public init(org: OrgRef, orgUUID: String? = nil, name: String? = nil, defaultCountry: String = "TW")
-  {
+  public init(
+    org: OrgRef, orgUUID: String? = nil, name: String? = nil, defaultCountry: String = "TW"
+  ) {
     self.org = org
     self.orgUUID = orgUUID
     self.name = name
@@ -41,7 +42,9 @@ public struct UnifyScope: Sendable, Hashable, Codable {
   }
 
   /// U1: the default single-org scope is named `{source}_{org_id}` and has no keys.
-  public static func defaultName(for org: OrgRef) -> String { "\(org.source.rawValue)_\(org.orgID)" }
+  public static func defaultName(for org: OrgRef) -> String {
+    "\(org.source.rawValue)_\(org.orgID)"
+  }
 
   /// U4: connected iff the scope contains more than one org.
   public var isConnected: Bool { orgs.count > 1 }

@@ -40,11 +40,14 @@ for id in Int64(1)...count {
       eventID: id, kind: .created, member: .maac(id), org: org, occurredAt: at, origin: .channel,
       state: InboundEntityState(channelType: "line", reachable: true),
       changes: [
-        InboundAttributeChange(attribute: "custom_id", newValue: "C\(id / 2)", sourceTimestamp: at, origin: .channel),
         InboundAttributeChange(
-          attribute: "display_mobile", newValue: "09\(String(format: "%08d", id / 4))", sourceTimestamp: at,
+          attribute: "custom_id", newValue: "C\(id / 2)", sourceTimestamp: at, origin: .channel),
+        InboundAttributeChange(
+          attribute: "display_mobile", newValue: "09\(String(format: "%08d", id / 4))",
+          sourceTimestamp: at,
           origin: .channel),
-        InboundAttributeChange(attribute: "display_name", newValue: "Name \(id)", sourceTimestamp: at, origin: .channel),
+        InboundAttributeChange(
+          attribute: "display_name", newValue: "Name \(id)", sourceTimestamp: at, origin: .channel),
       ]),
     now: at)
 }
@@ -78,9 +81,13 @@ for sample in 0..<changeSamples {
   let target = Int64.random(in: 1...count, using: &generator)
   let at = now.adding(microseconds: Int64(sample + 1) * 10)
   let event = EntityEvent(
-    eventID: count + Int64(sample) + 1, kind: .updated, member: .maac(member), org: org, occurredAt: at,
+    eventID: count + Int64(sample) + 1, kind: .updated, member: .maac(member), org: org,
+    occurredAt: at,
     origin: .user,
-    changes: [InboundAttributeChange(attribute: "custom_id", newValue: "C\(target / 2)", sourceTimestamp: at, origin: .user)])
+    changes: [
+      InboundAttributeChange(
+        attribute: "custom_id", newValue: "C\(target / 2)", sourceTimestamp: at, origin: .user)
+    ])
   let begin = ContinuousClock.now
   let cpuBegin = cpuSeconds(CLOCK_THREAD_CPUTIME_ID)
   _ = engine.apply(event, now: at)

@@ -17,12 +17,14 @@ let logger = process.logger
 try await process.serve(
   services: CdhServices.all(
     runtime: runtime,
-    eventStream: process.eventStream(method: Maac_Cdh_V1_CdhEvents.Method.Subscribe.descriptor, pool: pool)),
+    eventStream: process.eventStream(
+      method: Maac_Cdh_V1_CdhEvents.Method.Subscribe.descriptor, pool: pool)),
   tenancy: CdhServices.tenancy,
   background: [
     ClosureService("cdh-event-followers") {
       try await CDHEventFollowers.run(
         runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
-        writeBack: ContactsWriteBack(runtime: runtime, pool: pool, outbox: process.outbox, logger: logger))
+        writeBack: ContactsWriteBack(
+          runtime: runtime, pool: pool, outbox: process.outbox, logger: logger))
     }
   ])

@@ -3,13 +3,16 @@ import Testing
 
 @Suite("Merged profile")
 struct CoalescingTests {
-  func entity(_ id: Int64, _ values: [String: (String?, Int64)], arrived: Int64 = 0, reachable: Bool = false)
+  func entity(
+    _ id: Int64, _ values: [String: (String?, Int64)], arrived: Int64 = 0, reachable: Bool = false
+  )
     -> ChannelEntity
   {
     var entity = ChannelEntity(member: .maac(id), org: OrgRef(1), scopeID: 1, reachable: reachable)
     for (field, (value, at)) in values {
       entity.attributes[field] = AttributeValue(
-        value: value, sourceTimestamp: .seconds(at), arrivedTimestamp: .seconds(arrived == 0 ? at : arrived),
+        value: value, sourceTimestamp: .seconds(at),
+        arrivedTimestamp: .seconds(arrived == 0 ? at : arrived),
         origin: .user)
     }
     return entity
@@ -48,7 +51,9 @@ struct CoalescingTests {
     harness.create(1, ["custom_id": "A", "avatar_url": "http://a", "line_uid": "U1", "note": "n1"])
     harness.create(2, ["custom_id": "A", "avatar_url": "http://b", "line_uid": "U2"])
     let view = harness.engine.profile(of: .maac(1))!.view
-    for field in ["avatar_url", "line_uid", "note", "original_name"] { #expect(view.value(field) == nil) }
+    for field in ["avatar_url", "line_uid", "note", "original_name"] {
+      #expect(view.value(field) == nil)
+    }
     #expect(harness.value(1, "avatar_url") == "http://a")
     #expect(harness.value(2, "line_uid") == "U2")
   }
@@ -98,6 +103,7 @@ struct CoalescingTests {
     let entry = changes.audit.first { $0.eventType == .unificationChanged && $0.member == .maac(1) }
     #expect(entry?.details["materialised_fields"] == "company")
     // Materialisation writes no attribute_changed entries.
-    #expect(!changes.audit.contains { $0.eventType == .attributeChanged && $0.attribute == "company" })
+    #expect(
+      !changes.audit.contains { $0.eventType == .attributeChanged && $0.attribute == "company" })
   }
 }

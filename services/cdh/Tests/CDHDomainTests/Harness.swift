@@ -30,7 +30,8 @@ struct Harness {
       origin: origin, actor: "test",
       state: InboundEntityState(channelType: "line", channelID: 11, reachable: reachable),
       changes: attributes.sorted { $0.key < $1.key }.map {
-        InboundAttributeChange(attribute: $0.key, newValue: $0.value, sourceTimestamp: now, origin: origin)
+        InboundAttributeChange(
+          attribute: $0.key, newValue: $0.value, sourceTimestamp: now, origin: origin)
       })
     return engine.apply(event, now: now)
   }
@@ -47,7 +48,8 @@ struct Harness {
       origin: origin, actor: "test",
       changes: [
         InboundAttributeChange(
-          attribute: attribute, newValue: value, sourceTimestamp: sourceTimestamp ?? now, origin: origin)
+          attribute: attribute, newValue: value, sourceTimestamp: sourceTimestamp ?? now,
+          origin: origin)
       ])
     return engine.apply(event, now: now)
   }

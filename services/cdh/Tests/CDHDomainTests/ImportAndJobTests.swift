@@ -3,7 +3,8 @@ import Testing
 
 @Suite("Import tasks, the re-unification job and the audit log")
 struct ImportAndJobTests {
-  @Test("U18: the job regroups influenced entities only, publishes their profiles in batches of 500")
+  @Test(
+    "U18: the job regroups influenced entities only, publishes their profiles in batches of 500")
   func u18Job() {
     var harness = Harness()
     for id in Int64(1)...1_200 {
@@ -32,7 +33,8 @@ struct ImportAndJobTests {
     #expect(stats.influencedEntities == 0)
   }
 
-  @Test("U19: the job handles a 20,000-entity scope in one union-find pass (throughput is benchmarked)")
+  @Test(
+    "U19: the job handles a 20,000-entity scope in one union-find pass (throughput is benchmarked)")
   func u19Throughput() {
     var engine = UnificationEngine()
     let org = OrgRef(1)
@@ -40,15 +42,21 @@ struct ImportAndJobTests {
     for id in Int64(1)...20_000 {
       _ = engine.apply(
         EntityEvent(
-          eventID: id, kind: .created, member: .maac(id), org: org, occurredAt: now, origin: .channel,
+          eventID: id, kind: .created, member: .maac(id), org: org, occurredAt: now,
+          origin: .channel,
           changes: [
-            InboundAttributeChange(attribute: "custom_id", newValue: "C\(id % 5_000)", sourceTimestamp: now, origin: .channel)
+            InboundAttributeChange(
+              attribute: "custom_id", newValue: "C\(id % 5_000)", sourceTimestamp: now,
+              origin: .channel)
           ]),
         now: now)
     }
     let scopeID = engine.orgScope[org]!
-    _ = try! engine.updateKeys(scopeID: scopeID, keys: UnifyKeySet.validate([.customID]), target: .org, actor: .system, now: now)
-    let (changes, stats) = engine.reunify(scopeIDs: [scopeID], type: .unifyScopeSettingUpdate, correlationID: "j", now: now)
+    _ = try! engine.updateKeys(
+      scopeID: scopeID, keys: UnifyKeySet.validate([.customID]), target: .org, actor: .system,
+      now: now)
+    let (changes, stats) = engine.reunify(
+      scopeIDs: [scopeID], type: .unifyScopeSettingUpdate, correlationID: "j", now: now)
     #expect(stats.totalEntities == 20_000)
     #expect(changes.profileItems.count == 5_000)
     #expect(engine.profile(of: .maac(1))?.members.count == 4)
@@ -59,14 +67,20 @@ struct ImportAndJobTests {
     #expect(throws: DomainError.self) { try ImportTaskRules.validateSubmission([]) }
     let bad = #expect(throws: DomainError.self) {
       try ImportTaskRules.validateSubmission([
-        ImportRowInput(memberID: 1, updates: [.set("city", "x")]), ImportRowInput(memberID: 0, updates: []),
+        ImportRowInput(memberID: 1, updates: [.set("city", "x")]),
+        ImportRowInput(memberID: 0, updates: []),
       ])
     }
     #expect(bad?.message == "row 2: member_id and updates are required")
     #expect(bad?.field == "rows[1]")
-    let tooMany = Array(repeating: ImportRowInput(memberID: 1, updates: [.set("city", "x")]), count: 100_001)
-    #expect((#expect(throws: DomainError.self) { try ImportTaskRules.validateSubmission(tooMany) })?.message == "too many rows (max 100000)")
-    let busy = #expect(throws: DomainError.self) { try ImportTaskRules.checkConcurrency(activeTasksInScope: 1) }
+    let tooMany = Array(
+      repeating: ImportRowInput(memberID: 1, updates: [.set("city", "x")]), count: 100_001)
+    #expect(
+      (#expect(throws: DomainError.self) { try ImportTaskRules.validateSubmission(tooMany) })?
+        .message == "too many rows (max 100000)")
+    let busy = #expect(throws: DomainError.self) {
+      try ImportTaskRules.checkConcurrency(activeTasksInScope: 1)
+    }
     #expect(busy?.kind == .resourceExhausted)
     try ImportTaskRules.checkConcurrency(activeTasksInScope: 0)
     #expect(ImportTaskStatus.pending.canMove(to: .running))
@@ -75,7 +89,9 @@ struct ImportAndJobTests {
     #expect(!ImportTaskStatus.running.canMove(to: .pending))
     var progress = ImportProgress(totalRows: 3)
     progress.record(.success(()))
-    progress.record(.failure(ImportRowError(row: 2, memberID: 9, code: .memberNotFound, message: "member not found")))
+    progress.record(
+      .failure(
+        ImportRowError(row: 2, memberID: 9, code: .memberNotFound, message: "member not found")))
     #expect(progress.processedRows == 2)
     #expect(progress.failedRows == 1)
   }
@@ -87,7 +103,8 @@ struct ImportAndJobTests {
     harness.create(2, ["connect_id": "K"])
     let now = harness.tick()
     let ok = harness.engine.applyImportRow(
-      ImportRowInput(memberID: 1, updates: [.set("connect_id", "K"), .set("city", ""), .clear("company")]),
+      ImportRowInput(
+        memberID: 1, updates: [.set("connect_id", "K"), .set("city", ""), .clear("company")]),
       number: 1, org: harness.org, taskID: 5, actor: .system, now: now)
     guard case .success(let changes) = ok else {
       Issue.record("row failed: \(ok)")
@@ -99,20 +116,24 @@ struct ImportAndJobTests {
     #expect(changes.profileItems.allSatisfy { $0.type == .memberImport })
     #expect(changes.audit.contains { $0.eventType == .importApplied && $0.correlationID == "5" })
     func code(_ row: ImportRowInput) -> ImportRowError.Code? {
-      if case .failure(let error) = harness.engine.applyImportRow(row, number: 2, org: harness.org, taskID: 5, actor: .system, now: now) {
+      if case .failure(let error) = harness.engine.applyImportRow(
+        row, number: 2, org: harness.org, taskID: 5, actor: .system, now: now)
+      {
         return error.code
       }
       return nil
     }
     #expect(code(ImportRowInput(memberID: 999, updates: [.set("city", "x")])) == .memberNotFound)
-    #expect(code(ImportRowInput(memberID: 1, updates: [.set("birthday", "1800-01-01")])) == .invalidValue)
+    #expect(
+      code(ImportRowInput(memberID: 1, updates: [.set("birthday", "1800-01-01")])) == .invalidValue)
     #expect(code(ImportRowInput(memberID: 1, updates: [.set("line_uid", "U")])) == .notEditable)
     // Another org's member is unknown to this org.
     harness.create(3, [:], org: OrgRef(777))
     #expect(code(ImportRowInput(memberID: 3, updates: [.set("city", "x")])) == .memberNotFound)
   }
 
-  @Test("U44: every person change writes an audit entry with before/after, actor and correlation id")
+  @Test(
+    "U44: every person change writes an audit entry with before/after, actor and correlation id")
   func u44Audit() throws {
     var harness = Harness(keys: [.customID])
     let created = harness.create(1, ["custom_id": "A", "city": "X"])
@@ -132,6 +153,8 @@ struct ImportAndJobTests {
     let unification = merge.audit.filter { $0.eventType == .unificationChanged }
     #expect(unification.count == 3)
     #expect(unification.first { $0.member == .maac(2) }?.lineUID == "U2")
-    #expect(unification.first { $0.member == .maac(3) }?.details["members_after"] == "maac:1,maac:2,maac:3")
+    #expect(
+      unification.first { $0.member == .maac(3) }?.details["members_after"]
+        == "maac:1,maac:2,maac:3")
   }
 }

@@ -62,15 +62,29 @@ struct MatchingTests {
   @Test("U12: phones normalise to E.164 with the org's country, e-mails lower-case, ids exact")
   func u12Normalisation() {
     let tw = "TW"
-    #expect(MatchValueNormalizer.matchValue("0912-345-678", for: .displayMobile, country: tw) == "+886912345678")
-    #expect(MatchValueNormalizer.matchValue("+886 912 345 678", for: .displayMobile, country: tw) == "+886912345678")
-    #expect(MatchValueNormalizer.matchValue("00886912345678", for: .displayMobile, country: tw) == "+886912345678")
-    #expect(MatchValueNormalizer.matchValue("912345678", for: .displayMobile, country: tw) == "+886912345678")
-    #expect(MatchValueNormalizer.matchValue("(02) 1234.5678", for: .displayMobile, country: "JP") == "+81212345678")
-    #expect(MatchValueNormalizer.matchValue("0812345678", for: .displayMobile, country: "TH") == "+66812345678")
+    #expect(
+      MatchValueNormalizer.matchValue("0912-345-678", for: .displayMobile, country: tw)
+        == "+886912345678")
+    #expect(
+      MatchValueNormalizer.matchValue("+886 912 345 678", for: .displayMobile, country: tw)
+        == "+886912345678")
+    #expect(
+      MatchValueNormalizer.matchValue("00886912345678", for: .displayMobile, country: tw)
+        == "+886912345678")
+    #expect(
+      MatchValueNormalizer.matchValue("912345678", for: .displayMobile, country: tw)
+        == "+886912345678")
+    #expect(
+      MatchValueNormalizer.matchValue("(02) 1234.5678", for: .displayMobile, country: "JP")
+        == "+81212345678")
+    #expect(
+      MatchValueNormalizer.matchValue("0812345678", for: .displayMobile, country: "TH")
+        == "+66812345678")
     // Not E.164 after normalisation: matched on digits only.
     #expect(MatchValueNormalizer.matchValue("12ab34", for: .displayMobile, country: tw) == "1234")
-    #expect(MatchValueNormalizer.matchValue(" Ann@Example.COM ", for: .displayEmail, country: tw) == "ann@example.com")
+    #expect(
+      MatchValueNormalizer.matchValue(" Ann@Example.COM ", for: .displayEmail, country: tw)
+        == "ann@example.com")
     #expect(MatchValueNormalizer.matchValue(" AbC ", for: .customID, country: tw) == "AbC")
     #expect(MatchValueNormalizer.matchValue("abc", for: .customID, country: tw) != "AbC")
     var harness = Harness(keys: [.displayMobile, .displayEmail])

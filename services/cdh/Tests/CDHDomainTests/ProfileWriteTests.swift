@@ -18,7 +18,8 @@ struct ProfileWriteTests {
     #expect(harness.engine.entities[.maac(1)]?.attributes["city"]?.origin == .profileUpdate)
     #expect(harness.members(1) == [1, 2, 3])
     #expect(changes.profileItems.last?.type == .profileUpdate)
-    #expect(changes.audit.filter { $0.eventType == .profileUpdated && $0.attribute == "city" }.count == 2)
+    #expect(
+      changes.audit.filter { $0.eventType == .profileUpdated && $0.attribute == "city" }.count == 2)
   }
 
   @Test("U28: a profile-level clear erases the field on every member")
@@ -27,7 +28,8 @@ struct ProfileWriteTests {
     harness.create(1, ["custom_id": "A", "company": "One"])
     harness.create(2, ["custom_id": "A", "company": "Two"])
     _ = try harness.engine.updateProfile(
-      member: .maac(1), updates: [.clear("company")], actor: .system, correlationID: "c", now: harness.tick())
+      member: .maac(1), updates: [.clear("company")], actor: .system, correlationID: "c",
+      now: harness.tick())
     #expect(harness.merged(1, "company") == nil)
     #expect(harness.value(2, "company") == nil)
   }
@@ -50,27 +52,40 @@ struct ProfileWriteTests {
     func failure(_ updates: [ProfileFieldUpdate]) -> DomainError? {
       var engine = harness.engine
       return #expect(throws: DomainError.self) {
-        _ = try engine.updateProfile(member: .maac(1), updates: updates, actor: .system, correlationID: "", now: .seconds(1))
+        _ = try engine.updateProfile(
+          member: .maac(1), updates: updates, actor: .system, correlationID: "", now: .seconds(1))
       }
     }
     #expect(failure([])?.message == "no field updates given")
     #expect(failure([.set("city", "a"), .set("city", "b")])?.message == "duplicate field: city")
     #expect(failure([.set("shoe_size", "9")])?.message == "unknown profile field: shoe_size")
-    #expect(failure([.set("line_uid", "U")])?.message == "field is not editable at profile level: line_uid")
+    #expect(
+      failure([.set("line_uid", "U")])?.message
+        == "field is not editable at profile level: line_uid")
     #expect(failure([.set("age", "3")])?.message == "field is not editable at profile level: age")
-    #expect(failure([.set("birthday", "2001-02-29")])?.message == "invalid value for birthday: not a YYYY-MM-DD date from 1900")
+    #expect(
+      failure([.set("birthday", "2001-02-29")])?.message
+        == "invalid value for birthday: not a YYYY-MM-DD date from 1900")
     #expect(failure([.set("display_mobile", "12")])?.field == "updates[0].set_value")
-    #expect(failure([.set("display_email", "no-at")])?.message == "invalid value for display_email: not an e-mail address")
+    #expect(
+      failure([.set("display_email", "no-at")])?.message
+        == "invalid value for display_email: not an e-mail address")
     #expect(failure([.set("city", "  ")])?.message == "invalid value for city: empty")
-    #expect(failure([.set("gender", "robot")])?.message == "invalid value for gender: unknown gender")
+    #expect(
+      failure([.set("gender", "robot")])?.message == "invalid value for gender: unknown gender")
     _ = try harness.engine.updateProfile(
       member: .maac(1),
-      updates: [.set("display_mobile", "0912 345 678"), .set("gender", "Other"), .set("custom_fields.tier", "gold")],
+      updates: [
+        .set("display_mobile", "0912 345 678"), .set("gender", "Other"),
+        .set("custom_fields.tier", "gold"),
+      ],
       actor: .system, correlationID: "", now: harness.tick())
     #expect(harness.value(1, "display_mobile") == "+886912345678")
     #expect(harness.value(1, "gender") == "others")
     let missing = #expect(throws: DomainError.self) {
-      _ = try harness.engine.updateProfile(member: .maac(999), updates: [.set("city", "x")], actor: .system, correlationID: "", now: .seconds(1))
+      _ = try harness.engine.updateProfile(
+        member: .maac(999), updates: [.set("city", "x")], actor: .system, correlationID: "",
+        now: .seconds(1))
     }
     #expect(missing?.kind == .notFound)
   }
@@ -78,7 +93,8 @@ struct ProfileWriteTests {
   @Test("U31: unmerge clears the four keys on that entity only and keeps the other fields")
   func u31Unmerge() throws {
     var harness = Harness(keys: [.customID, .displayEmail])
-    harness.create(1, ["custom_id": "A", "display_email": "a@x.com", "line_uid": "U1", "city": "X"])
+    harness.create(
+      1, ["custom_id": "A", "display_email": "a@x.com", "line_uid": "U1", "city": "X"])
     harness.create(2, ["custom_id": "A", "company": "Acme"])
     let (outcome, changes) = try harness.engine.unmerge(
       member: .maac(1), actor: .system, correlationID: "u", now: harness.tick())
@@ -92,7 +108,8 @@ struct ProfileWriteTests {
     #expect(changes.audit.contains { $0.eventType == .unmerged })
     #expect(changes.profileItems.allSatisfy { $0.type == .unmerge })
     let alone = #expect(throws: DomainError.self) {
-      _ = try harness.engine.unmerge(member: .maac(1), actor: .system, correlationID: "", now: .seconds(1))
+      _ = try harness.engine.unmerge(
+        member: .maac(1), actor: .system, correlationID: "", now: .seconds(1))
     }
     #expect(alone?.kind == .failedPrecondition)
     #expect(alone?.message == "member is not unified with any other member")
@@ -103,7 +120,8 @@ struct ProfileWriteTests {
     var harness = Harness(keys: [.lineUID, .customID])
     harness.create(1, ["line_uid": "U", "custom_id": "A"])
     harness.create(2, ["line_uid": "U"])
-    let (outcome, _) = try harness.engine.unmerge(member: .maac(1), actor: .system, correlationID: "", now: harness.tick())
+    let (outcome, _) = try harness.engine.unmerge(
+      member: .maac(1), actor: .system, correlationID: "", now: harness.tick())
     #expect(outcome.stillUnified)
     #expect(outcome.membersAfter == [.maac(1), .maac(2)])
   }
@@ -114,9 +132,11 @@ struct ProfileWriteTests {
     harness.create(1, ["custom_id": "A"])
     harness.create(2, ["custom_id": "A"])
     harness.create(3, ["connect_id": "T"])
-    _ = try harness.engine.unmerge(member: .maac(2), actor: .system, correlationID: "", now: harness.tick())
+    _ = try harness.engine.unmerge(
+      member: .maac(2), actor: .system, correlationID: "", now: harness.tick())
     _ = try harness.engine.updateProfile(
-      member: .maac(2), updates: [.set("connect_id", "T")], actor: .system, correlationID: "", now: harness.tick())
+      member: .maac(2), updates: [.set("connect_id", "T")], actor: .system, correlationID: "",
+      now: harness.tick())
     #expect(harness.members(2) == [2, 3])
     #expect(harness.members(1) == [1])
   }

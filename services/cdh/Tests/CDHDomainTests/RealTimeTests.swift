@@ -10,7 +10,8 @@ struct RealTimeTests {
     harness.create(2, [:])
     let changes = harness.update(2, "custom_id", "A")
     #expect(harness.members(2) == [1, 2])
-    #expect(changes.audit.contains { $0.eventType == .attributeChanged && $0.attribute == "custom_id" })
+    #expect(
+      changes.audit.contains { $0.eventType == .attributeChanged && $0.attribute == "custom_id" })
     #expect(changes.audit.filter { $0.eventType == .unificationChanged }.count == 2)
     #expect(changes.profileItems.count == 1)
     let item = changes.profileItems[0]
@@ -100,15 +101,20 @@ struct RealTimeTests {
     harness.create(1, [:])
     let newer = harness.tick()
     harness.update(1, "custom_id", "NEW", sourceTimestamp: newer)
-    let stale = harness.update(1, "custom_id", "OLD", sourceTimestamp: newer.adding(microseconds: -1))
+    let stale = harness.update(
+      1, "custom_id", "OLD", sourceTimestamp: newer.adding(microseconds: -1))
     #expect(stale.staleChanges == 1)
     #expect(stale.profileItems.isEmpty)
     #expect(harness.value(1, "custom_id") == "NEW")
     // Replaying one event: the second application is a no-op.
     let now = harness.tick()
     let event = EntityEvent(
-      eventID: 777, kind: .updated, member: .maac(1), org: harness.org, occurredAt: now, origin: .user,
-      changes: [InboundAttributeChange(attribute: "city", newValue: "Q", sourceTimestamp: now, origin: .user)])
+      eventID: 777, kind: .updated, member: .maac(1), org: harness.org, occurredAt: now,
+      origin: .user,
+      changes: [
+        InboundAttributeChange(
+          attribute: "city", newValue: "Q", sourceTimestamp: now, origin: .user)
+      ])
     let once = harness.engine.apply(event, now: now)
     let twice = harness.engine.apply(event, now: now)
     #expect(once.profileItems.count == 1)

@@ -44,7 +44,8 @@ struct SettingsTests {
   @Test("U3: distinct keys are refused")
   func u3NoDistinct() {
     let error = #expect(throws: DomainError.self) {
-      try UnifyKeySet.validate([.init(attribute: .customID, rawName: "custom_id", isDistinct: true)])
+      try UnifyKeySet.validate([.init(attribute: .customID, rawName: "custom_id", isDistinct: true)]
+      )
     }
     #expect(error?.kind == .invalidArgument)
     #expect(error?.message == "distinct unify keys are not supported")
@@ -66,7 +67,8 @@ struct SettingsTests {
     #expect(engine.scopes[scopeID]!.isConnected)
     let keys = try UnifyKeySet.validate([.customID])
     let error = #expect(throws: DomainError.self) {
-      _ = try engine.updateKeys(scopeID: scopeID, keys: keys, target: .org, actor: .system, now: now)
+      _ = try engine.updateKeys(
+        scopeID: scopeID, keys: keys, target: .org, actor: .system, now: now)
     }
     #expect(error?.kind == .failedPrecondition)
     #expect(error?.message == "CDH_ALREADY_CONNECTED: change unify keys at scope level")
@@ -78,7 +80,9 @@ struct SettingsTests {
     #expect(try single.updateKeys(keys, target: .org, now: now).changed)
   }
 
-  @Test("U5: saving the same key set (order ignored) changes nothing; a new set bumps the version and audits")
+  @Test(
+    "U5: saving the same key set (order ignored) changes nothing; a new set bumps the version and audits"
+  )
   func u5OnlyRealChange() throws {
     var engine = UnificationEngine()
     let now = Instant.seconds(10)
@@ -105,7 +109,9 @@ struct SettingsTests {
     #expect(stale?.message == "settings version mismatch")
   }
 
-  @Test("U6: disconnect gives every org its own scope with a copy of the keys; entities stop linking across orgs")
+  @Test(
+    "U6: disconnect gives every org its own scope with a copy of the keys; entities stop linking across orgs"
+  )
   func u6ScopeMembership() throws {
     var harness = Harness()
     let a = OrgRef(1)
@@ -118,12 +124,15 @@ struct SettingsTests {
     let keys = try UnifyKeySet.validate([.customID])
     let (affected, _) = try harness.engine.connect(org: a, keys: keys, actor: .system, now: now)
     _ = harness.engine.reunify(
-      scopeIDs: affected, type: .unifyScopeSettingUpdate, correlationID: "connect", now: harness.tick())
+      scopeIDs: affected, type: .unifyScopeSettingUpdate, correlationID: "connect",
+      now: harness.tick())
     #expect(harness.members(1) == [1, 2])
     let scopeID = harness.engine.orgScope[a]!
-    let (split, _) = try harness.engine.disconnect(scopeID: scopeID, actor: .system, now: harness.tick())
+    let (split, _) = try harness.engine.disconnect(
+      scopeID: scopeID, actor: .system, now: harness.tick())
     _ = harness.engine.reunify(
-      scopeIDs: split, type: .unifyScopeSettingUpdate, correlationID: "disconnect", now: harness.tick())
+      scopeIDs: split, type: .unifyScopeSettingUpdate, correlationID: "disconnect",
+      now: harness.tick())
     #expect(harness.engine.orgScope[a] != harness.engine.orgScope[b])
     #expect(harness.engine.scope(of: a)?.keys.attributes == [.customID])
     #expect(harness.engine.scope(of: b)?.keys.attributes == [.customID])
@@ -142,7 +151,8 @@ struct SettingsTests {
 
   @Test("U7: merge state is not finished exactly while a job is pending or running")
   func u7MergeState() throws {
-    var job = ReunifyJob(id: 1, scopeID: 5, trigger: .settingsChange, settingsVersion: 2, createdAt: .seconds(1))
+    var job = ReunifyJob(
+      id: 1, scopeID: 5, trigger: .settingsChange, settingsVersion: 2, createdAt: .seconds(1))
     #expect(!MergeState(scopeID: 5, jobs: [job]).isFinished)
     try job.move(to: .running, at: .seconds(2))
     #expect(!MergeState(scopeID: 5, jobs: [job]).isFinished)
@@ -156,7 +166,8 @@ struct SettingsTests {
 
   @Test("U20: newer settings supersede the active job; the new job applies the newest version")
   func u20NewestSettingsWin() throws {
-    var running = ReunifyJob(id: 1, scopeID: 5, trigger: .settingsChange, settingsVersion: 2, createdAt: .seconds(1))
+    var running = ReunifyJob(
+      id: 1, scopeID: 5, trigger: .settingsChange, settingsVersion: 2, createdAt: .seconds(1))
     try running.move(to: .running, at: .seconds(2))
     let plan = ReunifyJobPlanner.plan(active: running, newSettingsVersion: 3)
     #expect(plan.supersede == 1)

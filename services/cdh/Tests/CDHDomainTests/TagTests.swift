@@ -5,7 +5,10 @@ import Testing
 struct TagTests {
   let vip = TagKey(.maac, 11)
 
-  func tagEvent(_ harness: inout Harness, _ member: Int64, _ tag: TagKey, attached: Bool = true, echo: Bool = false, at: Instant? = nil) -> EngineChanges {
+  func tagEvent(
+    _ harness: inout Harness, _ member: Int64, _ tag: TagKey, attached: Bool = true,
+    echo: Bool = false, at: Instant? = nil
+  ) -> EngineChanges {
     let now = at ?? harness.tick()
     harness.eventID += 1
     return harness.engine.apply(

@@ -59,7 +59,8 @@ final class CDHTestEnvironment: Sendable {
             contactsProcess,
             services: [
               contactsProcess.eventStream(
-                method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: contactsPool),
+                method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor,
+                pool: contactsPool),
               ingest,
             ],
             tenancy: .organizationScoped(callerOnly: ["maac.contacts.v1.ContactsEvents"]))
@@ -68,7 +69,8 @@ final class CDHTestEnvironment: Sendable {
           let tagsService = try await RunningService.start(
             tagsProcess,
             services: [
-              tagsProcess.eventStream(method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: tagsPool)
+              tagsProcess.eventStream(
+                method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: tagsPool)
             ],
             tenancy: .organizationScoped(callerOnly: ["maac.tags.v1.TagsEvents"]))
           let environment = CDHTestEnvironment(
@@ -99,7 +101,8 @@ final class CDHTestEnvironment: Sendable {
   func startCDH() async throws -> CDH {
     let process = Self.process(cdhDatabase, name: "cdh")
     let pool = try await process.openDatabase(migrations: try CDHMigrations.all())
-    let runtime = try await CDHRuntime.start(pool: pool, outbox: process.outbox, logger: process.logger)
+    let runtime = try await CDHRuntime.start(
+      pool: pool, outbox: process.outbox, logger: process.logger)
     let contacts = contactsService.address
     let tags = tagsService.address
     let logger = process.logger
@@ -108,13 +111,15 @@ final class CDHTestEnvironment: Sendable {
       process,
       services: CdhServices.all(
         runtime: runtime,
-        eventStream: process.eventStream(method: Maac_Cdh_V1_CdhEvents.Method.Subscribe.descriptor, pool: pool)),
+        eventStream: process.eventStream(
+          method: Maac_Cdh_V1_CdhEvents.Method.Subscribe.descriptor, pool: pool)),
       tenancy: CdhServices.tenancy,
       background: [
         ClosureService("followers") {
           try await CDHEventFollowers.run(
             runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
-            writeBack: ContactsWriteBack(runtime: runtime, pool: pool, outbox: outbox, logger: logger))
+            writeBack: ContactsWriteBack(
+              runtime: runtime, pool: pool, outbox: outbox, logger: logger))
         }
       ])
     return CDH(service: service, runtime: runtime, pool: pool)
@@ -126,7 +131,10 @@ final class CDHTestEnvironment: Sendable {
     Google_Protobuf_Timestamp(seconds: 1_700_000_000 + seconds, nanos: 0)
   }
 
-  static func change(_ attribute: String, _ value: String?, at seconds: Int64, origin: Maac_Contacts_V1_Origin = .user)
+  static func change(
+    _ attribute: String, _ value: String?, at seconds: Int64,
+    origin: Maac_Contacts_V1_Origin = .user
+  )
     -> Maac_Contacts_V1_AttributeChange
   {
     .with {
@@ -172,12 +180,15 @@ final class CDHTestEnvironment: Sendable {
     let outbox = contactsProcess.outbox
     return try await contactsPool.withTransaction { connection in
       try await outbox.append(
-        OutboundEvent(eventType: kind, organizationID: org, payload: payload, requestID: ""), on: connection)
+        OutboundEvent(eventType: kind, organizationID: org, payload: payload, requestID: ""),
+        on: connection)
     }
   }
 
   @discardableResult
-  func publishTag(org: Int64, contact: Int64, tag: Int64, name: String, attached: Bool) async throws -> Int64 {
+  func publishTag(org: Int64, contact: Int64, tag: Int64, name: String, attached: Bool) async throws
+    -> Int64
+  {
     let payload = Maac_Tags_V1_MemberTagChanged.with {
       $0.orgID = org
       $0.memberSource = .maac
@@ -193,7 +204,8 @@ final class CDHTestEnvironment: Sendable {
     let outbox = tagsProcess.outbox
     return try await tagsPool.withTransaction { connection in
       try await outbox.append(
-        OutboundEvent(eventType: "tags.member_tag.v1", organizationID: org, payload: payload, requestID: ""),
+        OutboundEvent(
+          eventType: "tags.member_tag.v1", organizationID: org, payload: payload, requestID: ""),
         on: connection)
     }
   }
@@ -209,7 +221,8 @@ final class CDHTestEnvironment: Sendable {
     let outbox = tagsProcess.outbox
     return try await tagsPool.withTransaction { connection in
       try await outbox.append(
-        OutboundEvent(eventType: "tags.tag.v1", organizationID: org, payload: payload, requestID: ""),
+        OutboundEvent(
+          eventType: "tags.tag.v1", organizationID: org, payload: payload, requestID: ""),
         on: connection)
     }
   }
@@ -219,7 +232,9 @@ final class CDHTestEnvironment: Sendable {
     for _ in 0..<600 {
       let rows = try await pool.query(
         "SELECT last_sequence FROM event_cursors WHERE consumer = 'cdh' AND producer = \(producer)")
-      if let last = try rows.first?.decode("last_sequence", as: Int64.self), last >= sequence { return }
+      if let last = try rows.first?.decode("last_sequence", as: Int64.self), last >= sequence {
+        return
+      }
       try await Task.sleep(for: .milliseconds(50))
     }
     Issue.record("cdh did not consume \(producer) up to \(sequence)")
@@ -246,7 +261,8 @@ func errorField(_ error: RPCError?) -> String? {
 
 /// A test-only `ContactsIngest` that records `ApplyProfileBroadcast` calls (contacts is not in
 /// main yet); the other methods are not part of CDH's contract with contacts.
-final class RecordingContactsIngest: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol, Sendable {
+final class RecordingContactsIngest: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol, Sendable
+{
   struct Call: Sendable {
     var organizationID: Int64?
     var request: Maac_Contacts_V1_ApplyProfileBroadcastRequest
@@ -254,10 +270,14 @@ final class RecordingContactsIngest: Maac_Contacts_V1_ContactsIngest.SimpleServi
 
   let calls = Mutex<[Call]>([])
 
-  func applyProfileBroadcast(request: Maac_Contacts_V1_ApplyProfileBroadcastRequest, context: ServerContext)
+  func applyProfileBroadcast(
+    request: Maac_Contacts_V1_ApplyProfileBroadcastRequest, context: ServerContext
+  )
     async throws -> Maac_Contacts_V1_ApplyProfileBroadcastResponse
   {
-    calls.withLock { $0.append(Call(organizationID: CallerContext.current?.organizationID, request: request)) }
+    calls.withLock {
+      $0.append(Call(organizationID: CallerContext.current?.organizationID, request: request))
+    }
     return .with { $0.appliedContactIds = request.memberIds }
   }
 
@@ -275,7 +295,9 @@ final class RecordingContactsIngest: Maac_Contacts_V1_ContactsIngest.SimpleServi
     throw RPCError(code: .unimplemented, message: "not part of the test")
   }
 
-  func setSystemAttributes(request: Maac_Contacts_V1_SetSystemAttributesRequest, context: ServerContext)
+  func setSystemAttributes(
+    request: Maac_Contacts_V1_SetSystemAttributesRequest, context: ServerContext
+  )
     async throws -> Maac_Contacts_V1_Contact
   { throw RPCError(code: .unimplemented, message: "not part of the test") }
 }

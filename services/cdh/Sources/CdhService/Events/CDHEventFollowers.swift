@@ -36,7 +36,8 @@ public enum CDHEventFollowers {
       if let tags {
         group.addTask {
           try await follow(
-            producer: "tags", address: tags, method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor,
+            producer: "tags", address: tags,
+            method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor,
             eventTypes: InboundEventTranslator.tagEventTypes, pool: pool, logger: logger
           ) { event, connection in
             try await runtime.applyTagEvent(event, on: connection)
@@ -49,11 +50,13 @@ public enum CDHEventFollowers {
   static func follow(
     producer: String, address: HostAndPort, method: MethodDescriptor, eventTypes: [String],
     pool: PostgresPool, logger: Logger,
-    handler: @escaping @Sendable (Maac_Common_V1_EventEnvelope, PostgresConnection) async throws -> Void
+    handler:
+      @escaping @Sendable (Maac_Common_V1_EventEnvelope, PostgresConnection) async throws -> Void
   ) async throws {
     let target: NGHTTP2ClientTransport.Target =
       address.isIPv6
-      ? .ipv6(host: address.host, port: address.port) : .ipv4(host: address.host, port: address.port)
+      ? .ipv6(host: address.host, port: address.port)
+      : .ipv4(host: address.host, port: address.port)
     try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target)) { client in
       let consumer = EventConsumer(
         consumer: "cdh", producer: producer, method: method, client: client, pool: pool,

@@ -37,7 +37,9 @@ public struct ContactsWriteBack: Sendable {
     if fields.hasCity { map["city"] = fields.city }
     if fields.hasAddress { map["address"] = fields.address }
     if fields.hasBirthday { map["birthday"] = fields.birthday }
-    if fields.hasGender, let gender = ContractMapping.genderText(fields.gender) { map["gender"] = gender }
+    if fields.hasGender, let gender = ContractMapping.genderText(fields.gender) {
+      map["gender"] = gender
+    }
     if fields.hasCompany { map["company"] = fields.company }
     if fields.hasAccountManager { map["account_manager"] = fields.accountManager }
     if fields.hasCustomID { map["custom_id"] = fields.customID }
@@ -52,7 +54,8 @@ public struct ContactsWriteBack: Sendable {
   public func run(contacts address: HostAndPort) async throws {
     let target: NGHTTP2ClientTransport.Target =
       address.isIPv6
-      ? .ipv6(host: address.host, port: address.port) : .ipv4(host: address.host, port: address.port)
+      ? .ipv6(host: address.host, port: address.port)
+      : .ipv4(host: address.host, port: address.port)
     try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target)) { client in
       let ingest = Maac_Contacts_V1_ContactsIngest.Client(wrapping: client)
       let cursors = EventCursorStore(consumer: "cdh_contacts_writer")
@@ -61,7 +64,8 @@ public struct ContactsWriteBack: Sendable {
         do {
           let after = try await cursors.lastSequence(from: Self.cursorProducer, pool: pool)
           let events = try await outbox.events(
-            after: after, organizationID: nil, eventTypes: [OutboundEventBuilder.contactProfileType],
+            after: after, organizationID: nil,
+            eventTypes: [OutboundEventBuilder.contactProfileType],
             limit: 100, pool: pool)
           if events.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
@@ -69,7 +73,9 @@ public struct ContactsWriteBack: Sendable {
           }
           for envelope in events {
             try await pool.withTransaction { connection in
-              guard try await cursors.advance(from: Self.cursorProducer, to: envelope.sequence, on: connection)
+              guard
+                try await cursors.advance(
+                  from: Self.cursorProducer, to: envelope.sequence, on: connection)
               else { return }
               try await deliver(envelope, ingest: ingest)
             }
@@ -95,7 +101,9 @@ public struct ContactsWriteBack: Sendable {
       let members = item.unifiedChannelEntities.filter { $0.source == .maac }.map(\.memberID)
       // Contacts takes the organization from metadata: one call per org of the members.
       let byOrg = await runtime.read { engine in
-        Dictionary(grouping: members) { engine.entities[.maac($0)]?.org.orgID ?? envelope.organizationID }
+        Dictionary(grouping: members) {
+          engine.entities[.maac($0)]?.org.orgID ?? envelope.organizationID
+        }
       }
       let fields = Self.fieldMap(item.profile.fields)
       var request = Maac_Contacts_V1_ApplyProfileBroadcastRequest()
@@ -112,7 +120,8 @@ public struct ContactsWriteBack: Sendable {
       request.metadataType = type
       for (org, ids) in byOrg.sorted(by: { $0.key < $1.key }) {
         request.memberIds = ids
-        let caller = CallerContext(organizationID: org, userID: "system:cdh", requestID: "cdh-\(envelope.sequence)")
+        let caller = CallerContext(
+          organizationID: org, userID: "system:cdh", requestID: "cdh-\(envelope.sequence)")
         _ = try await ingest.applyProfileBroadcast(request, metadata: caller.metadata)
       }
     }

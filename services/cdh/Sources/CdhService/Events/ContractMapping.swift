@@ -188,7 +188,8 @@ enum ContractMapping {
   /// The spec's spelling of a broadcast type (`channel_entity_profile_update`, ...).
   static func broadcastTypeName(_ type: Maac_Cdh_V1_ProfileBroadcastType) -> String {
     let all: [ProfileBroadcastType] = [
-      .unifyScopeSettingUpdate, .memberImport, .channelEntityProfileUpdate, .profileUpdate, .unmerge,
+      .unifyScopeSettingUpdate, .memberImport, .channelEntityProfileUpdate, .profileUpdate,
+      .unmerge,
       .entityDeleted, .adminResync,
     ]
     return all.first { broadcastType($0) == type }?.rawValue ?? ""

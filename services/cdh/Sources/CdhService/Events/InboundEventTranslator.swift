@@ -101,7 +101,8 @@ enum InboundEventTranslator {
           tag: TagKey(ContractMapping.source(event.tagSource) ?? .maac, event.tagID),
           tagName: event.tagName, isAttached: event.isAttached,
           occurredAt: event.hasOccurredAt
-            ? ContractMapping.instant(event.occurredAt) : ContractMapping.instant(envelope.occurredAt),
+            ? ContractMapping.instant(event.occurredAt)
+            : ContractMapping.instant(envelope.occurredAt),
           // T22: inherited attachments and CDH syncs are our own propagations coming back.
           isEcho: event.origin == .inherited || event.taggedVia == .cdhSync
             || event.taggedVia == .unification))

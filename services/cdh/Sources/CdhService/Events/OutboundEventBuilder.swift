@@ -65,7 +65,8 @@ enum OutboundEventBuilder {
         first.flatMap { engine.entities[$0.members.first ?? .maac(0)]?.org.orgID }
         ?? orgs.first?.orgID ?? 0
       events.append(
-        OutboundEvent(eventType: contactProfileType, organizationID: organization, payload: message))
+        OutboundEvent(eventType: contactProfileType, organizationID: organization, payload: message)
+      )
     }
     return events
   }

@@ -12,8 +12,9 @@ public struct AuditServiceHandler: Maac_Cdh_V1_AuditService.SimpleServiceProtoco
     async throws -> Maac_Cdh_V1_QueryAuditLogResponse
   {
     let caller = try HandlerSupport.caller()
-    guard HandlerSupport.isService(caller.context) || caller.context.hasRole("org_admin")
-      || caller.context.hasRole("platform_admin")
+    guard
+      HandlerSupport.isService(caller.context) || caller.context.hasRole("org_admin")
+        || caller.context.hasRole("platform_admin")
     else { throw ServiceError.permissionDenied("role org_admin required") }
     let runtime = try HandlerSupport.runtime(runtime)
     return try await runtime.queryAudit(request, caller: caller.org)

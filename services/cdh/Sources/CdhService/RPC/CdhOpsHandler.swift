@@ -24,7 +24,8 @@ public struct CdhOpsHandler: Maac_Cdh_V1_CdhOps.SimpleServiceProtocol {
         throw ServiceError.invalidArgument(field: "orgs[\(index)].source", "invalid source")
       }
       guard org.orgID > 0 else {
-        throw ServiceError.invalidArgument(field: "orgs[\(index)].org_id", "org_id must be positive")
+        throw ServiceError.invalidArgument(
+          field: "orgs[\(index)].org_id", "org_id must be positive")
       }
       orgs.append(OrgRef(org.orgID, source))
     }
@@ -40,7 +41,9 @@ public struct CdhOpsHandler: Maac_Cdh_V1_CdhOps.SimpleServiceProtocol {
       engine, now throws(DomainError) in
       try engine.moveOrgs(moving, into: scopeID, keys: keys, actor: actor, now: now)
     }
-    return await runtime.read { engine in HandlerSupport.settings(engine.scopes[scopeID]!, engine: engine) }
+    return await runtime.read { engine in
+      HandlerSupport.settings(engine.scopes[scopeID]!, engine: engine)
+    }
   }
 
   public func resyncScope(request: Maac_Cdh_V1_ResyncScopeRequest, context: ServerContext)

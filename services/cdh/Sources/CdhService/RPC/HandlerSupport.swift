@@ -29,7 +29,8 @@ enum HandlerSupport {
 
   /// Settings writes need org_admin or a service caller (§4.4).
   static func requireSettingsWriter(_ context: CallerContext) throws {
-    guard isService(context) || context.hasRole("org_admin") || context.hasRole("platform_admin") else {
+    guard isService(context) || context.hasRole("org_admin") || context.hasRole("platform_admin")
+    else {
       throw ServiceError.permissionDenied("role org_admin required")
     }
   }
@@ -52,7 +53,8 @@ enum HandlerSupport {
     return formatter.string(from: Date())
   }
 
-  static func settings(_ scope: UnifyScope, engine: UnificationEngine) -> Maac_Cdh_V1_UnifySettings {
+  static func settings(_ scope: UnifyScope, engine: UnificationEngine) -> Maac_Cdh_V1_UnifySettings
+  {
     .with {
       $0.unifyScopeID = scope.id
       $0.unifyScopeName = scope.name

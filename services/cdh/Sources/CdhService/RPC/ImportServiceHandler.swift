@@ -44,7 +44,8 @@ public struct ImportServiceHandler: Maac_Cdh_V1_ImportService.SimpleServiceProto
     }
     return Self.task(
       try await runtime.submitImport(
-        caller: caller.org, rows: rows, idempotencyKey: request.idempotencyKey, actor: caller.actor))
+        caller: caller.org, rows: rows, idempotencyKey: request.idempotencyKey, actor: caller.actor)
+    )
   }
 
   public func getImportTask(request: Maac_Cdh_V1_GetImportTaskRequest, context: ServerContext)
@@ -66,7 +67,10 @@ public struct ImportServiceHandler: Maac_Cdh_V1_ImportService.SimpleServiceProto
     }
     var before = Int64.max
     if !request.pageToken.isEmpty {
-      guard let decoded = Data(base64Encoded: request.pageToken).flatMap({ String(data: $0, encoding: .utf8) }),
+      guard
+        let decoded = Data(base64Encoded: request.pageToken).flatMap({
+          String(data: $0, encoding: .utf8)
+        }),
         decoded.hasPrefix("import:"), let id = Int64(decoded.dropFirst("import:".count))
       else { throw ServiceError.invalidArgument(field: "page_token", "invalid page_token") }
       before = id

@@ -16,10 +16,14 @@ public struct ProfileServiceHandler: Maac_Cdh_V1_ProfileService.SimpleServicePro
     let runtime = try HandlerSupport.runtime(runtime)
     switch request.key {
     case .member(let ref):
-      let member = try HandlerSupport.domain { () throws(DomainError) in try ContractMapping.member(ref) }
+      let member = try HandlerSupport.domain { () throws(DomainError) in
+        try ContractMapping.member(ref)
+      }
       return try await runtime.mergedProfile(of: member, caller: caller.org)
     case .profileID(let id):
-      guard id > 0 else { throw ServiceError.invalidArgument(field: "profile_id", "invalid profile_id") }
+      guard id > 0 else {
+        throw ServiceError.invalidArgument(field: "profile_id", "invalid profile_id")
+      }
       return try await runtime.mergedProfile(id: id, caller: caller.org)
     case nil:
       throw ServiceError.invalidArgument(field: "key", "member or profile_id is required")
@@ -31,7 +35,9 @@ public struct ProfileServiceHandler: Maac_Cdh_V1_ProfileService.SimpleServicePro
   ) async throws -> Maac_Cdh_V1_ListUnifiedMembersResponse {
     let caller = try HandlerSupport.caller()
     let runtime = try HandlerSupport.runtime(runtime)
-    let member = try HandlerSupport.domain { () throws(DomainError) in try ContractMapping.member(request.member) }
+    let member = try HandlerSupport.domain { () throws(DomainError) in
+      try ContractMapping.member(request.member)
+    }
     let profile = try await runtime.profile(of: member, caller: caller.org)
     return .with {
       $0.profileID = profile.id
@@ -80,7 +86,9 @@ public struct ProfileServiceHandler: Maac_Cdh_V1_ProfileService.SimpleServicePro
   {
     let caller = try HandlerSupport.caller()
     let runtime = try HandlerSupport.runtime(runtime)
-    let member = try HandlerSupport.domain { () throws(DomainError) in try ContractMapping.member(request.member) }
+    let member = try HandlerSupport.domain { () throws(DomainError) in
+      try ContractMapping.member(request.member)
+    }
     return try await runtime.updateProfile(
       member: member, updates: ContractMapping.fieldUpdates(request.updates), caller: caller.org,
       actor: caller.actor, requestID: caller.context.requestID)
@@ -91,7 +99,9 @@ public struct ProfileServiceHandler: Maac_Cdh_V1_ProfileService.SimpleServicePro
   {
     let caller = try HandlerSupport.caller()
     let runtime = try HandlerSupport.runtime(runtime)
-    let member = try HandlerSupport.domain { () throws(DomainError) in try ContractMapping.member(request.member) }
+    let member = try HandlerSupport.domain { () throws(DomainError) in
+      try ContractMapping.member(request.member)
+    }
     let outcome = try await runtime.unmerge(
       member: member, caller: caller.org, actor: caller.actor, requestID: caller.context.requestID)
     return .with {
@@ -107,7 +117,9 @@ public struct ProfileServiceHandler: Maac_Cdh_V1_ProfileService.SimpleServicePro
   {
     let caller = try HandlerSupport.caller()
     let runtime = try HandlerSupport.runtime(runtime)
-    let member = try HandlerSupport.domain { () throws(DomainError) in try ContractMapping.member(request.member) }
+    let member = try HandlerSupport.domain { () throws(DomainError) in
+      try ContractMapping.member(request.member)
+    }
     _ = try await runtime.profile(of: member, caller: caller.org)
     let include = request.includeDetached
     let tags = await runtime.read { $0.profileTags(of: member, includeDetached: include) ?? [] }

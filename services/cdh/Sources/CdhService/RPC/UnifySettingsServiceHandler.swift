@@ -15,7 +15,9 @@ public struct UnifySettingsServiceHandler: Maac_Cdh_V1_UnifySettingsService.Simp
     let caller = try HandlerSupport.caller()
     let runtime = try HandlerSupport.runtime(runtime)
     let scopeID = try await runtime.resolveScope(request.unifyScopeID, caller: caller.org)
-    return await runtime.read { engine in HandlerSupport.settings(engine.scopes[scopeID]!, engine: engine) }
+    return await runtime.read { engine in
+      HandlerSupport.settings(engine.scopes[scopeID]!, engine: engine)
+    }
   }
 
   public func updateUnifyKeys(request: Maac_Cdh_V1_UpdateUnifyKeysRequest, context: ServerContext)
@@ -66,10 +68,13 @@ public struct UnifySettingsServiceHandler: Maac_Cdh_V1_UnifySettingsService.Simp
       }
     let org = caller.org
     let actor = caller.actor
-    _ = try await runtime.changeScopes(caller: org, trigger: .scopeChange, actor: actor) { engine, now throws(DomainError) in
+    _ = try await runtime.changeScopes(caller: org, trigger: .scopeChange, actor: actor) {
+      engine, now throws(DomainError) in
       try engine.connect(org: org, keys: keys, actor: actor, now: now)
     }
-    return await runtime.read { engine in HandlerSupport.settings(engine.scope(of: org)!, engine: engine) }
+    return await runtime.read { engine in
+      HandlerSupport.settings(engine.scope(of: org)!, engine: engine)
+    }
   }
 
   public func disconnectScope(request: Maac_Cdh_V1_DisconnectScopeRequest, context: ServerContext)
@@ -80,7 +85,9 @@ public struct UnifySettingsServiceHandler: Maac_Cdh_V1_UnifySettingsService.Simp
     let runtime = try HandlerSupport.runtime(runtime)
     let scopeID = try await runtime.resolveScope(request.unifyScopeID, caller: caller.org)
     let actor = caller.actor
-    let affected = try await runtime.changeScopes(caller: caller.org, trigger: .disconnect, actor: actor) {
+    let affected = try await runtime.changeScopes(
+      caller: caller.org, trigger: .disconnect, actor: actor
+    ) {
       engine, now throws(DomainError) in
       try engine.disconnect(scopeID: scopeID, actor: actor, now: now)
     }
@@ -104,7 +111,9 @@ public struct UnifySettingsServiceHandler: Maac_Cdh_V1_UnifySettingsService.Simp
     }
     return await runtime.read { engine in
       let uuid = requested.isEmpty ? engine.orgs[caller.org]?.orgUUID ?? "" : requested
-      let orgs = uuid.isEmpty ? [] : engine.orgs.values.filter { $0.orgUUID == uuid }.sorted { $0.org < $1.org }
+      let orgs =
+        uuid.isEmpty
+        ? [] : engine.orgs.values.filter { $0.orgUUID == uuid }.sorted { $0.org < $1.org }
       return .with {
         $0.orgs = orgs.map { info in
           .with {

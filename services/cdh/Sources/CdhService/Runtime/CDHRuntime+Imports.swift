@@ -58,7 +58,9 @@ extension CDHRuntime {
   func submitImport(caller: OrgRef, rows: [ImportRowInput], idempotencyKey: String, actor: Actor)
     async throws -> ImportTaskRecord
   {
-    do { try ImportTaskRules.validateSubmission(rows) } catch { throw ContractMapping.serviceError(error) }
+    do { try ImportTaskRules.validateSubmission(rows) } catch {
+      throw ContractMapping.serviceError(error)
+    }
     if !idempotencyKey.isEmpty,
       let existing = try await pool.query(
         "SELECT \(unescaped: Self.taskColumns) FROM import_task WHERE organization_id = \(caller.orgID) AND idempotency_key = \(idempotencyKey)"
@@ -77,7 +79,8 @@ extension CDHRuntime {
     do {
       task = try await pool.withTransaction { connection in
         let active = try await connection.query(
-          "SELECT count(*) AS n FROM import_task WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running')")
+          "SELECT count(*) AS n FROM import_task WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running')"
+        )
         let count = Int(try active[0].decode("n", as: Int64.self))
         do {
           try ImportTaskRules.checkConcurrency(activeTasksInScope: count)
@@ -103,7 +106,8 @@ extension CDHRuntime {
         return task
       }
     } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-      throw ServiceError(.resourceExhausted, "an import task is already pending or running for this scope")
+      throw ServiceError(
+        .resourceExhausted, "an import task is already pending or running for this scope")
     }
     spawn { [self] in await self.runImport(task.id) }
     return task
@@ -120,7 +124,9 @@ extension CDHRuntime {
     event.status = ContractMapping.importStatus(task.status)
     event.processedRows = task.processedRows
     event.failedRows = task.failedRows
-    return OutboundEvent(eventType: OutboundEventBuilder.importTaskType, organizationID: task.organizationID, payload: event)
+    return OutboundEvent(
+      eventType: OutboundEventBuilder.importTaskType, organizationID: task.organizationID,
+      payload: event)
   }
 
   /// The worker (U40, U41): `pending → running`, rows in batches of 500 with per-row
@@ -138,7 +144,8 @@ extension CDHRuntime {
       let outbox = self.outbox
       try await pool.withTransaction { connection in
         _ = try await connection.execute(
-          "UPDATE import_task SET status = 'running', started_at = coalesce(started_at, now()) WHERE task_id = \(taskID)")
+          "UPDATE import_task SET status = 'running', started_at = coalesce(started_at, now()) WHERE task_id = \(taskID)"
+        )
         try await outbox.append(Self.taskEvent(running), on: connection)
       }
       var progress = ImportProgress(totalRows: Int(task.totalRows))
@@ -170,7 +177,9 @@ extension CDHRuntime {
             var batchProgress = before
             var failed: [ImportRowError] = []
             for (number, input) in inputs {
-              switch engine.applyImportRow(input, number: number, org: org, taskID: taskID, actor: actor, now: now) {
+              switch engine.applyImportRow(
+                input, number: number, org: org, taskID: taskID, actor: actor, now: now)
+              {
               case .success(let changes):
                 all.merge(changes)
                 batchProgress.record(.success(()))
@@ -180,17 +189,20 @@ extension CDHRuntime {
               }
             }
             let events =
-              OutboundEventBuilder.profileEvents(all.profileItems, engine: engine, now: now, taskID: taskID)
+              OutboundEventBuilder.profileEvents(
+                all.profileItems, engine: engine, now: now, taskID: taskID)
               + OutboundEventBuilder.tagEvents(all.tagItems, engine: engine, now: now)
             return (batchProgress, all, events)
           },
           extra: { connection, progress in
             let numbers = inputs.map { Int64($0.0) }
             _ = try await connection.execute(
-              "UPDATE import_task_row SET status = 'done' WHERE task_id = \(taskID) AND row_no = ANY(\(numbers)::int[])")
+              "UPDATE import_task_row SET status = 'done' WHERE task_id = \(taskID) AND row_no = ANY(\(numbers)::int[])"
+            )
             for error in progress.errors where !before.errors.contains(error) {
               _ = try await connection.execute(
-                "UPDATE import_task_row SET status = 'failed', error = \(error.code.rawValue) WHERE task_id = \(taskID) AND row_no = \(Int64(error.row))")
+                "UPDATE import_task_row SET status = 'failed', error = \(error.code.rawValue) WHERE task_id = \(taskID) AND row_no = \(Int64(error.row))"
+              )
             }
             _ = try await connection.execute(
               """
@@ -204,13 +216,15 @@ extension CDHRuntime {
       }
       try await pool.withTransaction { connection in
         let finished = try await connection.query(
-          "UPDATE import_task SET status = 'complete', finished_at = now() WHERE task_id = \(taskID) RETURNING \(unescaped: Self.taskColumns)")
+          "UPDATE import_task SET status = 'complete', finished_at = now() WHERE task_id = \(taskID) RETURNING \(unescaped: Self.taskColumns)"
+        )
         try await outbox.append(Self.taskEvent(try Self.task(finished[0])), on: connection)
       }
     } catch {
       logger.error("import task failed", metadata: ["task_id": "\(taskID)", "error": "\(error)"])
       _ = try? await pool.execute(
-        "UPDATE import_task SET status = 'failed', finished_at = now() WHERE task_id = \(taskID) AND status IN ('pending', 'running')")
+        "UPDATE import_task SET status = 'failed', finished_at = now() WHERE task_id = \(taskID) AND status IN ('pending', 'running')"
+      )
     }
   }
 

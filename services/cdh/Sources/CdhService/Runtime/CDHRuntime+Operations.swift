@@ -8,7 +8,9 @@ extension CDHRuntime {
   // MARK: Inbound events (§5.3)
 
   /// Applies one contacts event inside the consumer's transaction (U15, U16, U42, U43).
-  func applyContactEvent(_ envelope: Maac_Common_V1_EventEnvelope, on connection: PostgresConnection)
+  func applyContactEvent(
+    _ envelope: Maac_Common_V1_EventEnvelope, on connection: PostgresConnection
+  )
     async throws
   {
     guard let event = try InboundEventTranslator.entityEvent(envelope) else { return }
@@ -24,7 +26,8 @@ extension CDHRuntime {
     guard let change = try InboundEventTranslator.tagChange(envelope) else { return }
     switch change {
     case .association(let event):
-      _ = try await perform(on: connection) { engine, now in ((), engine.apply(event, now: now), []) }
+      _ = try await perform(on: connection) { engine, now in ((), engine.apply(event, now: now), [])
+      }
     case .deleted(let tag, let org):
       let store = self.store
       _ = try await perform(
@@ -40,7 +43,9 @@ extension CDHRuntime {
   func resolveScope(_ scopeID: Int64, caller: OrgRef) async throws -> Int64 {
     if scopeID == 0 {
       if let known = engine.orgScope[caller] { return known }
-      return try await perform { engine, now in (engine.ensureScope(for: caller, now: now), EngineChanges(), []) }
+      return try await perform { engine, now in
+        (engine.ensureScope(for: caller, now: now), EngineChanges(), [])
+      }
     }
     guard let scope = engine.scopes[scopeID], scope.orgs.contains(caller) else {
       throw ServiceError(.notFound, "unify scope not found", field: "unify_scope_id")
@@ -109,7 +114,9 @@ extension CDHRuntime {
           $0.id = actor.id
         }
         try await outbox.append(
-          OutboundEvent(eventType: OutboundEventBuilder.unifySettingsType, organizationID: caller.orgID, payload: event),
+          OutboundEvent(
+            eventType: OutboundEventBuilder.unifySettingsType, organizationID: caller.orgID,
+            payload: event),
           on: connection)
         return jobID
       })
@@ -130,8 +137,10 @@ extension CDHRuntime {
 
   static func job(_ row: PostgresRow) throws -> ReunifyJob {
     var job = ReunifyJob(
-      id: try row.decode("job_id", as: Int64.self), scopeID: try row.decode("unify_scope_id", as: Int64.self),
-      trigger: ReunifyTrigger(rawValue: try row.decode("trigger", as: String.self)) ?? .settingsChange,
+      id: try row.decode("job_id", as: Int64.self),
+      scopeID: try row.decode("unify_scope_id", as: Int64.self),
+      trigger: ReunifyTrigger(rawValue: try row.decode("trigger", as: String.self))
+        ?? .settingsChange,
       settingsVersion: try row.decode("settings_version", as: Int64.self),
       broadcastAll: try row.decode("broadcast_all", as: Bool.self),
       createdAt: Instant(try row.decode("created_at", as: Date.self)))
@@ -154,7 +163,9 @@ extension CDHRuntime {
     event.status = ContractMapping.jobStatus(job.status)
     event.processedEntities = job.processedEntities
     event.totalEntities = job.totalEntities
-    return OutboundEvent(eventType: OutboundEventBuilder.reunifyJobType, organizationID: organizationID, payload: event)
+    return OutboundEvent(
+      eventType: OutboundEventBuilder.reunifyJobType, organizationID: organizationID, payload: event
+    )
   }
 
   /// Runs one re-unification job (U18): superseded jobs stop (U20), progress and status are
@@ -172,9 +183,12 @@ extension CDHRuntime {
       var job = try Self.job(row)
       let organizationID = try row.decode("organization_id", as: Int64.self)
       guard job.status.isActive else { return }
-      if ReunifyJobPlanner.isSuperseded(job, currentSettingsVersion: engine.scopes[job.scopeID]?.settingsVersion ?? 0) {
+      if ReunifyJobPlanner.isSuperseded(
+        job, currentSettingsVersion: engine.scopes[job.scopeID]?.settingsVersion ?? 0)
+      {
         _ = try await pool.execute(
-          "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE job_id = \(jobID) AND status IN ('pending', 'running')")
+          "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE job_id = \(jobID) AND status IN ('pending', 'running')"
+        )
         return
       }
       job.status = .running
@@ -183,11 +197,13 @@ extension CDHRuntime {
       try await pool.withTransaction { connection in
         _ = try await connection.execute(
           "UPDATE reunify_job SET status = 'running', started_at = now() WHERE job_id = \(jobID)")
-        try await jobOutbox.append(Self.jobEvent(started, organizationID: organizationID), on: connection)
+        try await jobOutbox.append(
+          Self.jobEvent(started, organizationID: organizationID), on: connection)
       }
       let scopeID = job.scopeID
       let broadcastAll = job.broadcastAll
-      let type: ProfileBroadcastType = job.trigger == .adminResync ? .adminResync : .unifyScopeSettingUpdate
+      let type: ProfileBroadcastType =
+        job.trigger == .adminResync ? .adminResync : .unifyScopeSettingUpdate
       let runningJob = job
       let outbox = self.outbox
       _ = try await perform(
@@ -198,7 +214,8 @@ extension CDHRuntime {
             correlationID: "job:\(jobID)", now: now)
           let events =
             OutboundEventBuilder.profileEvents(
-              changes.profileItems, engine: engine, now: now, jobID: jobID, scopeID: scopeID, type: type)
+              changes.profileItems, engine: engine, now: now, jobID: jobID, scopeID: scopeID,
+              type: type)
             + OutboundEventBuilder.tagEvents(changes.tagItems, engine: engine, now: now)
           return (stats, changes, events)
         },
@@ -208,7 +225,8 @@ extension CDHRuntime {
           finished.totalEntities = Int64(stats.totalEntities)
           finished.processedEntities = Int64(stats.totalEntities)
           finished.influencedEntities = Int64(stats.influencedEntities)
-          let batches = Int64(BroadcastBatcher.batches(Array(repeating: 0, count: stats.profilesPublished)).count)
+          let batches = Int64(
+            BroadcastBatcher.batches(Array(repeating: 0, count: stats.profilesPublished)).count)
           _ = try await connection.execute(
             """
             UPDATE reunify_job SET status = 'completed', finished_at = now(),
@@ -216,12 +234,15 @@ extension CDHRuntime {
               influenced_entities = \(finished.influencedEntities), batches_published = \(batches)
             WHERE job_id = \(jobID)
             """)
-          try await outbox.append(Self.jobEvent(finished, organizationID: organizationID), on: connection)
+          try await outbox.append(
+            Self.jobEvent(finished, organizationID: organizationID), on: connection)
         })
     } catch {
-      logger.error("re-unification job failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
+      logger.error(
+        "re-unification job failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
       _ = try? await pool.execute(
-        "UPDATE reunify_job SET status = 'failed', finished_at = now(), error = \(String(describing: error)) WHERE job_id = \(jobID) AND status IN ('pending', 'running')")
+        "UPDATE reunify_job SET status = 'failed', finished_at = now(), error = \(String(describing: error)) WHERE job_id = \(jobID) AND status IN ('pending', 'running')"
+      )
     }
   }
 
@@ -229,7 +250,10 @@ extension CDHRuntime {
   /// recorded as completed with it.
   func changeScopes(
     caller: OrgRef, trigger: ReunifyTrigger, actor: Actor,
-    _ operation: @escaping @Sendable (inout UnificationEngine, Instant) throws(DomainError) -> ([Int64], EngineChanges)
+    _ operation:
+      @escaping @Sendable (inout UnificationEngine, Instant) throws(DomainError) -> (
+        [Int64], EngineChanges
+      )
   ) async throws -> [Int64] {
     try await perform(
       buildEvents: false,
@@ -241,7 +265,8 @@ extension CDHRuntime {
         changes.merge(jobChanges)
         let events =
           OutboundEventBuilder.profileEvents(
-            changes.profileItems, engine: engine, now: now, jobID: 0, scopeID: affected.first, type: .unifyScopeSettingUpdate)
+            changes.profileItems, engine: engine, now: now, jobID: 0, scopeID: affected.first,
+            type: .unifyScopeSettingUpdate)
           + OutboundEventBuilder.tagEvents(changes.tagItems, engine: engine, now: now)
         return (affected, changes, events)
       },
@@ -265,7 +290,8 @@ extension CDHRuntime {
     }
     let rows = try await pool.withTransaction { connection in
       _ = try await connection.execute(
-        "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running')")
+        "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running')"
+      )
       return try await connection.query(
         """
         INSERT INTO reunify_job (unify_scope_id, organization_id, trigger, settings_version, broadcast_all, status)

@@ -5,7 +5,8 @@ import ServiceKit
 extension CDHRuntime {
   func scopePending(_ scopeID: Int64) async throws -> Bool {
     let rows = try await pool.query(
-      "SELECT 1 AS one FROM reunify_job WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running') LIMIT 1")
+      "SELECT 1 AS one FROM reunify_job WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running') LIMIT 1"
+    )
     return !rows.isEmpty
   }
 
@@ -17,7 +18,8 @@ extension CDHRuntime {
     return profile
   }
 
-  func mergedProfile(of member: MemberRef, caller: OrgRef) async throws -> Maac_Cdh_V1_MergedProfile {
+  func mergedProfile(of member: MemberRef, caller: OrgRef) async throws -> Maac_Cdh_V1_MergedProfile
+  {
     let profile = try profile(of: member, caller: caller)
     let pending = try await scopePending(profile.scopeID)
     return HandlerSupport.mergedProfile(profile, viewer: member, engine: engine, pending: pending)
@@ -33,7 +35,8 @@ extension CDHRuntime {
   }
 
   func updateProfile(
-    member: MemberRef, updates: [ProfileFieldUpdate], caller: OrgRef, actor: Actor, requestID: String
+    member: MemberRef, updates: [ProfileFieldUpdate], caller: OrgRef, actor: Actor,
+    requestID: String
   ) async throws -> Maac_Cdh_V1_MergedProfile {
     // Validate before looking the member up, so bad input is INVALID_ARGUMENT (§7).
     let country = engine.liveEntity(member).map { engine.country(of: $0.org) } ?? "TW"
@@ -42,7 +45,11 @@ extension CDHRuntime {
     }
     _ = try visibleMember(member, caller: caller)
     _ = try await perform { engine, now in
-      ((), try engine.updateProfile(member: member, updates: updates, actor: actor, correlationID: requestID, now: now), [])
+      (
+        (),
+        try engine.updateProfile(
+          member: member, updates: updates, actor: actor, correlationID: requestID, now: now), []
+      )
     }
     return try await mergedProfile(of: member, caller: caller)
   }
@@ -52,7 +59,8 @@ extension CDHRuntime {
   {
     _ = try visibleMember(member, caller: caller)
     return try await perform { engine, now in
-      let (outcome, changes) = try engine.unmerge(member: member, actor: actor, correlationID: requestID, now: now)
+      let (outcome, changes) = try engine.unmerge(
+        member: member, actor: actor, correlationID: requestID, now: now)
       return (outcome, changes, [])
     }
   }

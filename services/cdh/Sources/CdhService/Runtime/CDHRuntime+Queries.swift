@@ -39,7 +39,9 @@ extension CDHRuntime {
     }
     let from = request.from.date
     let to = request.to.date
-    guard from < to else { throw ServiceError.invalidArgument(field: "from", "from must be before to") }
+    guard from < to else {
+      throw ServiceError.invalidArgument(field: "from", "from must be before to")
+    }
     guard to.timeIntervalSince(from) <= 92 * 86_400 else {
       throw ServiceError.invalidArgument(field: "to", "time range must not exceed 92 days")
     }
@@ -74,11 +76,16 @@ extension CDHRuntime {
     var afterMicros: Int64 = Int64.min
     var afterID: Int64 = 0
     if !request.pageToken.isEmpty {
-      guard let text = Data(base64Encoded: request.pageToken).flatMap({ String(data: $0, encoding: .utf8) }) else {
+      guard
+        let text = Data(base64Encoded: request.pageToken).flatMap({
+          String(data: $0, encoding: .utf8)
+        })
+      else {
         throw ServiceError.invalidArgument(field: "page_token", "invalid page_token")
       }
       let parts = text.split(separator: ":")
-      guard parts.count == 3, parts[0] == fingerprint, let micros = Int64(parts[1]), let id = Int64(parts[2])
+      guard parts.count == 3, parts[0] == fingerprint, let micros = Int64(parts[1]),
+        let id = Int64(parts[2])
       else { throw ServiceError.invalidArgument(field: "page_token", "invalid page_token") }
       afterMicros = micros
       afterID = id
@@ -111,15 +118,20 @@ extension CDHRuntime {
     for row in rows.prefix(pageSize) {
       var entry = Maac_Cdh_V1_AuditLogEntry()
       entry.id = try row.decode("id", as: Int64.self)
-      entry.occurredAt = Google_Protobuf_Timestamp(date: try row.decode("occurred_at", as: Date.self))
-      entry.recordedAt = Google_Protobuf_Timestamp(date: try row.decode("recorded_at", as: Date.self))
+      entry.occurredAt = Google_Protobuf_Timestamp(
+        date: try row.decode("occurred_at", as: Date.self))
+      entry.recordedAt = Google_Protobuf_Timestamp(
+        date: try row.decode("recorded_at", as: Date.self))
       entry.unifyScopeID = try row.decode("unify_scope_id", as: Int64.self)
       entry.org = .with {
         $0.orgID = caller.orgID
         $0.source = .maac
       }
-      if let source = try row.decode("source", as: String?.self), let id = try row.decode("member_id", as: Int64?.self) {
-        entry.member = ContractMapping.memberRef(MemberRef(MemberSource(rawValue: source) ?? .maac, id))
+      if let source = try row.decode("source", as: String?.self),
+        let id = try row.decode("member_id", as: Int64?.self)
+      {
+        entry.member = ContractMapping.memberRef(
+          MemberRef(MemberSource(rawValue: source) ?? .maac, id))
       }
       entry.profileID = try row.decode("profile_id", as: Int64?.self) ?? 0
       entry.previousProfileID = try row.decode("previous_profile_id", as: Int64?.self) ?? 0
@@ -134,7 +146,9 @@ extension CDHRuntime {
       default: entry.eventType = .tagChanged
       }
       entry.attribute = try row.decode("attribute", as: String?.self) ?? ""
-      if let value = try row.decode("previous_value", as: String?.self) { entry.previousValue = value }
+      if let value = try row.decode("previous_value", as: String?.self) {
+        entry.previousValue = value
+      }
       if let value = try row.decode("new_value", as: String?.self) { entry.newValue = value }
       if let value = try row.decode("line_uid", as: String?.self) { entry.lineUid = value }
       entry.actor = .with {
@@ -143,7 +157,8 @@ extension CDHRuntime {
       }
       entry.correlationID = try row.decode("correlation_id", as: String.self)
       let details = try row.decode("details", as: PostgresJSON.self).decode([String: String].self)
-      entry.details = Google_Protobuf_Struct(fields: details.mapValues { Google_Protobuf_Value(stringValue: $0) })
+      entry.details = Google_Protobuf_Struct(
+        fields: details.mapValues { Google_Protobuf_Value(stringValue: $0) })
       response.entries.append(entry)
     }
     if rows.count > pageSize, let last = rows.prefix(pageSize).last {

@@ -66,7 +66,8 @@ public actor CDHRuntime {
   /// engine rows are written. On a failed write the engine is reloaded from the schema.
   func perform<T: Sendable, R: Sendable>(
     on connection: PostgresConnection? = nil, buildEvents: Bool = true,
-    _ operation: @Sendable (inout UnificationEngine, Instant) throws -> (T, EngineChanges, [OutboundEvent]),
+    _ operation:
+      @Sendable (inout UnificationEngine, Instant) throws -> (T, EngineChanges, [OutboundEvent]),
     extra: @escaping @Sendable (PostgresConnection, T) async throws -> R
   ) async throws -> (T, R) {
     await acquire()
@@ -80,7 +81,8 @@ public actor CDHRuntime {
     }
     let prepared = preparedWrite(changes)
     let allEvents =
-      buildEvents ? events + OutboundEventBuilder.events(for: changes, engine: engine, now: now) : events
+      buildEvents
+      ? events + OutboundEventBuilder.events(for: changes, engine: engine, now: now) : events
     let (store, outbox) = (self.store, self.outbox)
     let work: @Sendable (PostgresConnection) async throws -> R = { connection in
       try await store.write(prepared, on: connection)
@@ -90,7 +92,11 @@ public actor CDHRuntime {
     }
     do {
       let result: R
-      if let connection { result = try await work(connection) } else { result = try await pool.withTransaction(work) }
+      if let connection {
+        result = try await work(connection)
+      } else {
+        result = try await pool.withTransaction(work)
+      }
       return (value, result)
     } catch {
       logger.error("cdh write failed; reloading the engine", metadata: ["error": "\(error)"])
@@ -106,7 +112,8 @@ public actor CDHRuntime {
 
   func perform<T: Sendable>(
     on connection: PostgresConnection? = nil,
-    _ operation: @Sendable (inout UnificationEngine, Instant) throws -> (T, EngineChanges, [OutboundEvent])
+    _ operation:
+      @Sendable (inout UnificationEngine, Instant) throws -> (T, EngineChanges, [OutboundEvent])
   ) async throws -> T {
     try await perform(on: connection, operation, extra: { _, _ in () }).0
   }
@@ -118,7 +125,8 @@ public actor CDHRuntime {
     let scopes = engine.scopes.values.filter {
       persistedScopes[$0.id] != $0 || persistedApplied[$0.id] != applied[$0.id]
     }
-    let orgs = engine.orgs.values.filter { persistedOrgs[$0.org] != $0 }
+    let orgs =
+      engine.orgs.values.filter { persistedOrgs[$0.org] != $0 }
       + engine.orgScope.keys.filter { persistedOrgs[$0] == nil && engine.orgs[$0] == nil }.map {
         OrgInfo(org: $0)
       }

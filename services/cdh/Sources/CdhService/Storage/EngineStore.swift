@@ -80,14 +80,16 @@ struct EngineStore: Sendable {
     prepared.entities = members.sorted().compactMap { member in
       guard let entity = engine.entities[member] else { return nil }
       return EntityRow(
-        source: member.source.rawValue, member_id: member.memberID, organization_id: entity.org.orgID,
+        source: member.source.rawValue, member_id: member.memberID,
+        organization_id: entity.org.orgID,
         unify_scope_id: entity.scopeID, profile_id: engine.profileOf[member],
         deleted_us: entity.deletedAt?.microseconds, replica: entity)
     }
     prepared.profiles = changes.profileWrites.sorted().map { id in
       if let profile = engine.profiles[id] {
         return ProfileRow(
-          profile_id: id, unify_scope_id: profile.scopeID, created_us: profile.createdAt.microseconds,
+          profile_id: id, unify_scope_id: profile.scopeID,
+          created_us: profile.createdAt.microseconds,
           merged_into: nil, member_count: profile.members.count, retired: false, state: profile,
           version: profile.version)
       }
@@ -192,7 +194,9 @@ struct EngineStore: Sendable {
     }
   }
 
-  func saveScopes(_ scopes: [(UnifyScope, [String])], on connection: PostgresConnection) async throws {
+  func saveScopes(_ scopes: [(UnifyScope, [String])], on connection: PostgresConnection)
+    async throws
+  {
     for (scope, applied) in scopes {
       let keys = scope.keys.attributes.map(\.rawValue)
       _ = try await connection.execute(
@@ -237,7 +241,8 @@ struct EngineStore: Sendable {
     var applied: [Int64: [UnifyAttribute]] = [:]
     var orgScope: [OrgRef: Int64] = [:]
     let orgRows = try await pool.query(
-      "SELECT organization_id, source, unify_scope_id, org_uuid, name, default_country FROM org_unify_scope")
+      "SELECT organization_id, source, unify_scope_id, org_uuid, name, default_country FROM org_unify_scope"
+    )
     var orgs: [OrgInfo] = []
     var scopeOrgs: [Int64: [OrgRef]] = [:]
     for row in orgRows {
@@ -257,8 +262,10 @@ struct EngineStore: Sendable {
       "SELECT unify_scope_id, name, unify_keys, applied_keys, settings_version, created_at, updated_at FROM unify_scope"
     ) {
       let id = try row.decode("unify_scope_id", as: Int64.self)
-      let keys = try row.decode("unify_keys", as: [String].self).compactMap(UnifyAttribute.init(rawValue:))
-      applied[id] = try row.decode("applied_keys", as: [String].self).compactMap(UnifyAttribute.init(rawValue:))
+      let keys = try row.decode("unify_keys", as: [String].self).compactMap(
+        UnifyAttribute.init(rawValue:))
+      applied[id] = try row.decode("applied_keys", as: [String].self).compactMap(
+        UnifyAttribute.init(rawValue:))
       scopes.append(
         UnifyScope(
           id: id, name: try row.decode("name", as: String.self),
@@ -270,7 +277,8 @@ struct EngineStore: Sendable {
     var entities: [ChannelEntity] = []
     var profileOf: [MemberRef: Int64] = [:]
     for row in try await pool.query("SELECT replica, profile_id FROM channel_entity") {
-      let entity = try row.decode("replica", as: PostgresJSON.self).decode(ChannelEntity.self, decoder: decoder)
+      let entity = try row.decode("replica", as: PostgresJSON.self).decode(
+        ChannelEntity.self, decoder: decoder)
       entities.append(entity)
       if let profileID = try row.decode("profile_id", as: Int64?.self), !entity.isDeleted {
         profileOf[entity.member] = profileID
@@ -287,7 +295,9 @@ struct EngineStore: Sendable {
       }
     }
     var deleted: [OrgRef: Set<TagKey>] = [:]
-    for row in try await pool.query("SELECT organization_id, source, tag_source, tag_id FROM deleted_tag") {
+    for row in try await pool.query(
+      "SELECT organization_id, source, tag_source, tag_id FROM deleted_tag")
+    {
       let org = OrgRef(
         try row.decode("organization_id", as: Int64.self),
         MemberSource(rawValue: try row.decode("source", as: String.self)) ?? .maac)
