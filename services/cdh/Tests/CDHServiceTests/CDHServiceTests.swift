@@ -47,7 +47,7 @@ struct CDHServiceTests {
   }
 
   @Test(
-    "U15, U42, U43: contact events from a real producer apply exactly once, out of order safely, and resume after a CDH restart"
+    "U5, U15, U18, U42, U43: contact events from a real producer apply exactly once, out of order safely, and resume after a CDH restart"
   )
   func consumesContactEvents() async throws {
     try await CDHTestEnvironment.with { env in
@@ -61,6 +61,23 @@ struct CDHServiceTests {
         let again = try await Self.setKeys([.customID], org: 100, client: client)
         #expect(!again.changed)
         #expect(again.jobID == 0)
+        // U18: a job that influenced nothing still publishes one empty last batch.
+        var subscription = Maac_Common_V1_SubscribeRequest()
+        subscription.eventTypes = ["cdh.contact_profile.v1"]
+        let system = CallerContext(organizationID: nil, userID: "system:contacts", requestID: "t")
+          .metadata
+        let jobMessage = try await Maac_Cdh_V1_CdhEvents.Client(wrapping: client).subscribe(
+          subscription, metadata: system
+        ) { stream in
+          for try await envelope in stream.messages {
+            let message = try Maac_Cdh_V1_ContactProfileChanged(unpackingAny: envelope.payload)
+            if message.metadata.jobID == response.jobID { return message }
+          }
+          return Maac_Cdh_V1_ContactProfileChanged()
+        }
+        #expect(jobMessage.metadata.type == .unifyScopeSettingUpdate)
+        #expect(jobMessage.metadata.isLastBatch)
+        #expect(jobMessage.events.isEmpty)
       }
       try await env.publishContact(
         "contact.created", org: 100, contact: 1,
@@ -239,7 +256,7 @@ struct CDHServiceTests {
   }
 
   @Test(
-    "U40, U41 and tenancy: imports with per-row results, cross-organization NOT_FOUND, INVALID_ARGUMENT naming the field"
+    "U4, U6, U40, U41 and tenancy: imports with per-row results, cross-organization NOT_FOUND, INVALID_ARGUMENT naming the field"
   )
   func importsAndBadInput() async throws {
     try await CDHTestEnvironment.with { env in
@@ -251,7 +268,8 @@ struct CDHServiceTests {
           changes: [CDHTestEnvironment.change("connect_id", "K", at: 1)])
         try await env.publishContact("contact.created", org: 100, contact: 2, changes: [])
         let last = try await env.publishContact(
-          "contact.created", org: 200, contact: 3, changes: [])
+          "contact.created", org: 200, contact: 3,
+          changes: [CDHTestEnvironment.change("connect_id", "K", at: 1)])
         try await CDHTestEnvironment.waitForCursor(cdh.pool, producer: "contacts", sequence: last)
         let imports = Maac_Cdh_V1_ImportService.Client(wrapping: client)
         let task = try await imports.submitImportTask(
@@ -371,6 +389,32 @@ struct CDHServiceTests {
           try await imports.submitImportTask(.init(), metadata: admin(100))
         }
         #expect(errorField(emptyImport) == "rows")
+        // U6: a platform operation moves org 200 into org 100's scope; its contact now links.
+        let scopeID = try await settings.getUnifySettings(.init(), metadata: admin(100))
+          .unifyScopeID
+        let platformOperator = CallerContext(
+          organizationID: nil, userID: "system:admin", requestID: "op"
+        ).metadata
+        let moved = try await Maac_Cdh_V1_CdhOps.Client(wrapping: client).moveOrgsToScope(
+          .with {
+            $0.unifyScopeID = scopeID
+            $0.orgs = [
+              .with {
+                $0.orgID = 200
+                $0.source = .maac
+              }
+            ]
+          }, metadata: platformOperator)
+        #expect(moved.isCdhConnected)
+        #expect(moved.orgs.map(\.orgID) == [100, 200])
+        #expect(try await Self.members(3, org: 100, client: client) == [1, 2, 3])
+        // Connected: the app-level (org) update is refused (U4).
+        let connected = await #expect(throws: RPCError.self) {
+          try await settings.updateUnifyKeys(
+            .with { $0.unifyKeys = [.with { $0.attribute = .customID }] }, metadata: admin(100))
+        }
+        #expect(connected?.code == .failedPrecondition)
+        #expect(connected?.message.contains("CDH_ALREADY_CONNECTED") == true)
         // Settings writes need org_admin.
         let denied = await #expect(throws: RPCError.self) {
           try await settings.updateUnifyKeys(.init(), metadata: CallerContext.tenant(100).metadata)
