@@ -360,7 +360,10 @@ let package = Package(
     ),
     .executableTarget(
       name: "maac-cdh",
-      dependencies: ["CdhService", "ServiceKit", "MAACContracts", "PostgresClient"],
+      dependencies: [
+        "CdhService", "ServiceKit", "MAACContracts", "PostgresClient",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
       path: "services/cdh/Sources/maac-cdh",
       swiftSettings: strictSwift
     ),

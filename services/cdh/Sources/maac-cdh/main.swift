@@ -2,6 +2,7 @@ import CdhService
 import MAACContracts
 import PostgresClient
 import ServiceKit
+import ServiceLifecycle
 
 // The CDH unification service: migrations, engine start-up, RPCs, its event stream and the
 // followers of the contacts and tags streams (peers `contacts` and `tags`, when configured).
@@ -22,9 +23,12 @@ try await process.serve(
   tenancy: CdhServices.tenancy,
   background: [
     ClosureService("cdh-event-followers") {
-      try await CDHEventFollowers.run(
-        runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
-        writeBack: ContactsWriteBack(
-          runtime: runtime, pool: pool, outbox: process.outbox, logger: logger))
+      // The consumers loop until cancelled: end them when the process shuts down gracefully.
+      try await cancelWhenGracefulShutdown {
+        try await CDHEventFollowers.run(
+          runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
+          writeBack: ContactsWriteBack(
+            runtime: runtime, pool: pool, outbox: process.outbox, logger: logger))
+      }
     }
   ])

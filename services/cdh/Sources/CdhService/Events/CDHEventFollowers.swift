@@ -18,6 +18,11 @@ public enum CDHEventFollowers {
     runtime: CDHRuntime, pool: PostgresPool, contacts: HostAndPort?, tags: HostAndPort?,
     logger: Logger, writeBack: ContactsWriteBack? = nil
   ) async throws {
+    guard contacts != nil || tags != nil else {
+      // Nothing to follow: stay up (a finished service would stop the process) until shutdown.
+      try await gracefulShutdown()
+      return
+    }
     try await withThrowingDiscardingTaskGroup { group in
       if let contacts, let writeBack {
         group.addTask { try await writeBack.run(contacts: contacts) }
