@@ -13,6 +13,7 @@ let package = Package(
   products: [
     .executable(name: "interop", targets: ["interop"]),
     .executable(name: "maac-ops", targets: ["maac-ops"]),
+    .executable(name: "maac-cdh", targets: ["maac-cdh"]),
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
     .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
@@ -203,11 +204,18 @@ let package = Package(
     .target(
       name: "CdhService",
       dependencies: [
+        "CDHDomain",
         "MAACContracts",
+        "ServiceKit",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       path: "services/cdh/Sources/CdhService",
+      resources: [.copy("Migrations")],
       swiftSettings: strictSwift
     ),
     .target(
@@ -330,6 +338,52 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       path: "Tests/MAACTestSupport",
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: cdh service
+
+    .target(
+      name: "CDHDomain",
+      path: "services/cdh/Sources/CDHDomain",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "CDHDomainTests",
+      dependencies: ["CDHDomain"],
+      path: "services/cdh/Tests/CDHDomainTests",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "CDHServiceTests",
+      dependencies: [
+        "CdhService",
+        "CDHDomain",
+        "MAACTestSupport",
+        "ServiceKit",
+        "MAACContracts",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/cdh/Tests/CDHServiceTests",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-cdh",
+      dependencies: [
+        "CdhService", "ServiceKit", "MAACContracts", "PostgresClient",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      path: "services/cdh/Sources/maac-cdh",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "cdh-bench",
+      dependencies: ["CDHDomain"],
+      path: "services/cdh/Sources/cdh-bench",
       swiftSettings: strictSwift
     ),
   ]
