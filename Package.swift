@@ -139,5 +139,19 @@ let package = Package(
       dependencies: ["ServiceKit"],
       swiftSettings: strictSwift
     ),
+
+    // MARK: tags service
+
+    .target(
+      name: "TagsDomain",
+      path: "services/tags/Sources/TagsDomain",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "TagsDomainTests",
+      dependencies: ["TagsDomain"],
+      path: "services/tags/Tests/TagsDomainTests",
+      swiftSettings: strictSwift
+    ),
   ]
 )
