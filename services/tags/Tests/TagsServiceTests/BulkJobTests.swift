@@ -100,7 +100,7 @@ struct BulkJobServiceTests {
 
   @Test("T18: cancel stops further batches and keeps applied changes")
   func cancel() async throws {
-    let slow = TagsService.Settings(bulkBatchSize: 10, bulkBatchPause: .milliseconds(100), pollInterval: .milliseconds(50))
+    let slow = TagManager.Settings(bulkBatchSize: 10, bulkBatchPause: .milliseconds(100), pollInterval: .milliseconds(50))
     try await TagsHarness.withDatabase(settings: slow) { harness in
       try await harness.withService { tags, _ in
         let tag = try await tags.create("Slow", org: 1)
@@ -125,7 +125,7 @@ struct BulkJobServiceTests {
 
   @Test("T18: a job interrupted by stopping the service resumes after restart without tagging anyone twice")
   func resumesAfterRestart() async throws {
-    let slow = TagsService.Settings(bulkBatchSize: 20, bulkBatchPause: .milliseconds(60), pollInterval: .milliseconds(50))
+    let slow = TagManager.Settings(bulkBatchSize: 20, bulkBatchPause: .milliseconds(60), pollInterval: .milliseconds(50))
     try await TagsHarness.withDatabase(settings: slow) { harness in
       let contacts = Array(Int64(1)...400)
       let (tagID, jobID) = try await harness.withService { tags, _ in

@@ -14,11 +14,11 @@ typealias TagsClient = Maac_Tags_V1_TagManagerService.Client<NGHTTP2ClientTransp
 /// A real tag manager: its own PostgreSQL role and schema, served over the nghttp2 transport.
 struct TagsHarness {
   let database: ServiceDatabase
-  let settings: TagsService.Settings
+  let settings: TagManager.Settings
 
   /// Provisions a fresh database and runs `body` against it.
   static func withDatabase<T>(
-    settings: TagsService.Settings = TagsService.Settings(pollInterval: .milliseconds(50)),
+    settings: TagManager.Settings = TagManager.Settings(pollInterval: .milliseconds(50)),
     _ body: (TagsHarness) async throws -> T
   ) async throws -> T {
     try await TestDatabase.withServiceDatabase("tags") { database in
@@ -33,10 +33,10 @@ struct TagsHarness {
       configuration: ServiceConfiguration(
         databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 6,
         logLevel: .critical))
-    let pool = try await process.openDatabase(migrations: try TagsService.migrations())
-    let tags = TagsService(process: process, pool: pool, settings: settings)
+    let pool = try await process.openDatabase(migrations: try TagManager.migrations())
+    let tags = TagManager(process: process, pool: pool, settings: settings)
     return try await RunningService.start(
-      process, services: tags.services, tenancy: TagsService.tenancy, background: tags.background)
+      process, services: tags.services, tenancy: TagManager.tenancy, background: tags.background)
   }
 
   /// Starts a service and runs `body` with a generated client connected to it.

@@ -257,9 +257,12 @@ extension TagManagerHandler {
     request: Maac_Tags_V1_StreamTagEventsRequest, response: RPCWriter<Maac_Tags_V1_TagEventBatch>,
     context: ServerContext
   ) async throws {
+    // Consumers follow TagsEvents/Subscribe (tags.member_tag.v1) instead, for now.
     throw RPCError(
       code: .unimplemented,
-      message: "StreamTagEvents is not implemented yet; follow TagsEvents/Subscribe for tags.member_tag.v1")
+      message:
+        "\(Maac_Tags_V1_TagManagerService.Method.StreamTagEvents.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 
   // MARK: Helpers

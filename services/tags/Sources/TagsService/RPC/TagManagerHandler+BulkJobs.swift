@@ -130,7 +130,7 @@ extension TagManagerHandler {
     let job = try await pool.withTransaction { connection -> BulkJobRecord in
       guard var job = try await jobs.fetch(request.jobID, organizationID: organizationID, on: connection, lock: true)
       else { throw jobs.notFound(request.jobID) }
-      do {
+      do throws(TagRuleViolation) {
         try job.progress.cancel(at: Date())
       } catch {
         throw TagRuleViolation(

@@ -18,11 +18,12 @@ struct TagManagerOpsHandler: Maac_Tags_V1_TagManagerOps.SimpleServiceProtocol {
   func recomputeTagCoverage(
     request: Maac_Tags_V1_RecomputeTagCoverageRequest, context: ServerContext
   ) async throws -> Maac_Tags_V1_RecomputeTagCoverageResponse {
-    try requireOperator()
-    _ = try CoverageDateRange(start: request.startDate, end: request.endDate)
+    // Needs contacts' ListChannelContactCounts and the contact_channel copy, not available yet.
     throw RPCError(
       code: .unimplemented,
-      message: "RecomputeTagCoverage needs contacts' ListChannelContactCounts, which is not available yet")
+      message:
+        "\(Maac_Tags_V1_TagManagerOps.Method.RecomputeTagCoverage.descriptor.fullyQualifiedMethod) is not implemented yet"
+    )
   }
 
   func runExpirySweep(request: Maac_Tags_V1_RunExpirySweepRequest, context: ServerContext) async throws
