@@ -128,8 +128,9 @@ struct DefinitionTests {
         await expectError(.invalidArgument, reason: "EMPTY_REQUEST", field: "names") {
           _ = try await tags.ensureTags(Maac_Tags_V1_EnsureTagsRequest(), metadata: tenant(1))
         }
-        var concurrent = Maac_Tags_V1_EnsureTagsRequest()
-        concurrent.names = ["Fresh"]
+        var fresh = Maac_Tags_V1_EnsureTagsRequest()
+        fresh.names = ["Fresh"]
+        let concurrent = fresh
         let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
           for _ in 0..<6 {
             group.addTask { try await tags.ensureTags(concurrent, metadata: tenant(1)).results[0].tag.id }
