@@ -213,6 +213,7 @@ let package = Package(
         "ServiceKit",
         "PostgresClient",
         "TagsDomain",
+        "GRPCNGHTTP2Transport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -43,7 +43,8 @@ public struct TagManager: Sendable {
 
   /// RPC services to register.
   public let services: [any RegistrableRPCService]
-  /// Background loops: bulk job runner, deleted-tag clean-up, expiry sweeper.
+  /// Background loops: bulk job runner, deleted-tag clean-up, expiry sweeper, and (with a
+  /// `contacts` peer) the follower of contacts' events.
   public let background: [any ServiceLifecycle.Service]
 
   /// Assembles the service for `process` on `pool` (migrations already applied).
@@ -67,6 +68,14 @@ public struct TagManager: Sendable {
       TagManagerOpsHandler(sweeper: sweeper),
       process.eventStream(method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: pool),
     ]
-    background = [runner, cleaner, sweeper]
+    var background: [any ServiceLifecycle.Service] = [runner, cleaner, sweeper]
+    // T25: follow contacts' events when the contacts service is configured as a peer.
+    if let contacts = process.configuration.peers["contacts"] {
+      background.append(
+        ContactEventsFollower(
+          contacts: contacts, pool: pool,
+          lifecycle: ContactLifecycleStore(associations: associations), logger: process.logger))
+    }
+    self.background = background
   }
 }

@@ -158,11 +158,16 @@ struct AssociationTests {
       try await harness.withService { tags, client in
         var expiry = Maac_Tags_V1_Expiry()
         expiry.mode = .absolute
-        let end = Date().addingTimeInterval(1.5)
+        let end = Date().addingTimeInterval(3)
         expiry.expireAt = Google_Protobuf_Timestamp(date: end)
         let tag = try await tags.create("Flash sale", org: 1, expiry: expiry)
-        _ = try await tags.attach([tag.id], to: [1, 2], org: 1)
-        #expect(try await tags.tag(tag.id, org: 1).memberCount == 2)
+        let attached = try await tags.attach([tag.id], to: [1, 2], org: 1)
+        let before = try await tags.tag(tag.id, org: 1)
+        if Date() < end {
+          #expect(attached.results.map(\.outcome) == [.attached, .attached])
+          #expect(before.memberCount == 2)
+          #expect(try await tags.contactTags(1, org: 1)[0].expiresAt.date.timeIntervalSince(end) < 0.001)
+        }
         try await eventually { Date() > end.addingTimeInterval(0.1) }
         #expect(try await tags.contactTags(1, org: 1).isEmpty)
         let expired = try await tags.tag(tag.id, org: 1)

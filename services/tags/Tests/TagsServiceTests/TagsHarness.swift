@@ -15,6 +15,8 @@ typealias TagsClient = Maac_Tags_V1_TagManagerService.Client<NGHTTP2ClientTransp
 struct TagsHarness {
   let database: ServiceDatabase
   let settings: TagManager.Settings
+  /// Other services this process talks to (e.g. `contacts`).
+  var peers: [String: HostAndPort] = [:]
 
   /// Provisions a fresh database and runs `body` against it.
   static func withDatabase<T>(
@@ -32,7 +34,7 @@ struct TagsHarness {
       name: "tags",
       configuration: ServiceConfiguration(
         databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 6,
-        logLevel: .critical))
+        peers: peers, logLevel: .critical))
     let pool = try await process.openDatabase(migrations: try TagManager.migrations())
     let tags = TagManager(process: process, pool: pool, settings: settings)
     return try await RunningService.start(

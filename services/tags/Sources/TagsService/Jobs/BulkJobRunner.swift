@@ -190,6 +190,8 @@ struct BulkJobRunner: ServiceLifecycle.Service {
         for row in applied {
           if row.outcome == .attached { counts.affected += 1 } else { counts.unchanged += 1 }
         }
+        // Contacts deleted meanwhile (T25) are skipped.
+        counts.skipped += Int64(batch.count - applied.count)
       case .remove:
         let removed = try await associations.detach(
           record, from: batch, reason: .bulkUpdate, ref: TagRef(kind: "bulk_job", id: String(jobID)),

@@ -17,6 +17,8 @@ struct ExpirySweeper: ServiceLifecycle.Service {
   func run() async throws {
     try await cancelWhenGracefulShutdown {
       while !Task.isCancelled {
+        // Reads hide expired rows already; the sweep only has to follow within `interval`.
+        try? await Task.sleep(for: interval)
         do {
           _ = try await sweep(organizationID: nil)
         } catch is CancellationError {
@@ -24,7 +26,6 @@ struct ExpirySweeper: ServiceLifecycle.Service {
         } catch {
           logger.error("expiry sweep failed; retrying", metadata: ["error": "\(error)"])
         }
-        try? await Task.sleep(for: interval)
       }
     }
   }

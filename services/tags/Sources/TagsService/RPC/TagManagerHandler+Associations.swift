@@ -54,6 +54,10 @@ extension TagManagerHandler {
           record, to: contacts, taggedVia: taggedVia, ref: ref, occurredAt: occurredAt, now: now,
           idempotencyKey: idempotencyKey, on: connection)
         for row in applied { outcomes[PairKey(contact: row.contactID, tag: key)] = (row.outcome, row.tagCount) }
+        // Contacts left out were deleted in the contacts service (T25).
+        for contact in contacts where outcomes[PairKey(contact: contact, tag: key)] == nil {
+          outcomes[PairKey(contact: contact, tag: key)] = (.contactNotFound, 0)
+        }
       }
       return outcomes
     }

@@ -24,6 +24,7 @@ struct AssociationStore: Sendable {
   let outbox: TagOutbox
 
   /// Applies `tag` to every contact of `contactIDs` (distinct) as direct associations (T8).
+  /// Contacts deleted in the contacts service (T25) are left out of the result.
   ///
   /// Set-based so a bulk job batch of thousands of contacts is a handful of statements.
   func attach(
@@ -36,7 +37,11 @@ struct AssociationStore: Sendable {
     let storage = definition.expiry.storage
     let rows = try await connection.query(
       """
-      WITH input AS (SELECT DISTINCT unnest(\(contactIDs)::bigint[]) AS contact_id)
+      WITH input AS (
+        SELECT DISTINCT c AS contact_id FROM unnest(\(contactIDs)::bigint[]) AS c
+        WHERE NOT EXISTS (SELECT 1 FROM deleted_contacts d
+          WHERE d.organization_id = \(organizationID) AND d.contact_id = c)
+      )
       INSERT INTO contact_tags AS ct (organization_id, contact_id, tag_source, tag_id, origin,
         ref_type, first_tagged_at, last_tagged_at, tag_count, first_tagged_via, last_tagged_via,
         last_ref_kind, last_ref_id, expires_at)
@@ -63,6 +68,7 @@ struct AssociationStore: Sendable {
       RETURNING contact_id, tag_count, first_tagged_at, last_tagged_at, expires_at,
         (xmax = 0) AS inserted
       """)
+    guard !rows.isEmpty else { return [] }
     var applied: [AppliedRow] = []
     var changes: [AssociationChange] = []
     var inserted: Int64 = 0
