@@ -21,7 +21,7 @@ struct AssociationTests {
         #expect(again.results[0].outcome == .reapplied)
         #expect(again.results[0].tagCount == 2)
         #expect(try await tags.tag(tag.id, org: 1).memberCount == 2)
-        let entry = try await tags.contactTags(1, org: 1)[0]
+        let entry = try #require(try await tags.contactTags(1, org: 1).first)
         #expect(entry.tagCount == 2)
         #expect(entry.firstTaggedVia == .manual)
         #expect(entry.lastTaggedVia == .deepLink)
@@ -44,7 +44,7 @@ struct AssociationTests {
         history.contactID = 1
         let events = try await tags.getContactTagHistory(history, metadata: tenant(1)).events
         #expect(events.map(\.action) == [.add, .remove, .add, .add])
-        #expect(events[1].reason == .manual)
+        #expect(events.dropFirst().first?.reason == .manual)
       }
     }
   }
@@ -58,7 +58,7 @@ struct AssociationTests {
         #expect(first.results[0].outcome == .attached)
         let second = try await tags.attach([tag.id], to: [5], org: 1, key: "k-1")
         #expect(second.results[0].outcome == .duplicateRequest)
-        #expect(try await tags.contactTags(5, org: 1)[0].tagCount == 1)
+        #expect(try await tags.contactTags(5, org: 1).first?.tagCount == 1)
         // The same key in another organization is another key.
         let foreignTag = try await tags.create("Once", org: 2)
         #expect(try await tags.attach([foreignTag.id], to: [5], org: 2, key: "k-1").results[0].outcome == .attached)
@@ -93,7 +93,7 @@ struct AssociationTests {
         }
         let imported = try await tags.attachTags(backdated, metadata: service(1))
         #expect(imported.results[0].outcome == .attached)
-        let stored = try await tags.contactTags(1, org: 1)[0].firstTaggedAt.date
+        let stored = try #require(try await tags.contactTags(1, org: 1).first).firstTaggedAt.date
         // PostgreSQL keeps microseconds.
         #expect(abs(stored.timeIntervalSince(backdated.occurredAt.date)) < 0.001)
         backdated.occurredAt = Google_Protobuf_Timestamp(date: Date().addingTimeInterval(3600))
@@ -158,7 +158,7 @@ struct AssociationTests {
       try await harness.withService { tags, client in
         var expiry = Maac_Tags_V1_Expiry()
         expiry.mode = .absolute
-        let end = Date().addingTimeInterval(3)
+        let end = Date().addingTimeInterval(6)
         expiry.expireAt = Google_Protobuf_Timestamp(date: end)
         let tag = try await tags.create("Flash sale", org: 1, expiry: expiry)
         let attached = try await tags.attach([tag.id], to: [1, 2], org: 1)
@@ -166,7 +166,8 @@ struct AssociationTests {
         if Date() < end {
           #expect(attached.results.map(\.outcome) == [.attached, .attached])
           #expect(before.memberCount == 2)
-          #expect(try await tags.contactTags(1, org: 1)[0].expiresAt.date.timeIntervalSince(end) < 0.001)
+          let expiresAt = try await tags.contactTags(1, org: 1).first?.expiresAt.date
+          #expect(expiresAt.map { abs($0.timeIntervalSince(end)) < 0.001 } ?? (Date() >= end))
         }
         try await eventually { Date() > end.addingTimeInterval(0.1) }
         #expect(try await tags.contactTags(1, org: 1).isEmpty)

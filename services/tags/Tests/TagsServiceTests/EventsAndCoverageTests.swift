@@ -73,6 +73,46 @@ struct EventsAndCoverageTests {
     }
   }
 
+  @Test("T22: StreamTagEvents replays the tag history in order from a cursor, for service callers only")
+  func streamTagEvents() async throws {
+    try await TagsHarness.withDatabase { harness in
+      try await harness.withService { tags, _ in
+        let tag = try await tags.create("History", org: 1)
+        _ = try await tags.attach([tag.id], to: [1, 2, 3], org: 1)
+        var detach = Maac_Tags_V1_DetachTagsRequest()
+        detach.contactIds = [2]
+        detach.tagIds = [tag.id]
+        _ = try await tags.detachTags(detach, metadata: tenant(1))
+        func read(_ request: Maac_Tags_V1_StreamTagEventsRequest) async throws -> [Maac_Tags_V1_TagEventBatch] {
+          try await tags.streamTagEvents(request, metadata: service(1)) { response in
+            var batches: [Maac_Tags_V1_TagEventBatch] = []
+            for try await batch in response.messages { batches.append(batch) }
+            return batches
+          }
+        }
+        var request = Maac_Tags_V1_StreamTagEventsRequest()
+        request.maxEvents = 2
+        let first = try await read(request)
+        let firstEvents = first.flatMap(\.events)
+        #expect(firstEvents.map(\.contactID) == [1, 2])
+        request.cursor = try #require(first.last).nextCursor
+        request.maxEvents = 0
+        let rest = try await read(request).flatMap(\.events)
+        #expect(rest.map(\.contactID) == [3, 2])
+        #expect(rest.map(\.action) == [.add, .remove])
+        await #expect(throws: RPCError.self) {
+          _ = try await tags.streamTagEvents(request, metadata: tenant(1)) { response in
+            for try await _ in response.messages {}
+          }
+        }
+        request.cursor = "garbage"
+        await expectError(.invalidArgument, reason: "INVALID_PAGINATION", field: "cursor") {
+          _ = try await read(request)
+        }
+      }
+    }
+  }
+
   @Test("T21: coverage days without a computed snapshot are missing, never 0; bad ranges name the field")
   func coverage() async throws {
     try await TagsHarness.withDatabase { harness in

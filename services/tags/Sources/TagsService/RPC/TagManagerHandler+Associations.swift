@@ -232,25 +232,7 @@ extension TagManagerHandler {
       ORDER BY id DESC LIMIT \(Int64(pageSize + 1))
       """)
     var response = Maac_Tags_V1_GetContactTagHistoryResponse()
-    for row in rows.prefix(pageSize) {
-      var event = Maac_Tags_V1_TagEvent()
-      event.id = try row.decode("id", as: Int64.self)
-      event.orgID = organizationID
-      event.contactID = contact
-      event.tagID = try row.decode("tag_id", as: Int64.self)
-      event.tagSource = ProtoMapping.wire(TagSource(rawValue: try row.decode("tag_source", as: String.self)) ?? .maac)
-      event.action = try row.decode("action", as: String.self) == "add" ? .add : .remove
-      event.origin = ProtoMapping.wire(Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct)
-      event.taggedVia = ProtoMapping.wire(try row.decode("tagged_via", as: String?.self).flatMap(TaggedVia.init(rawValue:)))
-      event.reason = ProtoMapping.wire(try row.decode("reason", as: String?.self).flatMap(RemoveReason.init(rawValue:)))
-      if let kind = try row.decode("ref_kind", as: String?.self) {
-        event.ref = ProtoMapping.wire(TagRef(kind: kind, id: try row.decode("ref_id", as: String?.self) ?? ""))
-      }
-      event.occurredAt = Google_Protobuf_Timestamp(date: try row.decode("occurred_at", as: Date.self))
-      event.recordedAt = Google_Protobuf_Timestamp(date: try row.decode("recorded_at", as: Date.self))
-      event.idempotencyKey = try row.decode("idempotency_key", as: String?.self) ?? ""
-      response.events.append(event)
-    }
+    response.events = try rows.prefix(pageSize).map { try Self.tagEvent($0, organizationID: organizationID) }
     if rows.count > pageSize, let last = response.events.last {
       response.nextPageToken = PageToken(query: fingerprint, position: last.id).encoded
     }
@@ -261,12 +243,54 @@ extension TagManagerHandler {
     request: Maac_Tags_V1_StreamTagEventsRequest, response: RPCWriter<Maac_Tags_V1_TagEventBatch>,
     context: ServerContext
   ) async throws {
-    // Consumers follow TagsEvents/Subscribe (tags.member_tag.v1) instead, for now.
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Tags_V1_TagManagerService.Method.StreamTagEvents.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    let organizationID = try Self.organization()
+    guard Self.callerIsService else {
+      throw ServiceError.permissionDenied("StreamTagEvents is for service callers (system:<service>) only")
+    }
+    guard request.maxEvents >= 0 else {
+      throw TagRuleViolation(
+        .invalidArgument, reason: "INVALID_ARGUMENT", field: "max_events", message: "max_events: must not be negative")
+    }
+    let fingerprint = "tag_events|\(organizationID)"
+    var after = try PageToken<Int64>.decode(request.cursor, query: fingerprint, field: "cursor")?.position ?? 0
+    var remaining = request.maxEvents == 0 ? Int64.max : request.maxEvents
+    while remaining > 0 {
+      let limit = min(remaining, 1_000)
+      let rows = try await pool.query(
+        """
+        SELECT * FROM tag_events WHERE organization_id = \(organizationID) AND id > \(after)
+        ORDER BY id LIMIT \(limit)
+        """)
+      guard !rows.isEmpty else { return }
+      var batch = Maac_Tags_V1_TagEventBatch()
+      batch.events = try rows.map { try Self.tagEvent($0, organizationID: organizationID) }
+      after = batch.events.last!.id
+      batch.nextCursor = PageToken(query: fingerprint, position: after).encoded
+      try await response.write(batch)
+      remaining -= Int64(rows.count)
+      if rows.count < limit { return }
+    }
+  }
+
+  /// The wire form of one `tag_events` row.
+  static func tagEvent(_ row: PostgresRow, organizationID: Int64) throws -> Maac_Tags_V1_TagEvent {
+    var event = Maac_Tags_V1_TagEvent()
+    event.id = try row.decode("id", as: Int64.self)
+    event.orgID = organizationID
+    event.contactID = try row.decode("contact_id", as: Int64.self)
+    event.tagID = try row.decode("tag_id", as: Int64.self)
+    event.tagSource = ProtoMapping.wire(TagSource(rawValue: try row.decode("tag_source", as: String.self)) ?? .maac)
+    event.action = try row.decode("action", as: String.self) == "add" ? .add : .remove
+    event.origin = ProtoMapping.wire(Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct)
+    event.taggedVia = ProtoMapping.wire(try row.decode("tagged_via", as: String?.self).flatMap(TaggedVia.init(rawValue:)))
+    event.reason = ProtoMapping.wire(try row.decode("reason", as: String?.self).flatMap(RemoveReason.init(rawValue:)))
+    if let kind = try row.decode("ref_kind", as: String?.self) {
+      event.ref = ProtoMapping.wire(TagRef(kind: kind, id: try row.decode("ref_id", as: String?.self) ?? ""))
+    }
+    event.occurredAt = Google_Protobuf_Timestamp(date: try row.decode("occurred_at", as: Date.self))
+    event.recordedAt = Google_Protobuf_Timestamp(date: try row.decode("recorded_at", as: Date.self))
+    event.idempotencyKey = try row.decode("idempotency_key", as: String?.self) ?? ""
+    return event
   }
 
   // MARK: Helpers
