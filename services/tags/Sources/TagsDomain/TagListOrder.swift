@@ -114,7 +114,8 @@ public struct TagListOrder: Sendable, Hashable, Codable {
     rows: [TagListRow], next: TagListPosition?
   ) {
     let sorted = rows.sorted(by: precedes)
-    let remaining = after.map { cut in sorted.filter { comesBefore(cut, position(of: $0)) } } ?? sorted
+    let remaining =
+      after.map { cut in sorted.filter { comesBefore(cut, position(of: $0)) } } ?? sorted
     let page = Array(remaining.prefix(size))
     let next = remaining.count > size ? page.last.map(position(of:)) : nil
     return (page, next)

@@ -54,7 +54,8 @@ public struct TagManager: Sendable {
     let associations = AssociationStore(outbox: outbox)
     let jobs = BulkJobStore(pool: pool, outbox: outbox)
     let cleaner = DeletedTagCleaner(
-      pool: pool, associations: associations, pollInterval: settings.pollInterval, logger: process.logger)
+      pool: pool, associations: associations, pollInterval: settings.pollInterval,
+      logger: process.logger)
     let sweeper = ExpirySweeper(pool: pool, associations: associations, logger: process.logger)
     let runner = BulkJobRunner(
       pool: pool, jobs: jobs, definitions: definitions, associations: associations,
@@ -64,7 +65,8 @@ public struct TagManager: Sendable {
       logger: process.logger)
     services = [
       TagManagerHandler(
-        pool: pool, definitions: definitions, associations: associations, jobs: jobs, cleaner: cleaner),
+        pool: pool, definitions: definitions, associations: associations, jobs: jobs,
+        cleaner: cleaner),
       TagManagerOpsHandler(sweeper: sweeper),
       process.eventStream(method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: pool),
     ]

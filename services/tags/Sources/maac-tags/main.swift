@@ -5,4 +5,5 @@ import TagsService
 let process = try ServiceProcess(name: "tags")
 let pool = try await process.openDatabase(migrations: try TagManager.migrations())
 let tags = TagManager(process: process, pool: pool)
-try await process.serve(services: tags.services, tenancy: TagManager.tenancy, background: tags.background)
+try await process.serve(
+  services: tags.services, tenancy: TagManager.tenancy, background: tags.background)

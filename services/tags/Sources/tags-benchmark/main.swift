@@ -18,7 +18,8 @@ let environment = ProcessInfo.processInfo.environment
 let contactCount = Int64(environment["TAGS_BENCH_CONTACTS"] ?? "") ?? 1_000_000
 let samples = Int(environment["TAGS_BENCH_SAMPLES"] ?? "") ?? 2_000
 let organizationID: Int64 = 1
-let caller = CallerContext(organizationID: organizationID, userID: "bench", requestID: "bench").metadata
+let caller = CallerContext(organizationID: organizationID, userID: "bench", requestID: "bench")
+  .metadata
 
 func percentile(_ values: [Double], _ p: Double) -> Double {
   let sorted = values.sorted()
@@ -40,7 +41,8 @@ try await TestDatabase.withServiceDatabase("tagsbench") { database in
       databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 8,
       logLevel: .error))
   let pool = try await process.openDatabase(migrations: try TagManager.migrations())
-  let tags = TagManager(process: process, pool: pool, settings: TagManager.Settings(pollInterval: .milliseconds(20)))
+  let tags = TagManager(
+    process: process, pool: pool, settings: TagManager.Settings(pollInterval: .milliseconds(20)))
   let service = try await RunningService.start(
     process, services: tags.services, tenancy: TagManager.tenancy, background: tags.background)
   let seedPool = try database.pool(maxConnections: 1)
@@ -63,9 +65,11 @@ try await TestDatabase.withServiceDatabase("tagsbench") { database in
       FROM generate_series(1, \(contactCount)) AS c
       """)
     try await seedPool.execute(
-      "UPDATE tag_counters SET member_count = \(contactCount), direct_member_count = \(contactCount) WHERE id = \(seed)")
+      "UPDATE tag_counters SET member_count = \(contactCount), direct_member_count = \(contactCount) WHERE id = \(seed)"
+    )
     try await seedPool.execute("ANALYZE contact_tags")
-    print("seeded \(contactCount) associations in \(format(milliseconds(since: seedStart) / 1000)) s")
+    print(
+      "seeded \(contactCount) associations in \(format(milliseconds(since: seedStart) / 1000)) s")
 
     // 1. One bulk job: add `target` to every contact having `seed`.
     var condition = Maac_Segments_V1_Condition()
@@ -103,7 +107,9 @@ try await TestDatabase.withServiceDatabase("tagsbench") { database in
       counts.append(milliseconds(since: begin))
       precondition(tag.memberCount == finished.affectedCount, "member count \(tag.memberCount)")
     }
-    print("member count (GetTag, \(samples) calls): p50 \(format(percentile(counts, 0.5))) ms, p99 \(format(percentile(counts, 0.99))) ms")
+    print(
+      "member count (GetTag, \(samples) calls): p50 \(format(percentile(counts, 0.5))) ms, p99 \(format(percentile(counts, 0.99))) ms"
+    )
     var lists: [Double] = []
     for _ in 0..<samples {
       var request = Maac_Tags_V1_ListContactTagsRequest()
@@ -113,7 +119,9 @@ try await TestDatabase.withServiceDatabase("tagsbench") { database in
       lists.append(milliseconds(since: begin))
       precondition(listed.tags.count == 2, "contact tags \(listed.tags.count)")
     }
-    print("contact tag list (ListContactTags, \(samples) calls): p50 \(format(percentile(lists, 0.5))) ms, p99 \(format(percentile(lists, 0.99))) ms")
+    print(
+      "contact tag list (ListContactTags, \(samples) calls): p50 \(format(percentile(lists, 0.5))) ms, p99 \(format(percentile(lists, 0.99))) ms"
+    )
     var members = Maac_Tags_V1_ListTagMembersRequest()
     members.tagID = target
     members.pageSize = 1000
@@ -123,7 +131,9 @@ try await TestDatabase.withServiceDatabase("tagsbench") { database in
       _ = try await client.listTagMembers(members, metadata: caller)
       pages.append(milliseconds(since: begin))
     }
-    print("tag members first page of 1000 (ListTagMembers): p50 \(format(percentile(pages, 0.5))) ms, p99 \(format(percentile(pages, 0.99))) ms")
+    print(
+      "tag members first page of 1000 (ListTagMembers): p50 \(format(percentile(pages, 0.5))) ms, p99 \(format(percentile(pages, 0.99))) ms"
+    )
   }
   await seedPool.shutdown()
   await service.stop()

@@ -18,7 +18,8 @@ struct AttachDetachTests {
 
   @Test("T8: the first application attaches with count 1 and first = last = occurred_at")
   func firstApplication() {
-    let (row, outcome) = ContactTagAssociation.applying(application(at: now), to: nil, expiry: .none)
+    let (row, outcome) = ContactTagAssociation.applying(
+      application(at: now), to: nil, expiry: .none)
     #expect(outcome == .attached)
     #expect(row.firstTaggedAt == now)
     #expect(row.lastTaggedAt == now)
@@ -49,40 +50,50 @@ struct AttachDetachTests {
 
   @Test("T8: unknown tags, deleted tags and expired tags get per-item outcomes")
   func preflight() {
-    let live = TagDefinition(key: key, organizationID: 1, name: "a", createdVia: .maac, createdAt: now)
+    let live = TagDefinition(
+      key: key, organizationID: 1, name: "a", createdVia: .maac, createdAt: now)
     var deleted = live
     deleted.deletedAt = now
     #expect(AttachPreflight.decide(.unknown, taggedVia: .manual, at: now) == .refuse(.tagNotFound))
     #expect(AttachPreflight.decide(.live(live), taggedVia: .manual, at: now) == .apply(live))
     #expect(
-      AttachPreflight.decide(.deleted(deleted, nameTakenByActiveTag: false), taggedVia: .manual, at: now)
+      AttachPreflight.decide(
+        .deleted(deleted, nameTakenByActiveTag: false), taggedVia: .manual, at: now)
         == .refuse(.tagNotFound))
   }
 
-  @Test("T15: a deleted tag applied through a configured action is restored, unless its name is taken")
+  @Test(
+    "T15: a deleted tag applied through a configured action is restored, unless its name is taken")
   func restoreDeleted() {
-    var deleted = TagDefinition(key: key, organizationID: 1, name: "a", createdVia: .maac, createdAt: now)
+    var deleted = TagDefinition(
+      key: key, organizationID: 1, name: "a", createdVia: .maac, createdAt: now)
     deleted.deletedAt = now
-    for via in [TaggedVia.deepLink, .messageLink, .broadcastClick, .autoReply, .richMenu, .journey] {
+    for via in [TaggedVia.deepLink, .messageLink, .broadcastClick, .autoReply, .richMenu, .journey]
+    {
       #expect(
-        AttachPreflight.decide(.deleted(deleted, nameTakenByActiveTag: false), taggedVia: via, at: now)
+        AttachPreflight.decide(
+          .deleted(deleted, nameTakenByActiveTag: false), taggedVia: via, at: now)
           == .restoreThenApply(deleted))
       #expect(
-        AttachPreflight.decide(.deleted(deleted, nameTakenByActiveTag: true), taggedVia: via, at: now)
+        AttachPreflight.decide(
+          .deleted(deleted, nameTakenByActiveTag: true), taggedVia: via, at: now)
           == .refuse(.tagDeleted))
     }
     for via in [TaggedVia.manual, .bulkUpdate, .import, .openAPI, .cdhSync, .unification] {
       #expect(
-        AttachPreflight.decide(.deleted(deleted, nameTakenByActiveTag: false), taggedVia: via, at: now)
+        AttachPreflight.decide(
+          .deleted(deleted, nameTakenByActiveTag: false), taggedVia: via, at: now)
           == .refuse(.tagNotFound))
     }
   }
 
   @Test("T8: only service callers may set occurred_at, never more than 5 minutes ahead")
   func occurredAt() throws {
-    #expect(try AttachRequestRules.occurredAt(requested: nil, callerIsService: false, now: now) == now)
+    #expect(
+      try AttachRequestRules.occurredAt(requested: nil, callerIsService: false, now: now) == now)
     let past = now.addingTimeInterval(-86_400)
-    #expect(try AttachRequestRules.occurredAt(requested: past, callerIsService: true, now: now) == past)
+    #expect(
+      try AttachRequestRules.occurredAt(requested: past, callerIsService: true, now: now) == past)
     do {
       _ = try AttachRequestRules.occurredAt(requested: past, callerIsService: false, now: now)
       Issue.record("backdating by a user accepted")
@@ -99,7 +110,9 @@ struct AttachDetachTests {
       #expect(error.field == "occurred_at")
     }
     let slightlyAhead = now.addingTimeInterval(300)
-    #expect(try AttachRequestRules.occurredAt(requested: slightlyAhead, callerIsService: true, now: now) == slightlyAhead)
+    #expect(
+      try AttachRequestRules.occurredAt(requested: slightlyAhead, callerIsService: true, now: now)
+        == slightlyAhead)
   }
 
   @Test("T8: tagged_via is required")
@@ -135,7 +148,8 @@ struct AttachDetachTests {
 
   @Test("T8: a pair repeated in one request is applied once")
   func distinctPairs() {
-    let pairs = AttachRequestRules.pairs(contactIDs: [1, 2, 1], tags: [TagKey(id: 5), TagKey(id: 5)])
+    let pairs = AttachRequestRules.pairs(
+      contactIDs: [1, 2, 1], tags: [TagKey(id: 5), TagKey(id: 5)])
     #expect(pairs.map(\.0) == [1, 2])
   }
 
@@ -143,7 +157,9 @@ struct AttachDetachTests {
   func idempotency() throws {
     #expect(try IdempotencyPolicy.scopedKey("", operation: "attach") == nil)
     #expect(try IdempotencyPolicy.scopedKey("k1", operation: "attach") == "attach:k1")
-    #expect(try IdempotencyPolicy.scopedKey("k1", operation: "detach") != IdempotencyPolicy.scopedKey("k1", operation: "attach"))
+    #expect(
+      try IdempotencyPolicy.scopedKey("k1", operation: "detach")
+        != IdempotencyPolicy.scopedKey("k1", operation: "attach"))
     #expect(IdempotencyPolicy.isDuplicate(recordedAt: now, now: now.addingTimeInterval(86_399)))
     #expect(!IdempotencyPolicy.isDuplicate(recordedAt: now, now: now.addingTimeInterval(86_400)))
     #expect(throws: TagRuleViolation.self) {
@@ -153,7 +169,8 @@ struct AttachDetachTests {
 
   @Test("T9: detach removes the direct row only and reports when an inherited row keeps the tag")
   func detach() {
-    let direct = ContactTagAssociation(contactID: 1, tag: key, firstTaggedAt: now, firstTaggedVia: .manual)
+    let direct = ContactTagAssociation(
+      contactID: 1, tag: key, firstTaggedAt: now, firstTaggedVia: .manual)
     let inherited = ContactTagAssociation(
       contactID: 1, tag: key, origin: .inherited, refType: .cdhInherited, firstTaggedAt: now,
       firstTaggedVia: .unification)
@@ -175,12 +192,14 @@ struct AttachDetachTests {
   @Test("T9: re-attaching after a detach starts a new attachment period")
   func reattachAfterDetach() {
     let (first, _) = ContactTagAssociation.applying(application(at: now), to: nil, expiry: .none)
-    let (second, _) = ContactTagAssociation.applying(application(at: now + 1), to: first, expiry: .none)
+    let (second, _) = ContactTagAssociation.applying(
+      application(at: now + 1), to: first, expiry: .none)
     #expect(second.tagCount == 2)
     let decision = DetachDecision.decide(direct: second, inherited: nil, at: now + 2)
     #expect(decision.removesDirectRow)
     let later = now.addingTimeInterval(60)
-    let (again, outcome) = ContactTagAssociation.applying(application(at: later), to: nil, expiry: .none)
+    let (again, outcome) = ContactTagAssociation.applying(
+      application(at: later), to: nil, expiry: .none)
     #expect(outcome == .attached)
     #expect(again.firstTaggedAt == later)
     #expect(again.tagCount == 1)

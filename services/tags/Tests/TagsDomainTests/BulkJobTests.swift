@@ -19,7 +19,8 @@ struct BulkJobTests {
   @Test("T16/T28: requests need an action, 1..50 tags, a target and 1..10,000 explicit ids")
   func requestValidation() throws {
     let ok = try BulkTagJobRequest(
-      action: .add, tags: [TagKey(id: 1), TagKey(id: 1)], target: .contactIDs([3, 4]), queuedJobs: 0)
+      action: .add, tags: [TagKey(id: 1), TagKey(id: 1)], target: .contactIDs([3, 4]), queuedJobs: 0
+    )
     #expect(ok.tags == [TagKey(id: 1)])
     let cases: [(BulkAction?, [TagKey], BulkTarget?, String)] = [
       (nil, [TagKey(id: 1)], .contactIDs([1]), "action"),
@@ -37,13 +38,15 @@ struct BulkJobTests {
       #expect(error?.reason == "INVALID_BULK_REQUEST")
       #expect(error?.field == field)
     }
-    _ = try BulkTagJobRequest(action: .add, tags: [TagKey(id: 1)], target: .contactIDs(Array(1...10_000)), queuedJobs: 49)
+    _ = try BulkTagJobRequest(
+      action: .add, tags: [TagKey(id: 1)], target: .contactIDs(Array(1...10_000)), queuedJobs: 49)
   }
 
   @Test("T28: the 51st queued job of an org is BULK_QUEUE_FULL")
   func queueFull() {
     let error = violation { () throws(TagRuleViolation) in
-      _ = try BulkTagJobRequest(action: .add, tags: [TagKey(id: 1)], target: .contactIDs([1]), queuedJobs: 50)
+      _ = try BulkTagJobRequest(
+        action: .add, tags: [TagKey(id: 1)], target: .contactIDs([1]), queuedJobs: 50)
     }
     #expect(error?.reason == "BULK_QUEUE_FULL")
     #expect(error?.kind == .resourceExhausted)
@@ -52,13 +55,16 @@ struct BulkJobTests {
   @Test("T17: a filter testing one of the job's own tags warns self_referencing_filter")
   func selfReference() throws {
     let own = try BulkTagJobRequest(
-      action: .add, tags: [TagKey(id: 7)], target: .filter(referencedTags: [TagKey(id: 7)]), queuedJobs: 0)
+      action: .add, tags: [TagKey(id: 7)], target: .filter(referencedTags: [TagKey(id: 7)]),
+      queuedJobs: 0)
     #expect(own.submissionWarnings == [.selfReferencingFilter])
     let otherSource = try BulkTagJobRequest(
-      action: .add, tags: [TagKey(id: 7)], target: .filter(referencedTags: [TagKey(id: 7, source: .caac)]),
+      action: .add, tags: [TagKey(id: 7)],
+      target: .filter(referencedTags: [TagKey(id: 7, source: .caac)]),
       queuedJobs: 0)
     #expect(otherSource.submissionWarnings.isEmpty)
-    let explicit = try BulkTagJobRequest(action: .add, tags: [TagKey(id: 7)], target: .contactIDs([1]), queuedJobs: 0)
+    let explicit = try BulkTagJobRequest(
+      action: .add, tags: [TagKey(id: 7)], target: .contactIDs([1]), queuedJobs: 0)
     #expect(explicit.submissionWarnings.isEmpty)
   }
 
@@ -73,7 +79,8 @@ struct BulkJobTests {
     try job.record(BulkBatchCounts(affected: 1, skipped: 1))
     try job.succeed(at: now + 2)
     #expect(job.status == .succeeded)
-    #expect((job.matchedCount, job.affectedCount, job.unchangedCount, job.skippedCount) == (5, 3, 1, 1))
+    #expect(
+      (job.matchedCount, job.affectedCount, job.unchangedCount, job.skippedCount) == (5, 3, 1, 1))
     #expect(job.warnings == [.selfReferencingFilter])
     #expect(job.finishedAt == now + 2)
     #expect(job.evaluatedAt == now + 1)
@@ -103,7 +110,9 @@ struct BulkJobTests {
     let error = violation { () throws(TagRuleViolation) in try running.cancel(at: now + 2) }
     #expect(error?.reason == "JOB_ALREADY_FINISHED")
     #expect(error?.kind == .failedPrecondition)
-    #expect(violation { () throws(TagRuleViolation) in try running.record(BulkBatchCounts(affected: 1)) }?.reason == "JOB_ALREADY_FINISHED")
+    #expect(
+      violation { () throws(TagRuleViolation) in try running.record(BulkBatchCounts(affected: 1)) }?
+        .reason == "JOB_ALREADY_FINISHED")
   }
 
   @Test("T18: status only moves forward")
@@ -113,7 +122,9 @@ struct BulkJobTests {
     try job.start(at: now)
     #expect(violation { () throws(TagRuleViolation) in try job.start(at: now) } != nil)
     try job.fail(reason: "TARGET_RESOLUTION_FAILED", message: "segment unavailable", at: now)
-    #expect(violation { () throws(TagRuleViolation) in try job.start(at: now) }?.reason == "JOB_ALREADY_FINISHED")
+    #expect(
+      violation { () throws(TagRuleViolation) in try job.start(at: now) }?.reason
+        == "JOB_ALREADY_FINISHED")
     #expect(job.errorReason == "TARGET_RESOLUTION_FAILED")
   }
 
@@ -133,21 +144,34 @@ struct BulkJobTests {
   @Test("T17: one job per org at a time, strictly in submission order")
   func scheduling() {
     typealias Job = BulkJobScheduler.QueuedJob
-    #expect(BulkJobScheduler.nextToStart(among: [Job(id: 3, status: .pending), Job(id: 2, status: .pending)], at: now) == 2)
-    #expect(BulkJobScheduler.nextToStart(among: [Job(id: 1, status: .running), Job(id: 2, status: .pending)], at: now) == nil)
-    #expect(BulkJobScheduler.nextToStart(among: [Job(id: 1, status: .succeeded), Job(id: 2, status: .pending)], at: now) == 2)
+    #expect(
+      BulkJobScheduler.nextToStart(
+        among: [Job(id: 3, status: .pending), Job(id: 2, status: .pending)], at: now) == 2)
+    #expect(
+      BulkJobScheduler.nextToStart(
+        among: [Job(id: 1, status: .running), Job(id: 2, status: .pending)], at: now) == nil)
+    #expect(
+      BulkJobScheduler.nextToStart(
+        among: [Job(id: 1, status: .succeeded), Job(id: 2, status: .pending)], at: now) == 2)
     // A head waiting for not_before holds back later jobs.
-    #expect(BulkJobScheduler.nextToStart(
-      among: [Job(id: 1, status: .pending, notBefore: now + 60), Job(id: 2, status: .pending)], at: now) == nil)
-    #expect(BulkJobScheduler.nextToStart(
-      among: [Job(id: 1, status: .pending, notBefore: now + 60), Job(id: 2, status: .pending)], at: now + 60) == 1)
+    #expect(
+      BulkJobScheduler.nextToStart(
+        among: [Job(id: 1, status: .pending, notBefore: now + 60), Job(id: 2, status: .pending)],
+        at: now) == nil)
+    #expect(
+      BulkJobScheduler.nextToStart(
+        among: [Job(id: 1, status: .pending, notBefore: now + 60), Job(id: 2, status: .pending)],
+        at: now + 60) == 1)
   }
 
   @Test("T16: the filter is resolved at a watermark no older than submission or the previous job")
   func watermark() {
     #expect(BulkJobScheduler.minimumWatermark(submittedAt: now, previousJobFinishedAt: nil) == now)
-    #expect(BulkJobScheduler.minimumWatermark(submittedAt: now, previousJobFinishedAt: now + 5) == now + 5)
-    #expect(BulkJobScheduler.minimumWatermark(submittedAt: now, previousJobFinishedAt: now - 5) == now)
+    #expect(
+      BulkJobScheduler.minimumWatermark(submittedAt: now, previousJobFinishedAt: now + 5) == now + 5
+    )
+    #expect(
+      BulkJobScheduler.minimumWatermark(submittedAt: now, previousJobFinishedAt: now - 5) == now)
   }
 
   @Test("T18: batches resume after the checkpoint so no contact is processed twice")

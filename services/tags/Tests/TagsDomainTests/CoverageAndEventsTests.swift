@@ -16,9 +16,11 @@ struct CoverageAndEventsTests {
       snapshots: [
         CalendarDay("2026-02-27")!: .computed(figures),
         CalendarDay("2026-02-28")!: .failed(reason: "pipeline failed"),
-        CalendarDay("2026-03-02")!: .computed(CoverageFigures(totalContacts: 0, taggedContacts: 0, computedAt: now)),
+        CalendarDay("2026-03-02")!: .computed(
+          CoverageFigures(totalContacts: 0, taggedContacts: 0, computedAt: now)),
       ])
-    #expect(points.map(\.day.description) == ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"])
+    #expect(
+      points.map(\.day.description) == ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"])
     #expect(points[0] == .computed(CalendarDay("2026-02-27")!, figures))
     #expect(points[1] == .missing(CalendarDay("2026-02-28")!))
     #expect(points[2] == .missing(CalendarDay("2026-03-01")!))
@@ -52,8 +54,12 @@ struct CoverageAndEventsTests {
   @Test("T21: coverage days follow the org time zone")
   func timeZoneDay() {
     let instant = Date(timeIntervalSince1970: 1_767_200_400)  // 2025-12-31T17:00:00Z
-    #expect(CalendarDay(containing: instant, in: TimeZone(identifier: "UTC")!).description == "2025-12-31")
-    #expect(CalendarDay(containing: instant, in: TimeZone(identifier: "Asia/Taipei")!).description == "2026-01-01")
+    #expect(
+      CalendarDay(containing: instant, in: TimeZone(identifier: "UTC")!).description == "2025-12-31"
+    )
+    #expect(
+      CalendarDay(containing: instant, in: TimeZone(identifier: "Asia/Taipei")!).description
+        == "2026-01-01")
   }
 
   @Test("T24/T10: the trigger feed carries direct changes only")

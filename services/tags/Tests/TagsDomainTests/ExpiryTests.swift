@@ -18,8 +18,12 @@ struct ExpiryTests {
 
   @Test("T20: relative ttl_days must be 1...3650")
   func relativeRange() throws {
-    #expect(try Expiry.validated(mode: .relative, ttlDays: 1, expireAt: nil, now: now) == .relative(ttlDays: 1))
-    #expect(try Expiry.validated(mode: .relative, ttlDays: 3650, expireAt: nil, now: now) == .relative(ttlDays: 3650))
+    #expect(
+      try Expiry.validated(mode: .relative, ttlDays: 1, expireAt: nil, now: now)
+        == .relative(ttlDays: 1))
+    #expect(
+      try Expiry.validated(mode: .relative, ttlDays: 3650, expireAt: nil, now: now)
+        == .relative(ttlDays: 3650))
     for bad in [0, -1, 3651] {
       let failure = reason { () throws(TagRuleViolation) in
         try Expiry.validated(mode: .relative, ttlDays: bad, expireAt: nil, now: now)
@@ -32,7 +36,9 @@ struct ExpiryTests {
   @Test("T20: absolute expire_at must be present and in the future")
   func absoluteFuture() throws {
     let future = now.addingTimeInterval(3600)
-    #expect(try Expiry.validated(mode: .absolute, ttlDays: 0, expireAt: future, now: now) == .absolute(expireAt: future))
+    #expect(
+      try Expiry.validated(mode: .absolute, ttlDays: 0, expireAt: future, now: now)
+        == .absolute(expireAt: future))
     for bad in [nil, now, now.addingTimeInterval(-1)] {
       let failure = reason { () throws(TagRuleViolation) in
         try Expiry.validated(mode: .absolute, ttlDays: 0, expireAt: bad, now: now)
@@ -45,25 +51,32 @@ struct ExpiryTests {
   @Test("T20: fields of the other mode are refused; unspecified with nothing set is none")
   func otherModeFields() throws {
     #expect(try Expiry.validated(mode: .unspecified, ttlDays: 0, expireAt: nil, now: now) == .none)
-    #expect(reason { () throws(TagRuleViolation) in
-      try Expiry.validated(mode: .relative, ttlDays: 3, expireAt: now.addingTimeInterval(9), now: now)
-    }?.1 == "expiry.expire_at")
-    #expect(reason { () throws(TagRuleViolation) in
-      try Expiry.validated(mode: .absolute, ttlDays: 3, expireAt: now.addingTimeInterval(9), now: now)
-    }?.1 == "expiry.ttl_days")
-    #expect(reason { () throws(TagRuleViolation) in
-      try Expiry.validated(mode: .none, ttlDays: 3, expireAt: nil, now: now)
-    }?.1 == "expiry.ttl_days")
+    #expect(
+      reason { () throws(TagRuleViolation) in
+        try Expiry.validated(
+          mode: .relative, ttlDays: 3, expireAt: now.addingTimeInterval(9), now: now)
+      }?.1 == "expiry.expire_at")
+    #expect(
+      reason { () throws(TagRuleViolation) in
+        try Expiry.validated(
+          mode: .absolute, ttlDays: 3, expireAt: now.addingTimeInterval(9), now: now)
+      }?.1 == "expiry.ttl_days")
+    #expect(
+      reason { () throws(TagRuleViolation) in
+        try Expiry.validated(mode: .none, ttlDays: 3, expireAt: nil, now: now)
+      }?.1 == "expiry.ttl_days")
   }
 
   @Test("T20: relative expiry counts from the last application; re-applying extends it")
   func relativeExtends() {
     let expiry = Expiry.relative(ttlDays: 2)
-    let first = TagApplication(contactID: 1, tag: TagKey(id: 1), taggedVia: .manual, recordedAt: now)
+    let first = TagApplication(
+      contactID: 1, tag: TagKey(id: 1), taggedVia: .manual, recordedAt: now)
     let (row, _) = ContactTagAssociation.applying(first, to: nil, expiry: expiry)
     #expect(row.expiresAt == now.addingTimeInterval(2 * 86_400))
     let later = now.addingTimeInterval(86_400)
-    let again = TagApplication(contactID: 1, tag: TagKey(id: 1), taggedVia: .manual, recordedAt: later)
+    let again = TagApplication(
+      contactID: 1, tag: TagKey(id: 1), taggedVia: .manual, recordedAt: later)
     let (extended, outcome) = ContactTagAssociation.applying(again, to: row, expiry: expiry)
     #expect(outcome == .reapplied)
     #expect(extended.expiresAt == later.addingTimeInterval(2 * 86_400))
@@ -100,8 +113,10 @@ struct ExpiryTests {
       contactID: 1, tag: TagKey(id: 1), firstTaggedAt: now, tagCount: 4, firstTaggedVia: .manual,
       expiresAt: now.addingTimeInterval(10))
     let later = now.addingTimeInterval(20)
-    let application = TagApplication(contactID: 1, tag: TagKey(id: 1), taggedVia: .journey, recordedAt: later)
-    let (row, outcome) = ContactTagAssociation.applying(application, to: old, expiry: .relative(ttlDays: 1))
+    let application = TagApplication(
+      contactID: 1, tag: TagKey(id: 1), taggedVia: .journey, recordedAt: later)
+    let (row, outcome) = ContactTagAssociation.applying(
+      application, to: old, expiry: .relative(ttlDays: 1))
     #expect(outcome == .attached)
     #expect(row.firstTaggedAt == later)
     #expect(row.tagCount == 1)

@@ -7,7 +7,9 @@ import Testing
 struct ListingTests {
   let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-  func row(_ tag: Int64, _ origin: Origin = .direct, at offset: TimeInterval) -> ContactTagAssociation {
+  func row(_ tag: Int64, _ origin: Origin = .direct, at offset: TimeInterval)
+    -> ContactTagAssociation
+  {
     ContactTagAssociation(
       contactID: 1, tag: TagKey(id: tag), origin: origin,
       refType: origin == .direct ? .none : .cdhInherited, firstTaggedAt: now + offset,
@@ -16,14 +18,18 @@ struct ListingTests {
 
   @Test("T11: a contact's tags are newest first by first_tagged_at, tie-break tag_id descending")
   func contactOrder() {
-    let rows: [ContactTagAssociation] = [row(1, at: 10), row(2, at: 30), row(3, at: 20), row(4, at: 30)]
+    let rows: [ContactTagAssociation] = [
+      row(1, at: 10), row(2, at: 30), row(3, at: 20), row(4, at: 30),
+    ]
     let entries = ContactTagListing.entries(from: rows, includeInherited: true, at: now + 100)
     #expect(entries.map(\.association.tag.id) == [4, 2, 3, 1])
   }
 
   @Test("T10/T11: one entry per tag, direct wins over inherited and is marked also_inherited")
   func directWins() {
-    let rows: [ContactTagAssociation] = [row(1, .inherited, at: 5), row(1, .direct, at: 50), row(2, .inherited, at: 40)]
+    let rows: [ContactTagAssociation] = [
+      row(1, .inherited, at: 5), row(1, .direct, at: 50), row(2, .inherited, at: 40),
+    ]
     let all = ContactTagListing.entries(from: rows, includeInherited: true, at: now + 100)
     #expect(all.count == 2)
     #expect(all[0].association.origin == .direct)
@@ -81,7 +87,9 @@ struct ListingTests {
     let order = TagListOrder(key: .createdAt)
     var rows = tags(20)
     let first = order.page(of: rows, after: nil, size: 10)
-    rows.append(TagListRow(key: TagKey(id: 999), memberCount: 0, createdAt: now + 100, name: "new", updatedAt: now))
+    rows.append(
+      TagListRow(
+        key: TagKey(id: 999), memberCount: 0, createdAt: now + 100, name: "new", updatedAt: now))
     let second = order.page(of: rows, after: first.next, size: 10)
     #expect(Set(first.rows.map(\.key)).isDisjoint(with: second.rows.map(\.key)))
     #expect(!second.rows.contains { $0.key.id == 999 })
@@ -123,19 +131,26 @@ struct ListingTests {
 
   @Test("T28: batch id lists hold 1...1,000 ids; EnsureTags 1...500 names")
   func batchLimits() throws {
-    try TagLimits.requireCount(1000, field: "tag_ids", maximum: TagLimits.idsPerBatch, tooManyReason: "TOO_MANY_IDS")
+    try TagLimits.requireCount(
+      1000, field: "tag_ids", maximum: TagLimits.idsPerBatch, tooManyReason: "TOO_MANY_IDS")
     #expect(throws: TagRuleViolation.self) {
-      try TagLimits.requireCount(1001, field: "tag_ids", maximum: TagLimits.idsPerBatch, tooManyReason: "TOO_MANY_IDS")
+      try TagLimits.requireCount(
+        1001, field: "tag_ids", maximum: TagLimits.idsPerBatch, tooManyReason: "TOO_MANY_IDS")
     }
     #expect(throws: TagRuleViolation.self) { try EnsureTagsPlan(names: []) }
-    #expect(throws: TagRuleViolation.self) { try EnsureTagsPlan(names: Array(repeating: "a", count: 501)) }
+    #expect(throws: TagRuleViolation.self) {
+      try EnsureTagsPlan(names: Array(repeating: "a", count: 501))
+    }
     #expect(try EnsureTagsPlan(names: Array(repeating: "a", count: 500)).items.count == 500)
   }
 
   @Test("T5: EnsureTags validates each name alone; duplicates collapse after normalisation")
   func ensurePlan() throws {
-    let plan = try EnsureTagsPlan(names: ["VIP", " VIP ", "", "Caf\u{E9}", "Cafe\u{301}", "bad\u{0}"])
-    #expect(plan.items.map(\.normalizedName) == ["VIP", "VIP", "", "Caf\u{E9}", "Caf\u{E9}", "bad\u{0}"])
+    let plan = try EnsureTagsPlan(names: [
+      "VIP", " VIP ", "", "Caf\u{E9}", "Cafe\u{301}", "bad\u{0}",
+    ])
+    #expect(
+      plan.items.map(\.normalizedName) == ["VIP", "VIP", "", "Caf\u{E9}", "Caf\u{E9}", "bad\u{0}"])
     #expect(plan.items[2].violation?.reason == "TAG_NAME_EMPTY")
     #expect(plan.items[2].violation?.field == "names[2]")
     #expect(plan.items[5].violation?.reason == "TAG_NAME_INVALID_CHARS")

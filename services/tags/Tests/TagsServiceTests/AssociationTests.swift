@@ -61,7 +61,9 @@ struct AssociationTests {
         #expect(try await tags.contactTags(5, org: 1).first?.tagCount == 1)
         // The same key in another organization is another key.
         let foreignTag = try await tags.create("Once", org: 2)
-        #expect(try await tags.attach([foreignTag.id], to: [5], org: 2, key: "k-1").results[0].outcome == .attached)
+        #expect(
+          try await tags.attach([foreignTag.id], to: [5], org: 2, key: "k-1").results[0].outcome
+            == .attached)
       }
     }
   }
@@ -88,7 +90,8 @@ struct AssociationTests {
         backdated.tagIds = [tag.id]
         backdated.taggedVia = .import
         backdated.occurredAt = Google_Protobuf_Timestamp(date: Date().addingTimeInterval(-3600))
-        await expectError(.permissionDenied, reason: "BACKDATING_NOT_ALLOWED", field: "occurred_at") {
+        await expectError(.permissionDenied, reason: "BACKDATING_NOT_ALLOWED", field: "occurred_at")
+        {
           _ = try await tags.attachTags(backdated, metadata: tenant(1))
         }
         let imported = try await tags.attachTags(backdated, metadata: service(1))
@@ -124,7 +127,8 @@ struct AssociationTests {
     }
   }
 
-  @Test("T7/T4: caac tags (delivered by CDH) can be attached by (id, source) without touching maac ids")
+  @Test(
+    "T7/T4: caac tags (delivered by CDH) can be attached by (id, source) without touching maac ids")
   func caacAttach() async throws {
     try await TagsHarness.withDatabase { harness in
       try await harness.withService { tags, _ in
@@ -135,7 +139,8 @@ struct AssociationTests {
           """
           INSERT INTO tags (organization_id, source, id, name, created_via) VALUES (1, 'caac', \(maac.id), 'Same', 'caac');
           """)
-        try await pool.execute("INSERT INTO tag_counters (organization_id, source, id) VALUES (1, 'caac', \(maac.id))")
+        try await pool.execute(
+          "INSERT INTO tag_counters (organization_id, source, id) VALUES (1, 'caac', \(maac.id))")
         await pool.shutdown()
         let attached = try await tags.attach([maac.id], to: [3], org: 1, source: .caac)
         #expect(attached.results[0].outcome == .attached)
@@ -145,14 +150,18 @@ struct AssociationTests {
         var create = Maac_Tags_V1_CreateTagRequest()
         create.name = "Made in MAAC"
         create.createdVia = .caac
-        await expectError(.invalidArgument, reason: "TAG_MANAGED_BY_OTHER_SOURCE", field: "created_via") {
+        await expectError(
+          .invalidArgument, reason: "TAG_MANAGED_BY_OTHER_SOURCE", field: "created_via"
+        ) {
           _ = try await tags.createTag(create, metadata: tenant(1))
         }
       }
     }
   }
 
-  @Test("T20: an absolute expiry hides associations at once, skips new applications, and the sweep removes them")
+  @Test(
+    "T20: an absolute expiry hides associations at once, skips new applications, and the sweep removes them"
+  )
   func absoluteExpiry() async throws {
     try await TagsHarness.withDatabase { harness in
       try await harness.withService { tags, client in
@@ -174,21 +183,27 @@ struct AssociationTests {
         let expired = try await tags.tag(tag.id, org: 1)
         #expect(expired.status == .expired)
         #expect(expired.memberCount == 0)
-        #expect(try await tags.attach([tag.id], to: [3], org: 1).results[0].outcome == .skippedTagExpired)
+        #expect(
+          try await tags.attach([tag.id], to: [3], org: 1).results[0].outcome == .skippedTagExpired)
         var listExpired = Maac_Tags_V1_ListTagsRequest()
         listExpired.status = .expired
-        #expect(try await tags.listTags(listExpired, metadata: tenant(1)).tags.map(\.id) == [tag.id])
+        #expect(
+          try await tags.listTags(listExpired, metadata: tenant(1)).tags.map(\.id) == [tag.id])
         let ops = Maac_Tags_V1_TagManagerOps.Client(wrapping: client)
         var sweep = Maac_Tags_V1_RunExpirySweepRequest()
         sweep.orgID = 1
-        await #expect(throws: RPCError.self) { _ = try await ops.runExpirySweep(sweep, metadata: tenant(1)) }
+        await #expect(throws: RPCError.self) {
+          _ = try await ops.runExpirySweep(sweep, metadata: tenant(1))
+        }
         #expect(try await ops.runExpirySweep(sweep, metadata: service(nil)).removedCount == 2)
         #expect(try await tags.tag(tag.id, org: 1).memberCount == 0)
       }
     }
   }
 
-  @Test("T14/T15: delete hides at once, clean-up brings members to 0, ids of configured actions restore")
+  @Test(
+    "T14/T15: delete hides at once, clean-up brings members to 0, ids of configured actions restore"
+  )
   func deleteAndRestore() async throws {
     try await TagsHarness.withDatabase { harness in
       try await harness.withService { tags, _ in
@@ -199,10 +214,15 @@ struct AssociationTests {
         let deleted = try await tags.deleteTag(delete, metadata: tenant(1))
         #expect(deleted.tag.status == .deleted)
         // Hidden at once from reads, name matching and contact tag lists.
-        await expectError(.notFound, reason: "TAG_NOT_FOUND") { _ = try await tags.tag(tag.id, org: 1) }
+        await expectError(.notFound, reason: "TAG_NOT_FOUND") {
+          _ = try await tags.tag(tag.id, org: 1)
+        }
         #expect(try await tags.contactTags(1, org: 1).isEmpty)
-        #expect(try await tags.listTags(Maac_Tags_V1_ListTagsRequest(), metadata: tenant(1)).tags.isEmpty)
-        try await eventually { try await tags.tag(tag.id, org: 1, includeDeleted: true).memberCount == 0 }
+        #expect(
+          try await tags.listTags(Maac_Tags_V1_ListTagsRequest(), metadata: tenant(1)).tags.isEmpty)
+        try await eventually {
+          try await tags.tag(tag.id, org: 1, includeDeleted: true).memberCount == 0
+        }
         // Idempotent repeat.
         #expect(try await tags.deleteTag(delete, metadata: tenant(1)).tag.status == .deleted)
         // T15: manual application of a deleted id is tag_not_found; a deep link restores it.
@@ -215,13 +235,16 @@ struct AssociationTests {
         // Once an active tag holds the name, restoration is refused.
         _ = try await tags.deleteTag(delete, metadata: tenant(1))
         _ = try await tags.create("Doomed", org: 1)
-        #expect(try await tags.attach([tag.id], to: [2], org: 1, via: .deepLink).results[0].outcome == .tagDeleted)
+        #expect(
+          try await tags.attach([tag.id], to: [2], org: 1, via: .deepLink).results[0].outcome
+            == .tagDeleted)
         var batch = Maac_Tags_V1_BatchDeleteTagsRequest()
         batch.tagIds = [tag.id, 424_242]
         let results = try await tags.batchDeleteTags(batch, metadata: tenant(1)).results
         #expect(results.map(\.outcome) == [.alreadyDeleted, .notFound])
         await expectError(.invalidArgument, reason: "EMPTY_REQUEST", field: "tag_ids") {
-          _ = try await tags.batchDeleteTags(Maac_Tags_V1_BatchDeleteTagsRequest(), metadata: tenant(1))
+          _ = try await tags.batchDeleteTags(
+            Maac_Tags_V1_BatchDeleteTagsRequest(), metadata: tenant(1))
         }
       }
     }

@@ -18,14 +18,18 @@ struct BulkJobServiceTests {
         let contacts = Array(Int64(1)...60)
         // Job 1 adds A; job 2, submitted right away, adds B to "contacts with A". Resolved at
         // submission it would match nobody; resolved when it runs it sees job 1's effects.
-        let first = try await tags.startJob(.add, tags: [a.id], target: contactsTarget(contacts), org: 1)
-        let second = try await tags.startJob(.add, tags: [b.id], target: tagFilterTarget([a.id]), org: 1)
+        let first = try await tags.startJob(
+          .add, tags: [a.id], target: contactsTarget(contacts), org: 1)
+        let second = try await tags.startJob(
+          .add, tags: [b.id], target: tagFilterTarget([a.id]), org: 1)
         #expect(first.status == .pending)
         #expect(second.status == .pending)
         #expect(second.warnings.isEmpty)
-        let selfReferencing = try await tags.startJob(.remove, tags: [a.id], target: tagFilterTarget([a.id, b.id]), org: 1)
+        let selfReferencing = try await tags.startJob(
+          .remove, tags: [a.id], target: tagFilterTarget([a.id, b.id]), org: 1)
         #expect(selfReferencing.warnings == ["self_referencing_filter"])
-        let empty = try await tags.startJob(.add, tags: [b.id], target: tagFilterTarget([c.id]), org: 1)
+        let empty = try await tags.startJob(
+          .add, tags: [b.id], target: tagFilterTarget([c.id]), org: 1)
         for job in [first, second, selfReferencing, empty] {
           try await eventually { isTerminal(try await tags.job(job.id, org: 1)) }
         }
@@ -70,18 +74,21 @@ struct BulkJobServiceTests {
       try await harness.withService { tags, _ in
         let tag = try await tags.create("T", org: 1)
         await expectError(.invalidArgument, reason: "INVALID_BULK_REQUEST", field: "action") {
-          _ = try await tags.startJob(.unspecified, tags: [tag.id], target: contactsTarget([1]), org: 1)
+          _ = try await tags.startJob(
+            .unspecified, tags: [tag.id], target: contactsTarget([1]), org: 1)
         }
         await expectError(.invalidArgument, reason: "INVALID_BULK_REQUEST", field: "tag_ids") {
           _ = try await tags.startJob(.add, tags: [], target: contactsTarget([1]), org: 1)
         }
         await expectError(.invalidArgument, reason: "INVALID_BULK_REQUEST", field: "target") {
-          _ = try await tags.startJob(.add, tags: [tag.id], target: Maac_Tags_V1_BulkTagTarget(), org: 1)
+          _ = try await tags.startJob(
+            .add, tags: [tag.id], target: Maac_Tags_V1_BulkTagTarget(), org: 1)
         }
         await expectError(
           .invalidArgument, reason: "INVALID_BULK_REQUEST", field: "target.contact_ids.contact_ids"
         ) {
-          _ = try await tags.startJob(.add, tags: [tag.id], target: contactsTarget(Array(1...10_001)), org: 1)
+          _ = try await tags.startJob(
+            .add, tags: [tag.id], target: contactsTarget(Array(1...10_001)), org: 1)
         }
         await expectError(.invalidArgument, reason: "TAG_NOT_FOUND", field: "tag_ids") {
           _ = try await tags.startJob(.add, tags: [tag.id], target: contactsTarget([1]), org: 2)
@@ -100,11 +107,13 @@ struct BulkJobServiceTests {
 
   @Test("T18: cancel stops further batches and keeps applied changes")
   func cancel() async throws {
-    let slow = TagManager.Settings(bulkBatchSize: 10, bulkBatchPause: .milliseconds(100), pollInterval: .milliseconds(50))
+    let slow = TagManager.Settings(
+      bulkBatchSize: 10, bulkBatchPause: .milliseconds(100), pollInterval: .milliseconds(50))
     try await TagsHarness.withDatabase(settings: slow) { harness in
       try await harness.withService { tags, _ in
         let tag = try await tags.create("Slow", org: 1)
-        let job = try await tags.startJob(.add, tags: [tag.id], target: contactsTarget(Array(1...500)), org: 1)
+        let job = try await tags.startJob(
+          .add, tags: [tag.id], target: contactsTarget(Array(1...500)), org: 1)
         try await eventually { try await tags.job(job.id, org: 1).affectedCount >= 20 }
         var cancel = Maac_Tags_V1_CancelBulkTagJobRequest()
         cancel.jobID = job.id
@@ -123,21 +132,26 @@ struct BulkJobServiceTests {
     }
   }
 
-  @Test("T18: a job interrupted by stopping the service resumes after restart without tagging anyone twice")
+  @Test(
+    "T18: a job interrupted by stopping the service resumes after restart without tagging anyone twice"
+  )
   func resumesAfterRestart() async throws {
-    let slow = TagManager.Settings(bulkBatchSize: 20, bulkBatchPause: .milliseconds(60), pollInterval: .milliseconds(50))
+    let slow = TagManager.Settings(
+      bulkBatchSize: 20, bulkBatchPause: .milliseconds(60), pollInterval: .milliseconds(50))
     try await TagsHarness.withDatabase(settings: slow) { harness in
       let contacts = Array(Int64(1)...400)
       let (tagID, jobID) = try await harness.withService { tags, _ in
         let tag = try await tags.create("Resumable", org: 1)
-        let job = try await tags.startJob(.add, tags: [tag.id], target: contactsTarget(contacts), org: 1)
+        let job = try await tags.startJob(
+          .add, tags: [tag.id], target: contactsTarget(contacts), org: 1)
         try await eventually { try await tags.job(job.id, org: 1).affectedCount >= 60 }
         return (tag.id, job.id)
       }
       // The first process is gone (stopped mid-job, as a crash would). Check it really stopped
       // in the middle, then start a new process on the same database.
       let pool = try harness.pool()
-      let midway = try await pool.query("SELECT status, affected_count FROM bulk_jobs WHERE id = \(jobID)")
+      let midway = try await pool.query(
+        "SELECT status, affected_count FROM bulk_jobs WHERE id = \(jobID)")
       #expect(try midway[0].decode("status", as: String.self) == "running")
       #expect(try midway[0].decode("affected_count", as: Int64.self) < 400)
       try await harness.withService { tags, _ in
@@ -155,7 +169,8 @@ struct BulkJobServiceTests {
         #expect(entries.allSatisfy { $0.tags.count == 1 && $0.tags[0].tagCount == 1 })
       }
       let adds = try await pool.query(
-        "SELECT count(*) AS n, count(DISTINCT contact_id) AS d FROM tag_events WHERE tag_id = \(tagID) AND action = 'add'")
+        "SELECT count(*) AS n, count(DISTINCT contact_id) AS d FROM tag_events WHERE tag_id = \(tagID) AND action = 'add'"
+      )
       #expect(try adds[0].decode("n", as: Int64.self) == 400)
       #expect(try adds[0].decode("d", as: Int64.self) == 400)
       await pool.shutdown()

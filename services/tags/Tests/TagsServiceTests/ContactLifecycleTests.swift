@@ -11,21 +11,27 @@ import Testing
 
 @Suite("Contact lifecycle from the contacts event stream")
 struct ContactLifecycleTests {
-  @Test("T25: contact.deleted removes the contact's tags and counts; later attaches are contact_not_found")
+  @Test(
+    "T25: contact.deleted removes the contact's tags and counts; later attaches are contact_not_found"
+  )
   func contactDeleted() async throws {
     // A real contacts-side producer: ServiceKit's outbox and event stream on its own schema.
     try await TestDatabase.withServiceDatabase("contacts") { contactsDatabase in
       let contacts = ServiceProcess(
         name: "contacts",
         configuration: ServiceConfiguration(
-          databaseURL: contactsDatabase.url, databaseSchema: contactsDatabase.name, logLevel: .critical))
+          databaseURL: contactsDatabase.url, databaseSchema: contactsDatabase.name,
+          logLevel: .critical))
       let contactsPool = try await contacts.openDatabase(migrations: [])
       let producer = try await RunningService.start(
         contacts,
         services: [
-          contacts.eventStream(method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: contactsPool)
+          contacts.eventStream(
+            method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: contactsPool)
         ],
-        tenancy: .organizationScoped(callerOnly: [Maac_Contacts_V1_ContactsEvents.descriptor.fullyQualifiedService]))
+        tenancy: .organizationScoped(callerOnly: [
+          Maac_Contacts_V1_ContactsEvents.descriptor.fullyQualifiedService
+        ]))
       try await TagsHarness.withDatabase { base in
         var harness = base
         harness.peers = ["contacts": producer.address]
@@ -38,7 +44,8 @@ struct ContactLifecycleTests {
           deleted.deletedAt = Google_Protobuf_Timestamp(date: Date())
           try await contactsPool.withTransaction { connection in
             try await contacts.outbox.append(
-              OutboundEvent(eventType: "contact.deleted", organizationID: 1, payload: deleted), on: connection)
+              OutboundEvent(eventType: "contact.deleted", organizationID: 1, payload: deleted),
+              on: connection)
           }
           try await eventually { try await tags.tag(vip.id, org: 1).memberCount == 1 }
           #expect(try await tags.tag(gold.id, org: 1).memberCount == 1)
@@ -49,10 +56,13 @@ struct ContactLifecycleTests {
           var history = Maac_Tags_V1_GetContactTagHistoryRequest()
           history.contactID = 1
           let events = try await tags.getContactTagHistory(history, metadata: tenant(1)).events
-          #expect(events.prefix(2).allSatisfy { $0.action == .remove && $0.reason == .contactDeleted })
+          #expect(
+            events.prefix(2).allSatisfy { $0.action == .remove && $0.reason == .contactDeleted })
           // No trigger-feed events for the deletion: only tags.member_tag.v1 records.
           let stream = Maac_Tags_V1_TagsEvents.Client(wrapping: client)
-          let types = try await stream.subscribe(Maac_Common_V1_SubscribeRequest(), metadata: tenant(1)) { response in
+          let types = try await stream.subscribe(
+            Maac_Common_V1_SubscribeRequest(), metadata: tenant(1)
+          ) { response in
             var types: [String] = []
             for try await envelope in response.messages {
               types.append(envelope.eventType)

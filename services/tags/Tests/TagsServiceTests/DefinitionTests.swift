@@ -7,7 +7,9 @@ import Testing
 
 @Suite("Tag definitions over gRPC")
 struct DefinitionTests {
-  @Test("T1/T2/T6/T27: create validates names, refuses duplicates, is readable at once, and hides other orgs")
+  @Test(
+    "T1/T2/T6/T27: create validates names, refuses duplicates, is readable at once, and hides other orgs"
+  )
   func createAndRead() async throws {
     try await TagsHarness.withDatabase { harness in
       try await harness.withService { tags, _ in
@@ -42,7 +44,9 @@ struct DefinitionTests {
         // T2: names in other organizations are independent; T27: ids of others are NOT_FOUND.
         let other = try await tags.create("VIP", org: 2)
         #expect(other.id != vip.id)
-        await expectError(.notFound, reason: "TAG_NOT_FOUND") { _ = try await tags.tag(vip.id, org: 2) }
+        await expectError(.notFound, reason: "TAG_NOT_FOUND") {
+          _ = try await tags.tag(vip.id, org: 2)
+        }
         let foreign = try await tags.batchGetTags(batch, metadata: tenant(2))
         #expect(foreign.tags.isEmpty)
         let foreignAttach = try await tags.attach([vip.id], to: [10], org: 2)
@@ -79,7 +83,8 @@ struct DefinitionTests {
     }
   }
 
-  @Test("T4: rename keeps id, members and history, bumps version; stale expected_version is refused")
+  @Test(
+    "T4: rename keeps id, members and history, bumps version; stale expected_version is refused")
   func rename() async throws {
     try await TagsHarness.withDatabase { harness in
       try await harness.withService { tags, _ in
@@ -96,7 +101,9 @@ struct DefinitionTests {
         #expect(renamed.version == 2)
         #expect(renamed.memberCount == 2)
         #expect(try await tags.contactTags(1, org: 1).first?.tagName == "New")
-        await expectError(.failedPrecondition, reason: "VERSION_CONFLICT", field: "expected_version") {
+        await expectError(
+          .failedPrecondition, reason: "VERSION_CONFLICT", field: "expected_version"
+        ) {
           _ = try await tags.updateTag(rename, metadata: tenant(1))
         }
         rename.clearExpectedVersion()
@@ -111,7 +118,9 @@ struct DefinitionTests {
     }
   }
 
-  @Test("T5/T19: EnsureTags gets or creates per name; bad names are per-item; concurrent calls share ids")
+  @Test(
+    "T5/T19: EnsureTags gets or creates per name; bad names are per-item; concurrent calls share ids"
+  )
   func ensure() async throws {
     try await TagsHarness.withDatabase { harness in
       try await harness.withService { tags, _ in
@@ -119,7 +128,8 @@ struct DefinitionTests {
         var request = Maac_Tags_V1_EnsureTagsRequest()
         request.names = ["Gold", " Silver ", "", "Silver", "x\u{0}"]
         let response = try await tags.ensureTags(request, metadata: tenant(1))
-        #expect(response.results.map(\.outcome) == [.existing, .created, .invalid, .existing, .invalid])
+        #expect(
+          response.results.map(\.outcome) == [.existing, .created, .invalid, .existing, .invalid])
         #expect(response.results[0].tag.id == existing.id)
         #expect(response.results[1].normalizedName == "Silver")
         #expect(response.results[1].tag.id == response.results[3].tag.id)
@@ -133,7 +143,9 @@ struct DefinitionTests {
         let concurrent = fresh
         let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
           for _ in 0..<6 {
-            group.addTask { try await tags.ensureTags(concurrent, metadata: tenant(1)).results[0].tag.id }
+            group.addTask {
+              try await tags.ensureTags(concurrent, metadata: tenant(1)).results[0].tag.id
+            }
           }
           return try await group.reduce(into: Set<Int64>()) { $0.insert($1) }
         }
@@ -151,7 +163,9 @@ struct DefinitionTests {
     }
   }
 
-  @Test("T13/T28: ListTags sorts globally then pages; pages of any size concatenate; bad tokens are refused")
+  @Test(
+    "T13/T28: ListTags sorts globally then pages; pages of any size concatenate; bad tokens are refused"
+  )
   func listOrder() async throws {
     try await TagsHarness.withDatabase { harness in
       try await harness.withService { tags, _ in
@@ -164,7 +178,9 @@ struct DefinitionTests {
           }
         }
         _ = try await tags.create("other org", org: 2)
-        func all(pageSize: Int32, sort: Maac_Tags_V1_TagSortBy = .unspecified) async throws -> [Int64] {
+        func all(pageSize: Int32, sort: Maac_Tags_V1_TagSortBy = .unspecified) async throws
+          -> [Int64]
+        {
           var ids: [Int64] = []
           var request = Maac_Tags_V1_ListTagsRequest()
           request.pageSize = pageSize

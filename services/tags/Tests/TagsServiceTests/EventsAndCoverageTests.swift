@@ -14,7 +14,8 @@ struct EventsAndCoverageTests {
     -> [Maac_Common_V1_EventEnvelope]
   {
     let events = Maac_Tags_V1_TagsEvents.Client(wrapping: client)
-    return try await events.subscribe(Maac_Common_V1_SubscribeRequest(), metadata: tenant(org)) { response in
+    return try await events.subscribe(Maac_Common_V1_SubscribeRequest(), metadata: tenant(org)) {
+      response in
       var received: [Maac_Common_V1_EventEnvelope] = []
       for try await envelope in response.messages {
         received.append(envelope)
@@ -39,7 +40,9 @@ struct EventsAndCoverageTests {
         var delete = Maac_Tags_V1_DeleteTagRequest()
         delete.tagID = tag.id
         _ = try await tags.deleteTag(delete, metadata: tenant(1))
-        try await eventually { try await tags.tag(tag.id, org: 1, includeDeleted: true).memberCount == 0 }
+        try await eventually {
+          try await tags.tag(tag.id, org: 1, includeDeleted: true).memberCount == 0
+        }
         // created, (changed + trigger) × 4 associations, deleted = 10 events for org 1.
         let received = try await events(client, org: 1, count: 10)
         #expect(received.allSatisfy { $0.organizationID == 1 && $0.producer == "tags" })
@@ -73,7 +76,8 @@ struct EventsAndCoverageTests {
     }
   }
 
-  @Test("T22: StreamTagEvents replays the tag history in order from a cursor, for service callers only")
+  @Test(
+    "T22: StreamTagEvents replays the tag history in order from a cursor, for service callers only")
   func streamTagEvents() async throws {
     try await TagsHarness.withDatabase { harness in
       try await harness.withService { tags, _ in
@@ -83,7 +87,9 @@ struct EventsAndCoverageTests {
         detach.contactIds = [2]
         detach.tagIds = [tag.id]
         _ = try await tags.detachTags(detach, metadata: tenant(1))
-        func read(_ request: Maac_Tags_V1_StreamTagEventsRequest) async throws -> [Maac_Tags_V1_TagEventBatch] {
+        func read(_ request: Maac_Tags_V1_StreamTagEventsRequest) async throws
+          -> [Maac_Tags_V1_TagEventBatch]
+        {
           try await tags.streamTagEvents(request, metadata: service(1)) { response in
             var batches: [Maac_Tags_V1_TagEventBatch] = []
             for try await batch in response.messages { batches.append(batch) }
@@ -113,7 +119,9 @@ struct EventsAndCoverageTests {
     }
   }
 
-  @Test("T21: coverage days without a computed snapshot are missing, never 0; bad ranges name the field")
+  @Test(
+    "T21: coverage days without a computed snapshot are missing, never 0; bad ranges name the field"
+  )
   func coverage() async throws {
     try await TagsHarness.withDatabase { harness in
       try await harness.withService { tags, _ in

@@ -42,7 +42,9 @@ struct TagsHarness {
   }
 
   /// Starts a service and runs `body` with a generated client connected to it.
-  func withService<T: Sendable>(_ body: (TagsClient, GRPCClient<NGHTTP2ClientTransport>) async throws -> T)
+  func withService<T: Sendable>(
+    _ body: (TagsClient, GRPCClient<NGHTTP2ClientTransport>) async throws -> T
+  )
     async throws -> T
   {
     let service = try await start()
@@ -112,7 +114,8 @@ func eventually(
 
 extension TagsClient {
   /// Creates a tag named `name` for `organizationID`.
-  func create(_ name: String, org organizationID: Int64, expiry: Maac_Tags_V1_Expiry? = nil) async throws
+  func create(_ name: String, org organizationID: Int64, expiry: Maac_Tags_V1_Expiry? = nil)
+    async throws
     -> Maac_Tags_V1_Tag
   {
     var request = Maac_Tags_V1_CreateTagRequest()
@@ -124,7 +127,8 @@ extension TagsClient {
   /// Attaches tags to contacts.
   func attach(
     _ tagIDs: [Int64], to contacts: [Int64], org organizationID: Int64,
-    via: Maac_Tags_V1_TaggedVia = .manual, key: String = "", source: Maac_Common_V1_TagSource = .unspecified
+    via: Maac_Tags_V1_TaggedVia = .manual, key: String = "",
+    source: Maac_Common_V1_TagSource = .unspecified
   ) async throws -> Maac_Tags_V1_AttachTagsResponse {
     var request = Maac_Tags_V1_AttachTagsRequest()
     request.contactIds = contacts
@@ -146,7 +150,9 @@ extension TagsClient {
   }
 
   /// A contact's tags.
-  func contactTags(_ contact: Int64, org organizationID: Int64) async throws -> [Maac_Tags_V1_ContactTag] {
+  func contactTags(_ contact: Int64, org organizationID: Int64) async throws
+    -> [Maac_Tags_V1_ContactTag]
+  {
     var request = Maac_Tags_V1_ListContactTagsRequest()
     request.contactID = contact
     return try await listContactTags(request, metadata: tenant(organizationID)).tags
@@ -182,7 +188,9 @@ func contactsTarget(_ ids: [Int64]) -> Maac_Tags_V1_BulkTagTarget {
 }
 
 /// A bulk target "contacts having every one of `tags`".
-func tagFilterTarget(_ tags: [Int64], match: Maac_Segments_V1_FilterMatch = .all) -> Maac_Tags_V1_BulkTagTarget {
+func tagFilterTarget(_ tags: [Int64], match: Maac_Segments_V1_FilterMatch = .all)
+  -> Maac_Tags_V1_BulkTagTarget
+{
   var tree = Maac_Segments_V1_FilterTree()
   tree.match = match
   tree.conditions = tags.map { id in

@@ -24,7 +24,8 @@ struct ContactEventsFollower: ServiceLifecycle.Service {
   func run() async throws {
     let target: NGHTTP2ClientTransport.Target =
       contacts.isIPv6
-      ? .ipv6(host: contacts.host, port: contacts.port) : .ipv4(host: contacts.host, port: contacts.port)
+      ? .ipv6(host: contacts.host, port: contacts.port)
+      : .ipv4(host: contacts.host, port: contacts.port)
     try await cancelWhenGracefulShutdown {
       try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target)) { client in
         let lifecycle = self.lifecycle
@@ -51,7 +52,9 @@ struct ContactLifecycleStore: Sendable {
   let associations: AssociationStore
 
   /// Removes all of the contact's rows in the caller's transaction.
-  func contactDeleted(organizationID: Int64, contactID: Int64, at deletedAt: Date, on connection: PostgresConnection)
+  func contactDeleted(
+    organizationID: Int64, contactID: Int64, at deletedAt: Date, on connection: PostgresConnection
+  )
     async throws
   {
     try await connection.execute(
@@ -84,9 +87,11 @@ struct ContactLifecycleStore: Sendable {
           occurredAt: now))
     }
     for (key, count) in perTag {
-      try await associations.adjustCounters(key, organizationID: organizationID, by: -count, on: connection)
+      try await associations.adjustCounters(
+        key, organizationID: organizationID, by: -count, on: connection)
       try await associations.recordRemovals(
-        key, organizationID: organizationID, contactIDs: [contactID], reason: .contactDeleted, ref: nil,
+        key, organizationID: organizationID, contactIDs: [contactID], reason: .contactDeleted,
+        ref: nil,
         at: now, on: connection)
     }
     try await associations.outbox.append(changes.flatMap(\.events), on: connection)

@@ -31,7 +31,8 @@ struct TagOutbox: Sendable {
     let rows = try await connection.query(
       "UPDATE outbox_sequence SET last_sequence = last_sequence + \(count) RETURNING last_sequence")
     guard let last = try rows.first?.decode("last_sequence", as: Int64.self) else {
-      throw ServiceError(.internal, "outbox_sequence has no row; were the outbox migrations applied?")
+      throw ServiceError(
+        .internal, "outbox_sequence has no row; were the outbox migrations applied?")
     }
     let requestID = CallerContext.current?.requestID ?? ""
     var sequence = last - count

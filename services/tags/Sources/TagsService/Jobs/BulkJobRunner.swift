@@ -69,11 +69,14 @@ struct BulkJobRunner: ServiceLifecycle.Service {
           "SELECT pg_advisory_unlock(8132, hashtext(\(String(organizationID))))")
         throw error
       }
-      _ = try await connection.query("SELECT pg_advisory_unlock(8132, hashtext(\(String(organizationID))))")
+      _ = try await connection.query(
+        "SELECT pg_advisory_unlock(8132, hashtext(\(String(organizationID))))")
     }
   }
 
-  private func nextJob(organizationID: Int64, on connection: PostgresConnection) async throws -> Int64? {
+  private func nextJob(organizationID: Int64, on connection: PostgresConnection) async throws
+    -> Int64?
+  {
     let rows = try await connection.query(
       """
       SELECT id, status, not_before FROM bulk_jobs
@@ -92,7 +95,9 @@ struct BulkJobRunner: ServiceLifecycle.Service {
   /// Runs (or resumes) one job to a terminal state, or until cancelled.
   func run(jobID: Int64, organizationID: Int64, on connection: PostgresConnection) async throws {
     try await connection.withTransaction { connection in
-      guard var job = try await jobs.fetch(jobID, organizationID: organizationID, on: connection, lock: true),
+      guard
+        var job = try await jobs.fetch(
+          jobID, organizationID: organizationID, on: connection, lock: true),
         job.progress.status == .pending
       else { return }
       try job.progress.start(at: Date())
@@ -110,9 +115,13 @@ struct BulkJobRunner: ServiceLifecycle.Service {
   }
 
   /// Resolves the target now, at execution time, never at submission (T16).
-  private func resolve(jobID: Int64, organizationID: Int64, on connection: PostgresConnection) async throws {
+  private func resolve(jobID: Int64, organizationID: Int64, on connection: PostgresConnection)
+    async throws
+  {
     try await connection.withTransaction { connection in
-      guard var job = try await jobs.fetch(jobID, organizationID: organizationID, on: connection, lock: true),
+      guard
+        var job = try await jobs.fetch(
+          jobID, organizationID: organizationID, on: connection, lock: true),
         job.progress.status == .running, !job.resolved
       else { return }
       let now = Date()
@@ -140,7 +149,8 @@ struct BulkJobRunner: ServiceLifecycle.Service {
         return
       }
       let count = try await connection.query(
-        "SELECT count(*) AS n FROM bulk_job_targets WHERE job_id = \(jobID)")[0].decode("n", as: Int64.self)
+        "SELECT count(*) AS n FROM bulk_job_targets WHERE job_id = \(jobID)")[0].decode(
+          "n", as: Int64.self)
       try job.progress.resolved(matched: count, evaluatedAt: now, dataAsOf: now)
       job.resolved = true
       try await jobs.save(job, on: connection)
@@ -151,7 +161,10 @@ struct BulkJobRunner: ServiceLifecycle.Service {
   private func runBatch(jobID: Int64, organizationID: Int64, on connection: PostgresConnection)
     async throws -> Bool
   {
-    guard var job = try await jobs.fetch(jobID, organizationID: organizationID, on: connection, lock: true) else {
+    guard
+      var job = try await jobs.fetch(
+        jobID, organizationID: organizationID, on: connection, lock: true)
+    else {
       return true
     }
     guard job.progress.status == .running else { return true }
@@ -177,7 +190,8 @@ struct BulkJobRunner: ServiceLifecycle.Service {
       job.tags, organizationID: organizationID, includeDeleted: false, on: connection)
     for key in job.tags {
       // A tag deleted (or expired) after submission skips its pairs instead of failing the job.
-      guard let record = records[key], !(job.action == .add && record.definition.expiry.tagIsExpired(at: now))
+      guard let record = records[key],
+        !(job.action == .add && record.definition.expiry.tagIsExpired(at: now))
       else {
         counts.skipped += Int64(batch.count)
         continue
@@ -185,7 +199,8 @@ struct BulkJobRunner: ServiceLifecycle.Service {
       switch job.action {
       case .add:
         let applied = try await associations.attach(
-          record, to: batch, taggedVia: .bulkUpdate, ref: TagRef(kind: "bulk_job", id: String(jobID)),
+          record, to: batch, taggedVia: .bulkUpdate,
+          ref: TagRef(kind: "bulk_job", id: String(jobID)),
           occurredAt: now, now: now, idempotencyKey: nil, on: connection)
         for row in applied {
           if row.outcome == .attached { counts.affected += 1 } else { counts.unchanged += 1 }
@@ -194,7 +209,8 @@ struct BulkJobRunner: ServiceLifecycle.Service {
         counts.skipped += Int64(batch.count - applied.count)
       case .remove:
         let removed = try await associations.detach(
-          record, from: batch, reason: .bulkUpdate, ref: TagRef(kind: "bulk_job", id: String(jobID)),
+          record, from: batch, reason: .bulkUpdate,
+          ref: TagRef(kind: "bulk_job", id: String(jobID)),
           now: now, idempotencyKey: nil, on: connection)
         for row in removed {
           if row.outcome == .detached { counts.affected += 1 } else { counts.unchanged += 1 }

@@ -32,7 +32,8 @@ struct DeletedTagCleaner: ServiceLifecycle.Service {
   /// Cleans every pending tag completely.
   func cleanAll() async throws {
     let rows = try await pool.query(
-      "SELECT organization_id, source, id FROM tags WHERE cleanup_pending ORDER BY deleted_at LIMIT 100")
+      "SELECT organization_id, source, id FROM tags WHERE cleanup_pending ORDER BY deleted_at LIMIT 100"
+    )
     for row in rows {
       let organizationID = try row.decode("organization_id", as: Int64.self)
       let key = TagKey(

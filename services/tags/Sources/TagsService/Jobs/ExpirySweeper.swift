@@ -42,7 +42,9 @@ struct ExpirySweeper: ServiceLifecycle.Service {
     }
   }
 
-  private func sweepBatch(organizationID: Int64?, on connection: PostgresConnection) async throws -> Int {
+  private func sweepBatch(organizationID: Int64?, on connection: PostgresConnection) async throws
+    -> Int
+  {
     let now = Date()
     let rows = try await connection.query(
       """
@@ -76,7 +78,8 @@ struct ExpirySweeper: ServiceLifecycle.Service {
           tagCount: try row.decode("tag_count", as: Int32.self),
           firstTaggedAt: try row.decode("first_tagged_at", as: Date.self),
           lastTaggedAt: try row.decode("last_tagged_at", as: Date.self),
-          expiresAt: try row.decode("expires_at", as: Date?.self), reason: .expired, occurredAt: now))
+          expiresAt: try row.decode("expires_at", as: Date?.self), reason: .expired, occurredAt: now
+        ))
     }
     for (scope, contacts) in byTag {
       try await associations.adjustCounters(

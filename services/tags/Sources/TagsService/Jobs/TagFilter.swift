@@ -14,10 +14,13 @@ indirect enum TagFilter: Sendable, Hashable {
   case any([TagFilter])
 
   /// Parses `tree`; `path` names the request field in errors.
-  static func parse(_ tree: Maac_Segments_V1_FilterTree, path: String) throws(TagRuleViolation) -> TagFilter {
+  static func parse(_ tree: Maac_Segments_V1_FilterTree, path: String) throws(TagRuleViolation)
+    -> TagFilter
+  {
     func refuse(_ field: String, _ why: String) -> TagRuleViolation {
       TagRuleViolation(
-        .failedPrecondition, reason: "FILTER_NOT_SUPPORTED", field: field, message: "\(field): \(why)")
+        .failedPrecondition, reason: "FILTER_NOT_SUPPORTED", field: field,
+        message: "\(field): \(why)")
     }
     guard tree.match == .all || tree.match == .any else {
       throw TagRuleViolation(
@@ -39,12 +42,14 @@ indirect enum TagFilter: Sendable, Hashable {
         guard condition.condition == "tag" else {
           throw refuse(
             "\(nodePath).condition.condition",
-            "condition \"\(condition.condition)\" needs the segment service, which is not available; only tag conditions are supported")
+            "condition \"\(condition.condition)\" needs the segment service, which is not available; only tag conditions are supported"
+          )
         }
         guard condition.op == "with" else {
           throw refuse(
             "\(nodePath).condition.op",
-            "\"tag \(condition.op)\" needs the contact universe from the segment service; only \"with\" is supported")
+            "\"tag \(condition.op)\" needs the contact universe from the segment service; only \"with\" is supported"
+          )
         }
         guard case .intValue(let id)? = condition.value.kind, id > 0 else {
           throw TagRuleViolation(
@@ -91,7 +96,8 @@ indirect enum TagFilter: Sendable, Hashable {
   var referencedTags: Set<TagKey> {
     switch self {
     case .tag(let key, _, _, _): [key]
-    case .all(let nodes), .any(let nodes): nodes.reduce(into: []) { $0.formUnion($1.referencedTags) }
+    case .all(let nodes), .any(let nodes):
+      nodes.reduce(into: []) { $0.formUnion($1.referencedTags) }
     }
   }
 
@@ -115,11 +121,15 @@ indirect enum TagFilter: Sendable, Hashable {
       if let maximum { sql += " AND ct.tag_count <= \(bind(maximum))" }
       return sql
     case .all(let nodes):
-      return nodes.map { "(" + $0.sql(organizationParameter: organizationParameter, parameters: &parameters) + ")" }
-        .joined(separator: " INTERSECT ")
+      return nodes.map {
+        "(" + $0.sql(organizationParameter: organizationParameter, parameters: &parameters) + ")"
+      }
+      .joined(separator: " INTERSECT ")
     case .any(let nodes):
-      return nodes.map { "(" + $0.sql(organizationParameter: organizationParameter, parameters: &parameters) + ")" }
-        .joined(separator: " UNION ")
+      return nodes.map {
+        "(" + $0.sql(organizationParameter: organizationParameter, parameters: &parameters) + ")"
+      }
+      .joined(separator: " UNION ")
     }
   }
 }

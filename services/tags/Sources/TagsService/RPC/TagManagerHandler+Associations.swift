@@ -12,12 +12,14 @@ extension TagManagerHandler {
   {
     let organizationID = try Self.organization()
     let now = Date()
-    try AttachRequestRules.checkSizes(contacts: request.contactIds.count, tags: request.tagIds.count)
+    try AttachRequestRules.checkSizes(
+      contacts: request.contactIds.count, tags: request.tagIds.count)
     let taggedVia = try AttachRequestRules.taggedVia(ProtoMapping.taggedVia(request.taggedVia))
     let occurredAt = try AttachRequestRules.occurredAt(
       requested: request.hasOccurredAt ? request.occurredAt.date : nil,
       callerIsService: Self.callerIsService, now: now)
-    let idempotencyKey = try IdempotencyPolicy.scopedKey(request.idempotencyKey, operation: "attach")
+    let idempotencyKey = try IdempotencyPolicy.scopedKey(
+      request.idempotencyKey, operation: "attach")
     let contacts = try Self.contactIDs(request.contactIds)
     let keys = try request.tagIds.enumerated().map { index, id throws(TagRuleViolation) in
       try Self.key(id, request.tagSource, field: "tag_ids[\(index)]")
@@ -25,19 +27,24 @@ extension TagManagerHandler {
     let ref = ProtoMapping.ref(request.ref, has: request.hasRef)
     let pairs = AttachRequestRules.pairs(contactIDs: contacts, tags: keys)
 
-    let outcomes = try await pool.withTransaction { connection -> [PairKey: (AttachOutcome, Int32)] in
+    let outcomes = try await pool.withTransaction {
+      connection -> [PairKey: (AttachOutcome, Int32)] in
       if let idempotencyKey,
-        !(try await associations.claim(idempotencyKey: idempotencyKey, organizationID: organizationID, now: now, on: connection))
+        !(try await associations.claim(
+          idempotencyKey: idempotencyKey, organizationID: organizationID, now: now, on: connection))
       {
         return [:]
       }
       var outcomes: [PairKey: (AttachOutcome, Int32)] = [:]
-      let availability = try await definitions.availability(keys, organizationID: organizationID, on: connection)
+      let availability = try await definitions.availability(
+        keys, organizationID: organizationID, on: connection)
       for key in Self.distinct(keys) {
-        var decision = AttachPreflight.decide(availability[key] ?? .unknown, taggedVia: taggedVia, at: now)
+        var decision = AttachPreflight.decide(
+          availability[key] ?? .unknown, taggedVia: taggedVia, at: now)
         var record: TagRecord?
         if case .restoreThenApply = decision,
-          let deleted = try await definitions.fetch(key, organizationID: organizationID, on: connection, lock: true)
+          let deleted = try await definitions.fetch(
+            key, organizationID: organizationID, on: connection, lock: true)
         {
           record = try await definitions.restore(deleted, on: connection, cleaner: cleaner)
           decision = .apply(record!.definition)
@@ -53,7 +60,9 @@ extension TagManagerHandler {
         let applied = try await associations.attach(
           record, to: contacts, taggedVia: taggedVia, ref: ref, occurredAt: occurredAt, now: now,
           idempotencyKey: idempotencyKey, on: connection)
-        for row in applied { outcomes[PairKey(contact: row.contactID, tag: key)] = (row.outcome, row.tagCount) }
+        for row in applied {
+          outcomes[PairKey(contact: row.contactID, tag: key)] = (row.outcome, row.tagCount)
+        }
         // Contacts left out were deleted in the contacts service (T25).
         for contact in contacts where outcomes[PairKey(contact: contact, tag: key)] == nil {
           outcomes[PairKey(contact: contact, tag: key)] = (.contactNotFound, 0)
@@ -79,32 +88,42 @@ extension TagManagerHandler {
   {
     let organizationID = try Self.organization()
     let now = Date()
-    try AttachRequestRules.checkSizes(contacts: request.contactIds.count, tags: request.tagIds.count)
+    try AttachRequestRules.checkSizes(
+      contacts: request.contactIds.count, tags: request.tagIds.count)
     let reason = ProtoMapping.removeReason(request.reason) ?? .manual
-    let idempotencyKey = try IdempotencyPolicy.scopedKey(request.idempotencyKey, operation: "detach")
+    let idempotencyKey = try IdempotencyPolicy.scopedKey(
+      request.idempotencyKey, operation: "detach")
     let contacts = try Self.contactIDs(request.contactIds)
     let keys = try request.tagIds.enumerated().map { index, id throws(TagRuleViolation) in
       try Self.key(id, request.tagSource, field: "tag_ids[\(index)]")
     }
     let ref = ProtoMapping.ref(request.ref, has: request.hasRef)
     let pairs = AttachRequestRules.pairs(contactIDs: contacts, tags: keys)
-    let outcomes = try await pool.withTransaction { connection -> [PairKey: (DetachOutcome, Bool)]? in
+    let outcomes = try await pool.withTransaction {
+      connection -> [PairKey: (DetachOutcome, Bool)]? in
       if let idempotencyKey,
-        !(try await associations.claim(idempotencyKey: idempotencyKey, organizationID: organizationID, now: now, on: connection))
+        !(try await associations.claim(
+          idempotencyKey: idempotencyKey, organizationID: organizationID, now: now, on: connection))
       {
         return nil
       }
       var outcomes: [PairKey: (DetachOutcome, Bool)] = [:]
-      let records = try await definitions.fetch(keys, organizationID: organizationID, includeDeleted: false, on: connection)
+      let records = try await definitions.fetch(
+        keys, organizationID: organizationID, includeDeleted: false, on: connection)
       for key in Self.distinct(keys) {
         guard let record = records[key] else {
-          for contact in contacts { outcomes[PairKey(contact: contact, tag: key)] = (.tagNotFound, false) }
+          for contact in contacts {
+            outcomes[PairKey(contact: contact, tag: key)] = (.tagNotFound, false)
+          }
           continue
         }
         let removed = try await associations.detach(
-          record, from: contacts, reason: reason, ref: ref, now: now, idempotencyKey: idempotencyKey,
+          record, from: contacts, reason: reason, ref: ref, now: now,
+          idempotencyKey: idempotencyKey,
           on: connection)
-        for row in removed { outcomes[PairKey(contact: row.contactID, tag: key)] = (row.outcome, row.stillHasTag) }
+        for row in removed {
+          outcomes[PairKey(contact: row.contactID, tag: key)] = (row.outcome, row.stillHasTag)
+        }
       }
       return outcomes
     }
@@ -122,7 +141,8 @@ extension TagManagerHandler {
     return response
   }
 
-  func listContactTags(request: Maac_Tags_V1_ListContactTagsRequest, context: ServerContext) async throws
+  func listContactTags(request: Maac_Tags_V1_ListContactTagsRequest, context: ServerContext)
+    async throws
     -> Maac_Tags_V1_ListContactTagsResponse
   {
     let organizationID = try Self.organization()
@@ -135,15 +155,19 @@ extension TagManagerHandler {
     return response
   }
 
-  func batchListContactTags(request: Maac_Tags_V1_BatchListContactTagsRequest, context: ServerContext)
+  func batchListContactTags(
+    request: Maac_Tags_V1_BatchListContactTagsRequest, context: ServerContext
+  )
     async throws -> Maac_Tags_V1_BatchListContactTagsResponse
   {
     let organizationID = try Self.organization()
     try TagLimits.requireCount(
-      request.contactIds.count, field: "contact_ids", maximum: TagLimits.idsPerBatch, tooManyReason: "TOO_MANY_IDS")
+      request.contactIds.count, field: "contact_ids", maximum: TagLimits.idsPerBatch,
+      tooManyReason: "TOO_MANY_IDS")
     let contacts = try Self.contactIDs(request.contactIds)
     let include = request.hasIncludeInherited ? request.includeInherited : true
-    let entries = try await contactTags(contacts, organizationID: organizationID, includeInherited: include)
+    let entries = try await contactTags(
+      contacts, organizationID: organizationID, includeInherited: include)
     var response = Maac_Tags_V1_BatchListContactTagsResponse()
     for contact in Self.distinct(contacts) {
       var entry = Maac_Tags_V1_ContactTagsEntry()
@@ -154,7 +178,8 @@ extension TagManagerHandler {
     return response
   }
 
-  func listTagMembers(request: Maac_Tags_V1_ListTagMembersRequest, context: ServerContext) async throws
+  func listTagMembers(request: Maac_Tags_V1_ListTagMembersRequest, context: ServerContext)
+    async throws
     -> Maac_Tags_V1_ListTagMembersResponse
   {
     let organizationID = try Self.organization()
@@ -164,7 +189,9 @@ extension TagManagerHandler {
     let fingerprint = "members|\(key.source.rawValue)|\(key.id)|\(origin?.rawValue ?? "*")"
     let after = try PageToken<Int64>.decode(request.pageToken, query: fingerprint)?.position ?? 0
     let members = try await pool.withConnection { connection -> [Int64] in
-      guard let record = try await definitions.fetch(key, organizationID: organizationID, on: connection),
+      guard
+        let record = try await definitions.fetch(
+          key, organizationID: organizationID, on: connection),
         record.definition.deletedAt == nil
       else { throw TagDefinition.notFound(key) }
       return try await associations.members(
@@ -187,7 +214,9 @@ extension TagManagerHandler {
     let key = try Self.key(request.tagID, request.tagSource)
     let origin = Self.origin(request.origin)
     try await pool.withConnection { connection in
-      guard let record = try await definitions.fetch(key, organizationID: organizationID, on: connection),
+      guard
+        let record = try await definitions.fetch(
+          key, organizationID: organizationID, on: connection),
         record.definition.deletedAt == nil
       else { throw TagDefinition.notFound(key) }
     }
@@ -207,7 +236,9 @@ extension TagManagerHandler {
     }
   }
 
-  func getContactTagHistory(request: Maac_Tags_V1_GetContactTagHistoryRequest, context: ServerContext)
+  func getContactTagHistory(
+    request: Maac_Tags_V1_GetContactTagHistoryRequest, context: ServerContext
+  )
     async throws -> Maac_Tags_V1_GetContactTagHistoryResponse
   {
     let organizationID = try Self.organization()
@@ -217,10 +248,12 @@ extension TagManagerHandler {
     let to = request.hasTo ? request.to.date : nil
     if let from, let to, from > to {
       throw TagRuleViolation(
-        .invalidArgument, reason: "INVALID_DATE_RANGE", field: "from", message: "from: must not be after to")
+        .invalidArgument, reason: "INVALID_DATE_RANGE", field: "from",
+        message: "from: must not be after to")
     }
     let tagID = request.hasTagID ? request.tagID : nil
-    let fingerprint = "history|\(contact)|\(tagID.map(String.init) ?? "*")|\(from?.timeIntervalSince1970 ?? 0)|\(to?.timeIntervalSince1970 ?? 0)"
+    let fingerprint =
+      "history|\(contact)|\(tagID.map(String.init) ?? "*")|\(from?.timeIntervalSince1970 ?? 0)|\(to?.timeIntervalSince1970 ?? 0)"
     let before = try PageToken<Int64>.decode(request.pageToken, query: fingerprint)?.position
     let rows = try await pool.query(
       """
@@ -232,7 +265,9 @@ extension TagManagerHandler {
       ORDER BY id DESC LIMIT \(Int64(pageSize + 1))
       """)
     var response = Maac_Tags_V1_GetContactTagHistoryResponse()
-    response.events = try rows.prefix(pageSize).map { try Self.tagEvent($0, organizationID: organizationID) }
+    response.events = try rows.prefix(pageSize).map {
+      try Self.tagEvent($0, organizationID: organizationID)
+    }
     if rows.count > pageSize, let last = response.events.last {
       response.nextPageToken = PageToken(query: fingerprint, position: last.id).encoded
     }
@@ -245,14 +280,18 @@ extension TagManagerHandler {
   ) async throws {
     let organizationID = try Self.organization()
     guard Self.callerIsService else {
-      throw ServiceError.permissionDenied("StreamTagEvents is for service callers (system:<service>) only")
+      throw ServiceError.permissionDenied(
+        "StreamTagEvents is for service callers (system:<service>) only")
     }
     guard request.maxEvents >= 0 else {
       throw TagRuleViolation(
-        .invalidArgument, reason: "INVALID_ARGUMENT", field: "max_events", message: "max_events: must not be negative")
+        .invalidArgument, reason: "INVALID_ARGUMENT", field: "max_events",
+        message: "max_events: must not be negative")
     }
     let fingerprint = "tag_events|\(organizationID)"
-    var after = try PageToken<Int64>.decode(request.cursor, query: fingerprint, field: "cursor")?.position ?? 0
+    var after =
+      try PageToken<Int64>.decode(request.cursor, query: fingerprint, field: "cursor")?.position
+      ?? 0
     var remaining = request.maxEvents == 0 ? Int64.max : request.maxEvents
     while remaining > 0 {
       let limit = min(remaining, 1_000)
@@ -279,13 +318,18 @@ extension TagManagerHandler {
     event.orgID = organizationID
     event.contactID = try row.decode("contact_id", as: Int64.self)
     event.tagID = try row.decode("tag_id", as: Int64.self)
-    event.tagSource = ProtoMapping.wire(TagSource(rawValue: try row.decode("tag_source", as: String.self)) ?? .maac)
+    event.tagSource = ProtoMapping.wire(
+      TagSource(rawValue: try row.decode("tag_source", as: String.self)) ?? .maac)
     event.action = try row.decode("action", as: String.self) == "add" ? .add : .remove
-    event.origin = ProtoMapping.wire(Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct)
-    event.taggedVia = ProtoMapping.wire(try row.decode("tagged_via", as: String?.self).flatMap(TaggedVia.init(rawValue:)))
-    event.reason = ProtoMapping.wire(try row.decode("reason", as: String?.self).flatMap(RemoveReason.init(rawValue:)))
+    event.origin = ProtoMapping.wire(
+      Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct)
+    event.taggedVia = ProtoMapping.wire(
+      try row.decode("tagged_via", as: String?.self).flatMap(TaggedVia.init(rawValue:)))
+    event.reason = ProtoMapping.wire(
+      try row.decode("reason", as: String?.self).flatMap(RemoveReason.init(rawValue:)))
     if let kind = try row.decode("ref_kind", as: String?.self) {
-      event.ref = ProtoMapping.wire(TagRef(kind: kind, id: try row.decode("ref_id", as: String?.self) ?? ""))
+      event.ref = ProtoMapping.wire(
+        TagRef(kind: kind, id: try row.decode("ref_id", as: String?.self) ?? ""))
     }
     event.occurredAt = Google_Protobuf_Timestamp(date: try row.decode("occurred_at", as: Date.self))
     event.recordedAt = Google_Protobuf_Timestamp(date: try row.decode("recorded_at", as: Date.self))
@@ -300,12 +344,14 @@ extension TagManagerHandler {
     -> [Int64: [Maac_Tags_V1_ContactTag]]
   {
     let rows = try await pool.withConnection { connection in
-      try await associations.rows(ofContacts: contacts, organizationID: organizationID, on: connection)
+      try await associations.rows(
+        ofContacts: contacts, organizationID: organizationID, on: connection)
     }
     let now = Date()
     var result: [Int64: [Maac_Tags_V1_ContactTag]] = [:]
     for (contact, associations) in rows {
-      let names = Dictionary(associations.map { ($0.0.tag, $0.name) }, uniquingKeysWith: { first, _ in first })
+      let names = Dictionary(
+        associations.map { ($0.0.tag, $0.name) }, uniquingKeysWith: { first, _ in first })
       let entries = ContactTagListing.entries(
         from: associations.map(\.0), includeInherited: includeInherited, at: now)
       result[contact] = entries.map { entry in
@@ -331,11 +377,14 @@ extension TagManagerHandler {
     return result
   }
 
-  static func contactIDs(_ ids: [Int64], field: String = "contact_ids") throws(TagRuleViolation) -> [Int64] {
+  static func contactIDs(_ ids: [Int64], field: String = "contact_ids") throws(TagRuleViolation)
+    -> [Int64]
+  {
     if let bad = ids.firstIndex(where: { $0 <= 0 }) {
       let path = field == "contact_id" ? field : "\(field)[\(bad)]"
       throw TagRuleViolation(
-        .invalidArgument, reason: "INVALID_CONTACT_ID", field: path, message: "\(path): must be a positive id")
+        .invalidArgument, reason: "INVALID_CONTACT_ID", field: path,
+        message: "\(path): must be a positive id")
     }
     return ids
   }

@@ -7,7 +7,8 @@ import SwiftProtobuf
 import TagsDomain
 
 extension TagManagerHandler {
-  func startBulkTagJob(request: Maac_Tags_V1_StartBulkTagJobRequest, context: ServerContext) async throws
+  func startBulkTagJob(request: Maac_Tags_V1_StartBulkTagJobRequest, context: ServerContext)
+    async throws
     -> Maac_Tags_V1_BulkTagJob
   {
     let organizationID = try Self.organization()
@@ -29,7 +30,9 @@ extension TagManagerHandler {
       if !filter.channelScope.channelIds.isEmpty {
         throw TagRuleViolation(
           .failedPrecondition, reason: "FILTER_NOT_SUPPORTED", field: "target.filter.channel_scope",
-          message: "target.filter.channel_scope: channel scopes need the segment service, which is not available")
+          message:
+            "target.filter.channel_scope: channel scopes need the segment service, which is not available"
+        )
       }
       target = .filter(referencedTags: tree.referencedTags)
     case .segment?:
@@ -66,12 +69,16 @@ extension TagManagerHandler {
           message: "tag_ids: tag \(ids) (source maac) not found", metadata: ["tag_ids": ids])
       }
       if validated.action == .add,
-        let expired = validated.tags.compactMap({ found[$0] }).first(where: { $0.definition.expiry.tagIsExpired(at: now) }),
+        let expired = validated.tags.compactMap({ found[$0] }).first(where: {
+          $0.definition.expiry.tagIsExpired(at: now)
+        }),
         case .absolute(let at) = expired.definition.expiry
       {
         throw TagRuleViolation(
           .failedPrecondition, reason: "TAG_EXPIRED", field: "tag_ids",
-          message: "tag \(expired.definition.key.id) expired at \(ISO8601DateFormatter().string(from: at))")
+          message:
+            "tag \(expired.definition.key.id) expired at \(ISO8601DateFormatter().string(from: at))"
+        )
       }
       let job = try await jobs.insert(
         request: validated, target: request.target, organizationID: organizationID,
@@ -92,7 +99,8 @@ extension TagManagerHandler {
     return record.wire
   }
 
-  func getBulkTagJob(request: Maac_Tags_V1_GetBulkTagJobRequest, context: ServerContext) async throws
+  func getBulkTagJob(request: Maac_Tags_V1_GetBulkTagJobRequest, context: ServerContext)
+    async throws
     -> Maac_Tags_V1_BulkTagJob
   {
     let organizationID = try Self.organization()
@@ -103,7 +111,8 @@ extension TagManagerHandler {
     return job.wire
   }
 
-  func listBulkTagJobs(request: Maac_Tags_V1_ListBulkTagJobsRequest, context: ServerContext) async throws
+  func listBulkTagJobs(request: Maac_Tags_V1_ListBulkTagJobsRequest, context: ServerContext)
+    async throws
     -> Maac_Tags_V1_ListBulkTagJobsResponse
   {
     let organizationID = try Self.organization()
@@ -113,7 +122,8 @@ extension TagManagerHandler {
     let before = try PageToken<Int64>.decode(request.pageToken, query: fingerprint)?.position
     let records = try await pool.withConnection { connection in
       try await jobs.list(
-        organizationID: organizationID, status: status, before: before, limit: pageSize + 1, on: connection)
+        organizationID: organizationID, status: status, before: before, limit: pageSize + 1,
+        on: connection)
     }
     var response = Maac_Tags_V1_ListBulkTagJobsResponse()
     response.jobs = records.prefix(pageSize).map(\.wire)
@@ -123,12 +133,15 @@ extension TagManagerHandler {
     return response
   }
 
-  func cancelBulkTagJob(request: Maac_Tags_V1_CancelBulkTagJobRequest, context: ServerContext) async throws
+  func cancelBulkTagJob(request: Maac_Tags_V1_CancelBulkTagJobRequest, context: ServerContext)
+    async throws
     -> Maac_Tags_V1_BulkTagJob
   {
     let organizationID = try Self.organization()
     let job = try await pool.withTransaction { connection -> BulkJobRecord in
-      guard var job = try await jobs.fetch(request.jobID, organizationID: organizationID, on: connection, lock: true)
+      guard
+        var job = try await jobs.fetch(
+          request.jobID, organizationID: organizationID, on: connection, lock: true)
       else { throw jobs.notFound(request.jobID) }
       do throws(TagRuleViolation) {
         try job.progress.cancel(at: Date())
@@ -145,14 +158,16 @@ extension TagManagerHandler {
 
   // MARK: Coverage
 
-  func getTagCoverage(request: Maac_Tags_V1_GetTagCoverageRequest, context: ServerContext) async throws
+  func getTagCoverage(request: Maac_Tags_V1_GetTagCoverageRequest, context: ServerContext)
+    async throws
     -> Maac_Tags_V1_GetTagCoverageResponse
   {
     let organizationID = try Self.organization()
     let range = try CoverageDateRange(start: request.startDate, end: request.endDate)
     guard request.channelID >= 0 else {
       throw TagRuleViolation(
-        .invalidArgument, reason: "INVALID_CHANNEL", field: "channel_id", message: "channel_id: must not be negative")
+        .invalidArgument, reason: "INVALID_CHANNEL", field: "channel_id",
+        message: "channel_id: must not be negative")
     }
     let rows = try await pool.query(
       """

@@ -20,12 +20,15 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
   /// Service callers (`system:<service>`) may backdate applications (T8).
   static var callerIsService: Bool { CallerContext.current?.userID.hasPrefix("system:") ?? false }
 
-  static func key(_ id: Int64, _ source: Maac_Common_V1_TagSource = .unspecified, field: String = "tag_id")
+  static func key(
+    _ id: Int64, _ source: Maac_Common_V1_TagSource = .unspecified, field: String = "tag_id"
+  )
     throws(TagRuleViolation) -> TagKey
   {
     guard id > 0 else {
       throw TagRuleViolation(
-        .invalidArgument, reason: "INVALID_TAG_ID", field: field, message: "\(field): must be a positive id")
+        .invalidArgument, reason: "INVALID_TAG_ID", field: field,
+        message: "\(field): must be a positive id")
     }
     return TagKey(id: id, source: ProtoMapping.source(source))
   }
@@ -38,7 +41,8 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     let organizationID = try Self.organization()
     let now = Date()
     let name = try TagName(validating: request.name)
-    let createdVia = try TagNamePolicy.creationSource(for: ProtoMapping.createdVia(request.createdVia))
+    let createdVia = try TagNamePolicy.creationSource(
+      for: ProtoMapping.createdVia(request.createdVia))
     let expiry = request.hasExpiry ? try ProtoMapping.expiry(request.expiry, now: now) : .none
     let record = try await definitions.create(
       name: name, organizationID: organizationID, createdVia: createdVia,
@@ -47,7 +51,9 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     return record.wire(at: now)
   }
 
-  func getTag(request: Maac_Tags_V1_GetTagRequest, context: ServerContext) async throws -> Maac_Tags_V1_Tag {
+  func getTag(request: Maac_Tags_V1_GetTagRequest, context: ServerContext) async throws
+    -> Maac_Tags_V1_Tag
+  {
     let organizationID = try Self.organization()
     let key = try Self.key(request.tagID)
     let record = try await pool.withConnection { connection in
@@ -64,15 +70,22 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
   {
     let organizationID = try Self.organization()
     try TagLimits.requireCount(
-      request.tagIds.count, field: "tag_ids", maximum: TagLimits.idsPerBatch, tooManyReason: "TOO_MANY_IDS")
+      request.tagIds.count, field: "tag_ids", maximum: TagLimits.idsPerBatch,
+      tooManyReason: "TOO_MANY_IDS")
     let keys = request.tagIds.map { TagKey(id: $0) }
     let found = try await pool.withConnection { connection in
-      try await definitions.fetch(keys, organizationID: organizationID, includeDeleted: request.includeDeleted, on: connection)
+      try await definitions.fetch(
+        keys, organizationID: organizationID, includeDeleted: request.includeDeleted, on: connection
+      )
     }
     let now = Date()
     var response = Maac_Tags_V1_BatchGetTagsResponse()
     for key in keys {
-      if let record = found[key] { response.tags.append(record.wire(at: now)) } else { response.missingIds.append(key.id) }
+      if let record = found[key] {
+        response.tags.append(record.wire(at: now))
+      } else {
+        response.missingIds.append(key.id)
+      }
     }
     return response
   }
@@ -90,9 +103,11 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     case .updatedAt: key = .updatedAt
     case .UNRECOGNIZED(let value):
       throw TagRuleViolation(
-        .invalidArgument, reason: "INVALID_SORT", field: "sort_by", message: "sort_by: unknown value \"\(value)\"")
+        .invalidArgument, reason: "INVALID_SORT", field: "sort_by",
+        message: "sort_by: unknown value \"\(value)\"")
     }
-    guard request.status == .unspecified || request.status == .active || request.status == .expired else {
+    guard request.status == .unspecified || request.status == .active || request.status == .expired
+    else {
       throw TagRuleViolation(
         .invalidArgument, reason: "INVALID_STATUS", field: "status",
         message: "status: must be active or expired (deleted tags are not listed)")
@@ -102,20 +117,25 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
       createdVia: request.hasCreatedVia ? ProtoMapping.createdVia(request.createdVia) : nil,
       nameQuery: request.hasNameQuery && !request.nameQuery.isEmpty ? request.nameQuery : nil,
       expiredOnly: request.status == .expired,
-      order: TagListOrder(key: key, direction: request.sortOrder == .asc ? .ascending : .descending))
+      order: TagListOrder(key: key, direction: request.sortOrder == .asc ? .ascending : .descending)
+    )
     let token = try PageToken<TagListPosition>.decode(request.pageToken, query: query.fingerprint)
     let page = try await pool.withConnection { connection in
-      try await query.run(organizationID: organizationID, after: token?.position, pageSize: pageSize, on: connection)
+      try await query.run(
+        organizationID: organizationID, after: token?.position, pageSize: pageSize, on: connection)
     }
     let now = Date()
     var response = Maac_Tags_V1_ListTagsResponse()
     response.tags = page.records.map { $0.wire(at: now) }
     response.totalCount = page.total
-    response.nextPageToken = page.next.map { PageToken(query: query.fingerprint, position: $0).encoded } ?? ""
+    response.nextPageToken =
+      page.next.map { PageToken(query: query.fingerprint, position: $0).encoded } ?? ""
     return response
   }
 
-  func updateTag(request: Maac_Tags_V1_UpdateTagRequest, context: ServerContext) async throws -> Maac_Tags_V1_Tag {
+  func updateTag(request: Maac_Tags_V1_UpdateTagRequest, context: ServerContext) async throws
+    -> Maac_Tags_V1_Tag
+  {
     let organizationID = try Self.organization()
     let key = try Self.key(request.tagID)
     let now = Date()
@@ -140,19 +160,22 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     return response
   }
 
-  func batchDeleteTags(request: Maac_Tags_V1_BatchDeleteTagsRequest, context: ServerContext) async throws
+  func batchDeleteTags(request: Maac_Tags_V1_BatchDeleteTagsRequest, context: ServerContext)
+    async throws
     -> Maac_Tags_V1_BatchDeleteTagsResponse
   {
     let organizationID = try Self.organization()
     try TagLimits.requireCount(
-      request.tagIds.count, field: "tag_ids", maximum: TagLimits.idsPerBatch, tooManyReason: "TOO_MANY_IDS")
+      request.tagIds.count, field: "tag_ids", maximum: TagLimits.idsPerBatch,
+      tooManyReason: "TOO_MANY_IDS")
     var response = Maac_Tags_V1_BatchDeleteTagsResponse()
     try await pool.withTransaction { connection in
       for id in request.tagIds {
         var result = Maac_Tags_V1_TagDeleteResult()
         result.tagID = id
         do {
-          let (_, already) = try await definitions.delete(TagKey(id: id), organizationID: organizationID, on: connection)
+          let (_, already) = try await definitions.delete(
+            TagKey(id: id), organizationID: organizationID, on: connection)
           result.outcome = already ? .alreadyDeleted : .deleted
         } catch let violation as TagRuleViolation {
           result.outcome = violation.kind == .notFound ? .notFound : .managedByOtherSource
@@ -168,7 +191,8 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
   {
     let organizationID = try Self.organization()
     let plan = try EnsureTagsPlan(names: request.names)
-    let createdVia = try TagNamePolicy.creationSource(for: ProtoMapping.createdVia(request.createdVia))
+    let createdVia = try TagNamePolicy.creationSource(
+      for: ProtoMapping.createdVia(request.createdVia))
     let ensured = try await definitions.ensure(
       names: plan.distinctValidNames, organizationID: organizationID, createdVia: createdVia,
       detail: ProtoMapping.taggedVia(request.createdViaDetail),

@@ -11,7 +11,8 @@ struct TagManagerOpsHandler: Maac_Tags_V1_TagManagerOps.SimpleServiceProtocol {
   private func requireOperator() throws {
     let caller = try CallerContext.required()
     guard caller.userID.hasPrefix("system:") || caller.hasRole("platform_admin") else {
-      throw ServiceError.permissionDenied("TagManagerOps needs role platform_admin or a service identity")
+      throw ServiceError.permissionDenied(
+        "TagManagerOps needs role platform_admin or a service identity")
     }
   }
 
@@ -26,12 +27,14 @@ struct TagManagerOpsHandler: Maac_Tags_V1_TagManagerOps.SimpleServiceProtocol {
     )
   }
 
-  func runExpirySweep(request: Maac_Tags_V1_RunExpirySweepRequest, context: ServerContext) async throws
+  func runExpirySweep(request: Maac_Tags_V1_RunExpirySweepRequest, context: ServerContext)
+    async throws
     -> Maac_Tags_V1_RunExpirySweepResponse
   {
     try requireOperator()
     var response = Maac_Tags_V1_RunExpirySweepResponse()
-    response.removedCount = try await sweeper.sweep(organizationID: request.orgID == 0 ? nil : request.orgID)
+    response.removedCount = try await sweeper.sweep(
+      organizationID: request.orgID == 0 ? nil : request.orgID)
     return response
   }
 }

@@ -23,7 +23,8 @@ extension TagRuleViolation: RPCErrorConvertible {
     var metadata: Metadata = [Self.reasonMetadataKey: .string(reason)]
     if !field.isEmpty { metadata.addString(field, forKey: ServiceError.fieldMetadataKey) }
     for (key, value) in self.metadata.sorted(by: { $0.key < $1.key }) {
-      metadata.addString(value, forKey: "x-maac-error-\(key.replacingOccurrences(of: "_", with: "-"))")
+      metadata.addString(
+        value, forKey: "x-maac-error-\(key.replacingOccurrences(of: "_", with: "-"))")
     }
     return metadata
   }

@@ -79,7 +79,8 @@ struct AssociationStore: Sendable {
       let count = try row.decode("tag_count", as: Int32.self)
       if try row.decode("inserted", as: Bool.self) { inserted += 1 }
       let isNew = count == 1
-      applied.append(AppliedRow(contactID: contactID, outcome: isNew ? .attached : .reapplied, tagCount: count))
+      applied.append(
+        AppliedRow(contactID: contactID, outcome: isNew ? .attached : .reapplied, tagCount: count))
       changes.append(
         AssociationChange(
           organizationID: organizationID, contactID: contactID, tag: definition.key,
@@ -90,7 +91,8 @@ struct AssociationStore: Sendable {
           expiresAt: try row.decode("expires_at", as: Date?.self), occurredAt: occurredAt))
     }
     if inserted > 0 {
-      try await adjustCounters(definition.key, organizationID: organizationID, by: inserted, on: connection)
+      try await adjustCounters(
+        definition.key, organizationID: organizationID, by: inserted, on: connection)
     }
     try await connection.execute(
       """
@@ -143,7 +145,9 @@ struct AssociationStore: Sendable {
       if wasRemoved { deletedRows += 1 }
       let detached = wasRemoved && !wasExpired
       removed.append(
-        RemovedRow(contactID: contactID, outcome: detached ? .detached : .notAttached, stillHasTag: stillHas))
+        RemovedRow(
+          contactID: contactID, outcome: detached ? .detached : .notAttached, stillHasTag: stillHas)
+      )
       guard wasRemoved else { continue }
       // An expired row the sweeper had not reached is reported as the expiry it was (T20).
       let effectiveReason = detached ? reason : RemoveReason.expired
@@ -155,9 +159,11 @@ struct AssociationStore: Sendable {
           stillHasTag: stillHas, occurredAt: now))
     }
     if deletedRows > 0 {
-      try await adjustCounters(definition.key, organizationID: organizationID, by: -deletedRows, on: connection)
+      try await adjustCounters(
+        definition.key, organizationID: organizationID, by: -deletedRows, on: connection)
     }
-    for (ids, why) in [(detachedIDs, reason), (expiredIDs, RemoveReason.expired)] where !ids.isEmpty {
+    for (ids, why) in [(detachedIDs, reason), (expiredIDs, RemoveReason.expired)] where !ids.isEmpty
+    {
       try await recordRemovals(
         definition.key, organizationID: organizationID, contactIDs: ids, reason: why, ref: ref,
         at: now, idempotencyKey: idempotencyKey, on: connection)
@@ -182,7 +188,9 @@ struct AssociationStore: Sendable {
   }
 
   /// Moves both counters of a tag; every association write calls this in its transaction (T12).
-  func adjustCounters(_ key: TagKey, organizationID: Int64, by delta: Int64, on connection: PostgresConnection)
+  func adjustCounters(
+    _ key: TagKey, organizationID: Int64, by delta: Int64, on connection: PostgresConnection
+  )
     async throws
   {
     try await connection.execute(
@@ -194,7 +202,9 @@ struct AssociationStore: Sendable {
   }
 
   /// Claims an idempotency key for 24 hours (T8); false when it was used within the window.
-  func claim(idempotencyKey: String, organizationID: Int64, now: Date, on connection: PostgresConnection)
+  func claim(
+    idempotencyKey: String, organizationID: Int64, now: Date, on connection: PostgresConnection
+  )
     async throws -> Bool
   {
     let cutoff = now.addingTimeInterval(-IdempotencyPolicy.window)
@@ -212,7 +222,9 @@ struct AssociationStore: Sendable {
   // MARK: Reads
 
   /// A contact's visible rows: tag not deleted, row not expired (T11, T20).
-  func rows(ofContacts contactIDs: [Int64], organizationID: Int64, on connection: PostgresConnection)
+  func rows(
+    ofContacts contactIDs: [Int64], organizationID: Int64, on connection: PostgresConnection
+  )
     async throws -> [Int64: [(ContactTagAssociation, name: String)]]
   {
     let rows = try await connection.query(
@@ -236,11 +248,15 @@ struct AssociationStore: Sendable {
         firstTaggedAt: try row.decode("first_tagged_at", as: Date.self),
         lastTaggedAt: try row.decode("last_tagged_at", as: Date.self),
         tagCount: Int(try row.decode("tag_count", as: Int32.self)),
-        firstTaggedVia: TaggedVia(rawValue: try row.decode("first_tagged_via", as: String.self)) ?? .manual,
+        firstTaggedVia: TaggedVia(rawValue: try row.decode("first_tagged_via", as: String.self))
+          ?? .manual,
         lastTaggedVia: TaggedVia(rawValue: try row.decode("last_tagged_via", as: String.self)),
-        lastRef: kind.map { TagRef(kind: $0, id: (try? row.decode("last_ref_id", as: String?.self)) ?? "") },
+        lastRef: kind.map {
+          TagRef(kind: $0, id: (try? row.decode("last_ref_id", as: String?.self)) ?? "")
+        },
         expiresAt: try row.decode("expires_at", as: Date?.self))
-      result[association.contactID, default: []].append((association, try row.decode("name", as: String.self)))
+      result[association.contactID, default: []].append(
+        (association, try row.decode("name", as: String.self)))
     }
     return result
   }

@@ -26,7 +26,8 @@ struct BulkJobRecord: Sendable {
     let sources = try row.decode("tag_sources", as: [String].self)
     let ids = try row.decode("tag_ids", as: [Int64].self)
     tags = zip(ids, sources).map { TagKey(id: $0, source: TagSource(rawValue: $1) ?? .maac) }
-    target = try Maac_Tags_V1_BulkTagTarget(serializedBytes: try row.decode("target", as: Data.self))
+    target = try Maac_Tags_V1_BulkTagTarget(
+      serializedBytes: try row.decode("target", as: Data.self))
     notBefore = try row.decode("not_before", as: Date?.self)
     submittedPreviewCount = try row.decode("submitted_preview_count", as: Int64?.self)
     progress = BulkTagJobProgress(
@@ -35,7 +36,8 @@ struct BulkJobRecord: Sendable {
       affectedCount: try row.decode("affected_count", as: Int64.self),
       unchangedCount: try row.decode("unchanged_count", as: Int64.self),
       skippedCount: try row.decode("skipped_count", as: Int64.self),
-      warnings: try row.decode("warnings", as: [String].self).compactMap(BulkJobWarning.init(rawValue:)),
+      warnings: try row.decode("warnings", as: [String].self).compactMap(
+        BulkJobWarning.init(rawValue:)),
       errorReason: try row.decode("error_reason", as: String?.self),
       errorMessage: try row.decode("error_message", as: String?.self),
       startedAt: try row.decode("started_at", as: Date?.self),
@@ -77,7 +79,8 @@ struct BulkJobRecord: Sendable {
   /// The `tags.bulk_job.v1` event of a job that reached a terminal state.
   var finishedEvent: PendingEvent {
     let job = self
-    return PendingEvent(eventType: TagEventRouting.bulkJobStream, organizationID: organizationID) { sequence in
+    return PendingEvent(eventType: TagEventRouting.bulkJobStream, organizationID: organizationID) {
+      sequence in
       var event = Maac_Tags_V1_BulkJobFinished()
       event.eventID = sequence
       event.jobID = job.id

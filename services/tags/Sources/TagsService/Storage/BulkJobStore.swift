@@ -9,7 +9,9 @@ struct BulkJobStore: Sendable {
   let pool: PostgresPool
   let outbox: TagOutbox
 
-  func fetch(_ id: Int64, organizationID: Int64, on connection: PostgresConnection, lock: Bool = false)
+  func fetch(
+    _ id: Int64, organizationID: Int64, on connection: PostgresConnection, lock: Bool = false
+  )
     async throws -> BulkJobRecord?
   {
     let rows = try await connection.query(
@@ -21,7 +23,8 @@ struct BulkJobStore: Sendable {
   }
 
   func notFound(_ id: Int64) -> TagRuleViolation {
-    TagRuleViolation(.notFound, reason: "JOB_NOT_FOUND", field: "job_id", message: "bulk tag job \(id) not found")
+    TagRuleViolation(
+      .notFound, reason: "JOB_NOT_FOUND", field: "job_id", message: "bulk tag job \(id) not found")
   }
 
   /// Inserts a validated job as `pending`.
@@ -43,7 +46,8 @@ struct BulkJobStore: Sendable {
 
   func pendingCount(organizationID: Int64, on connection: PostgresConnection) async throws -> Int {
     let rows = try await connection.query(
-      "SELECT count(*) AS n FROM bulk_jobs WHERE organization_id = \(organizationID) AND status = 'pending'")
+      "SELECT count(*) AS n FROM bulk_jobs WHERE organization_id = \(organizationID) AND status = 'pending'"
+    )
     return Int(try rows[0].decode("n", as: Int64.self))
   }
 

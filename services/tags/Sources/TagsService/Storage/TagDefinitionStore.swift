@@ -29,7 +29,9 @@ struct TagDefinitionStore: Sendable {
   }
 
   /// Tags by key; keys not found (unknown, foreign, or deleted unless asked) are left out.
-  func fetch(_ keys: [TagKey], organizationID: Int64, includeDeleted: Bool, on connection: PostgresConnection)
+  func fetch(
+    _ keys: [TagKey], organizationID: Int64, includeDeleted: Bool, on connection: PostgresConnection
+  )
     async throws -> [TagKey: TagRecord]
   {
     guard !keys.isEmpty else { return [:] }
@@ -67,7 +69,8 @@ struct TagDefinitionStore: Sendable {
   func availability(_ keys: [TagKey], organizationID: Int64, on connection: PostgresConnection)
     async throws -> [TagKey: TagAvailability]
   {
-    let records = try await fetch(keys, organizationID: organizationID, includeDeleted: true, on: connection)
+    let records = try await fetch(
+      keys, organizationID: organizationID, includeDeleted: true, on: connection)
     var result: [TagKey: TagAvailability] = [:]
     for key in keys {
       guard let record = records[key] else {
@@ -106,7 +109,8 @@ struct TagDefinitionStore: Sendable {
       """)
     guard let id = try inserted.first?.decode("id", as: Int64.self) else { return nil }
     try await connection.execute(
-      "INSERT INTO tag_counters (organization_id, source, id) VALUES (\(organizationID), 'maac', \(id))")
+      "INSERT INTO tag_counters (organization_id, source, id) VALUES (\(organizationID), 'maac', \(id))"
+    )
     let key = TagKey(id: id)
     guard let record = try await fetch(key, organizationID: organizationID, on: connection) else {
       throw ServiceError(.internal, "tag \(id) vanished right after its insert")
@@ -121,11 +125,14 @@ struct TagDefinitionStore: Sendable {
   ) async throws -> TagRecord {
     try await pool.withTransaction { connection in
       try await lockOrganization(organizationID, on: connection)
-      try TagNamePolicy.checkLimit(activeTags: try await activeCount(organizationID, on: connection))
+      try TagNamePolicy.checkLimit(
+        activeTags: try await activeCount(organizationID, on: connection))
       try TagNamePolicy.check(
         name: name,
-        sameSource: try await activeHolder(of: name.value, source: .maac, organizationID: organizationID, on: connection),
-        caacHolder: try await activeHolder(of: name.value, source: .caac, organizationID: organizationID, on: connection),
+        sameSource: try await activeHolder(
+          of: name.value, source: .maac, organizationID: organizationID, on: connection),
+        caacHolder: try await activeHolder(
+          of: name.value, source: .caac, organizationID: organizationID, on: connection),
         organizationIsCDHLinked: organizationIsCDHLinked(organizationID))
       guard
         let record = try await insert(
@@ -185,7 +192,9 @@ struct TagDefinitionStore: Sendable {
     _ key: TagKey, organizationID: Int64, name: TagName?, expiry: Expiry?, expectedVersion: Int64?
   ) async throws -> TagRecord {
     try await pool.withTransaction { connection in
-      guard var record = try await fetch(key, organizationID: organizationID, on: connection, lock: true),
+      guard
+        var record = try await fetch(
+          key, organizationID: organizationID, on: connection, lock: true),
         record.definition.deletedAt == nil
       else { throw TagDefinition.notFound(key) }
       try record.definition.requireManagedByMAAC()
@@ -194,8 +203,10 @@ struct TagDefinitionStore: Sendable {
         try TagNamePolicy.check(
           name: name,
           sameSource: try await activeHolder(
-            of: name.value, source: .maac, organizationID: organizationID, excluding: key, on: connection),
-          caacHolder: try await activeHolder(of: name.value, source: .caac, organizationID: organizationID, on: connection),
+            of: name.value, source: .maac, organizationID: organizationID, excluding: key,
+            on: connection),
+          caacHolder: try await activeHolder(
+            of: name.value, source: .caac, organizationID: organizationID, on: connection),
           organizationIsCDHLinked: organizationIsCDHLinked(organizationID))
       }
       let now = Date()
@@ -222,11 +233,16 @@ struct TagDefinitionStore: Sendable {
             AND origin = 'direct'
           """)
       }
-      guard let updated = try await fetch(key, organizationID: organizationID, on: connection) else {
+      guard let updated = try await fetch(key, organizationID: organizationID, on: connection)
+      else {
         throw TagDefinition.notFound(key)
       }
       try await outbox.append(
-        [DefinitionChange(record: updated, eventType: "tag.updated", oldName: oldName, occurredAt: now).event],
+        [
+          DefinitionChange(
+            record: updated, eventType: "tag.updated", oldName: oldName, occurredAt: now
+          ).event
+        ],
         on: connection)
       return updated
     }
@@ -235,7 +251,9 @@ struct TagDefinitionStore: Sendable {
   /// Soft-deletes a tag (T14): hidden at once; associations are removed in the background.
   ///
   /// - Returns: the tag and whether it was already deleted (idempotent repeat).
-  func delete(_ key: TagKey, organizationID: Int64) async throws -> (TagRecord, alreadyDeleted: Bool) {
+  func delete(_ key: TagKey, organizationID: Int64) async throws -> (
+    TagRecord, alreadyDeleted: Bool
+  ) {
     try await pool.withTransaction { connection in
       try await delete(key, organizationID: organizationID, on: connection)
     }
@@ -244,7 +262,9 @@ struct TagDefinitionStore: Sendable {
   func delete(_ key: TagKey, organizationID: Int64, on connection: PostgresConnection)
     async throws -> (TagRecord, alreadyDeleted: Bool)
   {
-    guard let record = try await fetch(key, organizationID: organizationID, on: connection, lock: true) else {
+    guard
+      let record = try await fetch(key, organizationID: organizationID, on: connection, lock: true)
+    else {
       throw TagDefinition.notFound(key)
     }
     try record.definition.requireManagedByMAAC()
@@ -260,7 +280,8 @@ struct TagDefinitionStore: Sendable {
       throw TagDefinition.notFound(key)
     }
     try await outbox.append(
-      [DefinitionChange(record: deleted, eventType: "tag.deleted", occurredAt: now).event], on: connection)
+      [DefinitionChange(record: deleted, eventType: "tag.deleted", occurredAt: now).event],
+      on: connection)
     return (deleted, false)
   }
 
@@ -292,12 +313,14 @@ struct TagDefinitionStore: Sendable {
 
   func activeCount(_ organizationID: Int64, on connection: PostgresConnection) async throws -> Int {
     let rows = try await connection.query(
-      "SELECT count(*) AS n FROM tags WHERE organization_id = \(organizationID) AND deleted_at IS NULL")
+      "SELECT count(*) AS n FROM tags WHERE organization_id = \(organizationID) AND deleted_at IS NULL"
+    )
     return Int(try rows[0].decode("n", as: Int64.self))
   }
 
   /// Serialises tag creation within one organization so the limit and name checks hold.
   func lockOrganization(_ organizationID: Int64, on connection: PostgresConnection) async throws {
-    try await connection.execute("SELECT pg_advisory_xact_lock(8131, hashtext(\(String(organizationID))))")
+    try await connection.execute(
+      "SELECT pg_advisory_xact_lock(8131, hashtext(\(String(organizationID))))")
   }
 }

@@ -55,7 +55,8 @@ struct TagListQuery: Sendable {
       switch after.value {
       case .integer(let value):
         parameters.append(value)
-        cursor = "(\(sortExpression), s.id, s.source) \(comparison) ($5::bigint, $6::bigint, $7::text)"
+        cursor =
+          "(\(sortExpression), s.id, s.source) \(comparison) ($5::bigint, $6::bigint, $7::text)"
       case .text(let value):
         parameters.append(value)
         cursor =

@@ -53,7 +53,8 @@ struct TagRecord: Sendable {
     createdViaDetail = try row.decode("created_via_detail", as: String?.self).flatMap(
       TaggedVia.init(rawValue:))
     if let kind = try row.decode("created_by_ref_kind", as: String?.self) {
-      createdByRef = TagRef(kind: kind, id: try row.decode("created_by_ref_id", as: String?.self) ?? "")
+      createdByRef = TagRef(
+        kind: kind, id: try row.decode("created_by_ref_id", as: String?.self) ?? "")
     }
     memberCount = max(0, try row.decode("member_count", as: Int64.self))
     directMemberCount = max(0, try row.decode("direct_member_count", as: Int64.self))
