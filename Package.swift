@@ -12,6 +12,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "interop", targets: ["interop"]),
+    .executable(name: "maac-ops", targets: ["maac-ops"]),
     .executable(name: "maac-tags", targets: ["maac-tags"]),
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
@@ -89,6 +90,7 @@ let package = Package(
       name: "InteropTestingTests",
       dependencies: [
         "InteropTesting",
+        "GRPCNGHTTP2Transport",
         "InteropTestingContracts",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
@@ -129,7 +131,10 @@ let package = Package(
     ),
     .executableTarget(
       name: "PostgresBenchmarks",
-      dependencies: ["PostgresClient"],
+      dependencies: [
+        "PostgresClient",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: strictSwift
     ),
 
@@ -293,6 +298,17 @@ let package = Package(
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: Operator tools
+
+    .executableTarget(
+      name: "maac-ops",
+      dependencies: [
+        "PostgresClient",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift
     ),

@@ -1,4 +1,4 @@
-public import GRPCCore
+internal import GRPCCore
 internal import NIOCore
 import Synchronization
 

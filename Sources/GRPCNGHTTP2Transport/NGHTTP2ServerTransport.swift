@@ -147,10 +147,11 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   }
 
   public func listen(
-    streamHandler: @escaping @Sendable (
-      _ stream: RPCStream<Inbound, Outbound>,
-      _ context: ServerContext
-    ) async -> Void
+    streamHandler:
+      @escaping @Sendable (
+        _ stream: RPCStream<Inbound, Outbound>,
+        _ context: ServerContext
+      ) async -> Void
   ) async throws {
     let (accepted, continuation) = AsyncStream.makeStream(of: AcceptedServerStream.self)
     let onStream: @Sendable (AcceptedServerStream) -> Void = { continuation.yield($0) }
@@ -160,7 +161,8 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       channel = try await self.bind(onStream: onStream)
     } catch {
       self.publishAddress(.failure(error))
-      throw RuntimeError(code: .transportError, message: "Couldn't bind \(self.address).", cause: error)
+      throw RuntimeError(
+        code: .transportError, message: "Couldn't bind \(self.address).", cause: error)
     }
 
     let proceed = self.shared.withLock { shared -> Bool in
@@ -171,7 +173,9 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
     }
     let local = channel.localAddress
     self.publishAddress(
-      .success(ListeningAddress(host: local?.ipAddress ?? self.address.host, port: local?.port ?? self.address.port))
+      .success(
+        ListeningAddress(
+          host: local?.ipAddress ?? self.address.host, port: local?.port ?? self.address.port))
     )
     if !proceed {
       channel.close(promise: nil)
@@ -181,6 +185,23 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       self.listenerClosed()
     }
 
+    // Cancelling `listen` is a shutdown request: stop accepting and drain.
+    await withTaskCancellationHandler {
+      await self.serve(accepted, streamHandler: streamHandler)
+    } onCancel: {
+      self.beginGracefulShutdown()
+    }
+    self.shared.withLock { $0.state = .finished }
+  }
+
+  private func serve(
+    _ accepted: AsyncStream<AcceptedServerStream>,
+    streamHandler:
+      @escaping @Sendable (
+        _ stream: RPCStream<Inbound, Outbound>,
+        _ context: ServerContext
+      ) async -> Void
+  ) async {
     await withDiscardingTaskGroup { group in
       for await item in accepted {
         group.addTask {
@@ -192,15 +213,39 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
               localPeer: item.localPeer,
               cancellation: handle
             )
-            await streamHandler(item.rpc, context)
+            let bridge = RPCCancellationBridge()
+            await withDiscardingTaskGroup { rpcGroup in
+              rpcGroup.addTask {
+                await streamHandler(item.rpc, context)
+                bridge.finish()
+              }
+              let cancelled = await withRPCCancellationHandler {
+                await bridge.wait()
+              } onCancelRPC: {
+                bridge.cancel()
+              }
+              if cancelled {
+                // A peer reset already failed the stream; otherwise GRPCCore's deadline fired,
+                // and the client is owed DEADLINE_EXCEEDED before the handler unwinds.
+                if !item.stream.isCancelledByPeer {
+                  item.stream.mailbox.post(
+                    .part(
+                      item.stream,
+                      .status(Status(code: .deadlineExceeded, message: "Deadline exceeded."), [:]))
+                  )
+                }
+                rpcGroup.cancelAll()
+              }
+            }
           }
         }
       }
     }
-    self.shared.withLock { $0.state = .finished }
   }
 
-  private func bind(onStream: @escaping @Sendable (AcceptedServerStream) -> Void) async throws -> any Channel {
+  private func bind(onStream: @escaping @Sendable (AcceptedServerStream) -> Void) async throws
+    -> any Channel
+  {
     let config = self.config
     let handlerConfig = ServerConnectionHandler.Configuration(
       maxReceiveMessageSize: config.maxReceiveMessageSize,
@@ -238,7 +283,8 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
     }
     if shutDownNow { entry.beginShutdown() }
     channel.closeFuture.whenComplete { _ in
-      let finish = self.shared.withLock { shared -> AsyncStream<AcceptedServerStream>.Continuation? in
+      let finish = self.shared.withLock {
+        shared -> AsyncStream<AcceptedServerStream>.Continuation? in
         shared.connections[id] = nil
         return Self.takeFinishableStreams(&shared)
       }
@@ -256,7 +302,9 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   }
 
   /// Once shut down and the last connection is gone, no more RPCs can arrive.
-  private static func takeFinishableStreams(_ shared: inout Shared) -> AsyncStream<AcceptedServerStream>.Continuation? {
+  private static func takeFinishableStreams(_ shared: inout Shared) -> AsyncStream<
+    AcceptedServerStream
+  >.Continuation? {
     guard shared.shutdownRequested, shared.connections.isEmpty else { return nil }
     if case .listening = shared.state { return nil }
     let streams = shared.streams
@@ -265,7 +313,8 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   }
 
   private func publishAddress(_ result: Result<ListeningAddress, any Error>) {
-    let waiters = self.shared.withLock { shared -> [CheckedContinuation<ListeningAddress, any Error>] in
+    let waiters = self.shared.withLock {
+      shared -> [CheckedContinuation<ListeningAddress, any Error>] in
       if shared.address != nil { return [] }
       shared.address = result
       let waiters = shared.addressWaiters
@@ -278,7 +327,8 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   /// Stops accepting connections, sends GOAWAY on every open connection and lets in-flight
   /// RPCs finish; ``listen(streamHandler:)`` returns once the last of them has.
   public func beginGracefulShutdown() {
-    let (listener, connections) = self.shared.withLock { shared -> ((any Channel)?, [ConnectionEntry]) in
+    let (listener, connections) = self.shared.withLock {
+      shared -> ((any Channel)?, [ConnectionEntry]) in
       shared.shutdownRequested = true
       var listener: (any Channel)?
       if case .listening(let channel) = shared.state {
@@ -288,7 +338,9 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       return (listener, Array(shared.connections.values))
     }
     if listener == nil {
-      self.publishAddress(.failure(RuntimeError(code: .serverIsStopped, message: "The server transport was shut down.")))
+      self.publishAddress(
+        .failure(
+          RuntimeError(code: .serverIsStopped, message: "The server transport was shut down.")))
     }
     listener?.close(promise: nil)
     for connection in connections { connection.beginShutdown() }

@@ -1,4 +1,4 @@
-public import GRPCCore
+internal import GRPCCore
 internal import NIOCore
 import Synchronization
 
@@ -49,7 +49,10 @@ final class ServerStream: @unchecked Sendable {
   var trailers: HeaderBlock?
   var dataDeferred = false
 
-  init(streamID: Int32, maxMessageSize: Int, mailbox: Mailbox<ServerConnectionHandler>, allocator: ByteBufferAllocator) {
+  init(
+    streamID: Int32, maxMessageSize: Int, mailbox: Mailbox<ServerConnectionHandler>,
+    allocator: ByteBufferAllocator
+  ) {
     self.streamID = streamID
     self.deframer = GRPCMessageDeframer(maxMessageSize: maxMessageSize)
     self.mailbox = mailbox
@@ -71,6 +74,14 @@ final class ServerStream: @unchecked Sendable {
       }
     }
     if alreadyCancelled { handle.cancel() }
+  }
+
+  /// Whether `cancelRPC()` ran, i.e. the peer (not a deadline) ended the RPC.
+  var isCancelledByPeer: Bool {
+    self.cancellation.withLock { state in
+      if case .cancelled = state { return true }
+      return false
+    }
   }
 
   /// The peer reset the stream or the connection died: the handler must stop.
