@@ -197,6 +197,25 @@ struct AssociationTests {
         }
         #expect(try await ops.runExpirySweep(sweep, metadata: service(nil)).removedCount == 2)
         #expect(try await tags.tag(tag.id, org: 1).memberCount == 0)
+        // tag.expired is published once; a second sweep finds nothing.
+        #expect(try await ops.runExpirySweep(sweep, metadata: service(nil)).removedCount == 0)
+        let stream = Maac_Tags_V1_TagsEvents.Client(wrapping: client)
+        let definitions = try await stream.subscribe(
+          {
+            var request = Maac_Common_V1_SubscribeRequest()
+            request.eventTypes = ["tags.tag.v1"]
+            return request
+          }(), metadata: tenant(1)
+        ) { response in
+          var types: [String] = []
+          for try await envelope in response.messages {
+            types.append(
+              try Maac_Tags_V1_TagDefinitionChanged(unpackingAny: envelope.payload).eventType)
+            if types.count == 2 { break }
+          }
+          return types
+        }
+        #expect(definitions == ["tag.created", "tag.expired"])
       }
     }
   }

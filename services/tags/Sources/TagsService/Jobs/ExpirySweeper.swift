@@ -32,6 +32,7 @@ struct ExpirySweeper: ServiceLifecycle.Service {
 
   /// Sweeps one organization (or all when nil); returns the number of associations removed.
   func sweep(organizationID: Int64?) async throws -> Int64 {
+    try await announceExpiredTags(organizationID: organizationID)
     var total: Int64 = 0
     while true {
       let removed = try await pool.withTransaction { connection in
@@ -39,6 +40,38 @@ struct ExpirySweeper: ServiceLifecycle.Service {
       }
       total += Int64(removed)
       if removed < batchSize { return total }
+    }
+  }
+
+  /// Publishes `tag.expired` once for every tag whose absolute expiry has passed (T20).
+  private func announceExpiredTags(organizationID: Int64?) async throws {
+    try await pool.withTransaction { connection in
+      let rows = try await connection.query(
+        """
+        UPDATE tags SET expiry_announced = true
+        WHERE deleted_at IS NULL AND expiry_mode = 'absolute' AND expire_at <= now()
+          AND NOT expiry_announced
+          AND (\(organizationID)::bigint IS NULL OR organization_id = \(organizationID))
+        RETURNING organization_id, source, id
+        """)
+      var events: [PendingEvent] = []
+      let now = Date()
+      for row in rows {
+        let organization = try row.decode("organization_id", as: Int64.self)
+        let key = TagKey(
+          id: try row.decode("id", as: Int64.self),
+          source: TagSource(rawValue: try row.decode("source", as: String.self)) ?? .maac)
+        let records = try await connection.query(
+          """
+          SELECT \(unescaped: TagRecord.columns) FROM \(unescaped: TagRecord.from)
+          WHERE t.organization_id = \(organization) AND t.source = \(key.source.rawValue) AND t.id = \(key.id)
+          """)
+        if let record = try records.first.map(TagRecord.init(row:)) {
+          events.append(
+            DefinitionChange(record: record, eventType: "tag.expired", occurredAt: now).event)
+        }
+      }
+      try await associations.outbox.append(events, on: connection)
     }
   }
 

@@ -218,7 +218,8 @@ struct TagDefinitionStore: Sendable {
         """
         UPDATE tags SET name = \(record.definition.name), expiry_mode = \(storage.mode),
           ttl_days = \(storage.ttlDays), expire_at = \(storage.expireAt),
-          version = \(record.definition.version), updated_at = \(now)
+          version = \(record.definition.version), updated_at = \(now),
+          expiry_announced = expiry_announced AND NOT \(expiryChanged)
         WHERE organization_id = \(organizationID) AND source = 'maac' AND id = \(key.id)
         """)
       if expiryChanged {
