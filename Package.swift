@@ -14,6 +14,7 @@ let package = Package(
     .executable(name: "interop", targets: ["interop"]),
     .executable(name: "maac-ops", targets: ["maac-ops"]),
     .executable(name: "maac-cdh", targets: ["maac-cdh"]),
+    .executable(name: "maac-tags", targets: ["maac-tags"]),
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
     .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
@@ -222,10 +223,18 @@ let package = Package(
       name: "TagsService",
       dependencies: [
         "MAACContracts",
+        "ServiceKit",
+        "PostgresClient",
+        "TagsDomain",
+        "GRPCNGHTTP2Transport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       path: "services/tags/Sources/TagsService",
+      resources: [.copy("Migrations")],
       swiftSettings: strictSwift
     ),
     .target(
@@ -384,6 +393,53 @@ let package = Package(
       name: "cdh-bench",
       dependencies: ["CDHDomain"],
       path: "services/cdh/Sources/cdh-bench",
+    // MARK: tags service
+
+    .target(
+      name: "TagsDomain",
+      path: "services/tags/Sources/TagsDomain",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "TagsDomainTests",
+      dependencies: ["TagsDomain"],
+      path: "services/tags/Tests/TagsDomainTests",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "TagsServiceTests",
+      dependencies: [
+        "TagsService",
+        "TagsDomain",
+        "MAACTestSupport",
+        "MAACContracts",
+        "ServiceKit",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/tags/Tests/TagsServiceTests",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-tags",
+      dependencies: ["TagsService", "ServiceKit"],
+      path: "services/tags/Sources/maac-tags",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "tags-benchmark",
+      dependencies: [
+        "TagsService",
+        "MAACTestSupport",
+        "MAACContracts",
+        "ServiceKit",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ],
+      path: "services/tags/Sources/tags-benchmark",
       swiftSettings: strictSwift
     ),
   ]
