@@ -393,6 +393,9 @@ let package = Package(
       name: "cdh-bench",
       dependencies: ["CDHDomain"],
       path: "services/cdh/Sources/cdh-bench",
+      swiftSettings: strictSwift
+    ),
+
     // MARK: tags service
 
     .target(
