@@ -38,7 +38,7 @@ final class ServerStream: @unchecked Sendable {
 
   // Inbound messages.
   var deframer: GRPCMessageDeframer
-  var source: InboundProducer<RPCRequestPart<[UInt8]>>.Source?
+  var source: InboundQueue<RPCRequestPart<[UInt8]>>?
   var producing = true
   var unconsumed = 0
   var requestEnded = false
