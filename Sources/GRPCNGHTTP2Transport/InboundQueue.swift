@@ -141,14 +141,34 @@ final class InboundQueue<Element: Sendable>: Sendable {
   }
 }
 
-/// `AsyncSequence` view of an `InboundQueue` (one iterator per stream, as GRPCCore uses it).
-struct InboundSequence<Element: Sendable>: AsyncSequence, Sendable {
-  let queue: InboundQueue<Element>
+/// The server's request parts as GRPCCore reads them. Deliberately non-generic: GRPCCore calls
+/// it through an existential, and a concrete type lets the queue's code be specialised.
+struct ServerInboundSequence: AsyncSequence, Sendable {
+  typealias Element = RPCRequestPart<[UInt8]>
+  let queue: InboundQueue<RPCRequestPart<[UInt8]>>
 
   struct AsyncIterator: AsyncIteratorProtocol {
-    let queue: InboundQueue<Element>
+    let queue: InboundQueue<RPCRequestPart<[UInt8]>>
 
-    mutating func next() async throws -> Element? {
+    mutating func next() async throws -> RPCRequestPart<[UInt8]>? {
+      try await self.queue.next()
+    }
+  }
+
+  func makeAsyncIterator() -> AsyncIterator {
+    AsyncIterator(queue: self.queue)
+  }
+}
+
+/// The client's response parts as GRPCCore reads them (non-generic for the same reason).
+struct ClientInboundSequence: AsyncSequence, Sendable {
+  typealias Element = RPCResponsePart<[UInt8]>
+  let queue: InboundQueue<RPCResponsePart<[UInt8]>>
+
+  struct AsyncIterator: AsyncIteratorProtocol {
+    let queue: InboundQueue<RPCResponsePart<[UInt8]>>
+
+    mutating func next() async throws -> RPCResponsePart<[UInt8]>? {
       try await self.queue.next()
     }
   }

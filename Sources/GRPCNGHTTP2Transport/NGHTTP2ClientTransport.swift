@@ -251,7 +251,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     let rpc = RPCStream(
       descriptor: descriptor,
       inbound: RPCAsyncSequence<RPCResponsePart<[UInt8]>, any Error>(
-        wrapping: InboundSequence(queue: queue)
+        wrapping: ClientInboundSequence(queue: queue)
       ),
       outbound: RPCWriter<RPCRequestPart<[UInt8]>>.Closable(
         wrapping: ClientStreamWriter(stream: stream))

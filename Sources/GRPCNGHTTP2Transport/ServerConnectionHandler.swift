@@ -496,7 +496,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     let rpc = RPCStream(
       descriptor: descriptor,
       inbound: RPCAsyncSequence<RPCRequestPart<[UInt8]>, any Error>(
-        wrapping: InboundSequence(queue: queue)
+        wrapping: ServerInboundSequence(queue: queue)
       ),
       outbound: RPCWriter<RPCResponsePart<[UInt8]>>.Closable(
         wrapping: ServerStreamWriter(stream: stream)
