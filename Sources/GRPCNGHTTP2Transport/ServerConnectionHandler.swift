@@ -25,6 +25,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     case finish(ServerStream, (any Error)?)
     case produceMore(ServerStream)
     case gracefulShutdown
+    /// Close now, failing every open RPC (the server's `listen` task was cancelled).
+    case forceClose
   }
 
   struct Configuration {
@@ -238,6 +240,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         stream.unconsumed = 0
       case .gracefulShutdown:
         self.beginGracefulShutdown()
+      case .forceClose:
+        self.close()
       }
     }
     self.flush()
