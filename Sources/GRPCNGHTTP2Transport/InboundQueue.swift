@@ -88,7 +88,8 @@ final class InboundQueue<Element: Sendable>: Sendable {
       return nil
     case .wait:
       return try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
+        try await withCheckedThrowingContinuation {
+          (continuation: CheckedContinuation<Element?, any Error>) in
           let immediate = self.state.withLock { state -> Next in
             let next = Self.take(&state, lowWatermark: self.lowWatermark)
             if case .wait = next { state.waiter = continuation }

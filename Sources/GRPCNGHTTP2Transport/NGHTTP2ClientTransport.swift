@@ -237,7 +237,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     // them through a weak box.
     let streamBox = WeakStreamBox()
     let queue = InboundQueue<RPCResponsePart<[UInt8]>>(
-      cancellationError: { RPCError(code: .cancelled, message: "The RPC was cancelled by the caller.") },
+      cancellationError: {
+        RPCError(code: .cancelled, message: "The RPC was cancelled by the caller.")
+      },
       onDemand: { if let stream = streamBox.stream { mailbox.post(.produceMore(stream)) } }
     )
     let stream = ClientStream(
