@@ -16,7 +16,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     case end(ClientStream)
     case cancel(ClientStream)
     case produceMore(ClientStream)
-    case terminated(ClientStream)
     case gracefulShutdown
   }
 
@@ -227,7 +226,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       case .open(let stream, _), .message(let stream, _), .end(let stream), .cancel(let stream):
         Self.fail(
           stream, RPCError(code: .unavailable, message: "The connection to the server was lost."))
-      case .produceMore, .terminated, .gracefulShutdown:
+      case .produceMore, .gracefulShutdown:
         break
       }
     }
@@ -254,11 +253,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       case .cancel(let stream):
         self.cancel(stream)
       case .produceMore(let stream):
-        stream.producing = true
-        if stream.streamID != 0 { self.session.consumeStream(stream.streamID, stream.unconsumed) }
-        stream.unconsumed = 0
-      case .terminated(let stream):
-        // The caller stopped reading. Keep the window open so the connection isn't stuck.
         stream.producing = true
         if stream.streamID != 0 { self.session.consumeStream(stream.streamID, stream.unconsumed) }
         stream.unconsumed = 0
@@ -436,7 +430,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       }
       let metadata = stream.metadata
       stream.metadata = [:]
-      _ = stream.source.yield(.metadata(metadata))
+      stream.source.yield(.metadata(metadata))
     } else {
       // Trailers.
       guard let grpcStatus = stream.grpcStatus else {
@@ -474,7 +468,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     let source = stream.source
     do {
       try stream.deframer.process(data) { message in
-        if source.yield(.message(message)) == .stopProducing {
+        if !source.yield(.message(message)) {
           stream.producing = false
         }
       }

@@ -233,28 +233,27 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
       ?? self.config.maxReceiveMessageSize
     let mailbox = connection.mailbox
 
-    // The delegate needs the stream and the stream needs the source: link them through a box.
+    // The queue's demand callback needs the stream and the stream needs the queue: link
+    // them through a weak box.
     let streamBox = WeakStreamBox()
-    let producer = InboundProducer<RPCResponsePart<[UInt8]>>.makeSequence(
-      backPressureStrategy: InboundBuffering.strategy,
-      finishOnDeinit: true,
-      delegate: StreamDemandDelegate(
-        onProduceMore: { if let stream = streamBox.stream { mailbox.post(.produceMore(stream)) } },
-        onTerminate: { if let stream = streamBox.stream { mailbox.post(.terminated(stream)) } }
-      )
+    let queue = InboundQueue<RPCResponsePart<[UInt8]>>(
+      cancellationError: {
+        RPCError(code: .cancelled, message: "The RPC was cancelled by the caller.")
+      },
+      onDemand: { if let stream = streamBox.stream { mailbox.post(.produceMore(stream)) } }
     )
     let stream = ClientStream(
       descriptor: descriptor,
       maxMessageSize: maxSize,
       mailbox: mailbox,
-      source: producer.source
+      source: queue
     )
     streamBox.stream = stream
 
     let rpc = RPCStream(
       descriptor: descriptor,
       inbound: RPCAsyncSequence<RPCResponsePart<[UInt8]>, any Error>(
-        wrapping: CancellationMappingSequence(base: producer.sequence)
+        wrapping: ClientInboundSequence(queue: queue)
       ),
       outbound: RPCWriter<RPCRequestPart<[UInt8]>>.Closable(
         wrapping: ClientStreamWriter(stream: stream))

@@ -110,6 +110,7 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
 
   private struct ConnectionEntry: Sendable {
     let beginShutdown: @Sendable () -> Void
+    let forceClose: @Sendable () -> Void
   }
 
   private let address: Address
@@ -190,6 +191,9 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       await self.serve(accepted, streamHandler: streamHandler)
     } onCancel: {
       self.beginGracefulShutdown()
+      // Cancellation means "stop now": close connections, which cancels their RPCs' tasks.
+      let connections = self.shared.withLock { Array($0.connections.values) }
+      for connection in connections { connection.forceClose() }
     }
     self.shared.withLock { $0.state = .finished }
   }
@@ -202,45 +206,44 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
         _ context: ServerContext
       ) async -> Void
   ) async {
-    await withDiscardingTaskGroup { group in
-      for await item in accepted {
-        group.addTask {
-          await withServerContextRPCCancellationHandle { handle in
-            item.stream.setCancellationHandle(handle)
-            let context = ServerContext(
-              descriptor: item.rpc.descriptor,
-              remotePeer: item.remotePeer,
-              localPeer: item.localPeer,
-              cancellation: handle
-            )
-            let bridge = RPCCancellationBridge()
-            await withDiscardingTaskGroup { rpcGroup in
-              rpcGroup.addTask {
-                await streamHandler(item.rpc, context)
-                bridge.finish()
-              }
-              let cancelled = await withRPCCancellationHandler {
-                await bridge.wait()
-              } onCancelRPC: {
-                bridge.cancel()
-              }
-              if cancelled {
-                // A peer reset already failed the stream; otherwise GRPCCore's deadline fired,
-                // and the client is owed DEADLINE_EXCEEDED before the handler unwinds.
-                if !item.stream.isCancelledByPeer {
-                  item.stream.mailbox.post(
-                    .part(
-                      item.stream,
-                      .status(Status(code: .deadlineExceeded, message: "Deadline exceeded."), [:]))
-                  )
-                }
-                rpcGroup.cancelAll()
-              }
+    // One unstructured task per RPC (rather than a task-group child plus a helper child):
+    // its handle is what lets a deadline or a peer reset cancel the handler. `tracker` keeps
+    // `listen()` from returning before every RPC has.
+    let tracker = RPCTaskTracker()
+    for await item in accepted {
+      tracker.enter()
+      let task = Task {
+        defer {
+          item.stream.detachTask()
+          tracker.leave()
+        }
+        await withServerContextRPCCancellationHandle { handle in
+          item.stream.setCancellationHandle(handle)
+          let context = ServerContext(
+            descriptor: item.rpc.descriptor,
+            remotePeer: item.remotePeer,
+            localPeer: item.localPeer,
+            cancellation: handle
+          )
+          await withRPCCancellationHandler {
+            await streamHandler(item.rpc, context)
+          } onCancelRPC: {
+            // A peer reset already failed the stream; otherwise GRPCCore's deadline fired and
+            // the client is owed DEADLINE_EXCEEDED before the handler unwinds.
+            if !item.stream.isCancelledByPeer {
+              item.stream.mailbox.post(
+                .part(
+                  item.stream,
+                  .status(Status(code: .deadlineExceeded, message: "Deadline exceeded."), [:]))
+              )
             }
+            item.stream.cancelTask()
           }
         }
       }
+      item.stream.attach(task)
     }
+    await tracker.waitUntilIdle()
   }
 
   private func bind(onStream: @escaping @Sendable (AcceptedServerStream) -> Void) async throws
@@ -276,7 +279,10 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   private func register(channel: any Channel, handler: ServerConnectionHandler) {
     let id = ObjectIdentifier(channel)
     let mailbox = handler.mailbox
-    let entry = ConnectionEntry(beginShutdown: { mailbox.post(.gracefulShutdown) })
+    let entry = ConnectionEntry(
+      beginShutdown: { mailbox.post(.gracefulShutdown) },
+      forceClose: { mailbox.post(.forceClose) }
+    )
     let shutDownNow = self.shared.withLock { shared -> Bool in
       shared.connections[id] = entry
       return shared.shutdownRequested

@@ -24,8 +24,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     case part(ServerStream, RPCResponsePart<[UInt8]>)
     case finish(ServerStream, (any Error)?)
     case produceMore(ServerStream)
-    case terminated(ServerStream)
     case gracefulShutdown
+    /// Close now, failing every open RPC (the server's `listen` task was cancelled).
+    case forceClose
   }
 
   struct Configuration {
@@ -237,16 +238,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         stream.producing = true
         self.session.consumeStream(stream.streamID, stream.unconsumed)
         stream.unconsumed = 0
-      case .terminated(let stream):
-        // The handler stopped reading; keep the window open and drop what still arrives.
-        stream.source = nil
-        stream.producing = true
-        if self.streams[stream.streamID] === stream {
-          self.session.consumeStream(stream.streamID, stream.unconsumed)
-        }
-        stream.unconsumed = 0
       case .gracefulShutdown:
         self.beginGracefulShutdown()
+      case .forceClose:
+        self.close()
       }
     }
     self.flush()
@@ -495,23 +490,21 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     }
 
     let mailbox = self.mailbox
-    let producer = InboundProducer<RPCRequestPart<[UInt8]>>.makeSequence(
-      backPressureStrategy: InboundBuffering.strategy,
-      finishOnDeinit: true,
-      delegate: StreamDemandDelegate(
-        onProduceMore: { [weak stream] in if let stream { mailbox.post(.produceMore(stream)) } },
-        onTerminate: { [weak stream] in if let stream { mailbox.post(.terminated(stream)) } }
-      )
-    )
-    stream.source = producer.source
-    _ = producer.source.yield(.metadata(stream.metadata))
+    let queue = InboundQueue<RPCRequestPart<[UInt8]>>(onDemand: { [weak stream] in
+      if let stream { mailbox.post(.produceMore(stream)) }
+    })
+    stream.source = queue
+    queue.yield(.metadata(stream.metadata))
     stream.metadata = [:]
 
     let rpc = RPCStream(
       descriptor: descriptor,
-      inbound: RPCAsyncSequence<RPCRequestPart<[UInt8]>, any Error>(wrapping: producer.sequence),
+      inbound: RPCAsyncSequence<RPCRequestPart<[UInt8]>, any Error>(
+        wrapping: ServerInboundSequence(queue: queue)
+      ),
       outbound: RPCWriter<RPCResponsePart<[UInt8]>>.Closable(
-        wrapping: ServerStreamWriter(stream: stream))
+        wrapping: ServerStreamWriter(stream: stream)
+      )
     )
     self.onStream(
       AcceptedServerStream(
@@ -562,7 +555,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     }
     do {
       try stream.deframer.process(data) { message in
-        if source.yield(.message(message)) == .stopProducing {
+        if !source.yield(.message(message)) {
           stream.producing = false
         }
       }

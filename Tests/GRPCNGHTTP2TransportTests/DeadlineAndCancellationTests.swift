@@ -87,4 +87,36 @@ struct DeadlineAndCancellationTests {
       await socket.close()
     }
   }
+
+  @Test("Client cancellation puts RST_STREAM(CANCEL) on the wire")
+  func clientCancellationSendsRSTStream() async throws {
+    let silent = try await SilentHTTP2Server.start()
+    try await TestHarness.withClient(target: .ipv4(host: "127.0.0.1", port: silent.port)) {
+      client async throws -> Void in
+      let call = Task { try await client.echoUnary("Get", [1]) }
+      // Wait until the request HEADERS reached the (never answering) server.
+      var sawHeaders = false
+      for _ in 0..<500 where !sawHeaders {
+        try await Task.sleep(for: .milliseconds(10))
+        let received = try await silent.receivedBytes()
+        sawHeaders = http2Frames(Array(received.dropFirst(RawSocket.preface.count))).contains {
+          $0.type == 1
+        }
+      }
+      #expect(sawHeaders)
+      call.cancel()
+      _ = await call.result
+      var reset: (type: UInt8, flags: UInt8, streamID: UInt32, payload: [UInt8])?
+      for _ in 0..<500 where reset == nil {
+        let received = try await silent.receivedBytes()
+        reset = http2Frames(Array(received.dropFirst(RawSocket.preface.count))).first {
+          $0.type == 3
+        }
+        if reset == nil { try await Task.sleep(for: .milliseconds(10)) }
+      }
+      #expect(reset?.streamID == 1)
+      #expect(reset?.payload == [0, 0, 0, 8])  // CANCEL
+    }
+    await silent.stop()
+  }
 }

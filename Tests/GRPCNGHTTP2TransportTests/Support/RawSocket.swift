@@ -158,3 +158,22 @@ struct RawConnection: Sendable {
     return try await self.channel.eventLoop.submit { self.collector.bytes }.get()
   }
 }
+
+/// The HTTP/2 frames in `bytes` with their payloads.
+func http2Frames(_ bytes: [UInt8]) -> [(
+  type: UInt8, flags: UInt8, streamID: UInt32, payload: [UInt8]
+)] {
+  var frames: [(UInt8, UInt8, UInt32, [UInt8])] = []
+  var offset = 0
+  while offset + 9 <= bytes.count {
+    let length = Int(bytes[offset]) << 16 | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2])
+    let streamID =
+      UInt32(bytes[offset + 5] & 0x7F) << 24 | UInt32(bytes[offset + 6]) << 16
+      | UInt32(bytes[offset + 7]) << 8 | UInt32(bytes[offset + 8])
+    let end = min(bytes.count, offset + 9 + length)
+    frames.append(
+      (bytes[offset + 3], bytes[offset + 4], streamID, Array(bytes[(offset + 9)..<end])))
+    offset += 9 + length
+  }
+  return frames
+}
