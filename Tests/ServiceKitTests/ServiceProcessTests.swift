@@ -138,3 +138,21 @@ struct ServiceProcessTests {
     return (String(text.dropFirst(firstLine.count + 1)), Int(firstLine) ?? -1)
   }
 }
+
+@Suite("Pool metrics")
+struct PoolMetricsTests {
+  @Test("pool usage is exported as gauges")
+  func poolGauges() async throws {
+    try await TestDatabase.withServiceDatabase("poolmetrics") { database in
+      let pool = try database.pool(maxConnections: 3)
+      let metrics = RPCMetrics()
+      try await pool.withConnection { _ in
+        PoolMetricsReporter(pool: pool, metrics: metrics).report()
+      }
+      let text = metrics.render()
+      #expect(text.contains("maac_db_pool_max_connections 3.0") || text.contains("maac_db_pool_max_connections 3\n"), "\(text)")
+      #expect(text.contains("maac_db_pool_in_use_connections 1"), "\(text)")
+      await pool.shutdown()
+    }
+  }
+}

@@ -137,6 +137,11 @@ public final class ServiceProcess: Sendable {
     var background = background
     if let pool {
       background.append(outboxWakeups.following(outbox: outbox, configuration: pool.configuration, logger: logger))
+      let reporter = PoolMetricsReporter(pool: pool, metrics: metrics)
+      background.append(
+        ClosureService("pool-metrics") {
+          await cancelWhenGracefulShutdown { await reporter.run() }
+        })
     }
     do {
       try await group.run()
