@@ -28,10 +28,13 @@ public final class ServiceProcess: Sendable {
   public let outboxWakeups: OutboxWakeups
   private let openedPool = Mutex<PostgresPool?>(nil)
 
+  /// - Parameter outboxPollInterval: how long event subscribers wait for a NOTIFY before
+  ///   they look at the outbox anyway.
   public init(
     name: String,
     configuration: ServiceConfiguration,
-    metrics: RPCMetrics = RPCMetrics()
+    metrics: RPCMetrics = RPCMetrics(),
+    outboxPollInterval: Duration = .milliseconds(500)
   ) {
     LoggingBootstrap.bootstrap(level: configuration.logLevel)
     var logger = Logger(label: "maac.\(name)")
@@ -41,7 +44,7 @@ public final class ServiceProcess: Sendable {
     self.logger = logger
     self.metrics = metrics
     self.health = HealthStatusRegistry()
-    self.outboxWakeups = OutboxWakeups()
+    self.outboxWakeups = OutboxWakeups(pollInterval: outboxPollInterval)
   }
 
   /// A process configured from its command line and environment.
@@ -123,16 +126,6 @@ public final class ServiceProcess: Sendable {
       logger.info("serving", metadata: ["address": "\(bound)"])
       onListening(bound)
     }
-    let group = ServiceGroup(
-      configuration: ServiceGroupConfiguration(
-        services: [
-          .init(service: GRPCServerService(server: server, health: health)),
-          .init(service: announce, successTerminationBehavior: .ignore),
-        ] + background.map { .init(service: $0) },
-        gracefulShutdownSignals: [.sigterm, .sigint],
-        logger: logger
-      )
-    )
     let pool = openedPool.withLock { $0 }
     var background = background
     if let pool {
@@ -143,6 +136,16 @@ public final class ServiceProcess: Sendable {
           await cancelWhenGracefulShutdown { await reporter.run() }
         })
     }
+    let group = ServiceGroup(
+      configuration: ServiceGroupConfiguration(
+        services: [
+          .init(service: GRPCServerService(server: server, health: health)),
+          .init(service: announce, successTerminationBehavior: .ignore),
+        ] + background.map { .init(service: $0) },
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger
+      )
+    )
     do {
       try await group.run()
     } catch {

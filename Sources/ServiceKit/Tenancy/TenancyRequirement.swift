@@ -34,10 +34,13 @@ public struct TenancyPolicy: Sendable {
     callerOnly: Set<String> = [],
     callerOnlyMethods: Set<MethodDescriptor> = []
   ) -> TenancyPolicy {
-    TenancyPolicy { method in
+    // Compared by name: a descriptor the transport builds from `:path` carries no
+    // streaming kind, so it never equals the generated one.
+    let callerOnlyMethodNames = Set(callerOnlyMethods.map(\.fullyQualifiedMethod))
+    return TenancyPolicy { method in
       if open.contains(method.service.fullyQualifiedService) { return .none }
       if callerOnly.contains(method.service.fullyQualifiedService) { return .caller }
-      if callerOnlyMethods.contains(method) { return .caller }
+      if callerOnlyMethodNames.contains(method.fullyQualifiedMethod) { return .caller }
       return .organization
     }
   }
