@@ -139,5 +139,19 @@ let package = Package(
       dependencies: ["ServiceKit"],
       swiftSettings: strictSwift
     ),
+
+    // MARK: contacts service
+
+    .target(
+      name: "ContactsDomain",
+      path: "services/contacts/Sources/ContactsDomain",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "ContactsDomainTests",
+      dependencies: ["ContactsDomain"],
+      path: "services/contacts/Tests/ContactsDomainTests",
+      swiftSettings: strictSwift
+    ),
   ]
 )
