@@ -176,6 +176,7 @@ CREATE TABLE import_task (
   failed_count    bigint NOT NULL DEFAULT 0,
   rows_with_issues bigint NOT NULL DEFAULT 0,
   next_record     bigint NOT NULL DEFAULT 2,
+  lease_until     timestamptz,
   warnings        jsonb  NOT NULL DEFAULT '[]',
   error           jsonb,
   idempotency_key text,

@@ -17,26 +17,29 @@ enum ContactRecord {
     "last_interaction_at", "field_clocks", "version", "cdh_version", "created_at", "updated_at", "deleted_at",
   ]
 
+  static let emptyObject = PostgresJSON("{}")
+
   /// `SELECT` list of all columns.
   static let selectList = columns.joined(separator: ", ")
 
   /// The column values of `contact` (with `fieldClocks`), aligned with ``columns``.
-  static func values(of contact: Contact, fieldClocks: [String: Date]) -> [(any PostgresEncodable)?] {
-    [
+  static func values(of contact: Contact, fieldClocks: [String: Date]) throws -> [(any PostgresEncodable)?] {
+    try [
       contact.id, contact.organizationID, contact.channelType.rawValue, contact.channelID, contact.externalID,
       contact.externalIDRaw, contact.displayName, contact.fullName, contact.displayMobile, contact.displayEmail,
       contact.gender.manual?.rawValue, contact.gender.channel?.rawValue, contact.gender.predicted?.rawValue,
       contact.birthday.flatMap { PostgresDate(year: $0.year, month: $0.month, day: $0.day) },
       contact.region?.rawValue, contact.city, contact.address, contact.company, contact.accountManager,
       contact.memberLevel, contact.starMark, contact.customerID, contact.connectID,
-      PostgresJSON(encoding: contact.customFields), contact.note, contact.originalName, contact.avatarURL,
+      contact.customFields.isEmpty ? emptyObject : PostgresJSON(encoding: contact.customFields), contact.note, contact.originalName, contact.avatarURL,
       contact.originalMobile, contact.originalEmail, contact.nameSyncState.rawValue,
       contact.lineFollowStatus?.rawValue, contact.lineFollowStatusChangedAt, contact.emailStatus?.rawValue,
       contact.suppressionReason?.rawValue, contact.emailStatusChangedAt, Int32(contact.softBounceStreak),
       contact.consentSource, contact.consentAt, contact.whatsappStatus?.rawValue, contact.whatsappStatusChangedAt,
       contact.phoneStatus?.rawValue, contact.fbGender, contact.fbLastMessageAt, contact.fbTimezone, contact.fbLocale,
       contact.igName, contact.igIsVerifiedUser, contact.engagementLevel.rawValue, contact.acquisitionSource.rawValue,
-      contact.lastInteractionAt, PostgresJSON(encoding: fieldClocks.mapValues { $0.timeIntervalSince1970 }),
+      contact.lastInteractionAt,
+      fieldClocks.isEmpty ? emptyObject : PostgresJSON(encoding: fieldClocks.mapValues { $0.timeIntervalSince1970 }),
       contact.version, contact.cdhVersion, contact.createdAt, contact.updatedAt, contact.deletedAt,
     ]
   }

@@ -1,0 +1,1 @@
+print("contacts-benchmark: not yet implemented")
