@@ -13,6 +13,7 @@ let package = Package(
   products: [
     .executable(name: "interop", targets: ["interop"]),
     .executable(name: "maac-contacts", targets: ["maac-contacts"]),
+    .executable(name: "maac-ops", targets: ["maac-ops"]),
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
     .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
@@ -165,12 +166,103 @@ let package = Package(
     .testTarget(
       name: "ContractsTests",
       dependencies: [
+        "AdminService",
         "CContractsWire",
+        "CdhService",
+        "ContactsService",
         "ContractsTestSupport",
+        "EmailService",
+        "JourneyService",
         "MAACContracts",
+        "SegmentsService",
+        "TagsService",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       exclude: ["Snapshot"],
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: Services (one library per context; RPC skeletons from Scripts/generate-service-skeletons.py)
+
+    .target(
+      name: "ContactsService",
+      dependencies: [
+        "ContactsDomain",
+        "ServiceKit",
+        "PostgresClient",
+        "MAACContracts",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      path: "services/contacts/Sources/ContactsService",
+      resources: [.copy("Migrations")],
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "CdhService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/cdh/Sources/CdhService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "TagsService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/tags/Sources/TagsService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "SegmentsService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/segments/Sources/SegmentsService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "JourneyService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/journey/Sources/JourneyService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "EmailService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/email/Sources/EmailService",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "AdminService",
+      dependencies: [
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/admin/Sources/AdminService",
       swiftSettings: strictSwift
     ),
 
@@ -206,6 +298,17 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    // MARK: Operator tools
+
+    .executableTarget(
+      name: "maac-ops",
+      dependencies: [
+        "PostgresClient",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
     // MARK: Test support shared by every test target
 
     .target(
@@ -227,24 +330,6 @@ let package = Package(
     .target(
       name: "ContactsDomain",
       path: "services/contacts/Sources/ContactsDomain",
-      swiftSettings: strictSwift
-    ),
-    .target(
-      name: "ContactsService",
-      dependencies: [
-        "ContactsDomain",
-        "ServiceKit",
-        "PostgresClient",
-        "MAACContracts",
-        "GRPCNGHTTP2Transport",
-        .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        .product(name: "Logging", package: "swift-log"),
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-      ],
-      path: "services/contacts/Sources/ContactsService",
-      resources: [.copy("Migrations")],
       swiftSettings: strictSwift
     ),
     .executableTarget(

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates every committed Swift file that comes from Protos/, with Debian's protoc and the
-# two plugins built from the pinned swift-protobuf and grpc-swift-protobuf (Tools/ProtocPlugins).
+# Regenerates every committed file that comes from Protos/, with Debian's protoc:
+#   - Swift messages and grpc-swift-2 stubs, with the two plugins built from the pinned
+#     swift-protobuf and grpc-swift-protobuf (Tools/ProtocPlugins);
+#   - the protoc-c build of Protos/maac (Sources/CContractsWire), the second, independent
+#     protobuf implementation the wire-format contract tests compare swift-protobuf with.
 #
 #   Scripts/generate-protos.sh             rewrite the generated folders
 #   Scripts/generate-protos.sh --check     fail (exit 1) when the committed code or the
@@ -13,6 +16,10 @@
 # Changing a contract deliberately means running --snapshot and committing the new snapshot in
 # the same commit. --check also fails when the snapshot lags behind additions, so that the
 # next change is judged against everything that was published.
+#
+# Only files whose content changed are rewritten, so an unchanged contract costs no rebuild.
+# MAAC_PROTOC_PLUGINS may name a folder holding already built plugins (e.g. another worktree's
+# Tools/ProtocPlugins/.build/release). Needs protoc, protoc-c and python3 with google.protobuf.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +31,9 @@ MAPPINGS=(
   "grpc/health Sources/MAACContracts/Generated"
   "grpc/testing Sources/InteropTestingContracts/Generated"
 )
+SNAPSHOT="Tests/ContractsTests/Snapshot/maac.pb"
+C_TARGET="Sources/CContractsWire"
+C_FOLDERS=("$C_TARGET/include" "$C_TARGET/generated")
 
 check=0
 snapshot=0
@@ -33,17 +43,6 @@ case "${1:-}" in
   "") ;;
   *) echo "usage: $0 [--check | --snapshot]" >&2; exit 2 ;;
 esac
-SNAPSHOT="Tests/ContractsTests/Snapshot/maac.pb"
-# The second, independent implementation of the wire format for the contract tests: protoc-c
-# output (C, linked with libprotobuf-c) of every Protos/maac file and the well-known types.
-C_TARGET="Sources/CContractsWire"
-
-# Writes the descriptor set of every Protos/maac file (sorted bytewise, like the tests) to $1.
-write_descriptor_set() {
-  local out="$1"
-  mapfile -t maac_files < <(cd Protos && find maac -name '*.proto' | LC_ALL=C sort)
-  (cd Protos && protoc -I. --include_imports --descriptor_set_out="$out" "${maac_files[@]}")
-}
 
 plugins="$ROOT/Tools/ProtocPlugins"
 # MAAC_PROTOC_PLUGINS may name a folder holding already built plugins (e.g. another worktree's
@@ -60,22 +59,24 @@ if [ ! -x "$plugin_bin/protoc-gen-swift" ] || [ ! -x "$plugin_bin/protoc-gen-grp
   swift build --package-path "$plugins" -c release --product protoc-gen-grpc-swift-2 >&2
 fi
 
-out_root="$ROOT"
-if [ "$check" = 1 ]; then
-  out_root="$(mktemp -d)"
-  trap 'rm -rf "$out_root"' EXIT
-fi
+# Everything is generated into $work first, then compared with (--check) or copied over the
+# committed folders.
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 
-declare -A cleaned=()
+# Writes the descriptor set of every Protos/maac file (sorted bytewise, like the tests) to $1.
+write_descriptor_set() {
+  local out="$1" maac_files
+  mapfile -t maac_files < <(cd Protos && find maac -name '*.proto' | LC_ALL=C sort)
+  (cd Protos && protoc -I. --include_imports --descriptor_set_out="$out" "${maac_files[@]}")
+}
+
+# Swift.
 for mapping in "${MAPPINGS[@]}"; do
   read -r proto_dir target_dir <<<"$mapping"
   [ -d "Protos/$proto_dir" ] || continue
-  out="$out_root/$target_dir"
-  if [ -z "${cleaned[$out]:-}" ]; then
-    rm -rf "$out"
-    mkdir -p "$out"
-    cleaned[$out]=1
-  fi
+  out="$work/$target_dir"
+  mkdir -p "$out"
   mapfile -t files < <(cd Protos && find "$proto_dir" -name '*.proto' | LC_ALL=C sort)
   [ "${#files[@]}" -gt 0 ] || continue
   (cd Protos && protoc \
@@ -88,52 +89,62 @@ for mapping in "${MAPPINGS[@]}"; do
     "${files[@]}")
 done
 
-# Regenerates the protoc-c code into $1/include (headers) and $1/generated (sources).
-generate_c() {
-  local out="$1" work
-  work="$(mktemp -d)"
-  write_descriptor_set "$work/all.pb"
-  mapfile -t c_files < <(python3 Scripts/lib/proto3-optional-as-oneof.py "$work/all.pb" "$work/c.pb")
-  mkdir -p "$work/gen"
-  protoc-c --descriptor_set_in="$work/c.pb" --c_out="$work/gen" "${c_files[@]}"
-  rm -rf "$out/include" "$out/generated"
-  mkdir -p "$out/include" "$out/generated"
-  (cd "$work/gen" && find . -name '*.pb-c.h' | LC_ALL=C sort | while read -r header; do
-    mkdir -p "$out/include/$(dirname "$header")"
-    mv "$header" "$out/include/$header"
-  done)
-  cp -R "$work/gen/." "$out/generated/"
-  rm -rf "$work"
-}
-generate_c "$out_root/$C_TARGET"
+# C (protoc-c 1.4 refuses proto3 `optional`; the rewrite keeps the wire format, see the helper).
+write_descriptor_set "$work/maac.pb"
+mapfile -t c_files < <(python3 Scripts/lib/proto3-optional-as-oneof.py "$work/maac.pb" "$work/c.pb")
+mkdir -p "$work/c" "$work/$C_TARGET/include" "$work/$C_TARGET/generated"
+protoc-c --descriptor_set_in="$work/c.pb" --c_out="$work/c" "${c_files[@]}"
+(cd "$work/c" && find . -name '*.pb-c.h' | while read -r header; do
+  mkdir -p "$work/$C_TARGET/include/$(dirname "$header")"
+  mv "$header" "$work/$C_TARGET/include/$header"
+done)
+cp -R "$work/c/." "$work/$C_TARGET/generated/"
+
+generated_folders=()
+for mapping in "${MAPPINGS[@]}"; do
+  read -r proto_dir target_dir <<<"$mapping"
+  [ -d "Protos/$proto_dir" ] || continue
+  case " ${generated_folders[*]:-} " in *" $target_dir "*) ;; *) generated_folders+=("$target_dir") ;; esac
+done
+generated_folders+=("${C_FOLDERS[@]}")
 
 if [ "$check" = 1 ]; then
   status=0
-  for c_dir in include generated; do
-    if ! diff -r "$ROOT/$C_TARGET/$c_dir" "$out_root/$C_TARGET/$c_dir" >/dev/null 2>&1; then
-      echo "[generate] $C_TARGET/$c_dir is not what Scripts/generate-protos.sh generates; run it and commit" >&2
+  for folder in "${generated_folders[@]}"; do
+    if ! diff -r "$ROOT/$folder" "$work/$folder" >/dev/null 2>&1; then
+      echo "[generate] $folder is not what Scripts/generate-protos.sh generates; run it and commit" >&2
+      diff -r "$ROOT/$folder" "$work/$folder" 2>&1 | head -40 >&2 || true
       status=1
     fi
   done
-  write_descriptor_set "$out_root/snapshot.pb"
-  if ! cmp -s "$out_root/snapshot.pb" "$ROOT/$SNAPSHOT"; then
+  if ! cmp -s "$work/maac.pb" "$ROOT/$SNAPSHOT"; then
     echo "[generate] $SNAPSHOT is not the descriptor set of Protos/maac; if the change is deliberate run Scripts/generate-protos.sh --snapshot and commit" >&2
     status=1
   fi
-  for mapping in "${MAPPINGS[@]}"; do
-    read -r _ target_dir <<<"$mapping"
-    [ -d "$out_root/$target_dir" ] || continue
-    if ! diff -r "$ROOT/$target_dir" "$out_root/$target_dir" >/dev/null 2>&1; then
-      echo "[generate] $target_dir is not what Scripts/generate-protos.sh generates; run it and commit" >&2
-      diff -r "$ROOT/$target_dir" "$out_root/$target_dir" | head -40 >&2 || true
-      status=1
-    fi
-  done
   exit "$status"
 fi
+
+# Copies $1 over $2, touching only files whose content differs and removing stale ones.
+sync_folder() {
+  local from="$1" to="$2" file
+  mkdir -p "$to"
+  while IFS= read -r file; do
+    [ -e "$from/$file" ] || rm -f "$to/$file"
+  done < <(cd "$to" && find . -type f)
+  while IFS= read -r file; do
+    if ! cmp -s "$from/$file" "$to/$file"; then
+      mkdir -p "$(dirname "$to/$file")"
+      cp "$from/$file" "$to/$file"
+    fi
+  done < <(cd "$from" && find . -type f)
+  find "$to" -mindepth 1 -type d -empty -delete
+}
+for folder in "${generated_folders[@]}"; do
+  sync_folder "$work/$folder" "$ROOT/$folder"
+done
 if [ "$snapshot" = 1 ]; then
   mkdir -p "$(dirname "$SNAPSHOT")"
-  write_descriptor_set "$ROOT/$SNAPSHOT"
+  cp "$work/maac.pb" "$ROOT/$SNAPSHOT"
   echo "[generate] refreshed $SNAPSHOT" >&2
 fi
 echo "[generate] done" >&2

@@ -65,7 +65,8 @@ public struct CompatibilityChecker: Sendable {
           changes.append(
             BreakingChange(
               kind: .fieldRemovedWithoutReserved, element: element,
-              detail: "field \(field.number) removed; reserve \(field.number) and \"\(field.name)\""))
+              detail: "field \(field.number) removed; reserve \(field.number) and \"\(field.name)\""
+            ))
         }
         continue
       }
@@ -114,7 +115,8 @@ public struct CompatibilityChecker: Sendable {
           changes.append(
             BreakingChange(
               kind: .enumValueRemovedWithoutReserved, element: element,
-              detail: "value \(value.number) removed; reserve \(value.number) and \"\(value.name)\""))
+              detail: "value \(value.number) removed; reserve \(value.number) and \"\(value.name)\""
+            ))
         }
         continue
       }

@@ -33,7 +33,9 @@ enum CWire {
     let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
     let size = protobuf_c_message_get_packed_size(base)
     var out = [UInt8](repeating: 0, count: size)
-    let written = out.withUnsafeMutableBufferPointer { protobuf_c_message_pack(base, $0.baseAddress) }
+    let written = out.withUnsafeMutableBufferPointer {
+      protobuf_c_message_pack(base, $0.baseAddress)
+    }
     precondition(written == size, "protobuf-c packed \(written) of \(size) bytes")
     return out
   }

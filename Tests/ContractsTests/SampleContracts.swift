@@ -20,13 +20,23 @@ enum SampleContracts {
         field("color", 5, .enum, typeName: ".\(package).Color"),
       ]
       $0.nestedType = [nested]
-      $0.reservedRange = [.with { $0.start = 9; $0.end = 11 }]
+      $0.reservedRange = [
+        .with {
+          $0.start = 9
+          $0.end = 11
+        }
+      ]
       $0.reservedName = ["legacy"]
     }
     let color = Google_Protobuf_EnumDescriptorProto.with {
       $0.name = "Color"
       $0.value = [value("COLOR_UNSPECIFIED", 0), value("COLOR_RED", 1)]
-      $0.reservedRange = [.with { $0.start = 7; $0.end = 8 }]
+      $0.reservedRange = [
+        .with {
+          $0.start = 7
+          $0.end = 8
+        }
+      ]
     }
     let service = Google_Protobuf_ServiceDescriptorProto.with {
       $0.name = "SampleService"
@@ -127,7 +137,11 @@ enum CompatibleEvolution: String, CaseIterable, Sendable {
     case .removeFieldWithReservedNumber:
       SampleContracts.editSample(&set) {
         $0.field.removeAll { $0.number == 2 }
-        $0.reservedRange.append(.with { $0.start = 2; $0.end = 3 })
+        $0.reservedRange.append(
+          .with {
+            $0.start = 2
+            $0.end = 3
+          })
       }
     case .addEnumValue:
       set.file[0].enumType[0].value.append(SampleContracts.value("COLOR_BLUE", 2))
@@ -193,7 +207,13 @@ enum Mutation: String, CaseIterable, Sendable {
       set.file[0].messageType[0].nestedType.removeAll()
       SampleContracts.editSample(&set) { $0.field.removeAll { $0.number == 4 } }
       // Reserving the field keeps this to the one break under test.
-      SampleContracts.editSample(&set) { $0.reservedRange.append(.with { $0.start = 4; $0.end = 5 }) }
+      SampleContracts.editSample(&set) {
+        $0.reservedRange.append(
+          .with {
+            $0.start = 4
+            $0.end = 5
+          })
+      }
     case .removeEnum:
       set.file[0].enumType.removeAll()
     case .removeService:
@@ -205,11 +225,15 @@ enum Mutation: String, CaseIterable, Sendable {
     case .makeFieldRepeated:
       SampleContracts.editSample(&set) { $0.field[1].label = .repeated }
     case .changeFieldMessageType:
-      SampleContracts.editSample(&set) { $0.field[3].typeName = ".\(SampleContracts.package).Sample" }
+      SampleContracts.editSample(&set) {
+        $0.field[3].typeName = ".\(SampleContracts.package).Sample"
+      }
     case .reuseFieldNumber:
       SampleContracts.editSample(&set) { $0.field[1].name = "title" }
     case .reuseReservedFieldNumber:
-      SampleContracts.editSample(&set) { $0.field.append(SampleContracts.field("fresh", 10, .bool)) }
+      SampleContracts.editSample(&set) {
+        $0.field.append(SampleContracts.field("fresh", 10, .bool))
+      }
     case .removeEnumValue:
       set.file[0].enumType[0].value.removeAll { $0.number == 1 }
     case .reuseEnumValueNumber:

@@ -368,7 +368,12 @@ struct WireFormatTests {
       $0.members = [
         1001: .with {
           $0.profileID = 5001
-          $0.members = [.with { $0.source = .maac; $0.memberID = 1001 }]
+          $0.members = [
+            .with {
+              $0.source = .maac
+              $0.memberID = 1001
+            }
+          ]
         },
         -7: .with { $0.profileID = 1 },
       ]
@@ -452,7 +457,8 @@ struct WireFormatTests {
           $0.tagSource = .caac
         }
       }
-      $0.branchSettings = try Google_Protobuf_Struct(jsonString: #"{"yes": 1, "label": "a", "on": true}"#)
+      $0.branchSettings = try Google_Protobuf_Struct(
+        jsonString: #"{"yes": 1, "label": "a", "on": true}"#)
     }
     let back = try CWire.decode(
       try node.wire(), as: Maac__Journey__V1__Node.self,
@@ -465,15 +471,19 @@ struct WireFormatTests {
       let settings = try #require(c.settings?.pointee)
       #expect(settings.settings_case == MAAC__JOURNEY__V1__NODE_SETTINGS__SETTINGS_TAG_ADDED)
       #expect(settings.tag_added?.pointee.tag_id == 4388)
-      #expect(settings.tag_added?.pointee.tag_source == MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_CAAC)
+      #expect(
+        settings.tag_added?.pointee.tag_source == MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_CAAC)
       let object = try #require(c.branch_settings?.pointee)
       var values: [String: String] = [:]
       for entry in CWire.messages(object.fields, object.n_fields) {
         let value = try #require(entry.value?.pointee)
         switch value.kind_case {
-        case GOOGLE__PROTOBUF__VALUE__KIND_NUMBER_VALUE: values[CWire.string(entry.key)!] = "\(value.number_value)"
-        case GOOGLE__PROTOBUF__VALUE__KIND_STRING_VALUE: values[CWire.string(entry.key)!] = CWire.string(value.string_value)
-        case GOOGLE__PROTOBUF__VALUE__KIND_BOOL_VALUE: values[CWire.string(entry.key)!] = "\(value.bool_value != 0)"
+        case GOOGLE__PROTOBUF__VALUE__KIND_NUMBER_VALUE:
+          values[CWire.string(entry.key)!] = "\(value.number_value)"
+        case GOOGLE__PROTOBUF__VALUE__KIND_STRING_VALUE:
+          values[CWire.string(entry.key)!] = CWire.string(value.string_value)
+        case GOOGLE__PROTOBUF__VALUE__KIND_BOOL_VALUE:
+          values[CWire.string(entry.key)!] = "\(value.bool_value != 0)"
         default: values[CWire.string(entry.key)!] = "?"
         }
       }

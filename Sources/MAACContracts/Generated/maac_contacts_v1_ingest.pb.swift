@@ -482,7 +482,9 @@ public nonisolated struct Maac_Contacts_V1_UpdateEmailMessagingStatusRequest: Se
 
   public var email: String = String()
 
-  public var outcome: Maac_Contacts_V1_EmailDeliveryOutcome = .unspecified
+  /// The outcome (the spec's `status`): unsubscribed, hard_bounce, spam_report, suppressed,
+  /// delivered or soft_bounce; UNSPECIFIED is INVALID_ARGUMENT INVALID_EMAIL_STATUS.
+  public var status: Maac_Contacts_V1_EmailDeliveryOutcome = .unspecified
 
   /// Provider's reason text (e.g. bounce classification).
   public var reason: String = String()
@@ -1012,7 +1014,7 @@ nonisolated extension Maac_Contacts_V1_RecordInteractionResponse: SwiftProtobuf.
 
 nonisolated extension Maac_Contacts_V1_UpdateEmailMessagingStatusRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UpdateEmailMessagingStatusRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}channel_id\0\u{3}channel_entity_id\0\u{1}email\0\u{1}outcome\0\u{1}reason\0\u{3}source_event_id\0\u{3}occurred_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}channel_id\0\u{3}channel_entity_id\0\u{1}email\0\u{1}status\0\u{1}reason\0\u{3}source_event_id\0\u{3}occurred_at\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1023,7 +1025,7 @@ nonisolated extension Maac_Contacts_V1_UpdateEmailMessagingStatusRequest: SwiftP
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.channelID) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self._channelEntityID) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.email) }()
-      case 4: try { try decoder.decodeSingularEnumField(value: &self.outcome) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.status) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.sourceEventID) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._occurredAt) }()
@@ -1046,8 +1048,8 @@ nonisolated extension Maac_Contacts_V1_UpdateEmailMessagingStatusRequest: SwiftP
     if !self.email.isEmpty {
       try visitor.visitSingularStringField(value: self.email, fieldNumber: 3)
     }
-    if self.outcome != .unspecified {
-      try visitor.visitSingularEnumField(value: self.outcome, fieldNumber: 4)
+    if self.status != .unspecified {
+      try visitor.visitSingularEnumField(value: self.status, fieldNumber: 4)
     }
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 5)
@@ -1065,7 +1067,7 @@ nonisolated extension Maac_Contacts_V1_UpdateEmailMessagingStatusRequest: SwiftP
     if lhs.channelID != rhs.channelID {return false}
     if lhs._channelEntityID != rhs._channelEntityID {return false}
     if lhs.email != rhs.email {return false}
-    if lhs.outcome != rhs.outcome {return false}
+    if lhs.status != rhs.status {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.sourceEventID != rhs.sourceEventID {return false}
     if lhs._occurredAt != rhs._occurredAt {return false}

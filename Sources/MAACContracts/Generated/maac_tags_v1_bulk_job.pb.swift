@@ -315,6 +315,12 @@ public nonisolated struct Maac_Tags_V1_BulkTagJob: @unchecked Sendable {
   /// Clears the value of `finishedAt`. Subsequent reads from it will return its default value.
   public mutating func clearFinishedAt() {_uniqueStorage()._finishedAt = nil}
 
+  /// Source of tag_ids; unspecified = MAAC.
+  public var tagSource: Maac_Common_V1_TagSource {
+    get {_storage._tagSource}
+    set {_uniqueStorage()._tagSource = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -520,7 +526,7 @@ nonisolated extension Maac_Tags_V1_BulkTagTarget: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Maac_Tags_V1_BulkTagJob: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BulkTagJob"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}org_id\0\u{1}action\0\u{3}tag_ids\0\u{1}target\0\u{3}not_before\0\u{1}status\0\u{3}submitted_preview_count\0\u{3}evaluated_at\0\u{3}data_as_of\0\u{3}matched_count\0\u{3}affected_count\0\u{3}unchanged_count\0\u{3}skipped_count\0\u{1}warnings\0\u{3}error_reason\0\u{3}error_message\0\u{3}created_by\0\u{3}created_at\0\u{3}started_at\0\u{3}finished_at\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}org_id\0\u{1}action\0\u{3}tag_ids\0\u{1}target\0\u{3}not_before\0\u{1}status\0\u{3}submitted_preview_count\0\u{3}evaluated_at\0\u{3}data_as_of\0\u{3}matched_count\0\u{3}affected_count\0\u{3}unchanged_count\0\u{3}skipped_count\0\u{1}warnings\0\u{3}error_reason\0\u{3}error_message\0\u{3}created_by\0\u{3}created_at\0\u{3}started_at\0\u{3}finished_at\0\u{3}tag_source\0")
 
   fileprivate class _StorageClass {
     var _id: Int64 = 0
@@ -544,6 +550,7 @@ nonisolated extension Maac_Tags_V1_BulkTagJob: SwiftProtobuf.Message, SwiftProto
     var _createdAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _startedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _finishedAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _tagSource: Maac_Common_V1_TagSource = .unspecified
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -575,6 +582,7 @@ nonisolated extension Maac_Tags_V1_BulkTagJob: SwiftProtobuf.Message, SwiftProto
       _createdAt = source._createdAt
       _startedAt = source._startedAt
       _finishedAt = source._finishedAt
+      _tagSource = source._tagSource
     }
   }
 
@@ -614,6 +622,7 @@ nonisolated extension Maac_Tags_V1_BulkTagJob: SwiftProtobuf.Message, SwiftProto
         case 19: try { try decoder.decodeSingularMessageField(value: &_storage._createdAt) }()
         case 20: try { try decoder.decodeSingularMessageField(value: &_storage._startedAt) }()
         case 21: try { try decoder.decodeSingularMessageField(value: &_storage._finishedAt) }()
+        case 22: try { try decoder.decodeSingularEnumField(value: &_storage._tagSource) }()
         default: break
         }
       }
@@ -689,6 +698,9 @@ nonisolated extension Maac_Tags_V1_BulkTagJob: SwiftProtobuf.Message, SwiftProto
       try { if let v = _storage._finishedAt {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 21)
       } }()
+      if _storage._tagSource != .unspecified {
+        try visitor.visitSingularEnumField(value: _storage._tagSource, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -719,6 +731,7 @@ nonisolated extension Maac_Tags_V1_BulkTagJob: SwiftProtobuf.Message, SwiftProto
         if _storage._createdAt != rhs_storage._createdAt {return false}
         if _storage._startedAt != rhs_storage._startedAt {return false}
         if _storage._finishedAt != rhs_storage._finishedAt {return false}
+        if _storage._tagSource != rhs_storage._tagSource {return false}
         return true
       }
       if !storagesAreEqual {return false}

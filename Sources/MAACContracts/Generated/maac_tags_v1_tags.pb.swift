@@ -349,6 +349,9 @@ public nonisolated struct Maac_Tags_V1_GetTagRequest: Sendable {
   /// Default false.
   public var includeDeleted: Bool = false
 
+  /// Source of the tag id(s); tag ids are unique per source (T4). Unspecified = MAAC.
+  public var tagSource: Maac_Common_V1_TagSource = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -363,6 +366,9 @@ public nonisolated struct Maac_Tags_V1_BatchGetTagsRequest: Sendable {
   public var tagIds: [Int64] = []
 
   public var includeDeleted: Bool = false
+
+  /// Source of the tag id(s); tag ids are unique per source (T4). Unspecified = MAAC.
+  public var tagSource: Maac_Common_V1_TagSource = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -461,7 +467,7 @@ public nonisolated struct Maac_Tags_V1_UpdateTagRequest: Sendable {
 
   public var tagID: Int64 = 0
 
-  /// Unset = keep.
+  /// New name (T1–T4).
   public var name: String {
     get {_name ?? String()}
     set {_name = newValue}
@@ -471,7 +477,7 @@ public nonisolated struct Maac_Tags_V1_UpdateTagRequest: Sendable {
   /// Clears the value of `name`. Subsequent reads from it will return its default value.
   public mutating func clearName() {self._name = nil}
 
-  /// Unset = keep.
+  /// New expiry (T20).
   public var expiry: Maac_Tags_V1_Expiry {
     get {_expiry ?? Maac_Tags_V1_Expiry()}
     set {_expiry = newValue}
@@ -491,6 +497,20 @@ public nonisolated struct Maac_Tags_V1_UpdateTagRequest: Sendable {
   /// Clears the value of `expectedVersion`. Subsequent reads from it will return its default value.
   public mutating func clearExpectedVersion() {self._expectedVersion = nil}
 
+  /// The fields to change: "name", "expiry". Empty = the fields that are present in the
+  /// request; any other path is INVALID_ARGUMENT naming update_mask.
+  public var updateMask: SwiftProtobuf.Google_Protobuf_FieldMask {
+    get {_updateMask ?? SwiftProtobuf.Google_Protobuf_FieldMask()}
+    set {_updateMask = newValue}
+  }
+  /// Returns true if `updateMask` has been explicitly set.
+  public var hasUpdateMask: Bool {self._updateMask != nil}
+  /// Clears the value of `updateMask`. Subsequent reads from it will return its default value.
+  public mutating func clearUpdateMask() {self._updateMask = nil}
+
+  /// Source of the tag id(s); tag ids are unique per source (T4). Unspecified = MAAC.
+  public var tagSource: Maac_Common_V1_TagSource = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -498,6 +518,7 @@ public nonisolated struct Maac_Tags_V1_UpdateTagRequest: Sendable {
   fileprivate var _name: String? = nil
   fileprivate var _expiry: Maac_Tags_V1_Expiry? = nil
   fileprivate var _expectedVersion: Int64? = nil
+  fileprivate var _updateMask: SwiftProtobuf.Google_Protobuf_FieldMask? = nil
 }
 
 public nonisolated struct Maac_Tags_V1_DeleteTagRequest: Sendable {
@@ -506,6 +527,9 @@ public nonisolated struct Maac_Tags_V1_DeleteTagRequest: Sendable {
   // methods supported on all messages.
 
   public var tagID: Int64 = 0
+
+  /// Source of the tag id(s); tag ids are unique per source (T4). Unspecified = MAAC.
+  public var tagSource: Maac_Common_V1_TagSource = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -544,6 +568,9 @@ public nonisolated struct Maac_Tags_V1_BatchDeleteTagsRequest: Sendable {
 
   /// 1..1,000 ids.
   public var tagIds: [Int64] = []
+
+  /// Source of the tag id(s); tag ids are unique per source (T4). Unspecified = MAAC.
+  public var tagSource: Maac_Common_V1_TagSource = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -977,6 +1004,9 @@ public nonisolated struct Maac_Tags_V1_GetContactTagHistoryRequest: Sendable {
 
   public var pageToken: String = String()
 
+  /// Source of the tag id(s); tag ids are unique per source (T4). Unspecified = MAAC.
+  public var tagSource: Maac_Common_V1_TagSource = .unspecified
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1070,6 +1100,9 @@ public nonisolated struct Maac_Tags_V1_StartBulkTagJobRequest: Sendable {
   public mutating func clearSubmittedPreviewCount() {self._submittedPreviewCount = nil}
 
   public var idempotencyKey: String = String()
+
+  /// Source of the tag id(s); tag ids are unique per source (T4). Unspecified = MAAC.
+  public var tagSource: Maac_Common_V1_TagSource = .unspecified
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1250,7 +1283,7 @@ nonisolated extension Maac_Tags_V1_CreateTagRequest: SwiftProtobuf.Message, Swif
 
 nonisolated extension Maac_Tags_V1_GetTagRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetTagRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_id\0\u{3}include_deleted\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_id\0\u{3}include_deleted\0\u{3}tag_source\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1260,6 +1293,7 @@ nonisolated extension Maac_Tags_V1_GetTagRequest: SwiftProtobuf.Message, SwiftPr
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.tagID) }()
       case 2: try { try decoder.decodeSingularBoolField(value: &self.includeDeleted) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.tagSource) }()
       default: break
       }
     }
@@ -1272,12 +1306,16 @@ nonisolated extension Maac_Tags_V1_GetTagRequest: SwiftProtobuf.Message, SwiftPr
     if self.includeDeleted != false {
       try visitor.visitSingularBoolField(value: self.includeDeleted, fieldNumber: 2)
     }
+    if self.tagSource != .unspecified {
+      try visitor.visitSingularEnumField(value: self.tagSource, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Maac_Tags_V1_GetTagRequest, rhs: Maac_Tags_V1_GetTagRequest) -> Bool {
     if lhs.tagID != rhs.tagID {return false}
     if lhs.includeDeleted != rhs.includeDeleted {return false}
+    if lhs.tagSource != rhs.tagSource {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1285,7 +1323,7 @@ nonisolated extension Maac_Tags_V1_GetTagRequest: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Maac_Tags_V1_BatchGetTagsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BatchGetTagsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_ids\0\u{3}include_deleted\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_ids\0\u{3}include_deleted\0\u{3}tag_source\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1295,6 +1333,7 @@ nonisolated extension Maac_Tags_V1_BatchGetTagsRequest: SwiftProtobuf.Message, S
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedInt64Field(value: &self.tagIds) }()
       case 2: try { try decoder.decodeSingularBoolField(value: &self.includeDeleted) }()
+      case 3: try { try decoder.decodeSingularEnumField(value: &self.tagSource) }()
       default: break
       }
     }
@@ -1307,12 +1346,16 @@ nonisolated extension Maac_Tags_V1_BatchGetTagsRequest: SwiftProtobuf.Message, S
     if self.includeDeleted != false {
       try visitor.visitSingularBoolField(value: self.includeDeleted, fieldNumber: 2)
     }
+    if self.tagSource != .unspecified {
+      try visitor.visitSingularEnumField(value: self.tagSource, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Maac_Tags_V1_BatchGetTagsRequest, rhs: Maac_Tags_V1_BatchGetTagsRequest) -> Bool {
     if lhs.tagIds != rhs.tagIds {return false}
     if lhs.includeDeleted != rhs.includeDeleted {return false}
+    if lhs.tagSource != rhs.tagSource {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1464,7 +1507,7 @@ nonisolated extension Maac_Tags_V1_ListTagsResponse: SwiftProtobuf.Message, Swif
 
 nonisolated extension Maac_Tags_V1_UpdateTagRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".UpdateTagRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_id\0\u{1}name\0\u{1}expiry\0\u{3}expected_version\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_id\0\u{1}name\0\u{1}expiry\0\u{3}expected_version\0\u{3}update_mask\0\u{3}tag_source\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1476,6 +1519,8 @@ nonisolated extension Maac_Tags_V1_UpdateTagRequest: SwiftProtobuf.Message, Swif
       case 2: try { try decoder.decodeSingularStringField(value: &self._name) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._expiry) }()
       case 4: try { try decoder.decodeSingularInt64Field(value: &self._expectedVersion) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._updateMask) }()
+      case 6: try { try decoder.decodeSingularEnumField(value: &self.tagSource) }()
       default: break
       }
     }
@@ -1498,6 +1543,12 @@ nonisolated extension Maac_Tags_V1_UpdateTagRequest: SwiftProtobuf.Message, Swif
     try { if let v = self._expectedVersion {
       try visitor.visitSingularInt64Field(value: v, fieldNumber: 4)
     } }()
+    try { if let v = self._updateMask {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if self.tagSource != .unspecified {
+      try visitor.visitSingularEnumField(value: self.tagSource, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1506,6 +1557,8 @@ nonisolated extension Maac_Tags_V1_UpdateTagRequest: SwiftProtobuf.Message, Swif
     if lhs._name != rhs._name {return false}
     if lhs._expiry != rhs._expiry {return false}
     if lhs._expectedVersion != rhs._expectedVersion {return false}
+    if lhs._updateMask != rhs._updateMask {return false}
+    if lhs.tagSource != rhs.tagSource {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1513,7 +1566,7 @@ nonisolated extension Maac_Tags_V1_UpdateTagRequest: SwiftProtobuf.Message, Swif
 
 nonisolated extension Maac_Tags_V1_DeleteTagRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeleteTagRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_id\0\u{3}tag_source\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1522,6 +1575,7 @@ nonisolated extension Maac_Tags_V1_DeleteTagRequest: SwiftProtobuf.Message, Swif
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.tagID) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.tagSource) }()
       default: break
       }
     }
@@ -1531,11 +1585,15 @@ nonisolated extension Maac_Tags_V1_DeleteTagRequest: SwiftProtobuf.Message, Swif
     if self.tagID != 0 {
       try visitor.visitSingularInt64Field(value: self.tagID, fieldNumber: 1)
     }
+    if self.tagSource != .unspecified {
+      try visitor.visitSingularEnumField(value: self.tagSource, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Maac_Tags_V1_DeleteTagRequest, rhs: Maac_Tags_V1_DeleteTagRequest) -> Bool {
     if lhs.tagID != rhs.tagID {return false}
+    if lhs.tagSource != rhs.tagSource {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1582,7 +1640,7 @@ nonisolated extension Maac_Tags_V1_DeleteTagResponse: SwiftProtobuf.Message, Swi
 
 nonisolated extension Maac_Tags_V1_BatchDeleteTagsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".BatchDeleteTagsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tag_ids\0\u{3}tag_source\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1591,6 +1649,7 @@ nonisolated extension Maac_Tags_V1_BatchDeleteTagsRequest: SwiftProtobuf.Message
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedInt64Field(value: &self.tagIds) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.tagSource) }()
       default: break
       }
     }
@@ -1600,11 +1659,15 @@ nonisolated extension Maac_Tags_V1_BatchDeleteTagsRequest: SwiftProtobuf.Message
     if !self.tagIds.isEmpty {
       try visitor.visitPackedInt64Field(value: self.tagIds, fieldNumber: 1)
     }
+    if self.tagSource != .unspecified {
+      try visitor.visitSingularEnumField(value: self.tagSource, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Maac_Tags_V1_BatchDeleteTagsRequest, rhs: Maac_Tags_V1_BatchDeleteTagsRequest) -> Bool {
     if lhs.tagIds != rhs.tagIds {return false}
+    if lhs.tagSource != rhs.tagSource {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2416,7 +2479,7 @@ nonisolated extension Maac_Tags_V1_TagMemberBatch: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Maac_Tags_V1_GetContactTagHistoryRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetContactTagHistoryRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}contact_id\0\u{3}tag_id\0\u{1}from\0\u{1}to\0\u{3}page_size\0\u{3}page_token\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}contact_id\0\u{3}tag_id\0\u{1}from\0\u{1}to\0\u{3}page_size\0\u{3}page_token\0\u{3}tag_source\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2430,6 +2493,7 @@ nonisolated extension Maac_Tags_V1_GetContactTagHistoryRequest: SwiftProtobuf.Me
       case 4: try { try decoder.decodeSingularMessageField(value: &self._to) }()
       case 5: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.pageToken) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.tagSource) }()
       default: break
       }
     }
@@ -2458,6 +2522,9 @@ nonisolated extension Maac_Tags_V1_GetContactTagHistoryRequest: SwiftProtobuf.Me
     if !self.pageToken.isEmpty {
       try visitor.visitSingularStringField(value: self.pageToken, fieldNumber: 6)
     }
+    if self.tagSource != .unspecified {
+      try visitor.visitSingularEnumField(value: self.tagSource, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2468,6 +2535,7 @@ nonisolated extension Maac_Tags_V1_GetContactTagHistoryRequest: SwiftProtobuf.Me
     if lhs._to != rhs._to {return false}
     if lhs.pageSize != rhs.pageSize {return false}
     if lhs.pageToken != rhs.pageToken {return false}
+    if lhs.tagSource != rhs.tagSource {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2580,7 +2648,7 @@ nonisolated extension Maac_Tags_V1_TagEventBatch: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Maac_Tags_V1_StartBulkTagJobRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StartBulkTagJobRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}action\0\u{3}tag_ids\0\u{1}target\0\u{3}not_before\0\u{3}submitted_preview_count\0\u{3}idempotency_key\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}action\0\u{3}tag_ids\0\u{1}target\0\u{3}not_before\0\u{3}submitted_preview_count\0\u{3}idempotency_key\0\u{3}tag_source\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2594,6 +2662,7 @@ nonisolated extension Maac_Tags_V1_StartBulkTagJobRequest: SwiftProtobuf.Message
       case 4: try { try decoder.decodeSingularMessageField(value: &self._notBefore) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self._submittedPreviewCount) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.idempotencyKey) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.tagSource) }()
       default: break
       }
     }
@@ -2622,6 +2691,9 @@ nonisolated extension Maac_Tags_V1_StartBulkTagJobRequest: SwiftProtobuf.Message
     if !self.idempotencyKey.isEmpty {
       try visitor.visitSingularStringField(value: self.idempotencyKey, fieldNumber: 6)
     }
+    if self.tagSource != .unspecified {
+      try visitor.visitSingularEnumField(value: self.tagSource, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2632,6 +2704,7 @@ nonisolated extension Maac_Tags_V1_StartBulkTagJobRequest: SwiftProtobuf.Message
     if lhs._notBefore != rhs._notBefore {return false}
     if lhs._submittedPreviewCount != rhs._submittedPreviewCount {return false}
     if lhs.idempotencyKey != rhs.idempotencyKey {return false}
+    if lhs.tagSource != rhs.tagSource {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -167,14 +167,14 @@ struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
     try Caller.requireService()
     let org = try Caller.organization()
     let outcome: EmailStatusRules.DeliveryOutcome
-    switch request.outcome {
+    switch request.status {
     case .delivered: outcome = .delivered
     case .softBounce: outcome = .softBounce
     case .hardBounce: outcome = .hardBounce
     case .spamReport: outcome = .spamReport
     case .unsubscribed: outcome = .unsubscribed
     case .suppressed: outcome = .suppressed
-    default: throw ServiceErrors.invalid(.invalidEmailStatus, field: "outcome", "outcome is unknown")
+    default: throw ServiceErrors.invalid(.invalidEmailStatus, field: "status", "status is unknown")
     }
     let contact: Contact?
     if request.hasChannelEntityID {

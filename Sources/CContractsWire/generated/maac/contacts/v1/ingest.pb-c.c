@@ -1062,12 +1062,12 @@ static const ProtobufCFieldDescriptor maac__contacts__v1__update_email_messaging
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "outcome",
+    "status",
     4,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_ENUM,
     0,   /* quantifier_offset */
-    offsetof(Maac__Contacts__V1__UpdateEmailMessagingStatusRequest, outcome),
+    offsetof(Maac__Contacts__V1__UpdateEmailMessagingStatusRequest, status),
     &maac__contacts__v1__email_delivery_outcome__descriptor,
     NULL,
     0,             /* flags */
@@ -1115,9 +1115,9 @@ static const unsigned maac__contacts__v1__update_email_messaging_status_request_
   0,   /* field[0] = channel_id */
   2,   /* field[2] = email */
   6,   /* field[6] = occurred_at */
-  3,   /* field[3] = outcome */
   4,   /* field[4] = reason */
   5,   /* field[5] = source_event_id */
+  3,   /* field[3] = status */
 };
 static const ProtobufCIntRange maac__contacts__v1__update_email_messaging_status_request__number_ranges[1 + 1] =
 {

@@ -436,7 +436,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__bulk_tag_target__descriptor =
   (ProtobufCMessageInit) maac__tags__v1__bulk_tag_target__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__tags__v1__bulk_tag_job__field_descriptors[21] =
+static const ProtobufCFieldDescriptor maac__tags__v1__bulk_tag_job__field_descriptors[22] =
 {
   {
     "id",
@@ -690,6 +690,18 @@ static const ProtobufCFieldDescriptor maac__tags__v1__bulk_tag_job__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tag_source",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__BulkTagJob, tag_source),
+    &maac__common__v1__tag_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__tags__v1__bulk_tag_job__field_indices_by_name[] = {
   2,   /* field[2] = action */
@@ -710,6 +722,7 @@ static const unsigned maac__tags__v1__bulk_tag_job__field_indices_by_name[] = {
   6,   /* field[6] = status */
   7,   /* field[7] = submitted_preview_count */
   3,   /* field[3] = tag_ids */
+  21,   /* field[21] = tag_source */
   4,   /* field[4] = target */
   12,   /* field[12] = unchanged_count */
   14,   /* field[14] = warnings */
@@ -717,7 +730,7 @@ static const unsigned maac__tags__v1__bulk_tag_job__field_indices_by_name[] = {
 static const ProtobufCIntRange maac__tags__v1__bulk_tag_job__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 21 }
+  { 0, 22 }
 };
 const ProtobufCMessageDescriptor maac__tags__v1__bulk_tag_job__descriptor =
 {
@@ -727,7 +740,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__bulk_tag_job__descriptor =
   "Maac__Tags__V1__BulkTagJob",
   "maac.tags.v1",
   sizeof(Maac__Tags__V1__BulkTagJob),
-  21,
+  22,
   maac__tags__v1__bulk_tag_job__field_descriptors,
   maac__tags__v1__bulk_tag_job__field_indices_by_name,
   1,  maac__tags__v1__bulk_tag_job__number_ranges,

@@ -1942,7 +1942,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__create_tag_request__descriptor 
   (ProtobufCMessageInit) maac__tags__v1__create_tag_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__tags__v1__get_tag_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor maac__tags__v1__get_tag_request__field_descriptors[3] =
 {
   {
     "tag_id",
@@ -1968,15 +1968,28 @@ static const ProtobufCFieldDescriptor maac__tags__v1__get_tag_request__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tag_source",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__GetTagRequest, tag_source),
+    &maac__common__v1__tag_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__tags__v1__get_tag_request__field_indices_by_name[] = {
   1,   /* field[1] = include_deleted */
   0,   /* field[0] = tag_id */
+  2,   /* field[2] = tag_source */
 };
 static const ProtobufCIntRange maac__tags__v1__get_tag_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor maac__tags__v1__get_tag_request__descriptor =
 {
@@ -1986,14 +1999,14 @@ const ProtobufCMessageDescriptor maac__tags__v1__get_tag_request__descriptor =
   "Maac__Tags__V1__GetTagRequest",
   "maac.tags.v1",
   sizeof(Maac__Tags__V1__GetTagRequest),
-  2,
+  3,
   maac__tags__v1__get_tag_request__field_descriptors,
   maac__tags__v1__get_tag_request__field_indices_by_name,
   1,  maac__tags__v1__get_tag_request__number_ranges,
   (ProtobufCMessageInit) maac__tags__v1__get_tag_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__tags__v1__batch_get_tags_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor maac__tags__v1__batch_get_tags_request__field_descriptors[3] =
 {
   {
     "tag_ids",
@@ -2019,15 +2032,28 @@ static const ProtobufCFieldDescriptor maac__tags__v1__batch_get_tags_request__fi
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tag_source",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__BatchGetTagsRequest, tag_source),
+    &maac__common__v1__tag_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__tags__v1__batch_get_tags_request__field_indices_by_name[] = {
   1,   /* field[1] = include_deleted */
   0,   /* field[0] = tag_ids */
+  2,   /* field[2] = tag_source */
 };
 static const ProtobufCIntRange maac__tags__v1__batch_get_tags_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor maac__tags__v1__batch_get_tags_request__descriptor =
 {
@@ -2037,7 +2063,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__batch_get_tags_request__descrip
   "Maac__Tags__V1__BatchGetTagsRequest",
   "maac.tags.v1",
   sizeof(Maac__Tags__V1__BatchGetTagsRequest),
-  2,
+  3,
   maac__tags__v1__batch_get_tags_request__field_descriptors,
   maac__tags__v1__batch_get_tags_request__field_indices_by_name,
   1,  maac__tags__v1__batch_get_tags_request__number_ranges,
@@ -2288,7 +2314,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__list_tags_response__descriptor 
   (ProtobufCMessageInit) maac__tags__v1__list_tags_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__tags__v1__update_tag_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor maac__tags__v1__update_tag_request__field_descriptors[6] =
 {
   {
     "tag_id",
@@ -2338,17 +2364,43 @@ static const ProtobufCFieldDescriptor maac__tags__v1__update_tag_request__field_
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "update_mask",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__UpdateTagRequest, update_mask),
+    &google__protobuf__field_mask__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tag_source",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__UpdateTagRequest, tag_source),
+    &maac__common__v1__tag_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__tags__v1__update_tag_request__field_indices_by_name[] = {
   3,   /* field[3] = expected_version */
   2,   /* field[2] = expiry */
   1,   /* field[1] = name */
   0,   /* field[0] = tag_id */
+  5,   /* field[5] = tag_source */
+  4,   /* field[4] = update_mask */
 };
 static const ProtobufCIntRange maac__tags__v1__update_tag_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor maac__tags__v1__update_tag_request__descriptor =
 {
@@ -2358,14 +2410,14 @@ const ProtobufCMessageDescriptor maac__tags__v1__update_tag_request__descriptor 
   "Maac__Tags__V1__UpdateTagRequest",
   "maac.tags.v1",
   sizeof(Maac__Tags__V1__UpdateTagRequest),
-  4,
+  6,
   maac__tags__v1__update_tag_request__field_descriptors,
   maac__tags__v1__update_tag_request__field_indices_by_name,
   1,  maac__tags__v1__update_tag_request__number_ranges,
   (ProtobufCMessageInit) maac__tags__v1__update_tag_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__tags__v1__delete_tag_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor maac__tags__v1__delete_tag_request__field_descriptors[2] =
 {
   {
     "tag_id",
@@ -2379,14 +2431,27 @@ static const ProtobufCFieldDescriptor maac__tags__v1__delete_tag_request__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tag_source",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__DeleteTagRequest, tag_source),
+    &maac__common__v1__tag_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__tags__v1__delete_tag_request__field_indices_by_name[] = {
   0,   /* field[0] = tag_id */
+  1,   /* field[1] = tag_source */
 };
 static const ProtobufCIntRange maac__tags__v1__delete_tag_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor maac__tags__v1__delete_tag_request__descriptor =
 {
@@ -2396,7 +2461,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__delete_tag_request__descriptor 
   "Maac__Tags__V1__DeleteTagRequest",
   "maac.tags.v1",
   sizeof(Maac__Tags__V1__DeleteTagRequest),
-  1,
+  2,
   maac__tags__v1__delete_tag_request__field_descriptors,
   maac__tags__v1__delete_tag_request__field_indices_by_name,
   1,  maac__tags__v1__delete_tag_request__number_ranges,
@@ -2454,7 +2519,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__delete_tag_response__descriptor
   (ProtobufCMessageInit) maac__tags__v1__delete_tag_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__tags__v1__batch_delete_tags_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor maac__tags__v1__batch_delete_tags_request__field_descriptors[2] =
 {
   {
     "tag_ids",
@@ -2468,14 +2533,27 @@ static const ProtobufCFieldDescriptor maac__tags__v1__batch_delete_tags_request_
     0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tag_source",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__BatchDeleteTagsRequest, tag_source),
+    &maac__common__v1__tag_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__tags__v1__batch_delete_tags_request__field_indices_by_name[] = {
   0,   /* field[0] = tag_ids */
+  1,   /* field[1] = tag_source */
 };
 static const ProtobufCIntRange maac__tags__v1__batch_delete_tags_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor maac__tags__v1__batch_delete_tags_request__descriptor =
 {
@@ -2485,7 +2563,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__batch_delete_tags_request__desc
   "Maac__Tags__V1__BatchDeleteTagsRequest",
   "maac.tags.v1",
   sizeof(Maac__Tags__V1__BatchDeleteTagsRequest),
-  1,
+  2,
   maac__tags__v1__batch_delete_tags_request__field_descriptors,
   maac__tags__v1__batch_delete_tags_request__field_indices_by_name,
   1,  maac__tags__v1__batch_delete_tags_request__number_ranges,
@@ -3720,7 +3798,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__tag_member_batch__descriptor =
   (ProtobufCMessageInit) maac__tags__v1__tag_member_batch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__tags__v1__get_contact_tag_history_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor maac__tags__v1__get_contact_tag_history_request__field_descriptors[7] =
 {
   {
     "contact_id",
@@ -3794,6 +3872,18 @@ static const ProtobufCFieldDescriptor maac__tags__v1__get_contact_tag_history_re
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tag_source",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__GetContactTagHistoryRequest, tag_source),
+    &maac__common__v1__tag_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__tags__v1__get_contact_tag_history_request__field_indices_by_name[] = {
   0,   /* field[0] = contact_id */
@@ -3801,12 +3891,13 @@ static const unsigned maac__tags__v1__get_contact_tag_history_request__field_ind
   4,   /* field[4] = page_size */
   5,   /* field[5] = page_token */
   1,   /* field[1] = tag_id */
+  6,   /* field[6] = tag_source */
   3,   /* field[3] = to */
 };
 static const ProtobufCIntRange maac__tags__v1__get_contact_tag_history_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor maac__tags__v1__get_contact_tag_history_request__descriptor =
 {
@@ -3816,7 +3907,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__get_contact_tag_history_request
   "Maac__Tags__V1__GetContactTagHistoryRequest",
   "maac.tags.v1",
   sizeof(Maac__Tags__V1__GetContactTagHistoryRequest),
-  6,
+  7,
   maac__tags__v1__get_contact_tag_history_request__field_descriptors,
   maac__tags__v1__get_contact_tag_history_request__field_indices_by_name,
   1,  maac__tags__v1__get_contact_tag_history_request__number_ranges,
@@ -3976,7 +4067,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__tag_event_batch__descriptor =
   (ProtobufCMessageInit) maac__tags__v1__tag_event_batch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__tags__v1__start_bulk_tag_job_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor maac__tags__v1__start_bulk_tag_job_request__field_descriptors[7] =
 {
   {
     "action",
@@ -4050,6 +4141,18 @@ static const ProtobufCFieldDescriptor maac__tags__v1__start_bulk_tag_job_request
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tag_source",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__StartBulkTagJobRequest, tag_source),
+    &maac__common__v1__tag_source__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__tags__v1__start_bulk_tag_job_request__field_indices_by_name[] = {
   0,   /* field[0] = action */
@@ -4057,12 +4160,13 @@ static const unsigned maac__tags__v1__start_bulk_tag_job_request__field_indices_
   3,   /* field[3] = not_before */
   4,   /* field[4] = submitted_preview_count */
   1,   /* field[1] = tag_ids */
+  6,   /* field[6] = tag_source */
   2,   /* field[2] = target */
 };
 static const ProtobufCIntRange maac__tags__v1__start_bulk_tag_job_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor maac__tags__v1__start_bulk_tag_job_request__descriptor =
 {
@@ -4072,7 +4176,7 @@ const ProtobufCMessageDescriptor maac__tags__v1__start_bulk_tag_job_request__des
   "Maac__Tags__V1__StartBulkTagJobRequest",
   "maac.tags.v1",
   sizeof(Maac__Tags__V1__StartBulkTagJobRequest),
-  6,
+  7,
   maac__tags__v1__start_bulk_tag_job_request__field_descriptors,
   maac__tags__v1__start_bulk_tag_job_request__field_indices_by_name,
   1,  maac__tags__v1__start_bulk_tag_job_request__number_ranges,

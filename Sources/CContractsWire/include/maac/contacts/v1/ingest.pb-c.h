@@ -254,7 +254,7 @@ struct  Maac__Contacts__V1__UpdateEmailMessagingStatusRequest
   ProtobufCMessage base;
   int64_t channel_id;
   char *email;
-  Maac__Contacts__V1__EmailDeliveryOutcome outcome;
+  Maac__Contacts__V1__EmailDeliveryOutcome status;
   char *reason;
   char *source_event_id;
   Google__Protobuf__Timestamp *occurred_at;

@@ -123,6 +123,7 @@ struct  Maac__Tags__V1__BulkTagJob
   Google__Protobuf__Timestamp *created_at;
   Google__Protobuf__Timestamp *started_at;
   Google__Protobuf__Timestamp *finished_at;
+  Maac__Common__V1__TagSource tag_source;
   Maac__Tags__V1__BulkTagJob__SubmittedPreviewCountCase _submitted_preview_count_case;
   union {
     int64_t submitted_preview_count;
@@ -130,7 +131,7 @@ struct  Maac__Tags__V1__BulkTagJob
 };
 #define MAAC__TAGS__V1__BULK_TAG_JOB__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__bulk_tag_job__descriptor) \
-    , 0, 0, MAAC__TAGS__V1__BULK_ACTION__BULK_ACTION_UNSPECIFIED, 0,NULL, NULL, NULL, MAAC__COMMON__V1__TASK_STATUS__TASK_STATUS_UNSPECIFIED, NULL, NULL, 0, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, NULL, MAAC__TAGS__V1__BULK_TAG_JOB___SUBMITTED_PREVIEW_COUNT__NOT_SET, {0} }
+    , 0, 0, MAAC__TAGS__V1__BULK_ACTION__BULK_ACTION_UNSPECIFIED, 0,NULL, NULL, NULL, MAAC__COMMON__V1__TASK_STATUS__TASK_STATUS_UNSPECIFIED, NULL, NULL, 0, 0, 0, 0, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, NULL, NULL, MAAC__COMMON__V1__TAG_SOURCE__TAG_SOURCE_UNSPECIFIED, MAAC__TAGS__V1__BULK_TAG_JOB___SUBMITTED_PREVIEW_COUNT__NOT_SET, {0} }
 
 
 /* Maac__Tags__V1__FilterTarget methods */
