@@ -1,1 +1,1 @@
-print("contacts-benchmark: not yet implemented")
+try await Benchmark.run()

@@ -18,7 +18,7 @@ struct ImportBatchApplier: Sendable {
 
   /// Applies `records` (which start at `expectedNext`) and returns the next resume point.
   func apply(_ records: [CSVRecord], expectedNext: Int64, leaseSeconds: Double) async throws -> Int64 {
-    let now = Date()
+    let now = Date().microsecondPrecision
     let context = ImportContext(
       target: task.target, key: task.key, channelID: task.channelID, defaultCountry: task.defaultCountry,
       timeZone: .gmt, now: now)

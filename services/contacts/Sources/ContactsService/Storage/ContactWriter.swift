@@ -16,7 +16,11 @@ struct ContactWriter: Sendable {
     on connection: PostgresConnection
   ) async throws -> Contact {
     var after = proposed
-    let now = Date()
+    // PostgreSQL keeps microseconds: round now so the answer equals what a later read returns.
+    let now = Date().microsecondPrecision
+    if before == nil {
+      after.createdAt = after.createdAt.microsecondPrecision
+    }
     let changes = AttributeChange.between(before, after)
     if let before, changes.isEmpty, before == after { return before }
     var clocks = clocks
@@ -33,6 +37,7 @@ struct ContactWriter: Sendable {
         "UPDATE contact SET \(assignments) WHERE id = $\(values.count + 1) AND organization_id = $\(values.count + 2)"
       _ = try await connection.execute(sql, values + [after.id, after.organizationID])
     } else {
+      after.updatedAt = now
       let columns = ContactRecord.columns.dropFirst()
       var values = try ContactRecord.values(of: after, fieldClocks: clocks)
       values.removeFirst()
@@ -56,5 +61,12 @@ struct ContactWriter: Sendable {
       requestID: CallerContext.current?.requestID ?? cause.correlationID)
     try await outbox.append(event, on: connection)
     return after
+  }
+}
+
+extension Date {
+  /// This instant rounded to PostgreSQL's microsecond precision.
+  var microsecondPrecision: Date {
+    Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
   }
 }
