@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Contacts service: lookup, list, export", .serialized)
 struct SearchExportTests {
-  @Test("C63: lookup by name substring, LINE UID, phone (E.164), email (case-insensitive), customer id")
+  @Test("C63, C66, C10: lookup by name substring, LINE UID, phone (E.164), email (case-insensitive), customer id")
   func lookups() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
@@ -26,6 +26,19 @@ struct SearchExportTests {
       #expect(try await search { $0.customerID = "C-1" } == [amy.id])
       #expect(try await search { $0.customerID = "c-1" }.isEmpty)
       #expect(try await search { $0.any = "Amy@example.com" } == [amy.id])
+      // C66: filters are segment's; while it is unreachable the answer is UNAVAILABLE, never 400.
+      var filtered = Maac_Contacts_V1_SearchContactsRequest()
+      filtered.filter = .init()
+      await expectRPCError(.unavailable, reason: "SEGMENT_UNAVAILABLE") {
+        _ = try await api.contacts.searchContacts(filtered, metadata: As.user(ContactsHarness.orgA))
+      }
+      // C10: age is derived at read time.
+      var aged = Maac_Contacts_V1_UpdateContactRequest()
+      aged.contactID = amy.id
+      aged.fields.birthday = "2000-01-01"
+      aged.updateMask = Google_Protobuf_FieldMask(protoPaths: ["birthday"])
+      let withAge = try await api.contacts.updateContact(aged, metadata: As.user(ContactsHarness.orgA))
+      #expect(withAge.age >= 26)
       await expectRPCError(.invalidArgument, field: "query.name", reason: "EMPTY_REQUEST") {
         _ = try await search { $0.name = " " }
       }

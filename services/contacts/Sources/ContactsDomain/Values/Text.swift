@@ -5,7 +5,16 @@ import Foundation
 public enum Text {
   /// Trimmed (leading/trailing Unicode white space and newlines) and NFC-normalised.
   public static func normalize(_ value: String) -> String {
-    value.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+    // Fast path for plain ASCII (most cells of an import): NFC leaves it unchanged.
+    let utf8 = value.utf8
+    if utf8.allSatisfy({ $0 < 0x80 }) {
+      func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+      guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+      let last = utf8.lastIndex(where: { !isSpace($0) })!
+      if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return value }
+      return String(value[first...last])
+    }
+    return value.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
   }
 
   /// Normalised, or `nil` when nothing but white space remains ("not set").

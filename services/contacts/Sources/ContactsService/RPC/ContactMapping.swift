@@ -256,7 +256,8 @@ enum ContactMapping {
       }
     if let birthday = contact.birthday {
       message.birthday = birthday.description
-      if let today, let age = birthday.age(on: today) { message.age = Int32(age) }
+      // C10: the organization's time zone belongs to admin center; UTC until it is read.
+      if let age = birthday.age(on: today ?? CalendarDate.today(in: .gmt)) { message.age = Int32(age) }
     }
     if let value = contact.region { message.region = value.rawValue }
     if let value = contact.city { message.city = value }

@@ -113,9 +113,11 @@ struct ContactStore: Sendable {
     }
     let rows = try await pool.query(
       """
-      SELECT \(ContactRecord.selectList) FROM contact
-      WHERE organization_id = $1 AND deleted_at IS NULL AND \(condition)
-        AND (cardinality($3::text[]) = 0 OR channel_type = ANY($3::text[]))
+      SELECT * FROM (
+        SELECT \(ContactRecord.selectList) FROM contact
+        WHERE organization_id = $1 AND deleted_at IS NULL AND \(condition)
+          AND (cardinality($3::text[]) = 0 OR channel_type = ANY($3::text[]))
+        OFFSET 0) matches
       ORDER BY created_at DESC, id DESC LIMIT $4
       """, [organizationID, value, typeNames, Int64(limit)])
     return try rows.map { try ContactRecord.decode($0).contact }
@@ -162,9 +164,15 @@ struct ContactStore: Sendable {
       return ([], try rows[0].decode("n", as: Int64.self))
     }
     let limitParameter = bind(Int64(limit))
+    // An exact identifier matches few rows: filter through its index first (OFFSET 0 keeps the
+    // planner from walking the list index in order instead).
+    let source =
+      exact == nil
+      ? "contact WHERE \(conditions.joined(separator: " AND "))"
+      : "(SELECT * FROM contact WHERE \(conditions.joined(separator: " AND ")) OFFSET 0) matches"
     let rows = try await pool.query(
       """
-      SELECT \(ContactRecord.selectList) FROM contact WHERE \(conditions.joined(separator: " AND "))
+      SELECT \(ContactRecord.selectList) FROM \(source)
       ORDER BY created_at DESC, id DESC LIMIT \(limitParameter)
       """, parameters)
     return (try rows.map { try ContactRecord.decode($0).contact }, 0)

@@ -66,7 +66,11 @@ struct ContactWriter: Sendable {
 
 extension Date {
   /// This instant rounded to PostgreSQL's microsecond precision.
+  /// Computed the way PostgresClient decodes `timestamptz` (microseconds since 2000), so the
+  /// value is bit-identical to what a later read returns.
   var microsecondPrecision: Date {
-    Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+    let epoch2000: TimeInterval = 946_684_800
+    let micros = ((timeIntervalSince1970 - epoch2000) * 1_000_000).rounded()
+    return Date(timeIntervalSince1970: micros / 1_000_000 + epoch2000)
   }
 }
