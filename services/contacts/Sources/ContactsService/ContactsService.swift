@@ -21,7 +21,8 @@ public struct ContactsService: Sendable {
 
   public init(
     process: ServiceProcess, pool: PostgresPool, directory: any OrganizationDirectory,
-    domainResolver: any EmailDomainResolver = SystemEmailDomainResolver(), importBatchSize: Int = 2000,
+    domainResolver: any EmailDomainResolver = SystemEmailDomainResolver(),
+    importBatchSize: Int = 2000,
     importLease: Duration = .seconds(30)
   ) {
     let outbox = process.outbox
@@ -32,11 +33,13 @@ public struct ContactsService: Sendable {
       ContactsHandler(store: store, directory: directory, imports: imports, exports: exports),
       IngestHandler(store: store, directory: directory),
       InternalHandler(store: store, directory: directory),
-      process.eventStream(method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: pool),
+      process.eventStream(
+        method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: pool),
     ]
     background = [
       ImportWorker(
-        pool: pool, outbox: outbox, directory: directory, domainResolver: domainResolver, batchSize: importBatchSize,
+        pool: pool, outbox: outbox, directory: directory, domainResolver: domainResolver,
+        batchSize: importBatchSize,
         lease: importLease, logger: process.logger),
       ExportWorker(exports: exports, logger: process.logger),
     ]

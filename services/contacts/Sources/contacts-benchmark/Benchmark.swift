@@ -19,7 +19,9 @@ enum Benchmark {
   static func run() async throws {
     let arguments = CommandLine.arguments
     func option(_ name: String, _ fallback: Int) -> Int {
-      guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
+      guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else {
+        return fallback
+      }
       return Int(arguments[index + 1]) ?? fallback
     }
     let rowCount = option("--rows", 1_000_000)
@@ -68,7 +70,8 @@ enum Benchmark {
     let csv = generate()
     print(String(format: "file: %.1f MiB", Double(csv.count) / 1_048_576))
 
-    let admin = PostgresPool(configuration: try PostgresConfiguration(url: adminURL), maxConnections: 2, logger: logger)
+    let admin = PostgresPool(
+      configuration: try PostgresConfiguration(url: adminURL), maxConnections: 2, logger: logger)
     let schema = "contacts_bench_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
     let password = UUID().uuidString
     let provisioner = PostgresProvisioner(admin: admin)
@@ -79,9 +82,11 @@ enum Benchmark {
     let serviceURL = components.string!
 
     // Baseline: a plain COPY of the same rows into a table of the same columns.
-    let copyPool = PostgresPool(configuration: serviceConfiguration, maxConnections: 1, logger: logger)
+    let copyPool = PostgresPool(
+      configuration: serviceConfiguration, maxConnections: 1, logger: logger)
     _ = try await copyPool.execute(
-      "CREATE TABLE copy_baseline (line_uid text, name text, phone text, customer_id text, email text)")
+      "CREATE TABLE copy_baseline (line_uid text, name text, phone text, customer_id text, email text)"
+    )
     let copyStart = ContinuousClock.now
     try await copyPool.withConnection { connection in
       _ = try await connection.copyIn(
@@ -96,7 +101,9 @@ enum Benchmark {
     }
     let copySeconds = elapsed(since: copyStart)
     await copyPool.shutdown()
-    print(String(format: "plain COPY: %.2f s, %.0f rows/s", copySeconds, Double(rowCount) / copySeconds))
+    print(
+      String(format: "plain COPY: %.2f s, %.0f rows/s", copySeconds, Double(rowCount) / copySeconds)
+    )
 
     // The service, in this process, on its own schema.
     let process = ServiceProcess(
@@ -106,7 +113,9 @@ enum Benchmark {
     let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
     let service = ContactsService(
       process: process, pool: pool,
-      directory: StaticOrganizationDirectory(channels: [org: [ChannelInfo(id: lineChannel, type: .line)]]),
+      directory: StaticOrganizationDirectory(channels: [
+        org: [ChannelInfo(id: lineChannel, type: .line)]
+      ]),
       importBatchSize: batchSize)
     let (addresses, continuation) = AsyncStream.makeStream(of: HostAndPort.self)
     let server = Task {
@@ -121,9 +130,14 @@ enum Benchmark {
     }
     guard let address else { fatalError("the service did not start") }
 
-    let metadata = CallerContext(organizationID: org, userID: "benchmark", requestID: "bench").metadata
-    let serviceMetadata = CallerContext(organizationID: org, userID: "system:benchmark", requestID: "bench").metadata
-    try await withGRPCClient(transport: NGHTTP2ClientTransport(target: .ipv4(host: address.host, port: address.port))) {
+    let metadata = CallerContext(organizationID: org, userID: "benchmark", requestID: "bench")
+      .metadata
+    let serviceMetadata = CallerContext(
+      organizationID: org, userID: "system:benchmark", requestID: "bench"
+    ).metadata
+    try await withGRPCClient(
+      transport: NGHTTP2ClientTransport(target: .ipv4(host: address.host, port: address.port))
+    ) {
       client in
       let contacts = Maac_Contacts_V1_Contacts.Client(wrapping: client)
       let internals = Maac_Contacts_V1_ContactsInternal.Client(wrapping: client)
@@ -155,10 +169,18 @@ enum Benchmark {
       let importSeconds = elapsed(since: importStart)
       print(
         String(
-          format: "import (upload + task): %.2f s, %.0f rows/s, status %@, created %lld, failed %lld",
-          importSeconds, Double(rowCount) / importSeconds, "\(state.status)", state.createdCount, state.failedCount))
-      print(String(format: "ratio to plain COPY (COPY time / import time): %.3f", copySeconds / importSeconds))
-      print(String(format: "peak memory (VmHWM, client + service + generated file): %.0f MiB", peakMemoryMiB()))
+          format:
+            "import (upload + task): %.2f s, %.0f rows/s, status %@, created %lld, failed %lld",
+          importSeconds, Double(rowCount) / importSeconds, "\(state.status)", state.createdCount,
+          state.failedCount))
+      print(
+        String(
+          format: "ratio to plain COPY (COPY time / import time): %.3f", copySeconds / importSeconds
+        ))
+      print(
+        String(
+          format: "peak memory (VmHWM, client + service + generated file): %.0f MiB",
+          peakMemoryMiB()))
 
       func measure(_ name: String, _ call: (Int) async throws -> Int) async throws {
         var samples: [Double] = []
@@ -172,18 +194,23 @@ enum Benchmark {
         }
         print(
           String(
-            format: "%@: p50 %.2f ms, p99 %.2f ms (%d calls, %d hits)", name, percentile(samples, 0.5),
+            format: "%@: p50 %.2f ms, p99 %.2f ms (%d calls, %d hits)", name,
+            percentile(samples, 0.5),
             percentile(samples, 0.99), lookups, found))
       }
-      func lookup(_ configure: @escaping (inout Maac_Contacts_V1_IdentifierQuery, Int) -> Void) -> (Int) async throws -> Int {
+      func lookup(_ configure: @escaping (inout Maac_Contacts_V1_IdentifierQuery, Int) -> Void) -> (
+        Int
+      ) async throws -> Int {
         { n in
           var request = Maac_Contacts_V1_LookupContactsRequest()
           configure(&request.query, n)
-          return try await internals.lookupContacts(request, metadata: serviceMetadata).contacts.count
+          return try await internals.lookupContacts(request, metadata: serviceMetadata).contacts
+            .count
         }
       }
       try await measure("lookup by LINE UID", lookup { $0.lineUid = uid($1) })
-      try await measure("lookup by phone", lookup { $0.phone = "+8869" + String(format: "%08d", $1) })
+      try await measure(
+        "lookup by phone", lookup { $0.phone = "+8869" + String(format: "%08d", $1) })
       try await measure("lookup by email", lookup { $0.email = "user\($1)@example.com" })
       try await measure("lookup by customer id", lookup { $0.customerID = "C\($1)" })
       try await measure("list page (100, first page)") { _ in

@@ -12,12 +12,15 @@ let pool = try await process.openDatabase(migrations: try ContactsService.migrat
 let directory: any OrganizationDirectory
 if let admin = process.configuration.peers["admin"] {
   let transport = NGHTTP2ClientTransport(
-    target: admin.isIPv6 ? .ipv6(host: admin.host, port: admin.port) : .ipv4(host: admin.host, port: admin.port))
+    target: admin.isIPv6
+      ? .ipv6(host: admin.host, port: admin.port) : .ipv4(host: admin.host, port: admin.port))
   let client = GRPCClient(transport: transport)
   Task { try await client.runConnections() }
   directory = AdminOrganizationDirectory(client: client)
 } else {
-  directory = StaticOrganizationDirectory.parse(ProcessInfo.processInfo.environment["MAAC_CONTACTS_CHANNELS"] ?? "")
+  directory = StaticOrganizationDirectory.parse(
+    ProcessInfo.processInfo.environment["MAAC_CONTACTS_CHANNELS"] ?? "")
 }
 let contacts = ContactsService(process: process, pool: pool, directory: directory)
-try await process.serve(services: contacts.services, tenancy: contacts.tenancy, background: contacts.background)
+try await process.serve(
+  services: contacts.services, tenancy: contacts.tenancy, background: contacts.background)

@@ -4,14 +4,19 @@ import Testing
 
 @Suite("CSV files")
 struct CSVTests {
-  @Test("C30: RFC 4180 — quoted commas, doubled quotes and line breaks; CRLF; BOM dropped; any chunking")
+  @Test(
+    "C30: RFC 4180 — quoted commas, doubled quotes and line breaks; CRLF; BOM dropped; any chunking"
+  )
   func rfc4180() throws {
-    let text = "\u{FEFF}line_uid,name,note\r\nU1,\"Lee, Amy\",\"says \"\"hi\"\"\nsecond line\"\r\nU2,Bo,\n"
+    let text =
+      "\u{FEFF}line_uid,name,note\r\nU1,\"Lee, Amy\",\"says \"\"hi\"\"\nsecond line\"\r\nU2,Bo,\n"
     let bytes = Array(text.utf8)
     let whole = try CSVReader.records(of: bytes)
-    #expect(whole.map(\.fields) == [
-      ["line_uid", "name", "note"], ["U1", "Lee, Amy", "says \"hi\"\nsecond line"], ["U2", "Bo", ""],
-    ])
+    #expect(
+      whole.map(\.fields) == [
+        ["line_uid", "name", "note"], ["U1", "Lee, Amy", "says \"hi\"\nsecond line"],
+        ["U2", "Bo", ""],
+      ])
     #expect(whole.map(\.number) == [1, 2, 3])
     // Byte-by-byte feeding gives the same records (a BOM or a CRLF may be split across chunks).
     var reader = CSVReader()
@@ -42,12 +47,16 @@ struct CSVTests {
     }
   }
 
-  @Test("C30: the whole file is checked before anything applies — FILE_EMPTY, TOO_MANY_ROWS, encoding anywhere")
+  @Test(
+    "C30: the whole file is checked before anything applies — FILE_EMPTY, TOO_MANY_ROWS, encoding anywhere"
+  )
   func fileCheck() throws {
     let good = try ImportFileCheck.run([Array("line_uid\nU1\n\nU2\n".utf8)])
     #expect(good.header == ["line_uid"])
     #expect(good.dataRows == 2)
-    #expect(Fixture.domainError { _ = try ImportFileCheck.run([Array("line_uid\n".utf8)]) }?.reason == .fileEmpty)
+    #expect(
+      Fixture.domainError { _ = try ImportFileCheck.run([Array("line_uid\n".utf8)]) }?.reason
+        == .fileEmpty)
     #expect(Fixture.domainError { _ = try ImportFileCheck.run([[UInt8]()]) }?.reason == .fileEmpty)
     // A bad byte in the very last row fails the whole file.
     var bytes = Array("line_uid\n".utf8)

@@ -11,7 +11,8 @@ enum Fixture {
   static func uid(_ n: Int) -> String { "U" + String(format: "%032x", n) }
 
   static func contact(
-    _ type: ChannelType, id: Int64, key: String? = nil, createdAt: Date = now, channelID: Int64? = nil
+    _ type: ChannelType, id: Int64, key: String? = nil, createdAt: Date = now,
+    channelID: Int64? = nil
   ) -> Contact {
     let channel: Int64? =
       channelID
@@ -43,30 +44,38 @@ enum Fixture {
     _ names: [String], target: ImportTarget, key: ImportKey, country: String? = "TW",
     customFields: [CustomFieldDefinition] = []
   ) throws -> ImportHeader {
-    try ImportHeader(names, target: target, key: key, customFields: customFields, defaultCountry: country)
+    try ImportHeader(
+      names, target: target, key: key, customFields: customFields, defaultCountry: country)
   }
 
-  static func context(_ target: ImportTarget, _ key: ImportKey, country: String? = "TW") -> ImportContext {
+  static func context(_ target: ImportTarget, _ key: ImportKey, country: String? = "TW")
+    -> ImportContext
+  {
     let channel: Int64 =
       switch target {
       case .line: lineChannel
       case .email: emailChannel
       case .whatsapp: whatsappChannel
       }
-    return ImportContext(target: target, key: key, channelID: channel, defaultCountry: country, now: now)
+    return ImportContext(
+      target: target, key: key, channelID: channel, defaultCountry: country, now: now)
   }
 
   /// Parses a CSV text, validates every row and plans it against `existing`.
   static func plan(
-    _ csv: String, target: ImportTarget, key: ImportKey, country: String? = "TW", existing: [Contact] = [],
+    _ csv: String, target: ImportTarget, key: ImportKey, country: String? = "TW",
+    existing: [Contact] = [],
     customFields: [CustomFieldDefinition] = [], domainChecks: [String: EmailDomainCheck] = [:]
   ) throws -> (ImportHeader, ImportBatchPlan) {
     let records = try CSVReader.records(of: Array(csv.utf8))
-    let header = try Self.header(records[0].fields, target: target, key: key, country: country, customFields: customFields)
+    let header = try Self.header(
+      records[0].fields, target: target, key: key, country: country, customFields: customFields)
     let context = context(target, key, country: country)
     let rows = records.dropFirst().filter { !$0.isBlank }.map { record in
-      (number: record.number, cells: record.fields,
-       verdict: ImportRowValidator.validate(record.fields, header: header, context: context))
+      (
+        number: record.number, cells: record.fields,
+        verdict: ImportRowValidator.validate(record.fields, header: header, context: context)
+      )
     }
     let planner = ImportPlanner(context: context, organizationID: org)
     return (header, planner.plan(rows, existing: existing, domainChecks: domainChecks))

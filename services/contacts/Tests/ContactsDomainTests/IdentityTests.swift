@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Identity and contact types")
 struct IdentityTests {
-  @Test("C1: every contact has exactly one channel type; the primary key of sms/whatsapp/email doubles as display value")
+  @Test(
+    "C1: every contact has exactly one channel type; the primary key of sms/whatsapp/email doubles as display value"
+  )
   func oneChannelEntity() {
     for type in ChannelType.allCases {
       let contact = Fixture.contact(type, id: 1)
@@ -30,23 +32,30 @@ struct IdentityTests {
     let email = Fixture.contact(.email, id: 2)
     let error = Fixture.domainError {
       _ = try ContactEditor.apply(
-        .init(displayEmail: "other@example.com"), mask: ["display_email"], to: email, context: .init())
+        .init(displayEmail: "other@example.com"), mask: ["display_email"], to: email,
+        context: .init())
     }
     #expect(error?.reason == .immutableField)
     #expect(error?.field == "display_email")
   }
 
-  @Test("C3: identities compare normalised — email lower-cased, phones in E.164; sms unique per organization")
+  @Test(
+    "C3: identities compare normalised — email lower-cased, phones in E.164; sms unique per organization"
+  )
   func identityNormalisation() throws {
-    #expect(try ContactIdentity.normalizePrimaryKey("Amy@Example.COM", type: .email, field: "e") == "amy@example.com")
     #expect(
-      try ContactIdentity.normalizePrimaryKey("0912-345-678", type: .sms, field: "p", defaultCountry: "TW")
+      try ContactIdentity.normalizePrimaryKey("Amy@Example.COM", type: .email, field: "e")
+        == "amy@example.com")
+    #expect(
+      try ContactIdentity.normalizePrimaryKey(
+        "0912-345-678", type: .sms, field: "p", defaultCountry: "TW")
         == ContactIdentity.normalizePrimaryKey("+886 912 345 678", type: .sms, field: "p"))
     #expect(ContactIdentity.uniquenessChannel(type: .sms, channelID: 99) == 0)
     #expect(ContactIdentity.uniquenessChannel(type: .line, channelID: 11) == 11)
   }
 
-  @Test("C6: a LINE UID is U + 32 lower-case hex; fake- ids and upper-case hex are INVALID_LINE_UID")
+  @Test(
+    "C6: a LINE UID is U + 32 lower-case hex; fake- ids and upper-case hex are INVALID_LINE_UID")
   func lineUIDSyntax() {
     #expect(LineUID.isValid("U0000000000000000000000000000a001"))
     #expect(LineUID.isValid(Fixture.uid(255)))
@@ -63,15 +72,19 @@ struct IdentityTests {
 
   @Test("C6: Facebook and Instagram ids are digits; anything else is INVALID_EXTERNAL_ID")
   func metaIDs() throws {
-    #expect(try ContactIdentity.normalizePrimaryKey(" 12345 ", type: .facebook, field: "x") == "12345")
-    let violation = Fixture.violation { _ = try ContactIdentity.normalizePrimaryKey("12a", type: .instagram, field: "x") }
+    #expect(
+      try ContactIdentity.normalizePrimaryKey(" 12345 ", type: .facebook, field: "x") == "12345")
+    let violation = Fixture.violation {
+      _ = try ContactIdentity.normalizePrimaryKey("12a", type: .instagram, field: "x")
+    }
     #expect(violation?.reason == .invalidExternalID)
   }
 
   @Test("C1: CreateContact builds a contact of the requested type with acquisition source api")
   func createContact() throws {
     let new = NewContact(
-      channelType: .line, channelID: 11, externalID: Fixture.uid(5), fields: .init(displayName: " Amy "))
+      channelType: .line, channelID: 11, externalID: Fixture.uid(5),
+      fields: .init(displayName: " Amy "))
     let contact = try new.makeContact(organizationID: Fixture.org, context: .init(now: Fixture.now))
     #expect(contact.channelType == .line)
     #expect(contact.displayName == "Amy")
@@ -79,17 +92,21 @@ struct IdentityTests {
     #expect(contact.createdAt == Fixture.now)
   }
 
-  @Test("C1: CreateContact needs a channel type, a channel for non-sms types, and a status for email/WhatsApp")
+  @Test(
+    "C1: CreateContact needs a channel type, a channel for non-sms types, and a status for email/WhatsApp"
+  )
   func createContactRequirements() {
     let context = EditContext(now: Fixture.now)
     #expect(
       Fixture.domainError {
-        _ = try NewContact(channelType: nil, channelID: 1, externalID: "x").makeContact(organizationID: 1, context: context)
+        _ = try NewContact(channelType: nil, channelID: 1, externalID: "x").makeContact(
+          organizationID: 1, context: context)
       }?.field == "channel_type")
     #expect(
       Fixture.domainError {
-        _ = try NewContact(channelType: .line, channelID: nil, externalID: Fixture.uid(1)).makeContact(
-          organizationID: 1, context: context)
+        _ = try NewContact(channelType: .line, channelID: nil, externalID: Fixture.uid(1))
+          .makeContact(
+            organizationID: 1, context: context)
       }?.field == "channel_id")
     let email = Fixture.domainError {
       _ = try NewContact(channelType: .email, channelID: 21, externalID: "a@b.co").makeContact(
@@ -98,12 +115,15 @@ struct IdentityTests {
     #expect(email?.reason == .invalidEmailStatus)
     #expect(email?.field == "fields.email_status")
     let whatsapp = Fixture.domainError {
-      _ = try NewContact(channelType: .whatsapp, channelID: 31, externalID: "+886912345678").makeContact(
-        organizationID: 1, context: context)
+      _ = try NewContact(channelType: .whatsapp, channelID: 31, externalID: "+886912345678")
+        .makeContact(
+          organizationID: 1, context: context)
     }
     #expect(whatsapp?.reason == .invalidWhatsAppStatus)
-    let sms = try? NewContact(channelType: .sms, channelID: nil, externalID: "0912345678", defaultCountry: "TW")
-      .makeContact(organizationID: 1, context: context)
+    let sms = try? NewContact(
+      channelType: .sms, channelID: nil, externalID: "0912345678", defaultCountry: "TW"
+    )
+    .makeContact(organizationID: 1, context: context)
     #expect(sms?.externalID == "+886912345678")
     let badField = Fixture.domainError {
       _ = try NewContact(

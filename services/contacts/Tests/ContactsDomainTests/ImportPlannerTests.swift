@@ -40,7 +40,9 @@ struct ImportPlannerTests {
     #expect(plan.rows[0].issues[0].column == "line_uid")
   }
 
-  @Test("C20: several matches update only the most recently created (tie: highest id) with MULTIPLE_MATCHES")
+  @Test(
+    "C20: several matches update only the most recently created (tie: highest id) with MULTIPLE_MATCHES"
+  )
   func multipleMatches() throws {
     var a = Fixture.contact(.line, id: 1, createdAt: older)
     var b = Fixture.contact(.line, id: 2, createdAt: newer)
@@ -48,7 +50,8 @@ struct ImportPlannerTests {
     a.displayMobile = "+886912345678"
     b.displayMobile = "+886912345678"
     c.displayName = nil
-    let (_, plan) = try Fixture.plan("phone,name\n0912345678,Amy\n", target: .line, key: .phone, existing: [a, b, c])
+    let (_, plan) = try Fixture.plan(
+      "phone,name\n0912345678,Amy\n", target: .line, key: .phone, existing: [a, b, c])
     #expect(plan.rows[0].outcome == .updated)
     #expect(plan.rows[0].contact == .existing(2))
     #expect(plan.rows[0].issues.map(\.code) == ["MULTIPLE_MATCHES"])
@@ -60,7 +63,8 @@ struct ImportPlannerTests {
     var y = Fixture.contact(.sms, id: 9, key: "+886900000009", createdAt: older)
     x.customerID = "C"
     y.customerID = "C"
-    let (_, tie) = try Fixture.plan("customer_id,note\nC,hello\n", target: .line, key: .customerID, existing: [x, y])
+    let (_, tie) = try Fixture.plan(
+      "customer_id,note\nC,hello\n", target: .line, key: .customerID, existing: [x, y])
     #expect(tie.rows[0].contact == .existing(9))
   }
 
@@ -70,36 +74,46 @@ struct ImportPlannerTests {
     var b = Fixture.contact(.line, id: 2, createdAt: newer)
     a.customerID = "C"
     b.customerID = "C"
-    let (_, plan) = try Fixture.plan("customer_id,name\nC,Amy\n", target: .line, key: .customerID, existing: [a, b])
+    let (_, plan) = try Fixture.plan(
+      "customer_id,name\nC,Amy\n", target: .line, key: .customerID, existing: [a, b])
     #expect(Set(plan.updates.keys) == [2])
     #expect(plan.newContacts.isEmpty)
   }
 
-  @Test("C21: keys look only where specified — another LINE channel or an email contact never matches")
+  @Test(
+    "C21: keys look only where specified — another LINE channel or an email contact never matches")
   func whereKeysLook() throws {
     let otherChannel = Fixture.contact(.line, id: 1, channelID: 999)
     var emailContact = Fixture.contact(.email, id: 2)
     emailContact.displayMobile = "+886912345678"
     let (_, plan) = try Fixture.plan(
-      "line_uid\n\(otherChannel.externalID)\n", target: .line, key: .lineUID, existing: [otherChannel])
+      "line_uid\n\(otherChannel.externalID)\n", target: .line, key: .lineUID,
+      existing: [otherChannel])
     #expect(plan.rows[0].outcome == .created)
-    let (_, phonePlan) = try Fixture.plan("phone\n0912345678\n", target: .line, key: .phone, existing: [emailContact])
+    let (_, phonePlan) = try Fixture.plan(
+      "phone\n0912345678\n", target: .line, key: .phone, existing: [emailContact])
     #expect(phonePlan.rows[0].outcome == .created)
     let scopes = ImportMatchScope.scopes(target: .line, key: .phone, channelID: 11)
-    #expect(scopes == [
-      .init(channelType: .line, channelID: 11, field: .displayMobile), .init(channelType: .sms, channelID: nil, field: .primaryKey),
-    ])
-    #expect(ImportMatchScope.scopes(target: .email, key: .email, channelID: 21) == [
-      .init(channelType: .email, channelID: 21, field: .primaryKey)
-    ])
+    #expect(
+      scopes == [
+        .init(channelType: .line, channelID: 11, field: .displayMobile),
+        .init(channelType: .sms, channelID: nil, field: .primaryKey),
+      ])
+    #expect(
+      ImportMatchScope.scopes(target: .email, key: .email, channelID: 21) == [
+        .init(channelType: .email, channelID: 21, field: .primaryKey)
+      ])
     // Email keys match case-insensitively.
     let stored = Fixture.contact(.email, id: 3, key: "amy@example.com")
     let (_, emailPlan) = try Fixture.plan(
-      "email,messaging_status\nAMY@Example.com,subscribed\n", target: .email, key: .email, existing: [stored])
+      "email,messaging_status\nAMY@Example.com,subscribed\n", target: .email, key: .email,
+      existing: [stored])
     #expect(emailPlan.rows[0].contact == .existing(3))
   }
 
-  @Test("C22, C5: a phone-key miss creates an sms contact named Unnamed Contact; other targets create their type")
+  @Test(
+    "C22, C5: a phone-key miss creates an sms contact named Unnamed Contact; other targets create their type"
+  )
   func whatRowsCreate() throws {
     let (_, phone) = try Fixture.plan("phone\n0912 345 678\n", target: .line, key: .phone)
     let sms = phone.newContacts[0]
@@ -108,7 +122,8 @@ struct ImportPlannerTests {
     #expect(sms.externalID == "+886912345678")
     #expect(sms.resolvedName.name == "Unnamed Contact")
     #expect(sms.acquisitionSource == .import)
-    let (_, email) = try Fixture.plan("email,messaging_status\nAmy@Example.com,subscribed\n", target: .email, key: .email)
+    let (_, email) = try Fixture.plan(
+      "email,messaging_status\nAmy@Example.com,subscribed\n", target: .email, key: .email)
     #expect(email.newContacts[0].channelType == .email)
     #expect(email.newContacts[0].externalIDRaw == "Amy@Example.com")
     #expect(email.newContacts[0].externalID == "amy@example.com")
@@ -119,7 +134,9 @@ struct ImportPlannerTests {
     #expect(whatsapp.newContacts[0].whatsappStatus == .optedIn)
   }
 
-  @Test("C33: LINE contacts created by an import start syncing (names fetched in the background), status unknown")
+  @Test(
+    "C33: LINE contacts created by an import start syncing (names fetched in the background), status unknown"
+  )
   func importedLineContactsSync() throws {
     let (_, plan) = try Fixture.plan("line_uid\n\(Fixture.uid(1))\n", target: .line, key: .lineUID)
     #expect(plan.newContacts[0].nameSyncState == .syncing)
@@ -127,41 +144,50 @@ struct ImportPlannerTests {
     #expect(plan.newContacts[0].lineFollowStatus == nil)
   }
 
-  @Test("C23: only the selected key matches; a customer_id column in a line_uid import sets the customer id")
+  @Test(
+    "C23: only the selected key matches; a customer_id column in a line_uid import sets the customer id"
+  )
   func selectedKeyDecides() throws {
     var other = Fixture.contact(.line, id: 1)
     other.customerID = "C-9"
     let (_, plan) = try Fixture.plan(
-      "line_uid,customer_id\n\(Fixture.uid(50)),C-9\n", target: .line, key: .lineUID, existing: [other])
+      "line_uid,customer_id\n\(Fixture.uid(50)),C-9\n", target: .line, key: .lineUID,
+      existing: [other])
     #expect(plan.rows[0].outcome == .created)
     #expect(plan.newContacts[0].customerID == "C-9")
   }
 
-  @Test("C2: a cell that would change a primary key is ignored with PRIMARY_KEY_IGNORED; the rest applies")
+  @Test(
+    "C2: a cell that would change a primary key is ignored with PRIMARY_KEY_IGNORED; the rest applies"
+  )
   func primaryKeyIgnoredInImport() throws {
     var lineContact = Fixture.contact(.line, id: 1)
     lineContact.customerID = "C"
     let (_, plan) = try Fixture.plan(
-      "customer_id,line_uid,name\nC,\(Fixture.uid(77)),Amy\n", target: .line, key: .customerID, existing: [lineContact])
+      "customer_id,line_uid,name\nC,\(Fixture.uid(77)),Amy\n", target: .line, key: .customerID,
+      existing: [lineContact])
     #expect(plan.rows[0].outcome == .updated)
     #expect(plan.rows[0].issues.map(\.code) == ["PRIMARY_KEY_IGNORED"])
     #expect(plan.updates[1]?.after.externalID == lineContact.externalID)
     #expect(plan.updates[1]?.after.displayName == "Amy")
     var sms = Fixture.contact(.sms, id: 2, key: "+886911111111")
     sms.customerID = "D"
-    let (_, smsPlan) = try Fixture.plan("customer_id,phone\nD,0922222222\n", target: .line, key: .customerID, existing: [sms])
+    let (_, smsPlan) = try Fixture.plan(
+      "customer_id,phone\nD,0922222222\n", target: .line, key: .customerID, existing: [sms])
     #expect(smsPlan.rows[0].issues.map(\.code) == ["PRIMARY_KEY_IGNORED"])
     #expect(smsPlan.updates[2] == nil)
   }
 
-  @Test("C24: a blank cell keeps the stored value, a filled cell overwrites, an import never clears")
+  @Test(
+    "C24: a blank cell keeps the stored value, a filled cell overwrites, an import never clears")
   func blankKeeps() throws {
     var contact = Fixture.contact(.line, id: 1)
     contact.displayName = "Old"
     contact.note = "keep me"
     contact.customFields = ["k1": "Silver"]
     let (_, plan) = try Fixture.plan(
-      "line_uid,name,note,Tier\n\(contact.externalID),New,,\n", target: .line, key: .lineUID, existing: [contact],
+      "line_uid,name,note,Tier\n\(contact.externalID),New,,\n", target: .line, key: .lineUID,
+      existing: [contact],
       customFields: [.init(key: "k1", label: "Tier")])
     let after = try #require(plan.updates[1]?.after)
     #expect(after.displayName == "New")
@@ -174,16 +200,20 @@ struct ImportPlannerTests {
     var contact = Fixture.contact(.line, id: 1)
     contact.originalMobile = "+886900000000"
     let (_, plan) = try Fixture.plan(
-      "line_uid,phone\n\(contact.externalID),0912345678\n", target: .line, key: .lineUID, existing: [contact])
+      "line_uid,phone\n\(contact.externalID),0912345678\n", target: .line, key: .lineUID,
+      existing: [contact])
     #expect(plan.updates[1]?.after.displayMobile == "+886912345678")
     #expect(plan.updates[1]?.after.originalMobile == "+886900000000")
   }
 
-  @Test("C26: tag cells are split on commas, trimmed, deduplicated; names over 50 characters are TAG_INVALID")
+  @Test(
+    "C26: tag cells are split on commas, trimmed, deduplicated; names over 50 characters are TAG_INVALID"
+  )
   func tags() throws {
     let long = String(repeating: "t", count: 51)
     let (_, plan) = try Fixture.plan(
-      "line_uid,tags\n\(Fixture.uid(1)),\" vip , vip,,new, \(long)\"\n", target: .line, key: .lineUID)
+      "line_uid,tags\n\(Fixture.uid(1)),\" vip , vip,,new, \(long)\"\n", target: .line,
+      key: .lineUID)
     #expect(plan.rows[0].outcome == .created)
     #expect(plan.rows[0].tags == ["vip", "new"])
     #expect(plan.rows[0].issues.map(\.code) == ["TAG_INVALID"])
@@ -203,27 +233,33 @@ struct ImportPlannerTests {
     #expect(plan.rows[0].issues.isEmpty)
   }
 
-  @Test("C29: with a default country every phone must be of that country; others fail PHONE_COUNTRY_MISMATCH")
+  @Test(
+    "C29: with a default country every phone must be of that country; others fail PHONE_COUNTRY_MISMATCH"
+  )
   func oneCountry() throws {
     let (_, plan) = try Fixture.plan(
-      "line_uid,phone\n\(Fixture.uid(1)),+85291234567\n\(Fixture.uid(2)),0912345678\n", target: .line, key: .lineUID)
+      "line_uid,phone\n\(Fixture.uid(1)),+85291234567\n\(Fixture.uid(2)),0912345678\n",
+      target: .line, key: .lineUID)
     #expect(plan.rows.map(\.outcome) == [.failed, .created])
     #expect(plan.rows[0].issues.map(\.code) == ["PHONE_COUNTRY_MISMATCH"])
     #expect(plan.rows[0].issues[0].column == "phone")
     #expect(plan.rows[0].issues[0].message.contains("TW"))
     // WhatsApp: optional country, enforced when set.
     let (_, wa) = try Fixture.plan(
-      "WhatsApp_mobile,messaging_status\n+85291234567,opted_in\n", target: .whatsapp, key: .phone, country: nil)
+      "WhatsApp_mobile,messaging_status\n+85291234567,opted_in\n", target: .whatsapp, key: .phone,
+      country: nil)
     #expect(wa.rows[0].outcome == .created)
     let (_, waTW) = try Fixture.plan(
-      "WhatsApp_mobile,messaging_status\n+85291234567,opted_in\n", target: .whatsapp, key: .phone, country: "TW")
+      "WhatsApp_mobile,messaging_status\n+85291234567,opted_in\n", target: .whatsapp, key: .phone,
+      country: "TW")
     #expect(waTW.rows[0].issues.map(\.code) == ["PHONE_COUNTRY_MISMATCH"])
   }
 
   @Test("C30: a row with a different cell count fails COLUMN_COUNT_MISMATCH; the others continue")
   func columnCount() throws {
     let (_, plan) = try Fixture.plan(
-      "line_uid,name\n\(Fixture.uid(1)),Amy,extra\n\(Fixture.uid(2)),Bo\n", target: .line, key: .lineUID)
+      "line_uid,name\n\(Fixture.uid(1)),Amy,extra\n\(Fixture.uid(2)),Bo\n", target: .line,
+      key: .lineUID)
     #expect(plan.rows.map(\.outcome) == [.failed, .created])
     #expect(plan.rows[0].issues.map(\.code) == ["COLUMN_COUNT_MISMATCH"])
   }
@@ -231,7 +267,8 @@ struct ImportPlannerTests {
   @Test("C31: rows apply in file order — two rows with one new line_uid create once, then update")
   func fileOrder() throws {
     let uid = Fixture.uid(42)
-    let (_, plan) = try Fixture.plan("line_uid,name,note\n\(uid),A,first\n\(uid),B,\n", target: .line, key: .lineUID)
+    let (_, plan) = try Fixture.plan(
+      "line_uid,name,note\n\(uid),A,first\n\(uid),B,\n", target: .line, key: .lineUID)
     #expect(plan.rows.map(\.outcome) == [.created, .updated])
     #expect(plan.rows.map(\.contact) == [.new(0), .new(0)])
     #expect(plan.newContacts.count == 1)
@@ -253,13 +290,18 @@ struct ImportPlannerTests {
       "line_uid,name,phone,note\n\(contact.externalID),\(String(repeating: "n", count: 256)),+85291234567,\(String(repeating: "x", count: 2049))\n",
       target: .line, key: .lineUID, existing: [contact])
     #expect(plan.rows[0].outcome == .failed)
-    #expect(Set(plan.rows[0].issues.map(\.code)) == ["FIELD_TOO_LONG", "PHONE_COUNTRY_MISMATCH", "NOTE_TOO_LONG"])
+    #expect(
+      Set(plan.rows[0].issues.map(\.code)) == [
+        "FIELD_TOO_LONG", "PHONE_COUNTRY_MISMATCH", "NOTE_TOO_LONG",
+      ])
     #expect(plan.rows[0].issues.allSatisfy { $0.blocking })
     #expect(plan.updates.isEmpty)
     #expect(plan.newContacts.isEmpty)
   }
 
-  @Test("C35: email imports need an address and one of four statuses; blank status fails MISSING_MESSAGING_STATUS")
+  @Test(
+    "C35: email imports need an address and one of four statuses; blank status fails MISSING_MESSAGING_STATUS"
+  )
   func emailImportRules() throws {
     let (_, plan) = try Fixture.plan(
       "email,messaging_status\na@example.com,\nb@example.com,suppressed\nnot-an-email,subscribed\nc@example.com,SPAM_REPORT\n",
@@ -271,12 +313,15 @@ struct ImportPlannerTests {
     #expect(plan.newContacts[0].emailStatus == .spamReport)
   }
 
-  @Test("C37: an import cannot re-subscribe; the status stays, other cells apply, STATUS_CHANGE_IGNORED")
+  @Test(
+    "C37: an import cannot re-subscribe; the status stays, other cells apply, STATUS_CHANGE_IGNORED"
+  )
   func importStatusIrreversible() throws {
     var contact = Fixture.contact(.email, id: 1)
     contact.emailStatus = .unsubscribed
     let (_, plan) = try Fixture.plan(
-      "email,messaging_status,display_name\nuser1@example.com,subscribed,Amy\n", target: .email, key: .email,
+      "email,messaging_status,display_name\nuser1@example.com,subscribed,Amy\n", target: .email,
+      key: .email,
       existing: [contact])
     #expect(plan.rows[0].outcome == .updated)
     #expect(plan.rows[0].issues.map(\.code) == ["STATUS_CHANGE_IGNORED"])
@@ -284,22 +329,29 @@ struct ImportPlannerTests {
     #expect(plan.updates[1]?.after.displayName == "Amy")
   }
 
-  @Test("C41: importing a cleaned list with hard_bounce suppresses subscribed addresses (the documented remedy)")
+  @Test(
+    "C41: importing a cleaned list with hard_bounce suppresses subscribed addresses (the documented remedy)"
+  )
   func cleanedListRemedy() throws {
     var contact = Fixture.contact(.email, id: 1)
     contact.emailStatus = .subscribed
     let (_, plan) = try Fixture.plan(
-      "email,messaging_status\nuser1@example.com,hard_bounce\n", target: .email, key: .email, existing: [contact])
+      "email,messaging_status\nuser1@example.com,hard_bounce\n", target: .email, key: .email,
+      existing: [contact])
     #expect(plan.updates[1]?.after.emailStatus == .hardBounce)
     #expect(plan.updates[1]?.after.reachable == false)
   }
 
-  @Test("C39: a created address with an invalid domain is stored suppressed(invalid_domain); a timeout only warns")
+  @Test(
+    "C39: a created address with an invalid domain is stored suppressed(invalid_domain); a timeout only warns"
+  )
   func domainCheck() throws {
     let (_, plan) = try Fixture.plan(
       "email,messaging_status\na@nowhere.invalid,subscribed\nb@slow.example,subscribed\nc@ok.example,subscribed\n",
       target: .email, key: .email,
-      domainChecks: ["nowhere.invalid": .invalid, "slow.example": .unverified, "ok.example": .valid])
+      domainChecks: [
+        "nowhere.invalid": .invalid, "slow.example": .unverified, "ok.example": .valid,
+      ])
     #expect(plan.rows.map(\.outcome) == [.created, .created, .created])
     #expect(plan.newContacts[0].emailStatus == .suppressed)
     #expect(plan.newContacts[0].suppressionReason == .invalidDomain)
@@ -319,7 +371,8 @@ struct ImportPlannerTests {
     #expect(plan.rows[1].issues.map(\.code) == ["INVALID_CONSENT_AT"])
   }
 
-  @Test("C42: WhatsApp — blank status skips the row (nothing written, even for an existing contact)")
+  @Test(
+    "C42: WhatsApp — blank status skips the row (nothing written, even for an existing contact)")
   func whatsappImportRules() throws {
     var contact = Fixture.contact(.whatsapp, id: 1, key: "+886912345678")
     contact.whatsappStatus = .optedIn
@@ -335,7 +388,9 @@ struct ImportPlannerTests {
     #expect(plan.updates[1]?.after.displayName == nil)
   }
 
-  @Test("C17: the failure report lists skipped, failed and issue rows with original cells, row_number, outcome, errors")
+  @Test(
+    "C17: the failure report lists skipped, failed and issue rows with original cells, row_number, outcome, errors"
+  )
   func failureReport() throws {
     let csv = "line_uid,name\n\(Fixture.uid(1)),Amy\nbad,Bo\n\(Fixture.uid(3)),\"Cy, Jr\"\n"
     let (header, plan) = try Fixture.plan(csv, target: .line, key: .lineUID)

@@ -4,28 +4,47 @@ import Testing
 
 @Suite("Names, binding, CDH interplay, history, deletion")
 struct ProfileTests {
-  @Test("C45: display name, else original name, else Synchronizing while syncing, else Unnamed Contact")
+  @Test(
+    "C45: display name, else original name, else Synchronizing while syncing, else Unnamed Contact")
   func resolvedName() {
-    #expect(ResolvedName.resolve(displayName: "D", originalName: "O", syncState: .synced) == .init(name: "D", source: .displayName))
-    #expect(ResolvedName.resolve(displayName: nil, originalName: "O", syncState: .synced) == .init(name: "O", source: .originalName))
-    #expect(ResolvedName.resolve(displayName: "", originalName: "O", syncState: .synced).source == .originalName)
-    #expect(ResolvedName.resolve(displayName: nil, originalName: nil, syncState: .syncing).name == "Synchronizing")
-    #expect(ResolvedName.resolve(displayName: nil, originalName: nil, syncState: .unavailable).name == "Unnamed Contact")
-    #expect(ResolvedName.resolve(displayName: nil, originalName: nil, syncState: .notApplicable).source == .placeholderUnnamed)
+    #expect(
+      ResolvedName.resolve(displayName: "D", originalName: "O", syncState: .synced)
+        == .init(name: "D", source: .displayName))
+    #expect(
+      ResolvedName.resolve(displayName: nil, originalName: "O", syncState: .synced)
+        == .init(name: "O", source: .originalName))
+    #expect(
+      ResolvedName.resolve(displayName: "", originalName: "O", syncState: .synced).source
+        == .originalName)
+    #expect(
+      ResolvedName.resolve(displayName: nil, originalName: nil, syncState: .syncing).name
+        == "Synchronizing")
+    #expect(
+      ResolvedName.resolve(displayName: nil, originalName: nil, syncState: .unavailable).name
+        == "Unnamed Contact")
+    #expect(
+      ResolvedName.resolve(displayName: nil, originalName: nil, syncState: .notApplicable).source
+        == .placeholderUnnamed)
   }
 
-  @Test("C45, C46: setting display_name never changes original_name; clearing it shows the original again")
+  @Test(
+    "C45, C46: setting display_name never changes original_name; clearing it shows the original again"
+  )
   func displayVersusOriginal() throws {
     var contact = Fixture.contact(.line, id: 1)
     contact.originalName = "LINE name"
-    let set = try ContactEditor.apply(.init(displayName: "Brand name"), mask: ["display_name"], to: contact, context: .init())
+    let set = try ContactEditor.apply(
+      .init(displayName: "Brand name"), mask: ["display_name"], to: contact, context: .init())
     #expect(set.contact.originalName == "LINE name")
     #expect(set.contact.resolvedName.name == "Brand name")
-    let cleared = try ContactEditor.apply(.init(), mask: ["display_name"], to: set.contact, context: .init())
+    let cleared = try ContactEditor.apply(
+      .init(), mask: ["display_name"], to: set.contact, context: .init())
     #expect(cleared.contact.resolvedName == .init(name: "LINE name", source: .originalName))
     #expect(
-      Fixture.domainError { _ = try ContactEditor.apply(.init(), mask: ["original_name"], to: contact, context: .init()) }?
-        .reason == .readOnlyField)
+      Fixture.domainError {
+        _ = try ContactEditor.apply(.init(), mask: ["original_name"], to: contact, context: .init())
+      }?
+      .reason == .readOnlyField)
   }
 
   @Test("C47: bound exactly when customer_id is non-empty")
@@ -38,7 +57,9 @@ struct ProfileTests {
     #expect(contact.isBound)
   }
 
-  @Test("C48: bind sets, unbind clears; binding the same value or unbinding an unbound contact is a no-op")
+  @Test(
+    "C48: bind sets, unbind clears; binding the same value or unbinding an unbound contact is a no-op"
+  )
   func bindUnbind() {
     let contact = Fixture.contact(.line, id: 1)
     let bound = BindingRules.bind("C-1", to: contact, at: Fixture.now)
@@ -49,7 +70,9 @@ struct ProfileTests {
     #expect(BindingRules.unbind(contact, at: Fixture.now) == nil)
   }
 
-  @Test("C50: a bind after an unbind applies normally and its change carries custom_id with before/after")
+  @Test(
+    "C50: a bind after an unbind applies normally and its change carries custom_id with before/after"
+  )
   func laterBind() throws {
     var contact = Fixture.contact(.line, id: 1)
     contact.customerID = "C-1"
@@ -59,14 +82,17 @@ struct ProfileTests {
     #expect(changes == [AttributeChange(attribute: .customID, previousValue: nil, newValue: "C-2")])
   }
 
-  @Test("C69: interactive unify-key writes and contact-level clears act on the person (through CDH); others are local")
+  @Test(
+    "C69: interactive unify-key writes and contact-level clears act on the person (through CDH); others are local"
+  )
   func profileAuthority() throws {
     let contact = Fixture.contact(.line, id: 1)
     func edit(_ input: ContactFieldsInput, _ mask: [String]) throws -> ContactEdit {
       try ContactEditor.apply(input, mask: mask, to: contact, context: .init(defaultCountry: "TW"))
     }
     #expect(try edit(.init(customerID: "C"), ["customer_id"]).requiresProfileAuthority)
-    #expect(try edit(.init(displayMobile: "0912345678"), ["display_mobile"]).requiresProfileAuthority)
+    #expect(
+      try edit(.init(displayMobile: "0912345678"), ["display_mobile"]).requiresProfileAuthority)
     #expect(try edit(.init(displayEmail: "a@b.co"), ["display_email"]).requiresProfileAuthority)
     #expect(try edit(.init(connectID: "x"), ["connect_id"]).requiresProfileAuthority)
     #expect(try edit(.init(), ["city"]).requiresProfileAuthority)  // a clear of a contact-level field
@@ -75,7 +101,9 @@ struct ProfileTests {
     #expect(try !edit(.init(), ["note"]).requiresProfileAuthority)  // note is entity-level
   }
 
-  @Test("C49: a stale broadcast version is ignored; a field older than the last local change is not applied")
+  @Test(
+    "C49: a stale broadcast version is ignored; a field older than the last local change is not applied"
+  )
   func staleBroadcast() throws {
     var contact = Fixture.contact(.line, id: 1)
     contact.cdhVersion = 5
@@ -86,13 +114,16 @@ struct ProfileTests {
     let item = ProfileBroadcast(
       eventID: 2, version: 6, fields: ["city": "CDH city", "company": "CDH co"],
       provenance: ["city": t0.addingTimeInterval(-10), "company": t0.addingTimeInterval(10)])
-    let applied = try #require(item.apply(to: contact, localClocks: ["city": t0, "company": t0], now: Fixture.now))
+    let applied = try #require(
+      item.apply(to: contact, localClocks: ["city": t0, "company": t0], now: Fixture.now))
     #expect(applied.city == "Local")
     #expect(applied.company == "CDH co")
     #expect(applied.cdhVersion == 6)
   }
 
-  @Test("C70: broadcasts copy contact-level values only — never primary keys, originals, statuses or note")
+  @Test(
+    "C70: broadcasts copy contact-level values only — never primary keys, originals, statuses or note"
+  )
   func broadcastScope() throws {
     var contact = Fixture.contact(.line, id: 1)
     contact.note = "mine"
@@ -129,7 +160,9 @@ struct ProfileTests {
     #expect(applied.note == "private")
   }
 
-  @Test("C68: changes list before/after per attribute with CDH names; creation lists every non-empty attribute")
+  @Test(
+    "C68: changes list before/after per attribute with CDH names; creation lists every non-empty attribute"
+  )
   func attributeChanges() throws {
     var before = Fixture.contact(.line, id: 1)
     before.displayName = "A"
@@ -141,16 +174,23 @@ struct ProfileTests {
     let changes = AttributeChange.between(before, after)
     #expect(changes.contains(.init(attribute: .displayName, previousValue: "A", newValue: "B")))
     #expect(changes.contains(.init(attribute: .customID, previousValue: nil, newValue: "C-1")))
-    #expect(changes.contains(.init(attribute: .customField("k"), previousValue: nil, newValue: "v")))
-    #expect(changes.contains(.init(attribute: .channelStatus, previousValue: "unknown", newValue: "following")))
-    #expect(changes.contains(.init(attribute: .reachable, previousValue: "false", newValue: "true")))
+    #expect(
+      changes.contains(.init(attribute: .customField("k"), previousValue: nil, newValue: "v")))
+    #expect(
+      changes.contains(
+        .init(attribute: .channelStatus, previousValue: "unknown", newValue: "following")))
+    #expect(
+      changes.contains(.init(attribute: .reachable, previousValue: "false", newValue: "true")))
     #expect(AttributeChange.between(before, before).isEmpty)
     let created = AttributeChange.between(nil, before)
-    #expect(created.contains(.init(attribute: .lineUID, previousValue: nil, newValue: before.externalID)))
+    #expect(
+      created.contains(.init(attribute: .lineUID, previousValue: nil, newValue: before.externalID)))
     #expect(created.allSatisfy { $0.newValue != nil && $0.previousValue == nil })
   }
 
-  @Test("C74: history has one entry per field change and a status:<channel> entry per status transition")
+  @Test(
+    "C74: history has one entry per field change and a status:<channel> entry per status transition"
+  )
   func history() {
     var before = Fixture.contact(.email, id: 4)
     before.emailStatus = .subscribed
@@ -175,7 +215,8 @@ struct ProfileTests {
     #expect(deleted.deletedAt == Fixture.now)
     #expect(DeletionRules.delete(deleted, at: Fixture.now) == nil)
     // A deleted contact is no longer an import candidate: its key is free for a new contact.
-    let (_, plan) = try Fixture.plan("line_uid\n\(contact.externalID)\n", target: .line, key: .lineUID, existing: [deleted])
+    let (_, plan) = try Fixture.plan(
+      "line_uid\n\(contact.externalID)\n", target: .line, key: .lineUID, existing: [deleted])
     #expect(plan.rows[0].outcome == .created)
   }
 
@@ -183,6 +224,9 @@ struct ProfileTests {
   func engagementLevel() {
     let contact = Fixture.contact(.line, id: 1)
     #expect(contact.engagementLevel == .lv1)
-    #expect(SystemAttributes.apply(engagementLevel: .lv4, predictedGender: nil, to: contact, now: Fixture.now).engagementLevel == .lv4)
+    #expect(
+      SystemAttributes.apply(
+        engagementLevel: .lv4, predictedGender: nil, to: contact, now: Fixture.now
+      ).engagementLevel == .lv4)
   }
 }

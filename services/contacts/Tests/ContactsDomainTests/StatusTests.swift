@@ -31,36 +31,46 @@ struct StatusTests {
     for current in [EmailStatus.unsubscribed, .hardBounce, .spamReport, .suppressed] {
       for requested in EmailStatus.allCases {
         #expect(
-          EmailStatusRules.transition(from: current, to: requested) == (current == requested ? .noChange : .ignored))
+          EmailStatusRules.transition(from: current, to: requested)
+            == (current == requested ? .noChange : .ignored))
       }
     }
   }
 
-  @Test("C37: UpdateContact asking for subscribed on a non-subscribed contact is FAILED_PRECONDITION EMAIL_STATUS_IRREVERSIBLE")
+  @Test(
+    "C37: UpdateContact asking for subscribed on a non-subscribed contact is FAILED_PRECONDITION EMAIL_STATUS_IRREVERSIBLE"
+  )
   func apiCannotResubscribe() throws {
     var contact = Fixture.contact(.email, id: 1)
     contact.emailStatus = .hardBounce
     let error = Fixture.domainError {
-      _ = try ContactEditor.apply(.init(emailStatus: "subscribed"), mask: ["email_status"], to: contact, context: .init())
+      _ = try ContactEditor.apply(
+        .init(emailStatus: "subscribed"), mask: ["email_status"], to: contact, context: .init())
     }
     #expect(error?.kind == .failedPrecondition)
     #expect(error?.reason == .emailStatusIrreversible)
     #expect(error?.field == "email_status")
     contact.emailStatus = .subscribed
     let edited = try ContactEditor.apply(
-      .init(emailStatus: "unsubscribed"), mask: ["email_status"], to: contact, context: .init(now: Fixture.now))
+      .init(emailStatus: "unsubscribed"), mask: ["email_status"], to: contact,
+      context: .init(now: Fixture.now))
     #expect(edited.contact.emailStatus == .unsubscribed)
     #expect(edited.contact.emailStatusChangedAt == Fixture.now)
     let line = Fixture.contact(.line, id: 2)
     #expect(
       Fixture.domainError {
-        _ = try ContactEditor.apply(.init(emailStatus: "subscribed"), mask: ["email_status"], to: line, context: .init())
+        _ = try ContactEditor.apply(
+          .init(emailStatus: "subscribed"), mask: ["email_status"], to: line, context: .init())
       }?.reason == .fieldNotApplicable)
   }
 
-  @Test("C38: delivery outcomes — unsubscribe, hard bounce, spam report, 3 soft bounces, invalid domain; delivery resets")
+  @Test(
+    "C38: delivery outcomes — unsubscribe, hard bounce, spam report, 3 soft bounces, invalid domain; delivery resets"
+  )
   func deliveryOutcomes() {
-    func after(_ outcomes: [EmailStatusRules.DeliveryOutcome], from status: EmailStatus = .subscribed) -> Contact {
+    func after(
+      _ outcomes: [EmailStatusRules.DeliveryOutcome], from status: EmailStatus = .subscribed
+    ) -> Contact {
       var contact = Fixture.contact(.email, id: 1)
       contact.emailStatus = status
       for outcome in outcomes { contact.applyEmailOutcome(outcome, at: Fixture.now) }
@@ -84,7 +94,9 @@ struct StatusTests {
     #expect(contact.applyEmailOutcome(.hardBounce, at: Fixture.now) == false)
   }
 
-  @Test("C42, C43, C44: WhatsApp statuses unrestricted via API; number not editable; not opted in needs risk acceptance")
+  @Test(
+    "C42, C43, C44: WhatsApp statuses unrestricted via API; number not editable; not opted in needs risk acceptance"
+  )
   func whatsapp() throws {
     var contact = Fixture.contact(.whatsapp, id: 1, key: "+886912345678")
     contact.whatsappStatus = .optedOut
@@ -99,13 +111,16 @@ struct StatusTests {
     #expect(contact.requiresRiskAcceptance)
     let error = Fixture.domainError {
       _ = try ContactEditor.apply(
-        .init(displayMobile: "+886900000000"), mask: ["display_mobile"], to: contact, context: .init())
+        .init(displayMobile: "+886900000000"), mask: ["display_mobile"], to: contact,
+        context: .init())
     }
     #expect(error?.reason == .immutableField)
     #expect(Fixture.contact(.line, id: 2).requiresRiskAcceptance == false)
   }
 
-  @Test("C53: reachability per type — LINE only when following; sms unless invalid; Facebook/Instagram yes")
+  @Test(
+    "C53: reachability per type — LINE only when following; sms unless invalid; Facebook/Instagram yes"
+  )
   func reachability() {
     var line = Fixture.contact(.line, id: 1)
     #expect(!line.reachable)
@@ -140,10 +155,14 @@ struct StatusTests {
       ])
     #expect(stats.total == 34)
     #expect(stats.byChannelType.values.reduce(0, +) == stats.total)
-    #expect(stats.lineFollowing + stats.lineAuth + stats.lineBlocked + stats.lineUnknown == stats.byChannelType[.line])
+    #expect(
+      stats.lineFollowing + stats.lineAuth + stats.lineBlocked + stats.lineUnknown
+        == stats.byChannelType[.line])
     #expect(stats.lineBlockedIncludingAuth == 7)
     #expect(stats.emailSuppressed == 2)
-    #expect(stats.emailSubscribed + stats.emailUnsubscribed + stats.emailSuppressed == stats.byChannelType[.email])
+    #expect(
+      stats.emailSubscribed + stats.emailUnsubscribed + stats.emailSuppressed
+        == stats.byChannelType[.email])
     #expect(stats.whatsappOptedOut == 2)
     #expect(stats.bound == 5)
   }

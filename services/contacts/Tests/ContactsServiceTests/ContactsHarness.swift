@@ -48,7 +48,8 @@ struct ContactsHarness {
     let process = ServiceProcess(
       name: "contacts",
       configuration: ServiceConfiguration(
-        databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 6, logLevel: .critical))
+        databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 6,
+        logLevel: .critical))
     let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
     let service = ContactsService(
       process: process, pool: pool, directory: directory, domainResolver: StandInDomainResolver(),
@@ -81,16 +82,19 @@ struct ContactsHarness {
 enum As {
   static func user(_ org: Int64) -> Metadata { CallerContext.tenant(org, user: "user-9").metadata }
   static func service(_ org: Int64) -> Metadata {
-    CallerContext(organizationID: org, userID: "system:tests", requestID: RequestID.generate()).metadata
+    CallerContext(organizationID: org, userID: "system:tests", requestID: RequestID.generate())
+      .metadata
   }
   static func serviceWithoutOrg() -> Metadata {
-    CallerContext(organizationID: nil, userID: "system:tests", requestID: RequestID.generate()).metadata
+    CallerContext(organizationID: nil, userID: "system:tests", requestID: RequestID.generate())
+      .metadata
   }
 }
 
 /// Expects an RPC to fail with `code` and, when given, a message naming `field` and `reason`.
 func expectRPCError(
-  _ code: RPCError.Code, field: String? = nil, reason: String? = nil, sourceLocation: SourceLocation = #_sourceLocation,
+  _ code: RPCError.Code, field: String? = nil, reason: String? = nil,
+  sourceLocation: SourceLocation = #_sourceLocation,
   _ body: () async throws -> Void
 ) async {
   do {
@@ -102,7 +106,8 @@ func expectRPCError(
       #expect(
         Array(error.metadata[stringValues: ServiceError.fieldMetadataKey]) == [field], "\(error)",
         sourceLocation: sourceLocation)
-      #expect(error.message.hasPrefix("\(field): "), "\(error.message)", sourceLocation: sourceLocation)
+      #expect(
+        error.message.hasPrefix("\(field): "), "\(error.message)", sourceLocation: sourceLocation)
     }
     if let reason {
       #expect(error.message.contains(reason), "\(error.message)", sourceLocation: sourceLocation)
@@ -136,9 +141,10 @@ struct Clients {
     events = .init(wrapping: client)
   }
 
-  func createLine(_ n: Int, org: Int64 = ContactsHarness.orgA, channel: Int64 = ContactsHarness.line,
-    fields: Maac_Contacts_V1_ContactFields = .init()) async throws -> Maac_Contacts_V1_Contact
-  {
+  func createLine(
+    _ n: Int, org: Int64 = ContactsHarness.orgA, channel: Int64 = ContactsHarness.line,
+    fields: Maac_Contacts_V1_ContactFields = .init()
+  ) async throws -> Maac_Contacts_V1_Contact {
     var request = Maac_Contacts_V1_CreateContactRequest()
     request.channelType = .line
     request.channelID = channel
@@ -147,7 +153,8 @@ struct Clients {
     return try await contacts.createContact(request, metadata: As.user(org))
   }
 
-  func get(_ id: Int64, org: Int64 = ContactsHarness.orgA) async throws -> Maac_Contacts_V1_Contact {
+  func get(_ id: Int64, org: Int64 = ContactsHarness.orgA) async throws -> Maac_Contacts_V1_Contact
+  {
     var request = Maac_Contacts_V1_GetContactRequest()
     request.contactID = id
     return try await contacts.getContact(request, metadata: As.user(org))
@@ -155,14 +162,17 @@ struct Clients {
 
   /// Uploads `csv` and starts an import.
   func importCSV(
-    _ csv: String, target: Maac_Contacts_V1_ImportTarget = .line, key: Maac_Contacts_V1_ImportKey = .lineUid,
+    _ csv: String, target: Maac_Contacts_V1_ImportTarget = .line,
+    key: Maac_Contacts_V1_ImportKey = .lineUid,
     channel: Int64 = ContactsHarness.line, country: String = "TW", org: Int64 = ContactsHarness.orgA
   ) async throws -> Maac_Contacts_V1_ImportTask {
-    try await importBytes(Array(csv.utf8), target: target, key: key, channel: channel, country: country, org: org)
+    try await importBytes(
+      Array(csv.utf8), target: target, key: key, channel: channel, country: country, org: org)
   }
 
   func importBytes(
-    _ bytes: [UInt8], target: Maac_Contacts_V1_ImportTarget = .line, key: Maac_Contacts_V1_ImportKey = .lineUid,
+    _ bytes: [UInt8], target: Maac_Contacts_V1_ImportTarget = .line,
+    key: Maac_Contacts_V1_ImportKey = .lineUid,
     channel: Int64 = ContactsHarness.line, country: String = "TW", org: Int64 = ContactsHarness.orgA
   ) async throws -> Maac_Contacts_V1_ImportTask {
     let upload = try await contacts.uploadImportFile(metadata: As.user(org)) { writer in
@@ -185,7 +195,9 @@ struct Clients {
   }
 
   /// Polls until the task finished (no wall-clock assertion: the test's own time limit applies).
-  func finished(_ taskID: Int64, org: Int64 = ContactsHarness.orgA) async throws -> Maac_Contacts_V1_ImportTask {
+  func finished(_ taskID: Int64, org: Int64 = ContactsHarness.orgA) async throws
+    -> Maac_Contacts_V1_ImportTask
+  {
     var request = Maac_Contacts_V1_GetImportTaskRequest()
     request.taskID = taskID
     while true {
@@ -195,7 +207,9 @@ struct Clients {
     }
   }
 
-  func rows(_ taskID: Int64, org: Int64 = ContactsHarness.orgA) async throws -> [Maac_Contacts_V1_RowResult] {
+  func rows(_ taskID: Int64, org: Int64 = ContactsHarness.orgA) async throws
+    -> [Maac_Contacts_V1_RowResult]
+  {
     var all: [Maac_Contacts_V1_RowResult] = []
     var request = Maac_Contacts_V1_ListImportRowResultsRequest()
     request.taskID = taskID

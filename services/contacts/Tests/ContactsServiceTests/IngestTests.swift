@@ -7,7 +7,10 @@ import Testing
 
 @Suite("Contacts service: channel events and ingest", .serialized)
 struct IngestTests {
-  func event(_ kind: Maac_Contacts_V1_ChannelEventKind, user: String, id: String, at: Date = Date(), name: String? = nil)
+  func event(
+    _ kind: Maac_Contacts_V1_ChannelEventKind, user: String, id: String, at: Date = Date(),
+    name: String? = nil
+  )
     -> Maac_Contacts_V1_ApplyChannelEventRequest
   {
     var request = Maac_Contacts_V1_ApplyChannelEventRequest()
@@ -22,65 +25,85 @@ struct IngestTests {
     return request
   }
 
-  @Test("C52, C55, C56, C59: follow creates with the profile name; a repeated provider event is a duplicate; block keeps join time")
+  @Test(
+    "C52, C55, C56, C59: follow creates with the profile name; a repeated provider event is a duplicate; block keeps join time"
+  )
   func lineEvents() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
       let org = As.service(ContactsHarness.orgA)
       let t0 = Date().addingTimeInterval(-60)
-      let followed = try await api.ingest.applyChannelEvent(event(.lineFollow, user: uid(1), id: "e1", at: t0, name: "Amy"), metadata: org)
+      let followed = try await api.ingest.applyChannelEvent(
+        event(.lineFollow, user: uid(1), id: "e1", at: t0, name: "Amy"), metadata: org)
       #expect(followed.created)
       #expect(followed.contact.line.followStatus == .following)
       #expect(followed.contact.originalName == "Amy")
       #expect(followed.contact.nameSource == .originalName)
       #expect(followed.contact.acquisitionSource == .lineFollow)
-      let duplicate = try await api.ingest.applyChannelEvent(event(.lineFollow, user: uid(1), id: "e1", at: t0), metadata: org)
+      let duplicate = try await api.ingest.applyChannelEvent(
+        event(.lineFollow, user: uid(1), id: "e1", at: t0), metadata: org)
       #expect(duplicate.duplicate)
       #expect(!duplicate.stateChanged)
-      let blocked = try await api.ingest.applyChannelEvent(event(.lineUnfollow, user: uid(1), id: "e2", at: t0.addingTimeInterval(5)), metadata: org)
+      let blocked = try await api.ingest.applyChannelEvent(
+        event(.lineUnfollow, user: uid(1), id: "e2", at: t0.addingTimeInterval(5)), metadata: org)
       #expect(blocked.contact.line.followStatus == .blocked)
       #expect(blocked.contact.createdAt == followed.contact.createdAt)
       #expect(!blocked.contact.reachable)
-      let unnamed = try await api.ingest.applyChannelEvent(event(.lineAuthorization, user: uid(2), id: "e3"), metadata: org)
+      let unnamed = try await api.ingest.applyChannelEvent(
+        event(.lineAuthorization, user: uid(2), id: "e3"), metadata: org)
       #expect(unnamed.contact.line.followStatus == .auth)
       #expect(unnamed.contact.nameSource == .placeholderSyncing)
       var stats = Maac_Contacts_V1_GetContactStatsRequest()
       stats.channelID = ContactsHarness.line
-      let counts = try await api.contacts.getContactStats(stats, metadata: As.user(ContactsHarness.orgA))
+      let counts = try await api.contacts.getContactStats(
+        stats, metadata: As.user(ContactsHarness.orgA))
       #expect(counts.lineBlocked == 1)
       #expect(counts.lineAuth == 1)
       #expect(counts.lineBlockedIncludingAuth == 2)
-      #expect(counts.total == counts.lineFollowing + counts.lineAuth + counts.lineBlocked + counts.lineUnknown)
+      #expect(
+        counts.total == counts.lineFollowing + counts.lineAuth + counts.lineBlocked
+          + counts.lineUnknown)
       // Two events of three: the duplicate published nothing.
       let events = try await api.events(count: 3)
       #expect(events.map(\.eventType) == ["contact.created", "contact.updated", "contact.created"])
     }
   }
 
-  @Test("C54: source.userId missing or equal to destination is INVALID_ARGUMENT and creates nothing")
+  @Test(
+    "C54: source.userId missing or equal to destination is INVALID_ARGUMENT and creates nothing")
   func sourceUserID() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
       let org = As.service(ContactsHarness.orgA)
-      await expectRPCError(.invalidArgument, field: "external_user_id", reason: "MISSING_SOURCE_USER_ID") {
-        _ = try await api.ingest.applyChannelEvent(event(.lineFollow, user: "", id: "x1"), metadata: org)
+      await expectRPCError(
+        .invalidArgument, field: "external_user_id", reason: "MISSING_SOURCE_USER_ID"
+      ) {
+        _ = try await api.ingest.applyChannelEvent(
+          event(.lineFollow, user: "", id: "x1"), metadata: org)
       }
       var same = event(.lineFollow, user: uid(9), id: "x2")
       same.destination = uid(9)
-      await expectRPCError(.invalidArgument, field: "external_user_id", reason: "EXTERNAL_ID_IS_DESTINATION") {
+      await expectRPCError(
+        .invalidArgument, field: "external_user_id", reason: "EXTERNAL_ID_IS_DESTINATION"
+      ) {
         _ = try await api.ingest.applyChannelEvent(same, metadata: org)
       }
       var stats = Maac_Contacts_V1_GetContactStatsRequest()
       stats.channelID = 0
-      let total = try await api.contacts.getContactStats(stats, metadata: As.user(ContactsHarness.orgA)).total
+      let total = try await api.contacts.getContactStats(
+        stats, metadata: As.user(ContactsHarness.orgA)
+      ).total
       #expect(total == 0)
       await expectRPCError(.permissionDenied) {
-        _ = try await api.ingest.applyChannelEvent(event(.lineFollow, user: uid(9), id: "x3"), metadata: As.user(ContactsHarness.orgA))
+        _ = try await api.ingest.applyChannelEvent(
+          event(.lineFollow, user: uid(9), id: "x3"), metadata: As.user(ContactsHarness.orgA))
       }
     }
   }
 
-  @Test("C57, C58: interactions move last_interaction_at forward only; repeated keys and future times are refused")
+  @Test(
+    "C57, C58: interactions move last_interaction_at forward only; repeated keys and future times are refused"
+  )
   func interactions() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
@@ -104,13 +127,16 @@ struct IngestTests {
       #expect(try await api.ingest.recordInteraction(request, metadata: org).counted == false)
       request.idempotencyKey = "k3"
       request.occurredAt = Google_Protobuf_Timestamp(date: now.addingTimeInterval(600))
-      await expectRPCError(.invalidArgument, field: "occurred_at", reason: "OCCURRED_AT_IN_FUTURE") {
+      await expectRPCError(.invalidArgument, field: "occurred_at", reason: "OCCURRED_AT_IN_FUTURE")
+      {
         _ = try await api.ingest.recordInteraction(request, metadata: org)
       }
     }
   }
 
-  @Test("C38, C37: delivery outcomes — three soft bounces suppress; a suppressed address stays suppressed")
+  @Test(
+    "C38, C37: delivery outcomes — three soft bounces suppress; a suppressed address stays suppressed"
+  )
   func emailOutcomes() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
@@ -163,7 +189,9 @@ struct IngestTests {
       #expect(read.note == "mine")
       item.version = 2
       item.fields = ["display_name": "Stale"]
-      #expect(try await api.ingest.applyProfileBroadcast(item, metadata: org).ignoredContactIds.contains(contact.id))
+      #expect(
+        try await api.ingest.applyProfileBroadcast(item, metadata: org).ignoredContactIds.contains(
+          contact.id))
       #expect(try await api.get(contact.id).displayName == "Merged")
       let events = try await api.events(count: 2)
       let update = try Maac_Contacts_V1_ContactUpdated(unpackingAny: events[1].payload)

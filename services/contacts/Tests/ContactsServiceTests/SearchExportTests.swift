@@ -1,3 +1,4 @@
+import ContactsDomain
 import ContactsService
 import Foundation
 import GRPCCore
@@ -7,17 +8,29 @@ import Testing
 
 @Suite("Contacts service: lookup, list, export", .serialized)
 struct SearchExportTests {
-  @Test("C63, C66, C10: lookup by name substring, LINE UID, phone (E.164), email (case-insensitive), customer id")
+  @Test(
+    "C63, C66, C10: lookup by name substring, LINE UID, phone (E.164), email (case-insensitive), customer id"
+  )
   func lookups() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
       let amy = try await api.createLine(
-        1, fields: .with { $0.displayName = "Amy Lee"; $0.displayMobile = "+886912345678"; $0.displayEmail = "Amy@Example.com"; $0.customerID = "C-1" })
+        1,
+        fields: .with {
+          $0.displayName = "Amy Lee"
+          $0.displayMobile = "+886912345678"
+          $0.displayEmail = "Amy@Example.com"
+          $0.customerID = "C-1"
+        })
       _ = try await api.createLine(2, fields: .with { $0.displayName = "Bo" })
-      func search(_ configure: (inout Maac_Contacts_V1_IdentifierQuery) -> Void) async throws -> [Int64] {
+      func search(_ configure: (inout Maac_Contacts_V1_IdentifierQuery) -> Void) async throws
+        -> [Int64]
+      {
         var request = Maac_Contacts_V1_SearchContactsRequest()
         configure(&request.query)
-        return try await api.contacts.searchContacts(request, metadata: As.user(ContactsHarness.orgA)).contacts.map(\.id)
+        return try await api.contacts.searchContacts(
+          request, metadata: As.user(ContactsHarness.orgA)
+        ).contacts.map(\.id)
       }
       #expect(try await search { $0.name = "my l" } == [amy.id])
       #expect(try await search { $0.lineUid = uid(1) } == [amy.id])
@@ -37,7 +50,8 @@ struct SearchExportTests {
       aged.contactID = amy.id
       aged.fields.birthday = "2000-01-01"
       aged.updateMask = Google_Protobuf_FieldMask(protoPaths: ["birthday"])
-      let withAge = try await api.contacts.updateContact(aged, metadata: As.user(ContactsHarness.orgA))
+      let withAge = try await api.contacts.updateContact(
+        aged, metadata: As.user(ContactsHarness.orgA))
       #expect(withAge.age >= 26)
       await expectRPCError(.invalidArgument, field: "query.name", reason: "EMPTY_REQUEST") {
         _ = try await search { $0.name = " " }
@@ -56,7 +70,8 @@ struct SearchExportTests {
       var seen: [Int64] = []
       var extra = 100
       while true {
-        let page = try await api.contacts.searchContacts(request, metadata: As.user(ContactsHarness.orgA))
+        let page = try await api.contacts.searchContacts(
+          request, metadata: As.user(ContactsHarness.orgA))
         seen += page.contacts.map(\.id)
         // Contacts arriving between pages must neither shift nor join the pinned result.
         for _ in 0..<3 {
@@ -81,14 +96,22 @@ struct SearchExportTests {
     }
   }
 
-  @Test("C75: an export is a UTF-8 CSV with BOM and import-compatible headers, downloadable once completed")
+  @Test(
+    "C75: an export is a UTF-8 CSV with BOM and import-compatible headers, downloadable once completed"
+  )
   func export() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
-      let amy = try await api.createLine(1, fields: .with { $0.displayName = "Amy, Lee"; $0.customFields = ["customized_field_1": "Gold"] })
+      let amy = try await api.createLine(
+        1,
+        fields: .with {
+          $0.displayName = "Amy, Lee"
+          $0.customFields = ["customized_field_1": "Gold"]
+        })
       var request = Maac_Contacts_V1_CreateExportTaskRequest()
       request.search = Maac_Contacts_V1_SearchContactsRequest()
-      let task = try await api.contacts.createExportTask(request, metadata: As.user(ContactsHarness.orgA))
+      let task = try await api.contacts.createExportTask(
+        request, metadata: As.user(ContactsHarness.orgA))
       var get = Maac_Contacts_V1_GetExportTaskRequest()
       get.taskID = task.taskID
       var state = task
@@ -99,7 +122,8 @@ struct SearchExportTests {
       #expect(state.status == .succeeded)
       #expect(state.rowCount == 1)
       #expect(state.hasExpiresAt)
-      let data = try await api.contacts.downloadExport(get, metadata: As.user(ContactsHarness.orgA)) { response in
+      let data = try await api.contacts.downloadExport(get, metadata: As.user(ContactsHarness.orgA))
+      { response in
         var data = Data()
         for try await chunk in response.messages { data.append(chunk.data) }
         return data
@@ -122,8 +146,6 @@ struct SearchExportTests {
     }
   }
 }
-
-import ContactsDomain
 
 enum CSVReaderShim {
   static func records(_ data: Data) throws -> [[String]] {

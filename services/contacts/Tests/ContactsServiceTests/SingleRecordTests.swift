@@ -7,11 +7,18 @@ import Testing
 
 @Suite("Contacts service: single records over RPC and PostgreSQL", .serialized)
 struct SingleRecordTests {
-  @Test("C1, C3, C62: create, read back at once; a taken identity is ALREADY_EXISTS naming the existing contact")
+  @Test(
+    "C1, C3, C62: create, read back at once; a taken identity is ALREADY_EXISTS naming the existing contact"
+  )
   func createAndRead() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
-      let created = try await api.createLine(1, fields: .with { $0.displayName = " Amy "; $0.note = "hi" })
+      let created = try await api.createLine(
+        1,
+        fields: .with {
+          $0.displayName = " Amy "
+          $0.note = "hi"
+        })
       #expect(created.id > 0)
       #expect(created.channelType == .line)
       #expect(created.line.lineUid == uid(1))
@@ -29,10 +36,13 @@ struct SingleRecordTests {
       email.channelID = ContactsHarness.email
       email.externalID = "Amy@Example.com"
       email.fields = .with { $0.emailStatus = .subscribed }
-      let stored = try await api.contacts.createContact(email, metadata: As.user(ContactsHarness.orgA))
+      let stored = try await api.contacts.createContact(
+        email, metadata: As.user(ContactsHarness.orgA))
       #expect(stored.email.address == "Amy@Example.com")
       email.externalID = "amy@example.COM"
-      await expectRPCError(.alreadyExists) { _ = try await api.contacts.createContact(email, metadata: As.user(ContactsHarness.orgA)) }
+      await expectRPCError(.alreadyExists) {
+        _ = try await api.contacts.createContact(email, metadata: As.user(ContactsHarness.orgA))
+      }
     }
   }
 
@@ -41,18 +51,25 @@ struct SingleRecordTests {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
       await expectRPCError(.invalidArgument, field: "fields.note", reason: "NOTE_TOO_LONG") {
-        _ = try await api.createLine(2, fields: .with { $0.note = String(repeating: "字", count: 2049) })
+        _ = try await api.createLine(
+          2, fields: .with { $0.note = String(repeating: "字", count: 2049) })
       }
-      await expectRPCError(.invalidArgument, field: "fields.display_name", reason: "FIELD_TOO_LONG") {
-        _ = try await api.createLine(2, fields: .with { $0.displayName = String(repeating: "a", count: 256) })
+      await expectRPCError(.invalidArgument, field: "fields.display_name", reason: "FIELD_TOO_LONG")
+      {
+        _ = try await api.createLine(
+          2, fields: .with { $0.displayName = String(repeating: "a", count: 256) })
       }
       await expectRPCError(.invalidArgument, field: "fields.birthday", reason: "INVALID_DATE") {
         _ = try await api.createLine(2, fields: .with { $0.birthday = "2024-02-30" })
       }
-      await expectRPCError(.invalidArgument, field: "fields.display_mobile", reason: "MISSING_DEFAULT_COUNTRY") {
+      await expectRPCError(
+        .invalidArgument, field: "fields.display_mobile", reason: "MISSING_DEFAULT_COUNTRY"
+      ) {
         _ = try await api.createLine(2, fields: .with { $0.displayMobile = "0912345678" })
       }
-      await expectRPCError(.invalidArgument, field: "fields.custom_fields.nope", reason: "UNKNOWN_CUSTOM_FIELD") {
+      await expectRPCError(
+        .invalidArgument, field: "fields.custom_fields.nope", reason: "UNKNOWN_CUSTOM_FIELD"
+      ) {
         _ = try await api.createLine(2, fields: .with { $0.customFields = ["nope": "x"] })
       }
       var bad = Maac_Contacts_V1_CreateContactRequest()
@@ -85,16 +102,24 @@ struct SingleRecordTests {
     }
   }
 
-  @Test("C60, C62, C74, C68: updates never create, are visible at once, write history and publish before/after")
+  @Test(
+    "C60, C62, C74, C68: updates never create, are visible at once, write history and publish before/after"
+  )
   func updateHistoryEvents() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
       let contact = try await api.createLine(5, fields: .with { $0.city = "Tainan" })
       var update = Maac_Contacts_V1_UpdateContactRequest()
       update.contactID = contact.id
-      update.fields = .with { $0.city = "Taipei"; $0.customFields = ["customized_field_1": "Gold"] }
-      update.updateMask = Google_Protobuf_FieldMask(protoPaths: ["city", "custom_fields.customized_field_1"])
-      let updated = try await api.contacts.updateContact(update, metadata: As.user(ContactsHarness.orgA))
+      update.fields = .with {
+        $0.city = "Taipei"
+        $0.customFields = ["customized_field_1": "Gold"]
+      }
+      update.updateMask = Google_Protobuf_FieldMask(protoPaths: [
+        "city", "custom_fields.customized_field_1",
+      ])
+      let updated = try await api.contacts.updateContact(
+        update, metadata: As.user(ContactsHarness.orgA))
       #expect(updated.city == "Taipei")
       #expect(updated.version == contact.version + 1)
       let read = try await api.get(contact.id)
@@ -106,7 +131,9 @@ struct SingleRecordTests {
       }
       var history = Maac_Contacts_V1_ListContactHistoryRequest()
       history.contactID = contact.id
-      let entries = try await api.contacts.listContactHistory(history, metadata: As.user(ContactsHarness.orgA)).entries
+      let entries = try await api.contacts.listContactHistory(
+        history, metadata: As.user(ContactsHarness.orgA)
+      ).entries
       let city = try #require(entries.first { $0.field == "city" })
       #expect(city.previousValue == "Tainan")
       #expect(city.newValue == "Taipei")
@@ -121,11 +148,16 @@ struct SingleRecordTests {
       let cityChange = try #require(changed.changes.first { $0.attribute == "city" })
       #expect(cityChange.previousValue == "Tainan")
       #expect(cityChange.newValue == "Taipei")
-      #expect(changed.changes.contains { $0.attribute == "custom_fields.customized_field_1" && $0.newValue == "Gold" })
+      #expect(
+        changed.changes.contains {
+          $0.attribute == "custom_fields.customized_field_1" && $0.newValue == "Gold"
+        })
     }
   }
 
-  @Test("C47, C48, C50: bind/unbind; a repeated bind is a no-op without an event; a later bind is published with custom_id")
+  @Test(
+    "C47, C48, C50: bind/unbind; a repeated bind is a no-op without an event; a later bind is published with custom_id"
+  )
   func binding() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
@@ -134,20 +166,26 @@ struct SingleRecordTests {
       bind.contactID = contact.id
       bind.customerID = "C-1"
       bind.via = .liff
-      let bound = try await api.contacts.bindCustomerId(bind, metadata: As.user(ContactsHarness.orgA))
+      let bound = try await api.contacts.bindCustomerId(
+        bind, metadata: As.user(ContactsHarness.orgA))
       #expect(bound.isBound)
       #expect(bound.customerID == "C-1")
-      let again = try await api.contacts.bindCustomerId(bind, metadata: As.user(ContactsHarness.orgA))
+      let again = try await api.contacts.bindCustomerId(
+        bind, metadata: As.user(ContactsHarness.orgA))
       #expect(again.version == bound.version)
       var unbind = Maac_Contacts_V1_UnbindCustomerIdRequest()
       unbind.contactID = contact.id
-      let unbound = try await api.contacts.unbindCustomerId(unbind, metadata: As.user(ContactsHarness.orgA))
+      let unbound = try await api.contacts.unbindCustomerId(
+        unbind, metadata: As.user(ContactsHarness.orgA))
       #expect(!unbound.isBound)
       bind.customerID = "C-2"
       bind.via = .bindlink
       _ = try await api.contacts.bindCustomerId(bind, metadata: As.user(ContactsHarness.orgA))
       let events = try await api.events(count: 4)
-      #expect(events.map(\.eventType) == ["contact.created", "contact.updated", "contact.updated", "contact.updated"])
+      #expect(
+        events.map(\.eventType) == [
+          "contact.created", "contact.updated", "contact.updated", "contact.updated",
+        ])
       let last = try Maac_Contacts_V1_ContactUpdated(unpackingAny: events[3].payload)
       let change = try #require(last.changes.first { $0.attribute == "custom_id" })
       #expect(change.hasPreviousValue == false)
@@ -160,27 +198,33 @@ struct SingleRecordTests {
     }
   }
 
-  @Test("C76: soft delete hides the contact, frees its identity, publishes contact.deleted; deleting again is OK")
+  @Test(
+    "C76: soft delete hides the contact, frees its identity, publishes contact.deleted; deleting again is OK"
+  )
   func softDelete() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
       let contact = try await api.createLine(7)
       var delete = Maac_Contacts_V1_DeleteContactRequest()
       delete.contactID = contact.id
-      let first = try await api.contacts.deleteContact(delete, metadata: As.user(ContactsHarness.orgA))
+      let first = try await api.contacts.deleteContact(
+        delete, metadata: As.user(ContactsHarness.orgA))
       #expect(first.deleted && !first.alreadyDeleted)
       await expectRPCError(.notFound) { _ = try await api.get(contact.id) }
-      let second = try await api.contacts.deleteContact(delete, metadata: As.user(ContactsHarness.orgA))
+      let second = try await api.contacts.deleteContact(
+        delete, metadata: As.user(ContactsHarness.orgA))
       #expect(second.alreadyDeleted)
       let again = try await api.createLine(7)
       #expect(again.id != contact.id)
       var batch = Maac_Contacts_V1_BatchGetContactsRequest()
       batch.contactIds = [contact.id, again.id]
-      let live = try await api.internals.batchGetContacts(batch, metadata: As.service(ContactsHarness.orgA))
+      let live = try await api.internals.batchGetContacts(
+        batch, metadata: As.service(ContactsHarness.orgA))
       #expect(live.contacts.map(\.id) == [again.id])
       #expect(live.missingIds == [contact.id])
       batch.includeDeleted = true
-      let all = try await api.internals.batchGetContacts(batch, metadata: As.service(ContactsHarness.orgA))
+      let all = try await api.internals.batchGetContacts(
+        batch, metadata: As.service(ContactsHarness.orgA))
       #expect(all.contacts.first { $0.id == contact.id }?.hasDeletedAt == true)
       let events = try await api.events(count: 3)
       #expect(events.map(\.eventType) == ["contact.created", "contact.deleted", "contact.created"])
@@ -189,7 +233,9 @@ struct SingleRecordTests {
     }
   }
 
-  @Test("C37: UpdateContact cannot re-subscribe an email contact (FAILED_PRECONDITION EMAIL_STATUS_IRREVERSIBLE)")
+  @Test(
+    "C37: UpdateContact cannot re-subscribe an email contact (FAILED_PRECONDITION EMAIL_STATUS_IRREVERSIBLE)"
+  )
   func emailIrreversibleOverRPC() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
@@ -198,7 +244,8 @@ struct SingleRecordTests {
       email.channelID = ContactsHarness.email
       email.externalID = "bo@example.com"
       email.fields = .with { $0.emailStatus = .hardBounce }
-      let contact = try await api.contacts.createContact(email, metadata: As.user(ContactsHarness.orgA))
+      let contact = try await api.contacts.createContact(
+        email, metadata: As.user(ContactsHarness.orgA))
       #expect(contact.email.displayStatus == .suppressed)
       #expect(!contact.reachable)
       var update = Maac_Contacts_V1_UpdateContactRequest()

@@ -16,7 +16,8 @@ public struct AttributeChange: Hashable, Sendable {
   /// With no `before` (creation) every non-empty attribute of `after` is listed (§6.1).
   public static func between(_ before: Contact?, _ after: Contact) -> [AttributeChange] {
     var changes: [AttributeChange] = []
-    let keys = Set(before?.customFields.keys.map { $0 } ?? []).union(after.customFields.keys).sorted()
+    let keys = Set(before?.customFields.keys.map { $0 } ?? []).union(after.customFields.keys)
+      .sorted()
     for attribute in ContactAttribute.tracked + keys.map(ContactAttribute.customField) {
       let old = before?.value(of: attribute)
       let new = after.value(of: attribute)
@@ -77,7 +78,8 @@ public struct HistoryEntry: Hashable, Sendable {
       if change.attribute == .reachable { return nil }
       let field =
         change.attribute == .channelStatus
-        ? (contact.channelType.statusHistoryField ?? change.attribute.rawValue) : change.attribute.rawValue
+        ? (contact.channelType.statusHistoryField ?? change.attribute.rawValue)
+        : change.attribute.rawValue
       return HistoryEntry(
         contactID: contact.id, occurredAt: time, field: field, previousValue: change.previousValue,
         newValue: change.newValue, cause: cause)

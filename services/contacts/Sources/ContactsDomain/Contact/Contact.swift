@@ -135,7 +135,8 @@ extension Contact {
 
   /// The name to show (C45).
   public var resolvedName: ResolvedName {
-    ResolvedName.resolve(displayName: displayName, originalName: originalName, syncState: nameSyncState)
+    ResolvedName.resolve(
+      displayName: displayName, originalName: originalName, syncState: nameSyncState)
   }
 
   /// Age in whole years on `today` (C10).

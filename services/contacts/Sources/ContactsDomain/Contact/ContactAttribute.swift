@@ -2,11 +2,15 @@ import Foundation
 
 /// A named attribute of a contact, spelled as CDH names it (`cdh.md` §2.3, contacts §6.1), used
 /// for change lists, history entries and events (C68, C74).
-public struct ContactAttribute: RawRepresentable, Hashable, Sendable, Comparable, ExpressibleByStringLiteral {
+public struct ContactAttribute: RawRepresentable, Hashable, Sendable, Comparable,
+  ExpressibleByStringLiteral
+{
   public let rawValue: String
   public init(rawValue: String) { self.rawValue = rawValue }
   public init(stringLiteral value: String) { self.rawValue = value }
-  public static func < (a: ContactAttribute, b: ContactAttribute) -> Bool { a.rawValue < b.rawValue }
+  public static func < (a: ContactAttribute, b: ContactAttribute) -> Bool {
+    a.rawValue < b.rawValue
+  }
 
   public static let displayName: ContactAttribute = "display_name"
   public static let fullName: ContactAttribute = "full_name"
@@ -44,7 +48,9 @@ public struct ContactAttribute: RawRepresentable, Hashable, Sendable, Comparable
   public static let deletedAt: ContactAttribute = "deleted_at"
 
   /// `custom_fields.<key>`.
-  public static func customField(_ key: String) -> ContactAttribute { ContactAttribute(rawValue: "custom_fields.\(key)") }
+  public static func customField(_ key: String) -> ContactAttribute {
+    ContactAttribute(rawValue: "custom_fields.\(key)")
+  }
 
   /// The custom-field key when this is `custom_fields.<key>`.
   public var customFieldKey: String? {
@@ -53,16 +59,20 @@ public struct ContactAttribute: RawRepresentable, Hashable, Sendable, Comparable
 
   /// Contact-level attributes CDH merges and broadcasts back (C70); the rest are entity-level.
   public static let contactLevel: [ContactAttribute] = [
-    .displayName, .fullName, .displayMobile, .displayEmail, .region, .city, .address, .birthday, .gender,
+    .displayName, .fullName, .displayMobile, .displayEmail, .region, .city, .address, .birthday,
+    .gender,
     .company, .accountManager, .customID, .memberLevel, .connectID, .starMark,
   ]
 
   /// Attributes that CDH may use as unify keys (§1.5) — interactive writes go through CDH (C69).
-  public static let unifyKeys: Set<ContactAttribute> = [.customID, .displayMobile, .displayEmail, .connectID]
+  public static let unifyKeys: Set<ContactAttribute> = [
+    .customID, .displayMobile, .displayEmail, .connectID,
+  ]
 
   /// Attributes compared when diffing two states, in a stable order (custom fields follow).
   static let tracked: [ContactAttribute] = [
-    .lineUID, .displayName, .fullName, .displayMobile, .displayEmail, .gender, .birthday, .region, .city,
+    .lineUID, .displayName, .fullName, .displayMobile, .displayEmail, .gender, .birthday, .region,
+    .city,
     .address, .company, .accountManager, .memberLevel, .starMark, .customID, .connectID, .note,
     .originalName, .originalMobile, .originalEmail, .avatarURL, .nameSyncState, .channelStatus,
     .suppressionReason, .consentSource, .consentAt, .reachable, .engagementLevel, .lastEngaged,
@@ -125,6 +135,8 @@ extension Contact {
 /// RFC 3339 UTC timestamps as used in change values.
 public enum Timestamps {
   public static func format(_ date: Date) -> String {
-    date.formatted(.iso8601.year().month().day().timeZone(separator: .omitted).time(includingFractionalSeconds: true))
+    date.formatted(
+      .iso8601.year().month().day().timeZone(separator: .omitted).time(
+        includingFractionalSeconds: true))
   }
 }

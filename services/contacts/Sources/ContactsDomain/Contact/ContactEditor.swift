@@ -9,7 +9,9 @@ public struct EditContext: Sendable {
   public var defaultCountry: String?
   public var now: Date
 
-  public init(customFieldKeys: Set<String>? = nil, defaultCountry: String? = nil, now: Date = Date()) {
+  public init(
+    customFieldKeys: Set<String>? = nil, defaultCountry: String? = nil, now: Date = Date()
+  ) {
     self.customFieldKeys = customFieldKeys
     self.defaultCountry = defaultCountry
     self.now = now
@@ -28,7 +30,9 @@ public struct ContactEdit: Hashable, Sendable {
   /// the person and goes through CDH first.
   public var requiresProfileAuthority: Bool {
     !setAttributes.isDisjoint(with: ContactAttribute.unifyKeys)
-      || clearedAttributes.contains { ContactAttribute.contactLevel.contains($0) || $0.customFieldKey != nil }
+      || clearedAttributes.contains {
+        ContactAttribute.contactLevel.contains($0) || $0.customFieldKey != nil
+      }
   }
 }
 
@@ -40,7 +44,8 @@ public enum ContactEditor {
     _ input: ContactFieldsInput, mask: [String], to contact: Contact, context: EditContext
   ) throws(DomainError) -> ContactEdit {
     guard !mask.isEmpty else {
-      throw .invalid(.emptyRequest, field: "update_mask", "update_mask must name at least one field")
+      throw .invalid(
+        .emptyRequest, field: "update_mask", "update_mask must name at least one field")
     }
     var result = contact
     var set: Set<ContactAttribute> = []
@@ -59,14 +64,17 @@ public enum ContactEditor {
         }
         if EditableField.immutablePaths.contains(path) {
           throw FieldViolation(
-            field: path, reason: .immutableField, message: "\(path) is the channel identity and cannot change")
+            field: path, reason: .immutableField,
+            message: "\(path) is the channel identity and cannot change")
         }
         if EditableField.readOnlyPaths.contains(path) {
           throw FieldViolation(
-            field: path, reason: .readOnlyField, message: "\(path) is read-only: only the channel or system sets it")
+            field: path, reason: .readOnlyField,
+            message: "\(path) is read-only: only the channel or system sets it")
         }
         guard let field = EditableField(rawValue: path) else {
-          throw FieldViolation(field: path, reason: .unknownField, message: "\(path) is not a contact field")
+          throw FieldViolation(
+            field: path, reason: .unknownField, message: "\(path) is not a contact field")
         }
         try applyField(field, input: input, to: &result, context: context, record: record)
       } catch let violation as FieldViolation {
@@ -84,11 +92,14 @@ public enum ContactEditor {
   }
 
   private static func applyField(
-    _ field: EditableField, input: ContactFieldsInput, to contact: inout Contact, context: EditContext,
+    _ field: EditableField, input: ContactFieldsInput, to contact: inout Contact,
+    context: EditContext,
     record: (ContactAttribute, Any?) -> Void
   ) throws {
     let name = field.rawValue
-    func text(_ value: String?, limit: Int, reason: ReasonCode = .fieldTooLong) throws(FieldViolation) -> String? {
+    func text(_ value: String?, limit: Int, reason: ReasonCode = .fieldTooLong)
+      throws(FieldViolation) -> String?
+    {
       guard let value = Text.normalizedOrNil(value) else { return nil }
       try Text.checkLength(value, limit: limit, field: name, reason: reason)
       return value
@@ -108,7 +119,9 @@ public enum ContactEditor {
         guard value == contact.externalID else {
           throw FieldViolation(
             field: name, reason: .immutableField,
-            message: "\(name) is the primary key of a \(contact.channelType.rawValue) contact and cannot change")
+            message:
+              "\(name) is the primary key of a \(contact.channelType.rawValue) contact and cannot change"
+          )
         }
         return
       }
@@ -129,12 +142,14 @@ public enum ContactEditor {
       contact.displayEmail = value
       record(.displayEmail, value)
     case .gender:
-      contact.gender.manual = try Text.normalizedOrNil(input.gender).map { raw throws(FieldViolation) in
+      contact.gender.manual = try Text.normalizedOrNil(input.gender).map {
+        raw throws(FieldViolation) in
         try Gender.parseAPI(raw, field: name)
       }
       record(.gender, contact.gender.manual)
     case .birthday:
-      contact.birthday = try Text.normalizedOrNil(input.birthday).map { raw throws(FieldViolation) in
+      contact.birthday = try Text.normalizedOrNil(input.birthday).map {
+        raw throws(FieldViolation) in
         try CalendarDate.parseBirthday(raw, field: name)
       }
       record(.birthday, contact.birthday)
@@ -177,11 +192,14 @@ public enum ContactEditor {
       }
     case .emailStatus:
       try requireType(.email, contact, name)
-      guard let raw = Text.normalizedOrNil(input.emailStatus), let status = EmailStatus(rawValue: raw.lowercased())
+      guard let raw = Text.normalizedOrNil(input.emailStatus),
+        let status = EmailStatus(rawValue: raw.lowercased())
       else {
         throw FieldViolation(
           field: name, reason: .invalidEmailStatus,
-          message: "\(name) must be one of \(EmailStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+          message:
+            "\(name) must be one of \(EmailStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
       switch EmailStatusRules.transition(from: contact.emailStatus, to: status) {
       case .set:
@@ -193,7 +211,8 @@ public enum ContactEditor {
         throw DomainError(
           .failedPrecondition, .emailStatusIrreversible, field: name,
           message:
-            "\(name) is \(contact.emailStatus!.rawValue), which is final: it cannot become \(status.rawValue)")
+            "\(name) is \(contact.emailStatus!.rawValue), which is final: it cannot become \(status.rawValue)"
+        )
       }
     case .whatsappStatus:
       try requireType(.whatsapp, contact, name)
@@ -202,7 +221,9 @@ public enum ContactEditor {
       else {
         throw FieldViolation(
           field: name, reason: .invalidWhatsAppStatus,
-          message: "\(name) must be one of \(WhatsAppStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+          message:
+            "\(name) must be one of \(WhatsAppStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
       if contact.whatsappStatus != status {
         contact.whatsappStatus = status
@@ -217,11 +238,14 @@ public enum ContactEditor {
     }
   }
 
-  private static func requireType(_ type: ChannelType, _ contact: Contact, _ field: String) throws(FieldViolation) {
+  private static func requireType(_ type: ChannelType, _ contact: Contact, _ field: String)
+    throws(FieldViolation)
+  {
     guard contact.channelType == type else {
       throw FieldViolation(
         field: field, reason: .fieldNotApplicable,
-        message: "\(field) applies only to \(type.rawValue) contacts, not \(contact.channelType.rawValue)")
+        message:
+          "\(field) applies only to \(type.rawValue) contacts, not \(contact.channelType.rawValue)")
     }
   }
 
@@ -231,7 +255,8 @@ public enum ContactEditor {
     let field = "custom_fields.\(key)"
     if let keys = context.customFieldKeys, !keys.contains(key) {
       throw FieldViolation(
-        field: field, reason: .unknownCustomField, message: "\(key) is not a custom field of the organization")
+        field: field, reason: .unknownCustomField,
+        message: "\(key) is not a custom field of the organization")
     }
     if let value = Text.normalizedOrNil(value) {
       try Text.checkLength(value, limit: FieldLimits.customFieldValue, field: field)

@@ -32,9 +32,12 @@ public struct ContactFieldsInput: Hashable, Sendable {
 
   public init(
     displayName: String? = nil, fullName: String? = nil, displayMobile: String? = nil,
-    displayEmail: String? = nil, gender: String? = nil, birthday: String? = nil, region: String? = nil,
-    city: String? = nil, address: String? = nil, company: String? = nil, accountManager: String? = nil,
-    memberLevel: String? = nil, starMark: Bool? = nil, note: String? = nil, connectID: String? = nil,
+    displayEmail: String? = nil, gender: String? = nil, birthday: String? = nil,
+    region: String? = nil,
+    city: String? = nil, address: String? = nil, company: String? = nil,
+    accountManager: String? = nil,
+    memberLevel: String? = nil, starMark: Bool? = nil, note: String? = nil,
+    connectID: String? = nil,
     customFields: [String: String] = [:], emailStatus: String? = nil, whatsappStatus: String? = nil,
     consentSource: String? = nil, consentAt: Date? = nil, customerID: String? = nil
   ) {
@@ -116,7 +119,8 @@ public enum EditableField: String, CaseIterable, Hashable, Sendable {
 
   /// Paths naming the primary key or the identity: `IMMUTABLE_FIELD` (C2).
   public static let immutablePaths: Set<String> = [
-    "id", "external_id", "external_member_id", "line_uid", "channel_type", "channel_id", "psid", "ig_id",
+    "id", "external_id", "external_member_id", "line_uid", "channel_type", "channel_id", "psid",
+    "ig_id",
     "whatsapp_mobile", "WhatsApp_mobile",
   ]
 
@@ -125,7 +129,8 @@ public enum EditableField: String, CaseIterable, Hashable, Sendable {
     "original_name", "original_mobile", "original_email", "avatar_url", "follow_status",
     "line_follow_status", "phone_status", "engagement_level", "created_at", "updated_at",
     "last_interaction_at", "acquisition_source", "name_sync_state", "resolved_name", "name_source",
-    "is_bound", "reachable", "requires_risk_acceptance", "age", "version", "cdh_version", "deleted_at",
+    "is_bound", "reachable", "requires_risk_acceptance", "age", "version", "cdh_version",
+    "deleted_at",
     "gender_source", "suppression_reason", "soft_bounce_streak",
   ]
 }

@@ -10,7 +10,9 @@ public enum ContactIdentity {
     case .line:
       return try LineUID.parse(raw, field: field)
     case .whatsapp:
-      return try PhoneNumber.parse(raw, defaultCountry: defaultCountry, field: field, requireInternational: true).e164
+      return try PhoneNumber.parse(
+        raw, defaultCountry: defaultCountry, field: field, requireInternational: true
+      ).e164
     case .sms:
       return try PhoneNumber.parse(raw, defaultCountry: defaultCountry, field: field).e164
     case .email:

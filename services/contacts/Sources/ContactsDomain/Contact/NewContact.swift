@@ -9,7 +9,8 @@ public struct NewContact: Hashable, Sendable {
   public var defaultCountry: String?
 
   public init(
-    channelType: ChannelType?, channelID: Int64?, externalID: String, fields: ContactFieldsInput = .init(),
+    channelType: ChannelType?, channelID: Int64?, externalID: String,
+    fields: ContactFieldsInput = .init(),
     defaultCountry: String? = nil
   ) {
     self.channelType = channelType
@@ -20,12 +21,16 @@ public struct NewContact: Hashable, Sendable {
   }
 
   /// Builds the contact (not yet stored): identity checks, then every present field as an edit.
-  public func makeContact(organizationID: Int64, context: EditContext) throws(DomainError) -> Contact {
+  public func makeContact(organizationID: Int64, context: EditContext) throws(DomainError)
+    -> Contact
+  {
     guard let channelType else {
       throw .invalid(.invalidSelector, field: "channel_type", "channel_type is required")
     }
     if channelType.requiresChannel && (channelID ?? 0) <= 0 {
-      throw .invalid(.invalidSelector, field: "channel_id", "channel_id is required for \(channelType.rawValue) contacts")
+      throw .invalid(
+        .invalidSelector, field: "channel_id",
+        "channel_id is required for \(channelType.rawValue) contacts")
     }
     let country: String?
     do {
@@ -34,27 +39,36 @@ public struct NewContact: Hashable, Sendable {
     let key: String
     do {
       key = try ContactIdentity.normalizePrimaryKey(
-        externalID, type: channelType, field: "external_id", defaultCountry: country ?? context.defaultCountry)
+        externalID, type: channelType, field: "external_id",
+        defaultCountry: country ?? context.defaultCountry)
     } catch { throw error.asDomainError }
     if channelType == .email && fields.emailStatus == nil {
-      throw .invalid(.invalidEmailStatus, field: "fields.email_status", "email contacts need fields.email_status")
+      throw .invalid(
+        .invalidEmailStatus, field: "fields.email_status", "email contacts need fields.email_status"
+      )
     }
     if channelType == .whatsapp && fields.whatsappStatus == nil {
       throw .invalid(
-        .invalidWhatsAppStatus, field: "fields.whatsapp_status", "WhatsApp contacts need fields.whatsapp_status")
+        .invalidWhatsAppStatus, field: "fields.whatsapp_status",
+        "WhatsApp contacts need fields.whatsapp_status")
     }
     var contact = Contact(
-      organizationID: organizationID, channelType: channelType, channelID: channelType == .sms ? channelID : channelID,
-      externalID: key, externalIDRaw: Text.normalize(externalID), acquisitionSource: .api, createdAt: context.now)
+      organizationID: organizationID, channelType: channelType,
+      channelID: channelType == .sms ? channelID : channelID,
+      externalID: key, externalIDRaw: Text.normalize(externalID), acquisitionSource: .api,
+      createdAt: context.now)
     if channelType == .email { contact.displayEmail = Text.normalize(externalID) }
     let paths = fields.presentPaths
     if !paths.isEmpty {
       var editContext = context
       editContext.defaultCountry = country ?? context.defaultCountry
       do {
-        contact = try ContactEditor.apply(fields, mask: paths, to: contact, context: editContext).contact
+        contact = try ContactEditor.apply(fields, mask: paths, to: contact, context: editContext)
+          .contact
       } catch {
-        throw DomainError(error.kind, error.reason, field: error.field.map { "fields.\($0)" }, message: error.message)
+        throw DomainError(
+          error.kind, error.reason, field: error.field.map { "fields.\($0)" },
+          message: error.message)
       }
     }
     contact.updatedAt = context.now

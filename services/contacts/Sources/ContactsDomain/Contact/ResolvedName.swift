@@ -24,11 +24,15 @@ public struct ResolvedName: Hashable, Sendable {
   public static func resolve(displayName: String?, originalName: String?, syncState: NameSyncState)
     -> ResolvedName
   {
-    if let displayName, !displayName.isEmpty { return ResolvedName(name: displayName, source: .displayName) }
+    if let displayName, !displayName.isEmpty {
+      return ResolvedName(name: displayName, source: .displayName)
+    }
     if let originalName, !originalName.isEmpty {
       return ResolvedName(name: originalName, source: .originalName)
     }
-    if syncState == .syncing { return ResolvedName(name: syncingPlaceholder, source: .placeholderSyncing) }
+    if syncState == .syncing {
+      return ResolvedName(name: syncingPlaceholder, source: .placeholderSyncing)
+    }
     return ResolvedName(name: unnamedPlaceholder, source: .placeholderUnnamed)
   }
 }

@@ -2,9 +2,11 @@ import Foundation
 
 /// One column of a contacts export (C75).
 public enum ExportColumn: Hashable, Sendable {
-  case lineUID, phone, customerID, name, email, note, tags, gender, birthday, messagingStatus, whatsappMobile
+  case lineUID, phone, customerID, name, email, note, tags, gender, birthday, messagingStatus,
+    whatsappMobile
   case customField(CustomFieldDefinition)
-  case contactID, contactType, channelID, externalMemberID, originalName, lineFollowStatus, emailStatus
+  case contactID, contactType, channelID, externalMemberID, originalName, lineFollowStatus,
+    emailStatus
   case whatsappStatus, createdAt, lastInteractionAt
 
   /// The header: the import template name wherever one exists, so an export can be edited and
@@ -40,16 +42,19 @@ public enum ExportColumn: Hashable, Sendable {
 /// Contacts exports (C75).
 public enum ContactExport {
   static let editable: [ExportColumn] = [
-    .lineUID, .phone, .customerID, .name, .email, .note, .tags, .gender, .birthday, .messagingStatus,
+    .lineUID, .phone, .customerID, .name, .email, .note, .tags, .gender, .birthday,
+    .messagingStatus,
     .whatsappMobile,
   ]
   static let readOnly: [ExportColumn] = [
-    .contactID, .contactType, .channelID, .externalMemberID, .originalName, .lineFollowStatus, .emailStatus,
+    .contactID, .contactType, .channelID, .externalMemberID, .originalName, .lineFollowStatus,
+    .emailStatus,
     .whatsappStatus, .createdAt, .lastInteractionAt,
   ]
 
   /// Every exportable column, or the requested ones by header (unknown → `UNKNOWN_FIELD`).
-  public static func columns(requested: [String], customFields: [CustomFieldDefinition]) throws(DomainError)
+  public static func columns(requested: [String], customFields: [CustomFieldDefinition])
+    throws(DomainError)
     -> [ExportColumn]
   {
     let all = editable + customFields.map(ExportColumn.customField) + readOnly
@@ -67,14 +72,17 @@ public enum ContactExport {
 
   /// The cells of one contact. Identifiers are never fabricated: a non-LINE contact has an
   /// empty `line_uid` (C75).
-  public static func cells(of contact: Contact, columns: [ExportColumn], tags: [String] = []) -> [String] {
+  public static func cells(of contact: Contact, columns: [ExportColumn], tags: [String] = [])
+    -> [String]
+  {
     columns.map { column in
       switch column {
       case .lineUID: contact.lineUID ?? ""
       case .phone: contact.displayMobile ?? ""
       case .customerID: contact.customerID ?? ""
       case .name: contact.displayName ?? ""
-      case .email: contact.channelType == .email ? contact.externalIDRaw : contact.displayEmail ?? ""
+      case .email:
+        contact.channelType == .email ? contact.externalIDRaw : contact.displayEmail ?? ""
       case .note: contact.note ?? ""
       case .tags: tags.joined(separator: ",")
       case .gender: contact.gender.resolved.gender.rawValue
@@ -92,7 +100,8 @@ public enum ContactExport {
       case .channelID: contact.channelID.map(String.init) ?? ""
       case .externalMemberID: contact.externalIDRaw
       case .originalName: contact.originalName ?? ""
-      case .lineFollowStatus: contact.channelType == .line ? (contact.lineFollowStatus?.rawValue ?? "unknown") : ""
+      case .lineFollowStatus:
+        contact.channelType == .line ? (contact.lineFollowStatus?.rawValue ?? "unknown") : ""
       case .emailStatus: contact.emailStatus?.rawValue ?? ""
       case .whatsappStatus: contact.whatsappStatus?.rawValue ?? ""
       case .createdAt: Timestamps.format(contact.createdAt)

@@ -75,7 +75,8 @@ public struct CSVReader: Sendable {
     switch state {
     case .quoted:
       throw CSVError(
-        reason: .csvMalformed, recordNumber: recordCount + 1, message: "a quoted field is never closed")
+        reason: .csvMalformed, recordNumber: recordCount + 1,
+        message: "a quoted field is never closed")
     case .fieldStart where fields.isEmpty && field.isEmpty:
       return
     default:
@@ -93,7 +94,10 @@ public struct CSVReader: Sendable {
   }
 
   private mutating func consume(_ byte: UInt8, _ onRecord: (CSVRecord) throws -> Void) throws {
-    let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+    let quote = UInt8(ascii: "\"")
+    let comma = UInt8(ascii: ",")
+    let lf = UInt8(ascii: "\n")
+    let cr = UInt8(ascii: "\r")
     if skipLineFeed {
       skipLineFeed = false
       if byte == lf { return }

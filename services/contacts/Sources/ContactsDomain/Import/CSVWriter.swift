@@ -16,7 +16,8 @@ public struct CSVWriter: Sendable {
     for cell in cells {
       if !first { text.append(",") }
       first = false
-      if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || cell.hasPrefix(" ")
+      if cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        || cell.hasPrefix(" ")
         || cell.hasSuffix(" ")
       {
         text.append("\"")

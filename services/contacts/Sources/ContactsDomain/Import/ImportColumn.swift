@@ -27,11 +27,15 @@ public enum ImportColumn: Hashable, Sendable {
     case .line: ["line_uid", "phone", "customer_id", "name", "email", "note", "tags"]
     case .email:
       [
-        "email", "messaging_status", "display_name", "gender", "customer_id", "mobile", "birthday", "tag",
+        "email", "messaging_status", "display_name", "gender", "customer_id", "mobile", "birthday",
+        "tag",
         "consent_source", "consent_at",
       ]
     case .whatsapp:
-      ["WhatsApp_mobile", "messaging_status", "display_name", "gender", "customer_id", "email", "birthday", "tag"]
+      [
+        "WhatsApp_mobile", "messaging_status", "display_name", "gender", "customer_id", "email",
+        "birthday", "tag",
+      ]
     }
   }
 
@@ -41,7 +45,8 @@ public enum ImportColumn: Hashable, Sendable {
     case .line:
       [
         "line_uid": .lineUID, "phone": .phone, "mobile": .phone, "customer_id": .customerID,
-        "name": .displayName, "display_name": .displayName, "email": .email, "note": .note, "tags": .tags,
+        "name": .displayName, "display_name": .displayName, "email": .email, "note": .note,
+        "tags": .tags,
         "tag": .tags,
       ]
     case .email:
@@ -54,9 +59,11 @@ public enum ImportColumn: Hashable, Sendable {
       ]
     case .whatsapp:
       [
-        "WhatsApp_mobile": .whatsappMobile, "messaging_status": .messagingStatus, "status": .messagingStatus,
+        "WhatsApp_mobile": .whatsappMobile, "messaging_status": .messagingStatus,
+        "status": .messagingStatus,
         "messaging_ status": .messagingStatus, "display_name": .displayName, "name": .displayName,
-        "gender": .gender, "customer_id": .customerID, "email": .email, "birthday": .birthday, "tag": .tags,
+        "gender": .gender, "customer_id": .customerID, "email": .email, "birthday": .birthday,
+        "tag": .tags,
         "tags": .tags,
       ]
     }
@@ -66,8 +73,10 @@ public enum ImportColumn: Hashable, Sendable {
   /// warning `NON_IMPORTABLE_COLUMN`. Includes the read-only columns of an export (C75).
   public static let nonImportableHeaders: Set<String> = [
     "external_member_id", "fb_id", "ig_id", "original_name", "original_mobile", "original_email",
-    "avatar_url", "line_follow_status", "follow_status", "phone_status", "engagement_level", "created_at",
-    "last_interaction_at", "acquisition_source", "contact_id", "contact_type", "channel_id", "email_status",
+    "avatar_url", "line_follow_status", "follow_status", "phone_status", "engagement_level",
+    "created_at",
+    "last_interaction_at", "acquisition_source", "contact_id", "contact_type", "channel_id",
+    "email_status",
     "whatsapp_status", "updated_at",
   ]
 }

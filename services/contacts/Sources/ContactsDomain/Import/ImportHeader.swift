@@ -9,7 +9,9 @@ public struct ImportIssue: Hashable, Sendable, Codable {
   /// Several columns (task warnings).
   public var columns: [String]
 
-  public init(code: ReasonCode, column: String = "", message: String, blocking: Bool, columns: [String] = []) {
+  public init(
+    code: ReasonCode, column: String = "", message: String, blocking: Bool, columns: [String] = []
+  ) {
     self.code = code.rawValue
     self.column = column
     self.message = message
@@ -38,7 +40,8 @@ public struct ImportHeader: Hashable, Sendable {
   /// column, a missing `messaging_status`, two headers of one field, or a LINE phone column
   /// without a default country.
   public init(
-    _ headers: [String], target: ImportTarget, key: ImportKey, customFields: [CustomFieldDefinition],
+    _ headers: [String], target: ImportTarget, key: ImportKey,
+    customFields: [CustomFieldDefinition],
     defaultCountry: String?
   ) throws(DomainError) {
     try ImportRequestRules.checkKey(key, for: target)
@@ -48,7 +51,8 @@ public struct ImportHeader: Hashable, Sendable {
       return Text.normalize(name)
     }
     let map = ImportColumn.headerMap(for: target)
-    let labels = Dictionary(customFields.map { ($0.label, $0.key) }, uniquingKeysWith: { first, _ in first })
+    let labels = Dictionary(
+      customFields.map { ($0.label, $0.key) }, uniquingKeysWith: { first, _ in first })
     var columns: [ImportColumn?] = []
     var seen: [ImportColumn: String] = [:]
     var unknown: [String] = []
@@ -61,12 +65,17 @@ public struct ImportHeader: Hashable, Sendable {
         column = .customField(key: fieldKey)
       } else {
         column = nil
-        if ImportColumn.nonImportableHeaders.contains(name) { nonImportable.append(name) } else { unknown.append(name) }
+        if ImportColumn.nonImportableHeaders.contains(name) {
+          nonImportable.append(name)
+        } else {
+          unknown.append(name)
+        }
       }
       if let column {
         if let earlier = seen[column] {
           throw .invalid(
-            .duplicateColumn, field: name, "columns \"\(earlier)\" and \"\(name)\" both write the same field")
+            .duplicateColumn, field: name,
+            "columns \"\(earlier)\" and \"\(name)\" both write the same field")
         }
         seen[column] = name
       }
@@ -76,11 +85,13 @@ public struct ImportHeader: Hashable, Sendable {
     guard let keyIndex = columns.firstIndex(of: keyColumn) else {
       throw .invalid(
         .keyColumnMissing, field: "header",
-        "the header has no \(ImportColumn.headerName(keyColumn, target: target)) column for key \(key.rawValue)")
+        "the header has no \(ImportColumn.headerName(keyColumn, target: target)) column for key \(key.rawValue)"
+      )
     }
     if target.requiresMessagingStatus && !columns.contains(.messagingStatus) {
       throw .invalid(
-        .requiredColumnMissing, field: "header", "\(target.rawValue) imports need a messaging_status column")
+        .requiredColumnMissing, field: "header",
+        "\(target.rawValue) imports need a messaging_status column")
     }
     if target == .line && columns.contains(.phone) && defaultCountry == nil {
       throw .invalid(
@@ -91,14 +102,16 @@ public struct ImportHeader: Hashable, Sendable {
     if !unknown.isEmpty {
       warnings.append(
         ImportIssue(
-          code: .unknownColumn, message: "Column ignored: \(unknown.joined(separator: ", "))", blocking: false,
+          code: .unknownColumn, message: "Column ignored: \(unknown.joined(separator: ", "))",
+          blocking: false,
           columns: unknown))
     }
     if !nonImportable.isEmpty {
       warnings.append(
         ImportIssue(
           code: .nonImportableColumn,
-          message: "Column cannot be imported and was ignored: \(nonImportable.joined(separator: ", "))",
+          message:
+            "Column cannot be imported and was ignored: \(nonImportable.joined(separator: ", "))",
           blocking: false, columns: nonImportable))
     }
     self.names = names
@@ -112,7 +125,8 @@ extension ImportColumn {
   /// The canonical header of a column for a target.
   static func headerName(_ column: ImportColumn, target: ImportTarget) -> String {
     headerMap(for: target).filter { $0.value == column }.map(\.key).sorted {
-      ImportColumn.templateHeaders(for: target).contains($0) && !ImportColumn.templateHeaders(for: target).contains($1)
+      ImportColumn.templateHeaders(for: target).contains($0)
+        && !ImportColumn.templateHeaders(for: target).contains($1)
     }.first ?? "\(column)"
   }
 }

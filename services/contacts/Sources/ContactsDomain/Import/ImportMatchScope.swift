@@ -22,7 +22,9 @@ public struct ImportMatchScope: Hashable, Sendable {
   }
 
   /// The scopes of a target/key pair (C21). Contacts of other channels are never matched.
-  public static func scopes(target: ImportTarget, key: ImportKey, channelID: Int64) -> [ImportMatchScope] {
+  public static func scopes(target: ImportTarget, key: ImportKey, channelID: Int64)
+    -> [ImportMatchScope]
+  {
     switch (target, key) {
     case (.line, .lineUID): [.init(channelType: .line, channelID: channelID, field: .primaryKey)]
     case (.line, .phone):

@@ -63,7 +63,8 @@ public struct ImportPlanner: Sendable {
   public init(context: ImportContext, organizationID: Int64) {
     self.context = context
     self.organizationID = organizationID
-    self.scopes = ImportMatchScope.scopes(target: context.target, key: context.key, channelID: context.channelID)
+    self.scopes = ImportMatchScope.scopes(
+      target: context.target, key: context.key, channelID: context.channelID)
   }
 
   /// Plans `rows` (record number, cells, verdict) against `existing` candidates.
@@ -86,16 +87,20 @@ public struct ImportPlanner: Sendable {
       case .failed(let issues, let keyValue):
         plan.rows.append(
           PlannedRow(
-            rowNumber: row.number, outcome: .failed, contact: nil, keyValue: keyValue, issues: issues,
+            rowNumber: row.number, outcome: .failed, contact: nil, keyValue: keyValue,
+            issues: issues,
             cells: row.cells, tags: []))
       case .skipped(let issue, let keyValue):
         plan.rows.append(
           PlannedRow(
-            rowNumber: row.number, outcome: .skipped, contact: nil, keyValue: keyValue, issues: [issue],
+            rowNumber: row.number, outcome: .skipped, contact: nil, keyValue: keyValue,
+            issues: [issue],
             cells: row.cells, tags: []))
       case .ready(let values, let validationIssues):
         var issues = validationIssues
-        let candidates = (byKey[values.matchKey] ?? []).compactMap { ref in states[ref].map { (ref, $0) } }
+        let candidates = (byKey[values.matchKey] ?? []).compactMap { ref in
+          states[ref].map { (ref, $0) }
+        }
         let outcome: RowOutcome
         let ref: ContactRef
         if let chosen = Self.mostRecentlyCreated(candidates) {
@@ -103,7 +108,8 @@ public struct ImportPlanner: Sendable {
             issues.append(
               ImportIssue(
                 code: .multipleMatches, column: context.keyColumnName,
-                message: "\(candidates.count) contacts match \(values.keyValue); the most recently created was updated",
+                message:
+                  "\(candidates.count) contacts match \(values.keyValue); the most recently created was updated",
                 blocking: false))
           }
           ref = chosen.0
@@ -130,14 +136,17 @@ public struct ImportPlanner: Sendable {
               issues: [
                 ImportIssue(
                   code: .keyNotFound, column: context.keyColumnName,
-                  message: "no contact has customer_id \(values.keyValue); customer_id imports never create",
+                  message:
+                    "no contact has customer_id \(values.keyValue); customer_id imports never create",
                   blocking: true)
               ] + issues, cells: row.cells, tags: []))
           continue
         } else {
           var contact = newContact(for: values)
           issues += apply(values, to: &contact, creating: true)
-          if contact.channelType == .email, let check = domainChecks[EmailAddress.domainKey(contact.externalID)] {
+          if contact.channelType == .email,
+            let check = domainChecks[EmailAddress.domainKey(contact.externalID)]
+          {
             issues += Self.applyDomainCheck(check, to: &contact)
           }
           ref = .new(plan.newContacts.count)
@@ -148,7 +157,8 @@ public struct ImportPlanner: Sendable {
         }
         plan.rows.append(
           PlannedRow(
-            rowNumber: row.number, outcome: outcome, contact: ref, keyValue: values.keyValue, issues: issues,
+            rowNumber: row.number, outcome: outcome, contact: ref, keyValue: values.keyValue,
+            issues: issues,
             cells: row.cells, tags: values.tags))
       }
     }
@@ -188,7 +198,8 @@ public struct ImportPlanner: Sendable {
     switch (context.target, context.key) {
     case (.line, .phone):
       contact = Contact(
-        organizationID: organizationID, channelType: .sms, channelID: nil, externalID: values.matchKey,
+        organizationID: organizationID, channelType: .sms, channelID: nil,
+        externalID: values.matchKey,
         acquisitionSource: .import, createdAt: context.now)
     case (.line, _):
       contact = Contact(
@@ -211,13 +222,15 @@ public struct ImportPlanner: Sendable {
 
   /// C23–C25, C37, C42: blank keeps, a value overwrites; primary keys never change; email
   /// status transitions follow C37. Returns the row's non-blocking issues.
-  func apply(_ values: ImportRowValues, to contact: inout Contact, creating: Bool) -> [ImportIssue] {
+  func apply(_ values: ImportRowValues, to contact: inout Contact, creating: Bool) -> [ImportIssue]
+  {
     var issues: [ImportIssue] = []
     func ignoredKey(_ column: String, _ value: String) {
       issues.append(
         ImportIssue(
           code: .primaryKeyIgnored, column: column,
-          message: "\(column) \(value) would change the contact's channel identity and was ignored", blocking: false))
+          message: "\(column) \(value) would change the contact's channel identity and was ignored",
+          blocking: false))
     }
     if let uid = values.lineUID, context.key != .lineUID {
       if contact.channelType != .line || contact.externalID != uid { ignoredKey("line_uid", uid) }
@@ -269,7 +282,9 @@ public struct ImportPlanner: Sendable {
   }
 
   /// C39: an invalid domain suppresses a newly created address; a DNS timeout only warns.
-  static func applyDomainCheck(_ check: EmailDomainCheck, to contact: inout Contact) -> [ImportIssue] {
+  static func applyDomainCheck(_ check: EmailDomainCheck, to contact: inout Contact)
+    -> [ImportIssue]
+  {
     switch check {
     case .valid: return []
     case .invalid:
@@ -278,14 +293,16 @@ public struct ImportPlanner: Sendable {
       return [
         ImportIssue(
           code: .emailDomainInvalid, column: "email",
-          message: "the domain of \(contact.externalIDRaw) has no mail server; the address is suppressed",
+          message:
+            "the domain of \(contact.externalIDRaw) has no mail server; the address is suppressed",
           blocking: false)
       ]
     case .unverified:
       return [
         ImportIssue(
           code: .emailDomainUnverified, column: "email",
-          message: "the domain of \(contact.externalIDRaw) could not be checked (DNS timeout)", blocking: false)
+          message: "the domain of \(contact.externalIDRaw) could not be checked (DNS timeout)",
+          blocking: false)
       ]
     }
   }

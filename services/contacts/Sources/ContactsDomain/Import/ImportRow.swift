@@ -24,7 +24,9 @@ public struct ImportContext: Sendable {
   }
 
   /// The canonical header of the key column (e.g. `WhatsApp_mobile` for WhatsApp phone keys).
-  public var keyColumnName: String { ImportColumn.headerName(key.column(for: target), target: target) }
+  public var keyColumnName: String {
+    ImportColumn.headerName(key.column(for: target), target: target)
+  }
 }
 
 /// The values of one valid row, normalised; `nil` = blank cell (keeps the stored value, C24).
@@ -62,14 +64,17 @@ public enum ImportRowVerdict: Hashable, Sendable {
 
 /// Validates one row against its header (C19, C29, C30, C34, C35, C42).
 public enum ImportRowValidator {
-  public static func validate(_ cells: [String], header: ImportHeader, context: ImportContext) -> ImportRowVerdict {
+  public static func validate(_ cells: [String], header: ImportHeader, context: ImportContext)
+    -> ImportRowVerdict
+  {
     let keyCell = header.keyIndex < cells.count ? Text.normalize(cells[header.keyIndex]) : ""
     guard cells.count == header.columns.count else {
       return .failed(
         [
           ImportIssue(
             code: .columnCountMismatch,
-            message: "the row has \(cells.count) cells but the header has \(header.columns.count)", blocking: true)
+            message: "the row has \(cells.count) cells but the header has \(header.columns.count)",
+            blocking: true)
         ], keyValue: keyCell)
     }
     var values = ImportRowValues()
@@ -79,15 +84,19 @@ public enum ImportRowValidator {
     var statusBlank = false
     let country = context.defaultCountry
 
-    func phone(_ raw: String, column: String, international: Bool) throws(FieldViolation) -> String {
-      let number = try PhoneNumber.parse(raw, defaultCountry: country, field: column, requireInternational: international)
+    func phone(_ raw: String, column: String, international: Bool) throws(FieldViolation) -> String
+    {
+      let number = try PhoneNumber.parse(
+        raw, defaultCountry: country, field: column, requireInternational: international)
       if let country, !number.belongs(to: country) {
         throw FieldViolation(
-          field: column, reason: .phoneCountryMismatch, message: "\(number.e164) is not a \(country) number")
+          field: column, reason: .phoneCountryMismatch,
+          message: "\(number.e164) is not a \(country) number")
       }
       return number.e164
     }
-    func text(_ raw: String, _ column: String, _ limit: Int, _ reason: ReasonCode = .fieldTooLong) throws(FieldViolation)
+    func text(_ raw: String, _ column: String, _ limit: Int, _ reason: ReasonCode = .fieldTooLong)
+      throws(FieldViolation)
       -> String
     {
       try Text.checkLength(raw, limit: limit, field: column, reason: reason)
@@ -118,23 +127,29 @@ public enum ImportRowValidator {
           issues += split.invalid.map {
             ImportIssue(
               code: .tagInvalid, column: name,
-              message: "tag \"\($0)\" is longer than \(FieldLimits.tagName) characters and was not applied",
+              message:
+                "tag \"\($0)\" is longer than \(FieldLimits.tagName) characters and was not applied",
               blocking: false)
           }
         case .messagingStatus:
           switch context.target {
           case .email:
-            guard let status = EmailStatus(rawValue: raw.lowercased()), EmailStatus.importable.contains(status) else {
+            guard let status = EmailStatus(rawValue: raw.lowercased()),
+              EmailStatus.importable.contains(status)
+            else {
               throw FieldViolation(
                 field: name, reason: .invalidMessagingStatus,
-                message: "\(name) must be one of subscribed, unsubscribed, hard_bounce, spam_report; got \"\(raw)\"")
+                message:
+                  "\(name) must be one of subscribed, unsubscribed, hard_bounce, spam_report; got \"\(raw)\""
+              )
             }
             values.emailStatus = status
           case .whatsapp:
             guard let status = WhatsAppStatus(rawValue: raw.lowercased()) else {
               throw FieldViolation(
                 field: name, reason: .invalidMessagingStatus,
-                message: "\(name) must be one of opted_in, opted_out, not_subscribed; got \"\(raw)\"")
+                message:
+                  "\(name) must be one of opted_in, opted_out, not_subscribed; got \"\(raw)\"")
             }
             values.whatsappStatus = status
           case .line: break
@@ -142,8 +157,10 @@ public enum ImportRowValidator {
         case .gender: values.gender = try Gender.parseImport(raw, field: name)
         case .birthday: values.birthday = try CalendarDate.parseBirthday(raw, field: name)
         case .consentSource: values.consentSource = try text(raw, name, FieldLimits.consentSource)
-        case .consentAt: values.consentAt = try ConsentTime.parse(raw, timeZone: context.timeZone, field: name)
-        case .customField(let key): values.customFields[key] = try text(raw, name, FieldLimits.customFieldValue)
+        case .consentAt:
+          values.consentAt = try ConsentTime.parse(raw, timeZone: context.timeZone, field: name)
+        case .customField(let key):
+          values.customFields[key] = try text(raw, name, FieldLimits.customFieldValue)
         }
       } catch {
         failures.append(ImportIssue(error, column: name))
@@ -153,7 +170,9 @@ public enum ImportRowValidator {
     let keyName = header.names[header.keyIndex]
     if keyCell.isEmpty {
       failures.insert(
-        ImportIssue(code: .missingKeyValue, column: keyName, message: "the key column \(keyName) is blank", blocking: true),
+        ImportIssue(
+          code: .missingKeyValue, column: keyName, message: "the key column \(keyName) is blank",
+          blocking: true),
         at: 0)
     } else {
       switch context.key {
@@ -167,7 +186,8 @@ public enum ImportRowValidator {
       let column = header.names[header.columns.firstIndex(of: .messagingStatus)!]
       failures.append(
         ImportIssue(
-          code: .missingMessagingStatus, column: column, message: "\(column) is empty", blocking: true))
+          code: .missingMessagingStatus, column: column, message: "\(column) is empty",
+          blocking: true))
     }
     if !failures.isEmpty { return .failed(failures, keyValue: keyCell) }
     if statusBlank && context.target == .whatsapp {
@@ -175,7 +195,8 @@ public enum ImportRowValidator {
       return .skipped(
         ImportIssue(
           code: .missingMessagingStatus, column: column,
-          message: "\(column) is empty; the row was skipped and nothing of it was written", blocking: true),
+          message: "\(column) is empty; the row was skipped and nothing of it was written",
+          blocking: true),
         keyValue: keyCell)
     }
     return .ready(values, issues: issues)
@@ -191,7 +212,11 @@ public enum ImportTags {
     for piece in cell.split(separator: ",", omittingEmptySubsequences: false) {
       let name = Text.normalize(String(piece))
       guard !name.isEmpty, seen.insert(name).inserted else { continue }
-      if Text.length(name) > FieldLimits.tagName { invalid.append(name) } else { valid.append(name) }
+      if Text.length(name) > FieldLimits.tagName {
+        invalid.append(name)
+      } else {
+        valid.append(name)
+      }
     }
     return (valid, invalid)
   }

@@ -10,7 +10,8 @@ public enum TaskStatus: String, CaseIterable, Hashable, Sendable, Codable {
   /// pending → running → completed | failed; a task may also fail while pending (file check).
   public func canMove(to next: TaskStatus) -> Bool {
     switch (self, next) {
-    case (.pending, .running), (.pending, .failed), (.running, .completed), (.running, .failed): true
+    case (.pending, .running), (.pending, .failed), (.running, .completed), (.running, .failed):
+      true
     default: false
     }
   }
@@ -52,7 +53,9 @@ public struct ImportCounts: Hashable, Sendable, Codable {
     case .skipped: skipped += 1
     case .failed: failed += 1
     }
-    if (row.outcome == .created || row.outcome == .updated) && !row.issues.isEmpty { rowsWithIssues += 1 }
+    if (row.outcome == .created || row.outcome == .updated) && !row.issues.isEmpty {
+      rowsWithIssues += 1
+    }
   }
 }
 
@@ -107,10 +110,12 @@ public struct ImportFileCheck: Hashable, Sendable {
     for chunk in chunks { try reader.feed(chunk, onRecord: onRecord) }
     try reader.finish(onRecord: onRecord)
     guard let header, rows > 0 else {
-      throw DomainError.invalid(.fileEmpty, field: "file", "the file has no data row below its header")
+      throw DomainError.invalid(
+        .fileEmpty, field: "file", "the file has no data row below its header")
     }
     if rows > ImportLimits.maxRows {
-      throw DomainError.invalid(.tooManyRows, field: "file", "the file has \(rows) rows; at most 1,000,000 are allowed")
+      throw DomainError.invalid(
+        .tooManyRows, field: "file", "the file has \(rows) rows; at most 1,000,000 are allowed")
     }
     return ImportFileCheck(header: header, dataRows: rows)
   }
@@ -118,7 +123,9 @@ public struct ImportFileCheck: Hashable, Sendable {
 
 /// JSON rows of an API import (§2.5): header names → cells, numbered index + 1.
 public enum JSONImportRows {
-  public static func records(columns: [String], rows: [[String: String]]) throws(DomainError) -> [CSVRecord] {
+  public static func records(columns: [String], rows: [[String: String]]) throws(DomainError)
+    -> [CSVRecord]
+  {
     if rows.isEmpty { throw .invalid(.fileEmpty, field: "rows", "rows must not be empty") }
     if rows.count > ImportLimits.maxJSONRows {
       throw .invalid(.tooManyRows, field: "rows", "at most 1,000 rows per call; got \(rows.count)")
@@ -138,11 +145,16 @@ public enum JSONImportRows {
 /// The failure report (C17): every skipped or failed row and every row with issues, with its
 /// original cells plus `row_number`, `outcome` and `errors`.
 public enum ImportFailureReport {
-  public static func header(_ names: [String]) -> [String] { names + ["row_number", "outcome", "errors"] }
+  public static func header(_ names: [String]) -> [String] {
+    names + ["row_number", "outcome", "errors"]
+  }
 
-  public static func line(cells: [String], rowNumber: Int, outcome: RowOutcome, issues: [ImportIssue]) -> [String] {
+  public static func line(
+    cells: [String], rowNumber: Int, outcome: RowOutcome, issues: [ImportIssue]
+  ) -> [String] {
     let errors = issues.map { issue in
-      issue.column.isEmpty ? "\(issue.code): \(issue.message)" : "\(issue.code) (\(issue.column)): \(issue.message)"
+      issue.column.isEmpty
+        ? "\(issue.code): \(issue.message)" : "\(issue.code) (\(issue.column)): \(issue.message)"
     }.joined(separator: "; ")
     return cells + [String(rowNumber), outcome.rawValue, errors]
   }
@@ -152,7 +164,8 @@ public enum ImportFailureReport {
     var writer = CSVWriter()
     writer.append(header(names))
     for row in rows where row.isReported {
-      writer.append(line(cells: row.cells, rowNumber: row.rowNumber, outcome: row.outcome, issues: row.issues))
+      writer.append(
+        line(cells: row.cells, rowNumber: row.rowNumber, outcome: row.outcome, issues: row.issues))
     }
     return writer.text
   }

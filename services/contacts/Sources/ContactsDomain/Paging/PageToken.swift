@@ -31,17 +31,23 @@ public struct PageToken: Hashable, Sendable {
 
   /// Decodes `text` for a query with `fingerprint`; `INVALID_CURSOR` naming `page_token` when it
   /// is not a token, belongs to another query or is older than 24 h.
-  public static func decode(_ text: String, fingerprint: UInt64, now: Date, field: String = "page_token")
+  public static func decode(
+    _ text: String, fingerprint: UInt64, now: Date, field: String = "page_token"
+  )
     throws(DomainError) -> PageToken
   {
-    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(
+      of: "_", with: "/")
     while base64.count % 4 != 0 { base64.append("=") }
-    let invalid = DomainError.invalid(.invalidCursor, field: field, "\(field) is not a token of this query")
-    guard let data = Data(base64Encoded: base64), let string = String(data: data, encoding: .utf8) else {
+    let invalid = DomainError.invalid(
+      .invalidCursor, field: field, "\(field) is not a token of this query")
+    guard let data = Data(base64Encoded: base64), let string = String(data: data, encoding: .utf8)
+    else {
       throw invalid
     }
     let parts = string.split(separator: ".")
-    guard parts.count == 5, parts[0] == "v1", let asOf = Int64(parts[1]), let created = Int64(parts[2]),
+    guard parts.count == 5, parts[0] == "v1", let asOf = Int64(parts[1]),
+      let created = Int64(parts[2]),
       let id = Int64(parts[3]), let print = UInt64(parts[4])
     else { throw invalid }
     guard print == fingerprint else { throw invalid }
@@ -58,10 +64,13 @@ public enum PageSize {
   public static let defaultSize = 100
   public static let maximum = 1000
 
-  public static func resolve(_ requested: Int32, field: String = "page_size") throws(DomainError) -> Int {
+  public static func resolve(_ requested: Int32, field: String = "page_size") throws(DomainError)
+    -> Int
+  {
     if requested == 0 { return defaultSize }
     guard (1...Int32(maximum)).contains(requested) else {
-      throw .invalid(.invalidLimit, field: field, "\(field) must be between 1 and \(maximum); got \(requested)")
+      throw .invalid(
+        .invalidLimit, field: field, "\(field) must be between 1 and \(maximum); got \(requested)")
     }
     return Int(requested)
   }

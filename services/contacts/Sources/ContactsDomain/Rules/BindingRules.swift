@@ -3,7 +3,9 @@ import Foundation
 /// Binding a customer id (C47, C48, C50).
 public enum BindingRules {
   /// The validated customer id to bind: 1..1,024 characters after trimming (C12).
-  public static func validateCustomerID(_ raw: String, field: String = "customer_id") throws(DomainError) -> String {
+  public static func validateCustomerID(_ raw: String, field: String = "customer_id")
+    throws(DomainError) -> String
+  {
     let value = Text.normalize(raw)
     guard !value.isEmpty else {
       throw .invalid(.invalidSelector, field: field, "\(field) must not be empty")

@@ -114,7 +114,8 @@ public enum ChannelEventRules {
   public static func validate(_ event: ChannelEvent) throws(DomainError) -> String {
     let userID = Text.normalize(event.externalUserID)
     guard !userID.isEmpty else {
-      throw .invalid(.missingSourceUserID, field: "external_user_id", "external_user_id must not be empty")
+      throw .invalid(
+        .missingSourceUserID, field: "external_user_id", "external_user_id must not be empty")
     }
     if userID == Text.normalize(event.destination) {
       throw .invalid(
@@ -127,7 +128,8 @@ public enum ChannelEventRules {
         "kind \(event.kind.rawValue) is not valid for a \(event.channelType.rawValue) channel")
     }
     do {
-      return try ContactIdentity.normalizePrimaryKey(userID, type: event.channelType, field: "external_user_id")
+      return try ContactIdentity.normalizePrimaryKey(
+        userID, type: event.channelType, field: "external_user_id")
     } catch {
       throw error.asDomainError
     }
@@ -137,7 +139,8 @@ public enum ChannelEventRules {
   /// creates). Events are idempotent by construction: statuses are set, not toggled; times only
   /// move forward; a status change older than the stored one is not replayed over it.
   public static func apply(
-    _ event: ChannelEvent, externalID: String, to existing: Contact?, organizationID: Int64, now: Date
+    _ event: ChannelEvent, externalID: String, to existing: Contact?, organizationID: Int64,
+    now: Date
   ) throws(DomainError) -> ChannelEventOutcome {
     var contact: Contact
     let created: Bool
@@ -191,7 +194,8 @@ public enum ChannelEventRules {
     }
     if let avatar = Text.normalizedOrNil(profile.avatarURL) { contact.avatarURL = avatar }
     if let phone = Text.normalizedOrNil(profile.phone) {
-      let normalized = (try? PhoneNumber.parse(phone, defaultCountry: nil, field: "phone"))?.e164 ?? phone
+      let normalized =
+        (try? PhoneNumber.parse(phone, defaultCountry: nil, field: "phone"))?.e164 ?? phone
       contact.originalMobile = normalized
       if creating && contact.displayMobile == nil,
         (try? PhoneNumber.parse(phone, defaultCountry: nil, field: "phone")) != nil
@@ -201,7 +205,9 @@ public enum ChannelEventRules {
     }
     if let email = Text.normalizedOrNil(profile.email) {
       contact.originalEmail = email
-      if creating && contact.displayEmail == nil, (try? EmailAddress.parse(email, field: "email")) != nil {
+      if creating && contact.displayEmail == nil,
+        (try? EmailAddress.parse(email, field: "email")) != nil
+      {
         contact.displayEmail = email
       }
     }
@@ -216,7 +222,9 @@ public enum ChannelEventRules {
     if let verified = profile.isVerifiedUser { contact.igIsVerifiedUser = verified }
   }
 
-  private static func setLine(_ event: LineStatusRules.Event, on contact: inout Contact, at time: Date) {
+  private static func setLine(
+    _ event: LineStatusRules.Event, on contact: inout Contact, at time: Date
+  ) {
     if let changedAt = contact.lineFollowStatusChangedAt, time < changedAt { return }
     let next = LineStatusRules.status(after: event, current: contact.lineFollowStatus)
     if next != contact.lineFollowStatus {
@@ -225,7 +233,9 @@ public enum ChannelEventRules {
     }
   }
 
-  private static func setWhatsApp(_ status: WhatsAppStatus, on contact: inout Contact, at time: Date) {
+  private static func setWhatsApp(
+    _ status: WhatsAppStatus, on contact: inout Contact, at time: Date
+  ) {
     if let changedAt = contact.whatsappStatusChangedAt, time < changedAt { return }
     if contact.whatsappStatus != status {
       contact.whatsappStatus = status

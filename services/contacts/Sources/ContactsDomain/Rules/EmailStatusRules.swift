@@ -14,7 +14,8 @@ public enum EmailStatusRules {
 
   /// C37: a new contact takes any status; `subscribed` may move to any other; every
   /// non-subscribed status is final (first suppression reason wins).
-  public static func transition(from current: EmailStatus?, to requested: EmailStatus) -> Transition {
+  public static func transition(from current: EmailStatus?, to requested: EmailStatus) -> Transition
+  {
     guard let current else { return .set }
     if current == requested { return .noChange }
     return current == .subscribed ? .set : .ignored
@@ -40,7 +41,9 @@ public enum EmailStatusRules {
     public var suppressionReason: SuppressionReason?
     public var softBounceStreak: Int
 
-    public init(status: EmailStatus?, suppressionReason: SuppressionReason? = nil, softBounceStreak: Int = 0) {
+    public init(
+      status: EmailStatus?, suppressionReason: SuppressionReason? = nil, softBounceStreak: Int = 0
+    ) {
       self.status = status
       self.suppressionReason = suppressionReason
       self.softBounceStreak = softBounceStreak
@@ -76,7 +79,9 @@ public enum EmailStatusRules {
 extension Contact {
   /// Applies a delivery outcome (C38) at `time`; returns whether the status changed.
   @discardableResult
-  public mutating func applyEmailOutcome(_ outcome: EmailStatusRules.DeliveryOutcome, at time: Date) -> Bool {
+  public mutating func applyEmailOutcome(_ outcome: EmailStatusRules.DeliveryOutcome, at time: Date)
+    -> Bool
+  {
     let before = EmailStatusRules.State(
       status: emailStatus, suppressionReason: suppressionReason, softBounceStreak: softBounceStreak)
     let after = EmailStatusRules.apply(outcome, to: before)

@@ -67,7 +67,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
 /// `consent_at` of email imports (C40): `YYYY-MM-DD hh:mm:ss` in the org time zone.
 public enum ConsentTime {
-  public static func parse(_ raw: String, timeZone: TimeZone, field: String = "consent_at") throws(FieldViolation)
+  public static func parse(_ raw: String, timeZone: TimeZone, field: String = "consent_at")
+    throws(FieldViolation)
     -> Date
   {
     let value = Text.normalize(raw)
@@ -76,7 +77,9 @@ public enum ConsentTime {
       message: "\(field) \"\(raw)\" must be YYYY-MM-DD hh:mm:ss")
     let halves = value.split(separator: " ", omittingEmptySubsequences: true)
     guard halves.count == 2 else { throw invalid }
-    guard let date = try? CalendarDate.parseBirthday(String(halves[0]), field: field) else { throw invalid }
+    guard let date = try? CalendarDate.parseBirthday(String(halves[0]), field: field) else {
+      throw invalid
+    }
     let clock = halves[1].split(separator: ":", omittingEmptySubsequences: false)
     guard clock.count == 3, clock.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isNumber) }),
       let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),

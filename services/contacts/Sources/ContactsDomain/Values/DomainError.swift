@@ -28,11 +28,14 @@ public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
   }
 
   /// An `INVALID_ARGUMENT` failure for one field.
-  public static func invalid(_ reason: ReasonCode, field: String, _ message: String) -> DomainError {
+  public static func invalid(_ reason: ReasonCode, field: String, _ message: String) -> DomainError
+  {
     DomainError(.invalidArgument, reason, field: field, message: message)
   }
 
-  public var description: String { "\(kind) \(reason)\(field.map { " [\($0)]" } ?? ""): \(message)" }
+  public var description: String {
+    "\(kind) \(reason)\(field.map { " [\($0)]" } ?? ""): \(message)"
+  }
 }
 
 /// One invalid field value; `INVALID_ARGUMENT` at the RPC edge, a blocking row issue in imports.

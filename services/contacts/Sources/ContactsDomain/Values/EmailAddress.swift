@@ -25,7 +25,8 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     let domain = parts[1]
     guard !local.isEmpty else { throw invalid("has an empty local part") }
     guard !value.contains(where: \.isWhitespace) else { throw invalid("contains white space") }
-    guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..")
+    guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."),
+      !domain.contains("..")
     else { throw invalid("needs a domain with at least one dot") }
     return EmailAddress(value: value)
   }

@@ -6,7 +6,9 @@ public enum Gender: String, CaseIterable, Hashable, Sendable, Codable {
   case unknown
 
   /// API input: case-insensitive; `other` is accepted for `others` (§9 Q8).
-  public static func parseAPI(_ raw: String, field: String = "gender") throws(FieldViolation) -> Gender {
+  public static func parseAPI(_ raw: String, field: String = "gender") throws(FieldViolation)
+    -> Gender
+  {
     let value = Text.normalize(raw).lowercased()
     if value == "other" { return .others }
     guard let gender = Gender(rawValue: value) else {
@@ -18,7 +20,9 @@ public enum Gender: String, CaseIterable, Hashable, Sendable, Codable {
   }
 
   /// Import input: only the documented `female`, `male`, `unknown` (case-insensitive).
-  public static func parseImport(_ raw: String, field: String = "gender") throws(FieldViolation) -> Gender {
+  public static func parseImport(_ raw: String, field: String = "gender") throws(FieldViolation)
+    -> Gender
+  {
     let value = Text.normalize(raw).lowercased()
     guard let gender = Gender(rawValue: value), gender != .others else {
       throw FieldViolation(

@@ -4,7 +4,8 @@ public enum LineUID {
     let utf8 = value.utf8
     guard utf8.count == 33, utf8.first == UInt8(ascii: "U") else { return false }
     return utf8.dropFirst().allSatisfy { byte in
-      (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+      (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }
   }
 
@@ -14,7 +15,8 @@ public enum LineUID {
     guard isValid(value) else {
       throw FieldViolation(
         field: field, reason: .invalidLineUID,
-        message: "\(field) \"\(raw)\" is not a LINE UID (U followed by 32 lower-case hex characters)")
+        message:
+          "\(field) \"\(raw)\" is not a LINE UID (U followed by 32 lower-case hex characters)")
     }
     return value
   }

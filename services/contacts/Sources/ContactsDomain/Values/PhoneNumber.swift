@@ -41,10 +41,13 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     guard let defaultCountry, let plan = NumberingPlan.byCountry[defaultCountry.uppercased()] else {
       throw FieldViolation(
         field: field, reason: .missingDefaultCountry,
-        message: "\(field) \"\(raw)\" is a national number and no default country is known to read it")
+        message:
+          "\(field) \"\(raw)\" is a national number and no default country is known to read it")
     }
     var nsn = Substring(digits)
-    if let prefix = plan.nationalPrefix, nsn.hasPrefix(prefix), !plan.accepts(nationalSignificantNumber: nsn) {
+    if let prefix = plan.nationalPrefix, nsn.hasPrefix(prefix),
+      !plan.accepts(nationalSignificantNumber: nsn)
+    {
       nsn = nsn.dropFirst(prefix.count)
     }
     guard plan.accepts(nationalSignificantNumber: nsn) else {
@@ -53,7 +56,8 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     return PhoneNumber(e164: "+" + plan.callingCode + nsn, callingCode: plan.callingCode)
   }
 
-  private static func parseInternational(_ digits: String, raw: String, field: String) throws(FieldViolation)
+  private static func parseInternational(_ digits: String, raw: String, field: String)
+    throws(FieldViolation)
     -> PhoneNumber
   {
     guard digits.count <= 15 else { throw invalid(field, raw, "has more than 15 digits") }
@@ -88,7 +92,9 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
 /// ISO 3166-1 alpha-2 country codes the service can read national numbers with (C29).
 public enum Country {
   /// Validates a `default_country` value; empty means "none".
-  public static func parse(_ raw: String, field: String = "default_country") throws(FieldViolation) -> String? {
+  public static func parse(_ raw: String, field: String = "default_country") throws(FieldViolation)
+    -> String?
+  {
     let value = Text.normalize(raw).uppercased()
     if value.isEmpty { return nil }
     guard NumberingPlan.byCountry[value] != nil else {

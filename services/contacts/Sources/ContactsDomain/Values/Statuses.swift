@@ -23,7 +23,9 @@ public enum EmailStatus: String, CaseIterable, Hashable, Sendable, Codable {
   }
 
   /// Values an import's `messaging_status` cell may carry (C35); `suppressed` is not one.
-  public static let importable: [EmailStatus] = [.subscribed, .unsubscribed, .hardBounce, .spamReport]
+  public static let importable: [EmailStatus] = [
+    .subscribed, .unsubscribed, .hardBounce, .spamReport,
+  ]
 }
 
 /// Display group of an email status (C36).

@@ -14,7 +14,8 @@ public enum Text {
       if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return value }
       return String(value[first...last])
     }
-    return value.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+    return value.trimmingCharacters(in: .whitespacesAndNewlines)
+      .precomposedStringWithCanonicalMapping
   }
 
   /// Normalised, or `nil` when nothing but white space remains ("not set").

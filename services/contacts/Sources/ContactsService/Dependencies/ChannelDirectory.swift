@@ -31,7 +31,9 @@ public struct StaticOrganizationDirectory: OrganizationDirectory {
   public var channels: [Int64: [Int64: ChannelInfo]]
   public var definitions: [Int64: [CustomFieldDefinition]]
 
-  public init(channels: [Int64: [ChannelInfo]] = [:], definitions: [Int64: [CustomFieldDefinition]] = [:]) {
+  public init(
+    channels: [Int64: [ChannelInfo]] = [:], definitions: [Int64: [CustomFieldDefinition]] = [:]
+  ) {
     self.channels = channels.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.id, $0) }) }
     self.definitions = definitions
   }
@@ -84,7 +86,8 @@ public struct AdminOrganizationDirectory: OrganizationDirectory {
     } catch let error as RPCError where error.code == .notFound {
       return nil
     } catch let error as RPCError where error.code == .unavailable {
-      throw ServiceErrors.make(.unavailable, "ADMIN_UNAVAILABLE", "admin center is unavailable; nothing was changed")
+      throw ServiceErrors.make(
+        .unavailable, "ADMIN_UNAVAILABLE", "admin center is unavailable; nothing was changed")
     }
   }
 

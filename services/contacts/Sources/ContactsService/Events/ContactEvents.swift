@@ -27,7 +27,9 @@ enum ContactEvents {
     state.channelType = ContactMapping.channelType(contact.channelType)
     state.channelID = contact.channelID ?? 0
     state.externalMemberID = contact.externalIDRaw
-    if contact.channelType == .line { state.lineFollowStatus = ContactMapping.lineStatus(contact.lineFollowStatus) }
+    if contact.channelType == .line {
+      state.lineFollowStatus = ContactMapping.lineStatus(contact.lineFollowStatus)
+    }
     state.emailStatus = ContactMapping.emailStatus(contact.emailStatus)
     state.whatsappStatus = ContactMapping.whatsappStatus(contact.whatsappStatus)
     if contact.channelType == .sms {
@@ -75,7 +77,8 @@ enum ContactEvents {
   /// The event for one change of `after` (created when `before` is nil, deleted when it got
   /// `deleted_at`), with before/after values (C68).
   static func event(
-    before: Contact?, after: Contact, changes: [AttributeChange], cause: ChangeCause, eventID: Int64,
+    before: Contact?, after: Contact, changes: [AttributeChange], cause: ChangeCause,
+    eventID: Int64,
     at time: Date, requestID: String
   ) -> OutboundEvent {
     if before == nil {
@@ -86,7 +89,8 @@ enum ContactEvents {
       message.state = state(after)
       message.changes = Self.changes(changes, cause: cause, at: time)
       return OutboundEvent(
-        eventType: created, organizationID: after.organizationID, payload: message, requestID: requestID)
+        eventType: created, organizationID: after.organizationID, payload: message,
+        requestID: requestID)
     }
     if before?.deletedAt == nil, let deletedAt = after.deletedAt {
       var message = Maac_Contacts_V1_ContactDeleted()
@@ -97,7 +101,8 @@ enum ContactEvents {
       message.channelType = ContactMapping.channelType(after.channelType)
       message.externalMemberID = after.externalIDRaw
       return OutboundEvent(
-        eventType: deleted, organizationID: after.organizationID, payload: message, requestID: requestID)
+        eventType: deleted, organizationID: after.organizationID, payload: message,
+        requestID: requestID)
     }
     var message = Maac_Contacts_V1_ContactUpdated()
     message.cause = Self.cause(cause, eventID: eventID)
@@ -106,6 +111,7 @@ enum ContactEvents {
     message.state = state(after)
     message.changes = Self.changes(changes, cause: cause, at: time)
     return OutboundEvent(
-      eventType: updated, organizationID: after.organizationID, payload: message, requestID: requestID)
+      eventType: updated, organizationID: after.organizationID, payload: message,
+      requestID: requestID)
   }
 }

@@ -25,12 +25,14 @@ enum OutboxCursor {
   ///
   /// `make` receives each event's sequence so the payload can name it.
   static func appendBulk(
-    count: Int, organizationID: Int64, requestID: String, outbox: Outbox, on connection: PostgresConnection,
+    count: Int, organizationID: Int64, requestID: String, outbox: Outbox,
+    on connection: PostgresConnection,
     make: (Int, Int64) throws -> (type: String, payload: any SwiftProtobuf.Message)
   ) async throws {
     guard count > 0 else { return }
     let rows = try await connection.query(
-      "UPDATE outbox_sequence SET last_sequence = last_sequence + \(Int64(count)) RETURNING last_sequence")
+      "UPDATE outbox_sequence SET last_sequence = last_sequence + \(Int64(count)) RETURNING last_sequence"
+    )
     guard let last = try rows.first?.decode("last_sequence", as: Int64.self) else {
       throw ServiceError(.internal, "outbox_sequence has no row")
     }
@@ -38,7 +40,10 @@ enum OutboxCursor {
     let now = Date()
     try await connection.copyIn(
       into: "outbox_events",
-      columns: ["sequence", "event_type", "organization_id", "occurred_at", "request_id", "payload_type", "payload"]
+      columns: [
+        "sequence", "event_type", "organization_id", "occurred_at", "request_id", "payload_type",
+        "payload",
+      ]
     ) { copy in
       for index in 0..<count {
         let sequence = first + Int64(index)

@@ -15,22 +15,29 @@ struct ExportService: Sendable {
   static let notFound = ServiceErrors.make(.notFound, .taskNotFound, "Export task not found")
   static let maxRunning = 3
 
-  func create(_ request: Maac_Contacts_V1_CreateExportTaskRequest, organizationID org: Int64, actor: String)
+  func create(
+    _ request: Maac_Contacts_V1_CreateExportTaskRequest, organizationID org: Int64, actor: String
+  )
     async throws -> Maac_Contacts_V1_ExportTask
   {
     if case .ids(let ids) = request.selection, ids.contactIds.count > 10_000 {
-      throw ServiceErrors.invalid(.tooManyIDs, field: "ids.contact_ids", "at most 10,000 ids; got \(ids.contactIds.count)")
+      throw ServiceErrors.invalid(
+        .tooManyIDs, field: "ids.contact_ids", "at most 10,000 ids; got \(ids.contactIds.count)")
     }
     if case .search(let search) = request.selection {
       _ = try ContactSearch.lookup(search.hasQuery ? search.query : nil)
     }
     let definitions = try await directory.customFields(organizationID: org)
-    let columns = try ServiceErrors.domain { try ContactExport.columns(requested: request.columns, customFields: definitions) }
+    let columns = try ServiceErrors.domain {
+      try ContactExport.columns(requested: request.columns, customFields: definitions)
+    }
     let running = try await pool.query(
-      "SELECT count(*) AS n FROM export_task WHERE organization_id = \(org) AND status IN ('pending','running')")[0]
-      .decode("n", as: Int64.self)
+      "SELECT count(*) AS n FROM export_task WHERE organization_id = \(org) AND status IN ('pending','running')"
+    )[0]
+    .decode("n", as: Int64.self)
     if running >= Self.maxRunning {
-      throw ServiceErrors.make(.resourceExhausted, "EXPORT_QUEUE_FULL", "3 exports are already running")
+      throw ServiceErrors.make(
+        .resourceExhausted, "EXPORT_QUEUE_FULL", "3 exports are already running")
     }
     let rows = try await pool.query(
       """
@@ -59,7 +66,8 @@ struct ExportService: Sendable {
       default: .failed
       }
     task.rowCount = try row.decode("row_count", as: Int64.self)
-    let request = try Maac_Contacts_V1_CreateExportTaskRequest(serializedBytes: try row.decode("request", as: Data.self))
+    let request = try Maac_Contacts_V1_CreateExportTaskRequest(
+      serializedBytes: try row.decode("request", as: Data.self))
     switch request.selection {
     case .search(let search): task.search = search
     case .ids(let ids): task.ids = ids
@@ -68,28 +76,39 @@ struct ExportService: Sendable {
     task.columns = try row.decode("columns", as: [String].self)
     task.createdBy = try row.decode("created_by", as: String.self)
     task.createdAt = ContactMapping.timestamp(try row.decode("created_at", as: Date.self))
-    if let at = try row.decode("started_at", as: Date?.self) { task.startedAt = ContactMapping.timestamp(at) }
-    if let at = try row.decode("finished_at", as: Date?.self) { task.finishedAt = ContactMapping.timestamp(at) }
-    if let at = try row.decode("expires_at", as: Date?.self) { task.expiresAt = ContactMapping.timestamp(at) }
+    if let at = try row.decode("started_at", as: Date?.self) {
+      task.startedAt = ContactMapping.timestamp(at)
+    }
+    if let at = try row.decode("finished_at", as: Date?.self) {
+      task.finishedAt = ContactMapping.timestamp(at)
+    }
+    if let at = try row.decode("expires_at", as: Date?.self) {
+      task.expiresAt = ContactMapping.timestamp(at)
+    }
     if let error = try row.decode("error", as: PostgresJSON?.self)?.decode(ImportIssue.self) {
       task.error = ImportTaskRecord.issue(error)
     }
     return task
   }
 
-  func download(_ id: Int64, organizationID org: Int64, write: (Data) async throws -> Void) async throws {
+  func download(_ id: Int64, organizationID org: Int64, write: (Data) async throws -> Void)
+    async throws
+  {
     let rows = try await pool.query(
       "SELECT status, expires_at FROM export_task WHERE id = \(id) AND organization_id = \(org)")
     guard let row = rows.first else { throw Self.notFound }
     guard try row.decode("status", as: String.self) == "completed" else {
-      throw ServiceErrors.make(.failedPrecondition, .exportNotReady, "the export has not completed yet")
+      throw ServiceErrors.make(
+        .failedPrecondition, .exportNotReady, "the export has not completed yet")
     }
     if let expires = try row.decode("expires_at", as: Date?.self), expires < Date() {
-      throw ServiceErrors.make(.failedPrecondition, .exportExpired, "the export file expired after 24 hours")
+      throw ServiceErrors.make(
+        .failedPrecondition, .exportExpired, "the export file expired after 24 hours")
     }
     var seq: Int32 = 0
     while true {
-      let chunk = try await pool.query("SELECT data FROM export_chunk WHERE task_id = \(id) AND seq = \(seq)")
+      let chunk = try await pool.query(
+        "SELECT data FROM export_chunk WHERE task_id = \(id) AND seq = \(seq)")
       guard let data = try chunk.first?.decode("data", as: Data.self) else { return }
       try await write(data)
       seq += 1
@@ -97,11 +116,14 @@ struct ExportService: Sendable {
   }
 
   /// The contacts an export selects, page by page.
-  func selected(_ request: Maac_Contacts_V1_CreateExportTaskRequest, org: Int64, _ body: ([Contact]) -> Void)
+  func selected(
+    _ request: Maac_Contacts_V1_CreateExportTaskRequest, org: Int64, _ body: ([Contact]) -> Void
+  )
     async throws
   {
     if case .ids(let ids) = request.selection {
-      body(try await store.contacts(organizationID: org, ids: ids.contactIds, includeDeleted: false))
+      body(
+        try await store.contacts(organizationID: org, ids: ids.contactIds, includeDeleted: false))
       return
     }
     var search: Maac_Contacts_V1_SearchContactsRequest
@@ -114,9 +136,10 @@ struct ExportService: Sendable {
       let page = try await searcher.search(search, organizationID: org)
       let ids = page.contacts.map(\.id)
       let order = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-      body(try await store.contacts(organizationID: org, ids: ids, includeDeleted: false).sorted {
-        order[$0.id]! < order[$1.id]!
-      })
+      body(
+        try await store.contacts(organizationID: org, ids: ids, includeDeleted: false).sorted {
+          order[$0.id]! < order[$1.id]!
+        })
       if page.nextPageToken.isEmpty { return }
       search.pageToken = page.nextPageToken
     }
@@ -134,7 +157,8 @@ struct ExportService: Sendable {
     let id = try row.decode("id", as: Int64.self)
     let org = try row.decode("organization_id", as: Int64.self)
     let createdBy = try row.decode("created_by", as: String.self)
-    let request = try Maac_Contacts_V1_CreateExportTaskRequest(serializedBytes: try row.decode("request", as: Data.self))
+    let request = try Maac_Contacts_V1_CreateExportTaskRequest(
+      serializedBytes: try row.decode("request", as: Data.self))
     let definitions = try await directory.customFields(organizationID: org)
     let columns = try ContactExport.columns(
       requested: try row.decode("columns", as: [String].self), customFields: definitions)
@@ -162,8 +186,11 @@ struct ExportService: Sendable {
       throw error
     }
     try await pool.withTransaction { connection in
-      try await connection.copyIn(into: "export_chunk", columns: ["task_id", "seq", "data"]) { copy in
-        for (index, chunk) in chunks.enumerated() { try await copy.appendRow(values: [id, Int32(index), chunk]) }
+      try await connection.copyIn(into: "export_chunk", columns: ["task_id", "seq", "data"]) {
+        copy in
+        for (index, chunk) in chunks.enumerated() {
+          try await copy.appendRow(values: [id, Int32(index), chunk])
+        }
       }
       let rows = try await connection.query(
         """
@@ -181,7 +208,9 @@ struct ExportService: Sendable {
       event.expiresAt = ContactMapping.timestamp(try rows[0].decode("expires_at", as: Date.self))
       event.createdBy = createdBy
       try await outbox.append(
-        OutboundEvent(eventType: ContactEvents.exportFinished, organizationID: org, payload: event, requestID: ""),
+        OutboundEvent(
+          eventType: ContactEvents.exportFinished, organizationID: org, payload: event,
+          requestID: ""),
         on: connection)
     }
     return true

@@ -17,21 +17,27 @@ struct ImportBatchApplier: Sendable {
   struct Superseded: Error {}
 
   /// Applies `records` (which start at `expectedNext`) and returns the next resume point.
-  func apply(_ records: [CSVRecord], expectedNext: Int64, leaseSeconds: Double) async throws -> Int64 {
+  func apply(_ records: [CSVRecord], expectedNext: Int64, leaseSeconds: Double) async throws
+    -> Int64
+  {
     let now = Date().microsecondPrecision
     let context = ImportContext(
-      target: task.target, key: task.key, channelID: task.channelID, defaultCountry: task.defaultCountry,
+      target: task.target, key: task.key, channelID: task.channelID,
+      defaultCountry: task.defaultCountry,
       timeZone: .gmt, now: now)
     let planner = ImportPlanner(context: context, organizationID: task.organizationID)
     let rows = records.filter { !$0.isBlank }.map { record in
-      (number: record.number, cells: record.fields,
-       verdict: ImportRowValidator.validate(record.fields, header: header, context: context))
+      (
+        number: record.number, cells: record.fields,
+        verdict: ImportRowValidator.validate(record.fields, header: header, context: context)
+      )
     }
     let keys: [String] = Array(
-      Set(rows.compactMap { row -> String? in
-        if case .ready(let values, _) = row.verdict { return values.matchKey }
-        return nil
-      }))
+      Set(
+        rows.compactMap { row -> String? in
+          if case .ready(let values, _) = row.verdict { return values.matchKey }
+          return nil
+        }))
     let next = Int64(records.last!.number) + 1
     let cause = ChangeCause(origin: .import, actor: task.createdBy, correlationID: String(task.id))
     let writer = ContactWriter(outbox: outbox)
@@ -57,37 +63,48 @@ struct ImportBatchApplier: Sendable {
       var created = plan.newContacts
       if !created.isEmpty {
         let ids = try await connection.query(
-          "SELECT nextval(pg_get_serial_sequence('contact', 'id')) AS id FROM generate_series(1, \(Int64(created.count)))")
+          "SELECT nextval(pg_get_serial_sequence('contact', 'id')) AS id FROM generate_series(1, \(Int64(created.count)))"
+        )
         for index in created.indices {
           created[index].id = try ids[index].decode("id", as: Int64.self)
           created[index].updatedAt = now
         }
         try await connection.copyIn(into: "contact", columns: ContactRecord.columns) { copy in
-          for contact in created { try await copy.appendRow(values: try ContactRecord.values(of: contact, fieldClocks: [:])) }
+          for contact in created {
+            try await copy.appendRow(
+              values: try ContactRecord.values(of: contact, fieldClocks: [:]))
+          }
         }
-        try await connection.copyIn(into: "contact_history", columns: HistoryStore.columns) { copy in
+        try await connection.copyIn(into: "contact_history", columns: HistoryStore.columns) {
+          copy in
           for contact in created {
             let entry = HistoryEntry(
-              contactID: contact.id, occurredAt: now, field: "contact", previousValue: nil, newValue: "created",
+              contactID: contact.id, occurredAt: now, field: "contact", previousValue: nil,
+              newValue: "created",
               cause: cause)
-            try await copy.appendRow(values: HistoryStore.values(entry, organizationID: task.organizationID))
+            try await copy.appendRow(
+              values: HistoryStore.values(entry, organizationID: task.organizationID))
           }
         }
         try await OutboxCursor.appendBulk(
-          count: created.count, organizationID: task.organizationID, requestID: "", outbox: outbox, on: connection
+          count: created.count, organizationID: task.organizationID, requestID: "", outbox: outbox,
+          on: connection
         ) { index, sequence in
           let event = ContactEvents.event(
-            before: nil, after: created[index], changes: AttributeChange.between(nil, created[index]), cause: cause,
+            before: nil, after: created[index],
+            changes: AttributeChange.between(nil, created[index]), cause: cause,
             eventID: sequence, at: now, requestID: "")
           return (event.eventType, event.payload)
         }
       }
       // Updated contacts, each with its history and event.
-      let clocks = Dictionary(existing.map { ($0.contact.id, $0.fieldClocks) }, uniquingKeysWith: { a, _ in a })
+      let clocks = Dictionary(
+        existing.map { ($0.contact.id, $0.fieldClocks) }, uniquingKeysWith: { a, _ in a })
       for id in plan.updateOrder {
         guard let change = plan.updates[id] else { continue }
         try await writer.write(
-          before: change.before, after: change.after, clocks: clocks[id] ?? [:], cause: cause, on: connection)
+          before: change.before, after: change.after, clocks: clocks[id] ?? [:], cause: cause,
+          on: connection)
       }
       // Row results, tag requests, progress.
       func contactID(_ ref: ContactRef?) -> Int64? {
@@ -99,12 +116,14 @@ struct ImportBatchApplier: Sendable {
       }
       var counts = ImportCounts()
       try await connection.copyIn(
-        into: "import_row_result", columns: ["task_id", "row_number", "outcome", "contact_id", "key_value", "issues", "cells"]
+        into: "import_row_result",
+        columns: ["task_id", "row_number", "outcome", "contact_id", "key_value", "issues", "cells"]
       ) { copy in
         for row in plan.rows {
           counts.add(row)
           try await copy.appendRow(values: [
-            task.id, Int64(row.rowNumber), row.outcome.rawValue, contactID(row.contact), row.keyValue,
+            task.id, Int64(row.rowNumber), row.outcome.rawValue, contactID(row.contact),
+            row.keyValue,
             row.issues.isEmpty ? Self.emptyArray : try PostgresJSON(encoding: row.issues),
             row.isReported ? try PostgresJSON(encoding: row.cells) : nil,
           ])
@@ -114,7 +133,10 @@ struct ImportBatchApplier: Sendable {
       if !tagged.isEmpty {
         try await connection.copyIn(
           into: "tag_command",
-          columns: ["organization_id", "task_id", "row_number", "contact_id", "tag_names", "created_via", "tagged_via"]
+          columns: [
+            "organization_id", "task_id", "row_number", "contact_id", "tag_names", "created_via",
+            "tagged_via",
+          ]
         ) { copy in
           for row in tagged {
             try await copy.appendRow(values: [
@@ -146,7 +168,9 @@ struct ImportBatchApplier: Sendable {
     guard !keys.isEmpty else { return [] }
     var result: [(contact: Contact, fieldClocks: [String: Date])] = []
     var seen: Set<Int64> = []
-    for scope in ImportMatchScope.scopes(target: task.target, key: task.key, channelID: task.channelID) {
+    for scope in ImportMatchScope.scopes(
+      target: task.target, key: task.key, channelID: task.channelID)
+    {
       let column =
         switch scope.field {
         case .primaryKey: "external_id"

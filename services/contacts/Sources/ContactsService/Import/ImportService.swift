@@ -53,7 +53,8 @@ struct ImportService: Sendable {
 
   /// Stores a streamed CSV (C30: at most 100 MiB).
   func upload(
-    chunks: RPCAsyncSequence<Maac_Contacts_V1_FileChunk, any Error>, organizationID: Int64, actor: String
+    chunks: RPCAsyncSequence<Maac_Contacts_V1_FileChunk, any Error>, organizationID: Int64,
+    actor: String
   ) async throws -> Maac_Contacts_V1_UploadRef {
     var parts: [Data] = []
     var size = 0
@@ -75,7 +76,8 @@ struct ImportService: Sendable {
         INSERT INTO upload (organization_id, file_name, size_bytes, created_by)
         VALUES (\(organizationID), \(fileName), \(Int64(total)), \(actor)) RETURNING id
         """)[0].decode("id", as: Int64.self)
-      try await connection.copyIn(into: "upload_chunk", columns: ["upload_id", "seq", "data"]) { copy in
+      try await connection.copyIn(into: "upload_chunk", columns: ["upload_id", "seq", "data"]) {
+        copy in
         for (index, part) in Self.rechunk(parts).enumerated() {
           try await copy.appendRow(values: [id, Int32(index), part])
         }
@@ -104,28 +106,39 @@ struct ImportService: Sendable {
 
   // MARK: Create
 
-  func create(_ request: Maac_Contacts_V1_CreateImportTaskRequest, organizationID org: Int64, actor: String)
+  func create(
+    _ request: Maac_Contacts_V1_CreateImportTaskRequest, organizationID org: Int64, actor: String
+  )
     async throws -> Maac_Contacts_V1_ImportTask
   {
     guard let target = Self.target(request.target) else {
-      throw ServiceErrors.invalid(.invalidTarget, field: "target", "target must be line, email or whatsapp")
+      throw ServiceErrors.invalid(
+        .invalidTarget, field: "target", "target must be line, email or whatsapp")
     }
     guard let key = Self.key(request.key) else {
       throw ServiceErrors.invalid(.keyNotAllowed, field: "key", "key is required")
     }
     try ServiceErrors.domain { try ImportRequestRules.checkKey(key, for: target) }
     let country = try ServiceErrors.domain { try Country.parse(request.defaultCountry) }
-    guard request.channelID > 0, let channel = try await directory.channel(organizationID: org, id: request.channelID)
-    else { throw ServiceErrors.make(.notFound, .channelNotFound, "Channel not found", field: "channel_id") }
+    guard request.channelID > 0,
+      let channel = try await directory.channel(organizationID: org, id: request.channelID)
+    else {
+      throw ServiceErrors.make(
+        .notFound, .channelNotFound, "Channel not found", field: "channel_id")
+    }
     guard channel.type == target.channelType else {
       throw ServiceErrors.invalid(
         .channelTypeMismatch, field: "channel_id",
-        "channel \(channel.id) is a \(channel.type.rawValue) channel, not \(target.channelType.rawValue)")
+        "channel \(channel.id) is a \(channel.type.rawValue) channel, not \(target.channelType.rawValue)"
+      )
     }
     guard channel.enabled else {
-      throw ServiceErrors.make(.failedPrecondition, "CHANNEL_DISABLED", "channel \(channel.id) is disabled")
+      throw ServiceErrors.make(
+        .failedPrecondition, "CHANNEL_DISABLED", "channel \(channel.id) is disabled")
     }
-    if !request.idempotencyKey.isEmpty, let existing = try await task(idempotencyKey: request.idempotencyKey, org: org) {
+    if !request.idempotencyKey.isEmpty,
+      let existing = try await task(idempotencyKey: request.idempotencyKey, org: org)
+    {
       return existing.message
     }
     let header: [String]
@@ -155,14 +168,18 @@ struct ImportService: Sendable {
     }
     let definitions = try await directory.customFields(organizationID: org)
     let mapped = try ServiceErrors.domain {
-      try ImportHeader(header, target: target, key: key, customFields: definitions, defaultCountry: country)
+      try ImportHeader(
+        header, target: target, key: key, customFields: definitions, defaultCountry: country)
     }
     return try await pool.withTransaction { connection in
       // C32: one running import per organization and at most 5 waiting.
-      _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtext('contacts.import.queue'), \(Int32(truncatingIfNeeded: org)))")
+      _ = try await connection.query(
+        "SELECT pg_advisory_xact_lock(hashtext('contacts.import.queue'), \(Int32(truncatingIfNeeded: org)))"
+      )
       let pending = try await connection.query(
-        "SELECT count(*) AS n FROM import_task WHERE organization_id = \(org) AND status = 'pending'")[0]
-        .decode("n", as: Int64.self)
+        "SELECT count(*) AS n FROM import_task WHERE organization_id = \(org) AND status = 'pending'"
+      )[0]
+      .decode("n", as: Int64.self)
       try ServiceErrors.domain { try ImportLimits.admit(pendingCount: Int(pending)) }
       let rows = try await connection.query(
         """
@@ -186,7 +203,8 @@ struct ImportService: Sendable {
     struct Done: Error {}
     do {
       while header == nil {
-        let rows = try await pool.query("SELECT data FROM upload_chunk WHERE upload_id = \(uploadID) AND seq = \(seq)")
+        let rows = try await pool.query(
+          "SELECT data FROM upload_chunk WHERE upload_id = \(uploadID) AND seq = \(seq)")
         guard let row = rows.first else { break }
         try reader.feed(try row.decode("data", as: Data.self)) { record in
           header = record.fields
@@ -209,7 +227,8 @@ struct ImportService: Sendable {
 
   func record(_ id: Int64, org: Int64) async throws -> ImportTaskRecord {
     let rows = try await pool.query(
-      "SELECT \(unescaped: ImportTaskRecord.selectList) FROM import_task WHERE id = \(id) AND organization_id = \(org)")
+      "SELECT \(unescaped: ImportTaskRecord.selectList) FROM import_task WHERE id = \(id) AND organization_id = \(org)"
+    )
     guard let row = rows.first else { throw Self.notFound }
     return try ImportTaskRecord(row)
   }
@@ -227,7 +246,8 @@ struct ImportService: Sendable {
     try await record(id, org: organizationID).message
   }
 
-  func list(_ request: Maac_Contacts_V1_ListImportTasksRequest, organizationID org: Int64) async throws
+  func list(_ request: Maac_Contacts_V1_ListImportTasksRequest, organizationID org: Int64)
+    async throws
     -> Maac_Contacts_V1_ListImportTasksResponse
   {
     let size = try ServiceErrors.domain { try PageSize.resolve(request.pageSize) }
@@ -243,7 +263,9 @@ struct ImportService: Sendable {
     let print = Fingerprint.of(["imports"] + statuses)
     var beforeID: Int64?
     if !request.pageToken.isEmpty {
-      beforeID = try ServiceErrors.domain { try PageToken.decode(request.pageToken, fingerprint: print, now: Date()).lastID }
+      beforeID = try ServiceErrors.domain {
+        try PageToken.decode(request.pageToken, fingerprint: print, now: Date()).lastID
+      }
     }
     let rows = try await pool.query(
       """
@@ -257,13 +279,17 @@ struct ImportService: Sendable {
     response.tasks = tasks.map(\.message)
     if rows.count > size, let last = tasks.last {
       response.nextPageToken =
-        PageToken(asOfMicros: Int64(Date().timeIntervalSince1970 * 1e6), lastCreatedAtMicros: 0, lastID: last.id, fingerprint: print)
+        PageToken(
+          asOfMicros: Int64(Date().timeIntervalSince1970 * 1e6), lastCreatedAtMicros: 0,
+          lastID: last.id, fingerprint: print
+        )
         .encoded
     }
     return response
   }
 
-  func rows(_ request: Maac_Contacts_V1_ListImportRowResultsRequest, organizationID org: Int64) async throws
+  func rows(_ request: Maac_Contacts_V1_ListImportRowResultsRequest, organizationID org: Int64)
+    async throws
     -> Maac_Contacts_V1_ListImportRowResultsResponse
   {
     _ = try await record(request.taskID, org: org)
@@ -277,10 +303,13 @@ struct ImportService: Sendable {
       default: nil
       }
     }
-    let print = Fingerprint.of(["rows", String(request.taskID), String(request.onlyWithIssues)] + outcomes)
+    let print = Fingerprint.of(
+      ["rows", String(request.taskID), String(request.onlyWithIssues)] + outcomes)
     var afterRow: Int64 = 0
     if !request.pageToken.isEmpty {
-      afterRow = try ServiceErrors.domain { try PageToken.decode(request.pageToken, fingerprint: print, now: Date()).lastID }
+      afterRow = try ServiceErrors.domain {
+        try PageToken.decode(request.pageToken, fingerprint: print, now: Date()).lastID
+      }
     }
     let rows = try await pool.query(
       """
@@ -303,12 +332,16 @@ struct ImportService: Sendable {
         }
       if let id = try row.decode("contact_id", as: Int64?.self) { result.contactID = id }
       result.keyValue = try row.decode("key_value", as: String.self)
-      result.issues = try row.decode("issues", as: PostgresJSON.self).decode([ImportIssue].self).map(ImportTaskRecord.issue)
+      result.issues = try row.decode("issues", as: PostgresJSON.self).decode([ImportIssue].self)
+        .map(ImportTaskRecord.issue)
       return result
     }
     if rows.count > size, let last = response.rows.last {
       response.nextPageToken =
-        PageToken(asOfMicros: Int64(Date().timeIntervalSince1970 * 1e6), lastCreatedAtMicros: 0, lastID: last.rowNumber, fingerprint: print)
+        PageToken(
+          asOfMicros: Int64(Date().timeIntervalSince1970 * 1e6), lastCreatedAtMicros: 0,
+          lastID: last.rowNumber, fingerprint: print
+        )
         .encoded
     }
     return response
@@ -329,11 +362,14 @@ struct ImportService: Sendable {
       let cells = try row.decode("cells", as: PostgresJSON?.self)?.decode([String].self) ?? []
       let outcome = RowOutcome(rawValue: try row.decode("outcome", as: String.self)) ?? .failed
       let issues = try row.decode("issues", as: PostgresJSON.self).decode([ImportIssue].self)
-      let padded = cells.count < task.header.count ? cells + Array(repeating: "", count: task.header.count - cells.count) : cells
+      let padded =
+        cells.count < task.header.count
+        ? cells + Array(repeating: "", count: task.header.count - cells.count) : cells
       writer.append(
         ImportFailureReport.line(
           cells: Array(padded.prefix(max(task.header.count, 0))),
-          rowNumber: Int(try row.decode("row_number", as: Int64.self)), outcome: outcome, issues: issues))
+          rowNumber: Int(try row.decode("row_number", as: Int64.self)), outcome: outcome,
+          issues: issues))
     }
     return writer.text
   }

@@ -55,13 +55,16 @@ public struct ImportWorker: Service {
     }
   }
 
-  var leaseSeconds: Double { Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18 }
+  var leaseSeconds: Double {
+    Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+  }
 
   /// Takes the oldest runnable task: a pending one of an organization with no live running task,
   /// or a running one whose lease expired (its worker died).
   func claim() async throws -> ImportTaskRecord? {
     try await pool.withTransaction { connection in
-      _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtext('contacts.import.claim'))")
+      _ = try await connection.query(
+        "SELECT pg_advisory_xact_lock(hashtext('contacts.import.claim'))")
       let rows = try await connection.query(
         """
         UPDATE import_task SET status = 'running', started_at = coalesce(started_at, now()),
@@ -94,7 +97,8 @@ public struct ImportWorker: Service {
     var pending: [CSVRecord] = []
     var seq: Int32 = 0
     while true {
-      let rows = try await pool.query("SELECT data FROM upload_chunk WHERE upload_id = \(uploadID) AND seq = \(seq)")
+      let rows = try await pool.query(
+        "SELECT data FROM upload_chunk WHERE upload_id = \(uploadID) AND seq = \(seq)")
       guard let row = rows.first else { break }
       try reader.feed(try row.decode("data", as: Data.self)) { pending.append($0) }
       for record in pending { try await body(record) }
@@ -119,21 +123,35 @@ public struct ImportWorker: Service {
     var reader = CSVReader()
     var rows: Int64 = -1
     do {
-      guard let uploadID = task.uploadID else { return .failure(ImportIssue(code: .fileEmpty, message: "no file", blocking: true)) }
+      guard let uploadID = task.uploadID else {
+        return .failure(ImportIssue(code: .fileEmpty, message: "no file", blocking: true))
+      }
       var seq: Int32 = 0
       while true {
-        let chunk = try await pool.query("SELECT data FROM upload_chunk WHERE upload_id = \(uploadID) AND seq = \(seq)")
+        let chunk = try await pool.query(
+          "SELECT data FROM upload_chunk WHERE upload_id = \(uploadID) AND seq = \(seq)")
         guard let row = chunk.first else { break }
-        try reader.feed(try row.decode("data", as: Data.self)) { record in if !record.isBlank || rows < 0 { rows += 1 } }
+        try reader.feed(try row.decode("data", as: Data.self)) { record in
+          if !record.isBlank || rows < 0 { rows += 1 }
+        }
         seq += 1
       }
       try reader.finish { record in if !record.isBlank || rows < 0 { rows += 1 } }
     } catch let error as CSVError {
-      return .failure(ImportIssue(code: error.reason, message: "row \(error.recordNumber): \(error.message)", blocking: true))
+      return .failure(
+        ImportIssue(
+          code: error.reason, message: "row \(error.recordNumber): \(error.message)", blocking: true
+        ))
     }
-    if rows <= 0 { return .failure(ImportIssue(code: .fileEmpty, message: "the file has no data row", blocking: true)) }
+    if rows <= 0 {
+      return .failure(
+        ImportIssue(code: .fileEmpty, message: "the file has no data row", blocking: true))
+    }
     if rows > Int64(ImportLimits.maxRows) {
-      return .failure(ImportIssue(code: .tooManyRows, message: "the file has \(rows) rows; at most 1,000,000", blocking: true))
+      return .failure(
+        ImportIssue(
+          code: .tooManyRows, message: "the file has \(rows) rows; at most 1,000,000",
+          blocking: true))
     }
     return .success(rows)
   }
@@ -148,13 +166,15 @@ public struct ImportWorker: Service {
         log.info("import failed its file check", metadata: ["reason": "\(issue.code)"])
         return
       case .success(let total):
-        _ = try await pool.execute("UPDATE import_task SET total_rows = \(total) WHERE id = \(task.id)")
+        _ = try await pool.execute(
+          "UPDATE import_task SET total_rows = \(total) WHERE id = \(task.id)")
         task.counts.totalRows = total
       }
     }
     let definitions = try await directory.customFields(organizationID: task.organizationID)
     let header = try ImportHeader(
-      task.header, target: task.target, key: task.key, customFields: definitions, defaultCountry: task.defaultCountry)
+      task.header, target: task.target, key: task.key, customFields: definitions,
+      defaultCountry: task.defaultCountry)
     var batch: [CSVRecord] = []
     let applier = ImportBatchApplier(
       pool: pool, outbox: outbox, task: task, header: header, domainResolver: domainResolver)
@@ -171,8 +191,11 @@ public struct ImportWorker: Service {
       }
     }
     try Task.checkCancellation()
-    if !batch.isEmpty { next = try await applier.apply(batch, expectedNext: next, leaseSeconds: leaseSeconds) }
-    let done = try await ImportService(pool: pool, directory: directory).record(task.id, org: task.organizationID)
+    if !batch.isEmpty {
+      next = try await applier.apply(batch, expectedNext: next, leaseSeconds: leaseSeconds)
+    }
+    let done = try await ImportService(pool: pool, directory: directory).record(
+      task.id, org: task.organizationID)
     try await finish(done, failure: nil)
     log.info("import completed", metadata: ["rows": "\(done.counts.processedRows)"])
   }
@@ -193,7 +216,8 @@ public struct ImportWorker: Service {
       var event = Maac_Contacts_V1_ContactImportFinished()
       let eventID = try await OutboxCursor.next(on: connection)
       event.cause = ContactEvents.cause(
-        ChangeCause(origin: .import, actor: finished.createdBy, correlationID: String(finished.id)), eventID: eventID)
+        ChangeCause(origin: .import, actor: finished.createdBy, correlationID: String(finished.id)),
+        eventID: eventID)
       event.taskID = finished.id
       event.target = ImportService.target(finished.target)
       event.channelID = finished.channelID
@@ -206,7 +230,8 @@ public struct ImportWorker: Service {
       event.createdBy = finished.createdBy
       try await outbox.append(
         OutboundEvent(
-          eventType: ContactEvents.importFinished, organizationID: finished.organizationID, payload: event,
+          eventType: ContactEvents.importFinished, organizationID: finished.organizationID,
+          payload: event,
           requestID: ""), on: connection)
     }
   }

@@ -15,15 +15,17 @@ enum Caller {
   /// The cause of a change made by this call.
   static func cause(_ origin: Origin? = nil, via: String? = nil) -> ChangeCause {
     ChangeCause(
-      origin: origin ?? (isService ? .api : .user), actor: actor, correlationID: requestID, via: via)
+      origin: origin ?? (isService ? .api : .user), actor: actor, correlationID: requestID, via: via
+    )
   }
 
   /// Internal methods are for services only (§4.1).
   static func requireService() throws {
     guard isService else {
       throw ServiceErrors.make(
-        .failedPrecondition, "PERMISSION_DENIED", "this method is for services only")
-        .with(kind: .permissionDenied)
+        .failedPrecondition, "PERMISSION_DENIED", "this method is for services only"
+      )
+      .with(kind: .permissionDenied)
     }
   }
 }

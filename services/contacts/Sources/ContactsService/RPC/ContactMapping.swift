@@ -161,7 +161,9 @@ enum ContactMapping {
     }
   }
 
-  static func timestamp(_ date: Date) -> Google_Protobuf_Timestamp { Google_Protobuf_Timestamp(date: date) }
+  static func timestamp(_ date: Date) -> Google_Protobuf_Timestamp {
+    Google_Protobuf_Timestamp(date: date)
+  }
 
   /// The contact as read (C45, C47, C53), with custom-field labels from `definitions`.
   static func contact(
@@ -257,7 +259,9 @@ enum ContactMapping {
     if let birthday = contact.birthday {
       message.birthday = birthday.description
       // C10: the organization's time zone belongs to admin center; UTC until it is read.
-      if let age = birthday.age(on: today ?? CalendarDate.today(in: .gmt)) { message.age = Int32(age) }
+      if let age = birthday.age(on: today ?? CalendarDate.today(in: .gmt)) {
+        message.age = Int32(age)
+      }
     }
     if let value = contact.region { message.region = value.rawValue }
     if let value = contact.city { message.city = value }
@@ -314,7 +318,9 @@ enum ContactMapping {
     if message.hasNote { input.note = message.note }
     if message.hasConnectID { input.connectID = message.connectID }
     input.customFields = message.customFields
-    if message.hasEmailStatus { input.emailStatus = emailStatus(message.emailStatus)?.rawValue ?? "unspecified" }
+    if message.hasEmailStatus {
+      input.emailStatus = emailStatus(message.emailStatus)?.rawValue ?? "unspecified"
+    }
     if message.hasWhatsappStatus {
       input.whatsappStatus = whatsappStatus(message.whatsappStatus)?.rawValue ?? "unspecified"
     }

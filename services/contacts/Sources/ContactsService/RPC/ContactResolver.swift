@@ -30,28 +30,34 @@ struct ContactResolver: Sendable {
   func resolve(org: Int64, selector: Selector?) async throws -> Contact {
     switch selector {
     case .id(let id) where id > 0:
-      guard let contact = try await store.contact(organizationID: org, id: id) else { throw ContactStore.notFound }
+      guard let contact = try await store.contact(organizationID: org, id: id) else {
+        throw ContactStore.notFound
+      }
       return contact
     case .key(let key):
       let type: ChannelType
       if key.channelID == 0 {
         type = .sms
       } else {
-        guard let channel = try await directory.channel(organizationID: org, id: key.channelID) else {
+        guard let channel = try await directory.channel(organizationID: org, id: key.channelID)
+        else {
           throw ContactStore.notFound
         }
         type = channel.type
       }
       let externalID = try ServiceErrors.domain {
-        try ContactIdentity.normalizePrimaryKey(key.externalID, type: type, field: "channel_key.external_id")
+        try ContactIdentity.normalizePrimaryKey(
+          key.externalID, type: type, field: "channel_key.external_id")
       }
       guard
         let contact = try await store.contact(
-          organizationID: org, type: type, channelID: key.channelID == 0 ? nil : key.channelID, externalID: externalID)
+          organizationID: org, type: type, channelID: key.channelID == 0 ? nil : key.channelID,
+          externalID: externalID)
       else { throw ContactStore.notFound }
       return contact
     default:
-      throw ServiceErrors.invalid(.invalidSelector, field: "contact_id", "give a positive contact_id or a channel_key")
+      throw ServiceErrors.invalid(
+        .invalidSelector, field: "contact_id", "give a positive contact_id or a channel_key")
     }
   }
 

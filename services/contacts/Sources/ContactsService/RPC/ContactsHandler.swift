@@ -14,7 +14,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
 
   // MARK: Single records
 
-  func createContact(request: Maac_Contacts_V1_CreateContactRequest, context: ServerContext) async throws
+  func createContact(request: Maac_Contacts_V1_CreateContactRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_Contact
   {
     let org = try Caller.organization()
@@ -24,12 +25,14 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     }
     let definitions = try await directory.customFields(organizationID: org)
     let new = NewContact(
-      channelType: type, channelID: request.channelID == 0 ? nil : request.channelID, externalID: request.externalID,
+      channelType: type, channelID: request.channelID == 0 ? nil : request.channelID,
+      externalID: request.externalID,
       fields: ContactMapping.fields(request.fields),
       defaultCountry: request.defaultCountry.isEmpty ? nil : request.defaultCountry)
     let contact = try ServiceErrors.domain {
       try new.makeContact(
-        organizationID: org, context: EditContext(customFieldKeys: Set(definitions.map(\.key)), now: Date()))
+        organizationID: org,
+        context: EditContext(customFieldKeys: Set(definitions.map(\.key)), now: Date()))
     }
     let stored = try await store.create(contact, cause: Caller.cause(.api))
     return ContactMapping.contact(stored, definitions: definitions)
@@ -39,34 +42,45 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     -> Maac_Contacts_V1_Contact
   {
     let org = try Caller.organization()
-    let contact = try await ContactResolver(store: store, directory: directory).resolve(org: org, selector: request.selector.map(ContactResolver.Selector.init))
-    return ContactMapping.contact(contact, definitions: try await directory.customFields(organizationID: org))
+    let contact = try await ContactResolver(store: store, directory: directory).resolve(
+      org: org, selector: request.selector.map(ContactResolver.Selector.init))
+    return ContactMapping.contact(
+      contact, definitions: try await directory.customFields(organizationID: org))
   }
 
-  func updateContact(request: Maac_Contacts_V1_UpdateContactRequest, context: ServerContext) async throws
+  func updateContact(request: Maac_Contacts_V1_UpdateContactRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_Contact
   {
     let org = try Caller.organization()
-    let target = try await ContactResolver(store: store, directory: directory).resolve(org: org, selector: request.selector.map(ContactResolver.Selector.init))
+    let target = try await ContactResolver(store: store, directory: directory).resolve(
+      org: org, selector: request.selector.map(ContactResolver.Selector.init))
     let definitions = try await directory.customFields(organizationID: org)
     let input = ContactMapping.fields(request.fields)
     let editContext = EditContext(
       customFieldKeys: Set(definitions.map(\.key)),
-      defaultCountry: request.defaultCountry.isEmpty ? nil : request.defaultCountry.uppercased(), now: Date())
+      defaultCountry: request.defaultCountry.isEmpty ? nil : request.defaultCountry.uppercased(),
+      now: Date())
     let mask = request.updateMask.paths
-    let result = try await store.mutate(organizationID: org, id: target.id, cause: Caller.cause(via: "api")) {
+    let result = try await store.mutate(
+      organizationID: org, id: target.id, cause: Caller.cause(via: "api")
+    ) {
       contact, _ in
-      try ServiceErrors.domain { try ContactEditor.apply(input, mask: mask, to: contact, context: editContext).contact }
+      try ServiceErrors.domain {
+        try ContactEditor.apply(input, mask: mask, to: contact, context: editContext).contact
+      }
     }
     return ContactMapping.contact(result.contact, definitions: definitions)
   }
 
-  func deleteContact(request: Maac_Contacts_V1_DeleteContactRequest, context: ServerContext) async throws
+  func deleteContact(request: Maac_Contacts_V1_DeleteContactRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_DeleteContactResponse
   {
     let org = try Caller.organization()
     guard request.contactID > 0 else {
-      throw ServiceErrors.invalid(.invalidSelector, field: "contact_id", "contact_id must be positive")
+      throw ServiceErrors.invalid(
+        .invalidSelector, field: "contact_id", "contact_id must be positive")
     }
     let result = try await store.mutate(
       organizationID: org, id: request.contactID, cause: Caller.cause(), includeDeleted: true
@@ -77,7 +91,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     return response
   }
 
-  func bindCustomerId(request: Maac_Contacts_V1_BindCustomerIdRequest, context: ServerContext) async throws
+  func bindCustomerId(request: Maac_Contacts_V1_BindCustomerIdRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_Contact
   {
     let org = try Caller.organization()
@@ -86,10 +101,12 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     let result = try await store.mutate(
       organizationID: org, id: request.contactID, cause: Caller.cause(via: via)
     ) { contact, _ in BindingRules.bind(value, to: contact, at: Date()) }
-    return ContactMapping.contact(result.contact, definitions: try await directory.customFields(organizationID: org))
+    return ContactMapping.contact(
+      result.contact, definitions: try await directory.customFields(organizationID: org))
   }
 
-  func unbindCustomerId(request: Maac_Contacts_V1_UnbindCustomerIdRequest, context: ServerContext) async throws
+  func unbindCustomerId(request: Maac_Contacts_V1_UnbindCustomerIdRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_Contact
   {
     let org = try Caller.organization()
@@ -97,7 +114,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     let result = try await store.mutate(
       organizationID: org, id: request.contactID, cause: Caller.cause(via: via)
     ) { contact, _ in BindingRules.unbind(contact, at: Date()) }
-    return ContactMapping.contact(result.contact, definitions: try await directory.customFields(organizationID: org))
+    return ContactMapping.contact(
+      result.contact, definitions: try await directory.customFields(organizationID: org))
   }
 
   static func via(_ via: Maac_Contacts_V1_BindVia) throws -> String {
@@ -106,13 +124,16 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     case .api: "api"
     case .bindlink: "bindlink"
     case .liff: "liff"
-    default: throw ServiceErrors.invalid(.unknownField, field: "via", "via must be one of ui, api, bindlink, liff")
+    default:
+      throw ServiceErrors.invalid(
+        .unknownField, field: "via", "via must be one of ui, api, bindlink, liff")
     }
   }
 
   // MARK: Lookup and list
 
-  func searchContacts(request: Maac_Contacts_V1_SearchContactsRequest, context: ServerContext) async throws
+  func searchContacts(request: Maac_Contacts_V1_SearchContactsRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_SearchContactsResponse
   {
     let org = try Caller.organization()
@@ -120,7 +141,9 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     return response
   }
 
-  func searchEmailContacts(request: Maac_Contacts_V1_SearchEmailContactsRequest, context: ServerContext)
+  func searchEmailContacts(
+    request: Maac_Contacts_V1_SearchEmailContactsRequest, context: ServerContext
+  )
     async throws -> Maac_Contacts_V1_SearchEmailContactsResponse
   {
     let org = try Caller.organization()
@@ -140,18 +163,23 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     return response
   }
 
-  func getContactStats(request: Maac_Contacts_V1_GetContactStatsRequest, context: ServerContext) async throws
+  func getContactStats(request: Maac_Contacts_V1_GetContactStatsRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_ContactStats
   {
     let org = try Caller.organization()
-    if request.channelID != 0, try await directory.channel(organizationID: org, id: request.channelID) == nil {
+    if request.channelID != 0,
+      try await directory.channel(organizationID: org, id: request.channelID) == nil
+    {
       throw ServiceErrors.make(.notFound, .channelNotFound, "Channel not found")
     }
-    let stats = try await store.stats(organizationID: org, channelID: request.channelID == 0 ? nil : request.channelID)
+    let stats = try await store.stats(
+      organizationID: org, channelID: request.channelID == 0 ? nil : request.channelID)
     var message = Maac_Contacts_V1_ContactStats()
     message.asOf = ContactMapping.timestamp(stats.asOf)
     message.total = stats.total
-    message.byChannelType = Dictionary(uniqueKeysWithValues: stats.byChannelType.map { ($0.key.rawValue, $0.value) })
+    message.byChannelType = Dictionary(
+      uniqueKeysWithValues: stats.byChannelType.map { ($0.key.rawValue, $0.value) })
     message.lineFollowing = stats.lineFollowing
     message.lineAuth = stats.lineAuth
     message.lineBlocked = stats.lineBlocked
@@ -167,12 +195,16 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     return message
   }
 
-  func listContactHistory(request: Maac_Contacts_V1_ListContactHistoryRequest, context: ServerContext)
+  func listContactHistory(
+    request: Maac_Contacts_V1_ListContactHistoryRequest, context: ServerContext
+  )
     async throws -> Maac_Contacts_V1_ListContactHistoryResponse
   {
     let org = try Caller.organization()
     let size = try ServiceErrors.domain { try PageSize.resolve(request.pageSize) }
-    guard try await store.contact(organizationID: org, id: request.contactID) != nil else { throw ContactStore.notFound }
+    guard try await store.contact(organizationID: org, id: request.contactID) != nil else {
+      throw ContactStore.notFound
+    }
     let print = Fingerprint.of(["history", String(request.contactID), request.field])
     var beforeID: Int64?
     if !request.pageToken.isEmpty {
@@ -181,7 +213,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
       }
     }
     let page = try await HistoryStore.page(
-      organizationID: org, contactID: request.contactID, field: request.hasField ? request.field : nil,
+      organizationID: org, contactID: request.contactID,
+      field: request.hasField ? request.field : nil,
       beforeID: beforeID, limit: size + 1, pool: store.pool)
     var response = Maac_Contacts_V1_ListContactHistoryResponse()
     response.entries = page.prefix(size).map { _, entry in
@@ -199,7 +232,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     if page.count > size, let last = page.prefix(size).last {
       response.nextPageToken =
         PageToken(
-          asOfMicros: Int64(Date().timeIntervalSince1970 * 1_000_000), lastCreatedAtMicros: 0, lastID: last.id,
+          asOfMicros: Int64(Date().timeIntervalSince1970 * 1_000_000), lastCreatedAtMicros: 0,
+          lastID: last.id,
           fingerprint: print
         ).encoded
     }
@@ -211,28 +245,35 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
   func uploadImportFile(
     request: RPCAsyncSequence<Maac_Contacts_V1_FileChunk, any Error>, context: ServerContext
   ) async throws -> Maac_Contacts_V1_UploadRef {
-    try await imports.upload(chunks: request, organizationID: try Caller.organization(), actor: Caller.actor)
+    try await imports.upload(
+      chunks: request, organizationID: try Caller.organization(), actor: Caller.actor)
   }
 
-  func createImportTask(request: Maac_Contacts_V1_CreateImportTaskRequest, context: ServerContext) async throws
+  func createImportTask(request: Maac_Contacts_V1_CreateImportTaskRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_ImportTask
   {
-    try await imports.create(request, organizationID: try Caller.organization(), actor: Caller.actor)
+    try await imports.create(
+      request, organizationID: try Caller.organization(), actor: Caller.actor)
   }
 
-  func getImportTask(request: Maac_Contacts_V1_GetImportTaskRequest, context: ServerContext) async throws
+  func getImportTask(request: Maac_Contacts_V1_GetImportTaskRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_ImportTask
   {
     try await imports.task(request.taskID, organizationID: try Caller.organization())
   }
 
-  func listImportTasks(request: Maac_Contacts_V1_ListImportTasksRequest, context: ServerContext) async throws
+  func listImportTasks(request: Maac_Contacts_V1_ListImportTasksRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_ListImportTasksResponse
   {
     try await imports.list(request, organizationID: try Caller.organization())
   }
 
-  func listImportRowResults(request: Maac_Contacts_V1_ListImportRowResultsRequest, context: ServerContext)
+  func listImportRowResults(
+    request: Maac_Contacts_V1_ListImportRowResultsRequest, context: ServerContext
+  )
     async throws -> Maac_Contacts_V1_ListImportRowResultsResponse
   {
     try await imports.rows(request, organizationID: try Caller.organization())
@@ -242,29 +283,36 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     request: Maac_Contacts_V1_GetImportTaskRequest, response: RPCWriter<Maac_Contacts_V1_FileChunk>,
     context: ServerContext
   ) async throws {
-    let csv = try await imports.failureReport(request.taskID, organizationID: try Caller.organization())
+    let csv = try await imports.failureReport(
+      request.taskID, organizationID: try Caller.organization())
     try await Self.stream(csv, name: "import-\(request.taskID)-failures.csv", to: response)
   }
 
   func getImportTemplate(
-    request: Maac_Contacts_V1_GetImportTemplateRequest, response: RPCWriter<Maac_Contacts_V1_FileChunk>,
+    request: Maac_Contacts_V1_GetImportTemplateRequest,
+    response: RPCWriter<Maac_Contacts_V1_FileChunk>,
     context: ServerContext
   ) async throws {
     let org = try Caller.organization()
     guard let target = ImportService.target(request.target) else {
-      throw ServiceErrors.invalid(.invalidTarget, field: "target", "target must be line, email or whatsapp")
+      throw ServiceErrors.invalid(
+        .invalidTarget, field: "target", "target must be line, email or whatsapp")
     }
-    let csv = ImportTemplate.csv(target: target, customFields: try await directory.customFields(organizationID: org))
+    let csv = ImportTemplate.csv(
+      target: target, customFields: try await directory.customFields(organizationID: org))
     try await Self.stream(csv, name: "\(target.rawValue)-template.csv", to: response)
   }
 
-  func createExportTask(request: Maac_Contacts_V1_CreateExportTaskRequest, context: ServerContext) async throws
+  func createExportTask(request: Maac_Contacts_V1_CreateExportTaskRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_ExportTask
   {
-    try await exports.create(request, organizationID: try Caller.organization(), actor: Caller.actor)
+    try await exports.create(
+      request, organizationID: try Caller.organization(), actor: Caller.actor)
   }
 
-  func getExportTask(request: Maac_Contacts_V1_GetExportTaskRequest, context: ServerContext) async throws
+  func getExportTask(request: Maac_Contacts_V1_GetExportTaskRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_ExportTask
   {
     try await exports.task(request.taskID, organizationID: try Caller.organization())
@@ -285,7 +333,9 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     }
   }
 
-  static func stream(_ text: String, name: String, to writer: RPCWriter<Maac_Contacts_V1_FileChunk>) async throws {
+  static func stream(_ text: String, name: String, to writer: RPCWriter<Maac_Contacts_V1_FileChunk>)
+    async throws
+  {
     let bytes = Array(text.utf8)
     var offset = 0
     repeat {
@@ -306,7 +356,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     }
     guard channel.type == type || (type == .sms && id == 0) else {
       throw ServiceErrors.invalid(
-        .channelTypeMismatch, field: field, "channel \(id) is a \(channel.type.rawValue) channel, not \(type.rawValue)")
+        .channelTypeMismatch, field: field,
+        "channel \(id) is a \(channel.type.rawValue) channel, not \(type.rawValue)")
     }
     guard channel.enabled else {
       throw ServiceErrors.make(.failedPrecondition, "CHANNEL_DISABLED", "channel \(id) is disabled")

@@ -18,10 +18,12 @@ public enum ContactsServices {
     let store = ContactStore(pool: pool, outbox: outbox)
     return [
       ContactsHandler(
-        store: store, directory: directory, imports: ImportService(pool: pool, directory: directory),
+        store: store, directory: directory,
+        imports: ImportService(pool: pool, directory: directory),
         exports: ExportService(pool: pool, outbox: outbox, store: store, directory: directory)),
       EventStreamService(
-        method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, outbox: outbox, pool: pool,
+        method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, outbox: outbox,
+        pool: pool,
         wakeups: OutboxWakeups()),
       IngestHandler(store: store, directory: directory),
       InternalHandler(store: store, directory: directory),
@@ -30,7 +32,9 @@ public enum ContactsServices {
 
   /// Every method of `maac.contacts.v1` has a real handler.
   public static let implementedMethods: Set<String> = Set(
-    (Maac_Contacts_V1_Contacts.Method.descriptors + Maac_Contacts_V1_ContactsIngest.Method.descriptors
-      + Maac_Contacts_V1_ContactsInternal.Method.descriptors + Maac_Contacts_V1_ContactsEvents.Method.descriptors)
+    (Maac_Contacts_V1_Contacts.Method.descriptors
+      + Maac_Contacts_V1_ContactsIngest.Method.descriptors
+      + Maac_Contacts_V1_ContactsInternal.Method.descriptors
+      + Maac_Contacts_V1_ContactsEvents.Method.descriptors)
       .map(\.fullyQualifiedMethod))
 }

@@ -9,18 +9,22 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
   let store: ContactStore
   let directory: any OrganizationDirectory
 
-  func batchGetContacts(request: Maac_Contacts_V1_BatchGetContactsRequest, context: ServerContext) async throws
+  func batchGetContacts(request: Maac_Contacts_V1_BatchGetContactsRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_BatchGetContactsResponse
   {
     try Caller.requireService()
     let org = try Caller.organization()
     guard !request.contactIds.isEmpty else {
-      throw ServiceErrors.invalid(.emptyRequest, field: "contact_ids", "contact_ids must not be empty")
+      throw ServiceErrors.invalid(
+        .emptyRequest, field: "contact_ids", "contact_ids must not be empty")
     }
     guard request.contactIds.count <= 1000 else {
-      throw ServiceErrors.invalid(.tooManyIDs, field: "contact_ids", "at most 1,000 ids; got \(request.contactIds.count)")
+      throw ServiceErrors.invalid(
+        .tooManyIDs, field: "contact_ids", "at most 1,000 ids; got \(request.contactIds.count)")
     }
-    let found = try await store.contacts(organizationID: org, ids: request.contactIds, includeDeleted: request.includeDeleted)
+    let found = try await store.contacts(
+      organizationID: org, ids: request.contactIds, includeDeleted: request.includeDeleted)
     let ids = Set(found.map(\.id))
     var response = Maac_Contacts_V1_BatchGetContactsResponse()
     response.contacts = found.map { ContactMapping.contact($0) }
@@ -28,13 +32,17 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
     return response
   }
 
-  func lookupContacts(request: Maac_Contacts_V1_LookupContactsRequest, context: ServerContext) async throws
+  func lookupContacts(request: Maac_Contacts_V1_LookupContactsRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_LookupContactsResponse
   {
     try Caller.requireService()
     let org = try Caller.organization()
     let limit = try ServiceErrors.domain { try PageSize.resolve(request.limit, field: "limit") }
-    guard case .exact(let field, let value) = try ContactSearch.lookup(request.hasQuery ? request.query : nil) else {
+    guard
+      case .exact(let field, let value) = try ContactSearch.lookup(
+        request.hasQuery ? request.query : nil)
+    else {
       throw ServiceErrors.invalid(.invalidSelector, field: "query", "give exactly one identifier")
     }
     let contacts = try await store.lookup(
@@ -45,23 +53,29 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
     return response
   }
 
-  func resolveChannelEntity(request: Maac_Contacts_V1_ResolveChannelEntityRequest, context: ServerContext)
+  func resolveChannelEntity(
+    request: Maac_Contacts_V1_ResolveChannelEntityRequest, context: ServerContext
+  )
     async throws -> Maac_Contacts_V1_ResolveChannelEntityResponse
   {
     try Caller.requireService()
     let org = try Caller.organization()
     guard let type = ContactMapping.channelType(request.channelType) else {
-      throw ServiceErrors.invalid(.invalidSelector, field: "channel_type", "channel_type is required")
+      throw ServiceErrors.invalid(
+        .invalidSelector, field: "channel_type", "channel_type is required")
     }
     // Q23: numeric channel ids of the organization are accepted; admin's external ids need admin.
     guard let channelID = Int64(request.channelExternalID),
-      let channel = try await directory.channel(organizationID: org, id: channelID), channel.type == type
+      let channel = try await directory.channel(organizationID: org, id: channelID),
+      channel.type == type
     else { throw ServiceErrors.make(.notFound, .channelNotFound, "Channel not found") }
     let key = try ServiceErrors.domain {
       try ContactIdentity.normalizePrimaryKey(
         request.channelEntityExternalID, type: type, field: "channel_entity_external_id")
     }
-    guard let contact = try await store.contact(organizationID: org, type: type, channelID: channel.id, externalID: key)
+    guard
+      let contact = try await store.contact(
+        organizationID: org, type: type, channelID: channel.id, externalID: key)
     else { throw ContactStore.notFound }
     var response = Maac_Contacts_V1_ResolveChannelEntityResponse()
     response.memberID = contact.id
@@ -69,14 +83,16 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
     return response
   }
 
-  func resolveMembers(request: Maac_Contacts_V1_ResolveMembersRequest, context: ServerContext) async throws
+  func resolveMembers(request: Maac_Contacts_V1_ResolveMembersRequest, context: ServerContext)
+    async throws
     -> Maac_Contacts_V1_ResolveMembersResponse
   {
     try Caller.requireService()
     let org = try Caller.organization()
     var response = Maac_Contacts_V1_ResolveMembersResponse()
     guard request.source != .caac, !request.memberIds.isEmpty else { return response }
-    let found = try await store.contacts(organizationID: org, ids: request.memberIds, includeDeleted: false)
+    let found = try await store.contacts(
+      organizationID: org, ids: request.memberIds, includeDeleted: false)
     response.items = found.map { contact in
       var item = Maac_Contacts_V1_ResolvedMember()
       item.sourceMemberID = contact.id
@@ -86,7 +102,9 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
     return response
   }
 
-  func listChannelEntities(request: Maac_Contacts_V1_ListChannelEntitiesRequest, context: ServerContext)
+  func listChannelEntities(
+    request: Maac_Contacts_V1_ListChannelEntitiesRequest, context: ServerContext
+  )
     async throws -> Maac_Contacts_V1_ListChannelEntitiesResponse
   {
     try Caller.requireService()
@@ -109,7 +127,9 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
     return response
   }
 
-  func getEmailRecipients(request: Maac_Contacts_V1_GetEmailRecipientsRequest, context: ServerContext)
+  func getEmailRecipients(
+    request: Maac_Contacts_V1_GetEmailRecipientsRequest, context: ServerContext
+  )
     async throws -> Maac_Contacts_V1_GetEmailRecipientsResponse
   {
     try Caller.requireService()
@@ -118,9 +138,13 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
     switch request.target {
     case .channelEntityIds(let list): ids = list.contactIds
     case .memberID(let id):
-      guard try await store.contact(organizationID: org, id: id) != nil else { throw ContactStore.notFound }
+      guard try await store.contact(organizationID: org, id: id) != nil else {
+        throw ContactStore.notFound
+      }
       ids = [id]
-    case nil: throw ServiceErrors.invalid(.invalidSelector, field: "target", "give channel_entity_ids or member_id")
+    case nil:
+      throw ServiceErrors.invalid(
+        .invalidSelector, field: "target", "give channel_entity_ids or member_id")
     }
     let contacts = try await store.contacts(organizationID: org, ids: ids, includeDeleted: false)
     var response = Maac_Contacts_V1_GetEmailRecipientsResponse()
@@ -157,14 +181,16 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
   }
 
   func streamContacts(
-    request: Maac_Contacts_V1_StreamContactsRequest, response: RPCWriter<Maac_Contacts_V1_ContactBatch>,
+    request: Maac_Contacts_V1_StreamContactsRequest,
+    response: RPCWriter<Maac_Contacts_V1_ContactBatch>,
     context: ServerContext
   ) async throws {
     try Caller.requireService()
     let org = try Caller.organization()
     let since = request.hasUpdatedSince ? request.updatedSince.date : nil
     if let since, since > Date() {
-      throw ServiceErrors.invalid("INVALID_ARGUMENT", field: "updated_since", "updated_since is in the future")
+      throw ServiceErrors.invalid(
+        "INVALID_ARGUMENT", field: "updated_since", "updated_since is in the future")
     }
     var after: Int64 = 0
     while true {

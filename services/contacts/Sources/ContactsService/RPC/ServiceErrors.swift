@@ -4,7 +4,9 @@ import ServiceKit
 /// Domain errors and reason codes as `ServiceError`s (the message names the reason code so
 /// callers can tell reasons apart; the field travels in `x-maac-error-field`).
 enum ServiceErrors {
-  static func make(_ kind: DomainError.Kind, _ reason: ReasonCode, _ message: String, field: String? = nil)
+  static func make(
+    _ kind: DomainError.Kind, _ reason: ReasonCode, _ message: String, field: String? = nil
+  )
     -> ServiceError
   {
     let serviceKind: ServiceError.Kind =

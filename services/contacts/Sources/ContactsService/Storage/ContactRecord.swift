@@ -6,15 +6,24 @@ import PostgresClient
 enum ContactRecord {
   /// Every column of `contact`, in the order of ``values(of:)``.
   static let columns: [String] = [
-    "id", "organization_id", "channel_type", "channel_id", "external_id", "external_id_raw", "display_name",
-    "full_name", "display_mobile", "display_email", "gender_manual", "gender_channel", "gender_predicted",
-    "birthday", "region", "city", "address", "company", "account_manager", "member_level", "star_mark",
-    "customer_id", "connect_id", "custom_fields", "note", "original_name", "avatar_url", "original_mobile",
-    "original_email", "name_sync_state", "line_follow_status", "line_follow_status_changed_at", "email_status",
-    "suppression_reason", "email_status_changed_at", "soft_bounce_streak", "consent_source", "consent_at",
-    "whatsapp_status", "whatsapp_status_changed_at", "phone_status", "fb_gender", "fb_last_message_at",
-    "fb_timezone", "fb_locale", "ig_name", "ig_is_verified_user", "engagement_level", "acquisition_source",
-    "last_interaction_at", "field_clocks", "version", "cdh_version", "created_at", "updated_at", "deleted_at",
+    "id", "organization_id", "channel_type", "channel_id", "external_id", "external_id_raw",
+    "display_name",
+    "full_name", "display_mobile", "display_email", "gender_manual", "gender_channel",
+    "gender_predicted",
+    "birthday", "region", "city", "address", "company", "account_manager", "member_level",
+    "star_mark",
+    "customer_id", "connect_id", "custom_fields", "note", "original_name", "avatar_url",
+    "original_mobile",
+    "original_email", "name_sync_state", "line_follow_status", "line_follow_status_changed_at",
+    "email_status",
+    "suppression_reason", "email_status_changed_at", "soft_bounce_streak", "consent_source",
+    "consent_at",
+    "whatsapp_status", "whatsapp_status_changed_at", "phone_status", "fb_gender",
+    "fb_last_message_at",
+    "fb_timezone", "fb_locale", "ig_name", "ig_is_verified_user", "engagement_level",
+    "acquisition_source",
+    "last_interaction_at", "field_clocks", "version", "cdh_version", "created_at", "updated_at",
+    "deleted_at",
   ]
 
   static let emptyObject = PostgresJSON("{}")
@@ -23,23 +32,36 @@ enum ContactRecord {
   static let selectList = columns.joined(separator: ", ")
 
   /// The column values of `contact` (with `fieldClocks`), aligned with ``columns``.
-  static func values(of contact: Contact, fieldClocks: [String: Date]) throws -> [(any PostgresEncodable)?] {
+  static func values(of contact: Contact, fieldClocks: [String: Date]) throws -> [(
+    any PostgresEncodable
+  )?] {
     try [
-      contact.id, contact.organizationID, contact.channelType.rawValue, contact.channelID, contact.externalID,
-      contact.externalIDRaw, contact.displayName, contact.fullName, contact.displayMobile, contact.displayEmail,
-      contact.gender.manual?.rawValue, contact.gender.channel?.rawValue, contact.gender.predicted?.rawValue,
+      contact.id, contact.organizationID, contact.channelType.rawValue, contact.channelID,
+      contact.externalID,
+      contact.externalIDRaw, contact.displayName, contact.fullName, contact.displayMobile,
+      contact.displayEmail,
+      contact.gender.manual?.rawValue, contact.gender.channel?.rawValue,
+      contact.gender.predicted?.rawValue,
       contact.birthday.flatMap { PostgresDate(year: $0.year, month: $0.month, day: $0.day) },
-      contact.region?.rawValue, contact.city, contact.address, contact.company, contact.accountManager,
+      contact.region?.rawValue, contact.city, contact.address, contact.company,
+      contact.accountManager,
       contact.memberLevel, contact.starMark, contact.customerID, contact.connectID,
-      contact.customFields.isEmpty ? emptyObject : PostgresJSON(encoding: contact.customFields), contact.note, contact.originalName, contact.avatarURL,
+      contact.customFields.isEmpty ? emptyObject : PostgresJSON(encoding: contact.customFields),
+      contact.note, contact.originalName, contact.avatarURL,
       contact.originalMobile, contact.originalEmail, contact.nameSyncState.rawValue,
-      contact.lineFollowStatus?.rawValue, contact.lineFollowStatusChangedAt, contact.emailStatus?.rawValue,
-      contact.suppressionReason?.rawValue, contact.emailStatusChangedAt, Int32(contact.softBounceStreak),
-      contact.consentSource, contact.consentAt, contact.whatsappStatus?.rawValue, contact.whatsappStatusChangedAt,
-      contact.phoneStatus?.rawValue, contact.fbGender, contact.fbLastMessageAt, contact.fbTimezone, contact.fbLocale,
-      contact.igName, contact.igIsVerifiedUser, contact.engagementLevel.rawValue, contact.acquisitionSource.rawValue,
+      contact.lineFollowStatus?.rawValue, contact.lineFollowStatusChangedAt,
+      contact.emailStatus?.rawValue,
+      contact.suppressionReason?.rawValue, contact.emailStatusChangedAt,
+      Int32(contact.softBounceStreak),
+      contact.consentSource, contact.consentAt, contact.whatsappStatus?.rawValue,
+      contact.whatsappStatusChangedAt,
+      contact.phoneStatus?.rawValue, contact.fbGender, contact.fbLastMessageAt, contact.fbTimezone,
+      contact.fbLocale,
+      contact.igName, contact.igIsVerifiedUser, contact.engagementLevel.rawValue,
+      contact.acquisitionSource.rawValue,
       contact.lastInteractionAt,
-      fieldClocks.isEmpty ? emptyObject : PostgresJSON(encoding: fieldClocks.mapValues { $0.timeIntervalSince1970 }),
+      fieldClocks.isEmpty
+        ? emptyObject : PostgresJSON(encoding: fieldClocks.mapValues { $0.timeIntervalSince1970 }),
       contact.version, contact.cdhVersion, contact.createdAt, contact.updatedAt, contact.deletedAt,
     ]
   }
@@ -49,13 +71,18 @@ enum ContactRecord {
     func text(_ column: String) throws -> String? { try row.decode(column, as: String?.self) }
     func date(_ column: String) throws -> Date? { try row.decode(column, as: Date?.self) }
     guard let type = ChannelType(rawValue: try row.decode("channel_type", as: String.self)),
-      let acquisition = AcquisitionSource(rawValue: try row.decode("acquisition_source", as: String.self))
-    else { throw StoreError.corrupt("contact row with an unknown channel type or acquisition source") }
+      let acquisition = AcquisitionSource(
+        rawValue: try row.decode("acquisition_source", as: String.self))
+    else {
+      throw StoreError.corrupt("contact row with an unknown channel type or acquisition source")
+    }
     var contact = Contact(
-      id: try row.decode("id", as: Int64.self), organizationID: try row.decode("organization_id", as: Int64.self),
+      id: try row.decode("id", as: Int64.self),
+      organizationID: try row.decode("organization_id", as: Int64.self),
       channelType: type, channelID: try row.decode("channel_id", as: Int64?.self),
       externalID: try row.decode("external_id", as: String.self),
-      externalIDRaw: try row.decode("external_id_raw", as: String.self), acquisitionSource: acquisition,
+      externalIDRaw: try row.decode("external_id_raw", as: String.self),
+      acquisitionSource: acquisition,
       createdAt: try row.decode("created_at", as: Date.self))
     contact.displayName = try text("display_name")
     contact.fullName = try text("full_name")
@@ -77,17 +104,21 @@ enum ContactRecord {
     contact.starMark = try row.decode("star_mark", as: Bool.self)
     contact.customerID = try text("customer_id")
     contact.connectID = try text("connect_id")
-    contact.customFields = try row.decode("custom_fields", as: PostgresJSON.self).decode([String: String].self)
+    contact.customFields = try row.decode("custom_fields", as: PostgresJSON.self).decode(
+      [String: String].self)
     contact.note = try text("note")
     contact.originalName = try text("original_name")
     contact.avatarURL = try text("avatar_url")
     contact.originalMobile = try text("original_mobile")
     contact.originalEmail = try text("original_email")
-    contact.nameSyncState = try text("name_sync_state").flatMap(NameSyncState.init(rawValue:)) ?? .notApplicable
-    contact.lineFollowStatus = try text("line_follow_status").flatMap(LineFollowStatus.init(rawValue:))
+    contact.nameSyncState =
+      try text("name_sync_state").flatMap(NameSyncState.init(rawValue:)) ?? .notApplicable
+    contact.lineFollowStatus = try text("line_follow_status").flatMap(
+      LineFollowStatus.init(rawValue:))
     contact.lineFollowStatusChangedAt = try date("line_follow_status_changed_at")
     contact.emailStatus = try text("email_status").flatMap(EmailStatus.init(rawValue:))
-    contact.suppressionReason = try text("suppression_reason").flatMap(SuppressionReason.init(rawValue:))
+    contact.suppressionReason = try text("suppression_reason").flatMap(
+      SuppressionReason.init(rawValue:))
     contact.emailStatusChangedAt = try date("email_status_changed_at")
     contact.softBounceStreak = Int(try row.decode("soft_bounce_streak", as: Int32.self))
     contact.consentSource = try text("consent_source")
@@ -101,7 +132,8 @@ enum ContactRecord {
     contact.fbLocale = try text("fb_locale")
     contact.igName = try text("ig_name")
     contact.igIsVerifiedUser = try row.decode("ig_is_verified_user", as: Bool?.self)
-    contact.engagementLevel = try text("engagement_level").flatMap(EngagementLevel.init(rawValue:)) ?? .lv1
+    contact.engagementLevel =
+      try text("engagement_level").flatMap(EngagementLevel.init(rawValue:)) ?? .lv1
     contact.lastInteractionAt = try date("last_interaction_at")
     contact.version = try row.decode("version", as: Int64.self)
     contact.cdhVersion = try row.decode("cdh_version", as: Int64.self)

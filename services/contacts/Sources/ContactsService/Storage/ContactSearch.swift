@@ -17,12 +17,16 @@ struct ContactSearch: Sendable {
   static func lookup(_ query: Maac_Contacts_V1_IdentifierQuery?) throws -> Lookup {
     guard let query else { return .all }
     func exactPhone(_ raw: String, field: String) throws -> Lookup {
-      let phone = try ServiceErrors.domain { try PhoneNumber.parse(raw, defaultCountry: nil, field: field) }
+      let phone = try ServiceErrors.domain {
+        try PhoneNumber.parse(raw, defaultCountry: nil, field: field)
+      }
       return .exact(.phone, phone.e164)
     }
     if query.hasName {
       let name = Text.normalize(query.name)
-      guard !name.isEmpty else { throw ServiceErrors.invalid(.emptyRequest, field: "query.name", "name must not be empty") }
+      guard !name.isEmpty else {
+        throw ServiceErrors.invalid(.emptyRequest, field: "query.name", "name must not be empty")
+      }
       return .name(name)
     }
     if query.hasLineUid { return .exact(.lineUID, Text.normalize(query.lineUid)) }
@@ -33,10 +37,14 @@ struct ContactSearch: Sendable {
     if query.hasCustomerID { return .exact(.customerID, Text.normalize(query.customerID)) }
     if query.hasAny {
       let text = Text.normalize(query.any)
-      guard !text.isEmpty else { throw ServiceErrors.invalid(.emptyRequest, field: "query.any", "any must not be empty") }
+      guard !text.isEmpty else {
+        throw ServiceErrors.invalid(.emptyRequest, field: "query.any", "any must not be empty")
+      }
       if LineUID.isValid(text) { return .exact(.lineUID, text) }
       if text.contains("@") { return .exact(.email, text.lowercased()) }
-      if let phone = try? PhoneNumber.parse(text, defaultCountry: nil, field: "query.any") { return .exact(.phone, phone.e164) }
+      if let phone = try? PhoneNumber.parse(text, defaultCountry: nil, field: "query.any") {
+        return .exact(.phone, phone.e164)
+      }
       return .name(text)
     }
     return .all
@@ -48,19 +56,24 @@ struct ContactSearch: Sendable {
     if request.hasFilter {
       // C64: filters are evaluated by segments, which this deployment does not reach yet.
       throw ServiceErrors.make(
-        .unavailable, "SEGMENT_UNAVAILABLE", "filters need the segment service, which is unavailable")
+        .unavailable, "SEGMENT_UNAVAILABLE",
+        "filters need the segment service, which is unavailable")
     }
     let size = try ServiceErrors.domain { try PageSize.resolve(request.pageSize) }
     let lookup = try Self.lookup(request.hasQuery ? request.query : nil)
     let types = request.channelTypes.compactMap(ContactMapping.channelType)
     let print = Fingerprint.of(
-      ["search", "\(lookup)", types.map(\.rawValue).joined(separator: ","),
-       request.channelIds.map(String.init).joined(separator: ",")])
+      [
+        "search", "\(lookup)", types.map(\.rawValue).joined(separator: ","),
+        request.channelIds.map(String.init).joined(separator: ","),
+      ])
     let now = Date()
     var asOf = now
     var after: (Int64, Int64)?
     if !request.pageToken.isEmpty {
-      let token = try ServiceErrors.domain { try PageToken.decode(request.pageToken, fingerprint: print, now: now) }
+      let token = try ServiceErrors.domain {
+        try PageToken.decode(request.pageToken, fingerprint: print, now: now)
+      }
       asOf = Date(timeIntervalSince1970: Double(token.asOfMicros) / 1_000_000)
       after = (token.lastCreatedAtMicros, token.lastID)
     }
@@ -72,7 +85,8 @@ struct ContactSearch: Sendable {
     case .exact(let field, let value): exact = (field, value)
     }
     let page = try await store.page(
-      organizationID: organizationID, nameContains: name, exact: exact, types: types, channelIDs: request.channelIds,
+      organizationID: organizationID, nameContains: name, exact: exact, types: types,
+      channelIDs: request.channelIds,
       asOf: asOf, after: after, limit: size + 1)
     var response = Maac_Contacts_V1_SearchContactsResponse()
     let contacts = Array(page.contacts.prefix(size))
@@ -82,7 +96,8 @@ struct ContactSearch: Sendable {
       response.nextPageToken =
         PageToken(
           asOfMicros: Int64((asOf.timeIntervalSince1970 * 1_000_000).rounded(.down)),
-          lastCreatedAtMicros: Int64((last.createdAt.timeIntervalSince1970 * 1_000_000).rounded()), lastID: last.id,
+          lastCreatedAtMicros: Int64((last.createdAt.timeIntervalSince1970 * 1_000_000).rounded()),
+          lastID: last.id,
           fingerprint: print
         ).encoded
     }

@@ -19,7 +19,9 @@ struct ContactStore: Sendable {
   // MARK: Reads
 
   /// A live contact by id.
-  func contact(organizationID: Int64, id: Int64, includeDeleted: Bool = false) async throws -> Contact? {
+  func contact(organizationID: Int64, id: Int64, includeDeleted: Bool = false) async throws
+    -> Contact?
+  {
     let rows = try await pool.query(
       """
       SELECT \(unescaped: ContactRecord.selectList) FROM contact
@@ -29,7 +31,8 @@ struct ContactStore: Sendable {
   }
 
   /// A live contact by channel identity (C3): sms identities are per organization.
-  func contact(organizationID: Int64, type: ChannelType, channelID: Int64?, externalID: String) async throws
+  func contact(organizationID: Int64, type: ChannelType, channelID: Int64?, externalID: String)
+    async throws
     -> Contact?
   {
     let rows = try await pool.query(
@@ -43,7 +46,8 @@ struct ContactStore: Sendable {
   }
 
   /// Contacts by id (BatchGetContacts).
-  func contacts(organizationID: Int64, ids: [Int64], includeDeleted: Bool) async throws -> [Contact] {
+  func contacts(organizationID: Int64, ids: [Int64], includeDeleted: Bool) async throws -> [Contact]
+  {
     let rows = try await pool.query(
       """
       SELECT \(unescaped: ContactRecord.selectList) FROM contact
@@ -59,11 +63,13 @@ struct ContactStore: Sendable {
   func create(_ contact: Contact, cause: ChangeCause) async throws -> Contact {
     do {
       return try await pool.withTransaction { connection in
-        try await writer.write(before: nil, after: contact, clocks: [:], cause: cause, on: connection)
+        try await writer.write(
+          before: nil, after: contact, clocks: [:], cause: cause, on: connection)
       }
     } catch let error as PostgresError where error.sqlState == .uniqueViolation {
       let existing = try await self.contact(
-        organizationID: contact.organizationID, type: contact.channelType, channelID: contact.channelID,
+        organizationID: contact.organizationID, type: contact.channelType,
+        channelID: contact.channelID,
         externalID: contact.externalID)
       throw ServiceErrors.make(
         .alreadyExists, .contactAlreadyExists,
@@ -88,7 +94,8 @@ struct ContactStore: Sendable {
       guard let row = rows.first else { throw Self.notFound }
       let (before, clocks) = try ContactRecord.decode(row)
       guard let after = try change(before, clocks) else { return (before, false) }
-      let stored = try await writer.write(before: before, after: after, clocks: clocks, cause: cause, on: connection)
+      let stored = try await writer.write(
+        before: before, after: after, clocks: clocks, cause: cause, on: connection)
       return (stored, stored != before)
     }
   }
@@ -108,7 +115,8 @@ struct ContactStore: Sendable {
     case .email:
       condition = "(lower(display_email) = $2 OR (channel_type = 'email' AND external_id = $2))"
     case .phone:
-      condition = "(display_mobile = $2 OR (channel_type IN ('sms','whatsapp') AND external_id = $2))"
+      condition =
+        "(display_mobile = $2 OR (channel_type IN ('sms','whatsapp') AND external_id = $2))"
     case .customerID: condition = "customer_id = $2"
     }
     let rows = try await pool.query(
@@ -125,7 +133,8 @@ struct ContactStore: Sendable {
 
   /// One page of the list, newest first, pinned to `asOf` (C65); optionally a name substring.
   func page(
-    organizationID: Int64, nameContains: String?, exact: (LookupField, String)?, types: [ChannelType],
+    organizationID: Int64, nameContains: String?, exact: (LookupField, String)?,
+    types: [ChannelType],
     channelIDs: [Int64], asOf: Date, after: (createdAtMicros: Int64, id: Int64)?, limit: Int,
     countOnly: Bool = false
   ) async throws -> (contacts: [Contact], count: Int64) {
@@ -135,12 +144,19 @@ struct ContactStore: Sendable {
       parameters.append(value)
       return "$\(parameters.count)"
     }
-    if !types.isEmpty { conditions.append("channel_type = ANY(\(bind(types.map(\.rawValue)))::text[])") }
+    if !types.isEmpty {
+      conditions.append("channel_type = ANY(\(bind(types.map(\.rawValue)))::text[])")
+    }
     if !channelIDs.isEmpty { conditions.append("channel_id = ANY(\(bind(channelIDs))::bigint[])") }
     if let name = nameContains {
-      let pattern = bind("%" + name.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
-        .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%")
-      conditions.append("(lower(coalesce(display_name,'')) LIKE \(pattern) OR lower(coalesce(original_name,'')) LIKE \(pattern))")
+      let pattern = bind(
+        "%"
+          + name.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+          .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+          + "%")
+      conditions.append(
+        "(lower(coalesce(display_name,'')) LIKE \(pattern) OR lower(coalesce(original_name,'')) LIKE \(pattern))"
+      )
     }
     if let (field, value) = exact {
       let p = bind(value)
@@ -148,8 +164,12 @@ struct ContactStore: Sendable {
       case .lineUID: conditions.append("channel_type = 'line' AND external_id = \(p)")
       case .facebookID: conditions.append("channel_type = 'facebook' AND external_id = \(p)")
       case .instagramID: conditions.append("channel_type = 'instagram' AND external_id = \(p)")
-      case .email: conditions.append("(lower(display_email) = \(p) OR (channel_type = 'email' AND external_id = \(p)))")
-      case .phone: conditions.append("(display_mobile = \(p) OR (channel_type IN ('sms','whatsapp') AND external_id = \(p)))")
+      case .email:
+        conditions.append(
+          "(lower(display_email) = \(p) OR (channel_type = 'email' AND external_id = \(p)))")
+      case .phone:
+        conditions.append(
+          "(display_mobile = \(p) OR (channel_type IN ('sms','whatsapp') AND external_id = \(p)))")
       case .customerID: conditions.append("customer_id = \(p)")
       }
     }
@@ -160,7 +180,8 @@ struct ContactStore: Sendable {
     }
     if countOnly {
       let rows = try await pool.query(
-        "SELECT count(*) AS n FROM contact WHERE \(conditions.joined(separator: " AND "))", parameters)
+        "SELECT count(*) AS n FROM contact WHERE \(conditions.joined(separator: " AND "))",
+        parameters)
       return ([], try rows[0].decode("n", as: Int64.self))
     }
     let limitParameter = bind(Int64(limit))
@@ -194,7 +215,8 @@ struct ContactStore: Sendable {
         GROUP BY 1, 2, 3
         """)
       let groups = try rows.compactMap { row -> ContactCountGroup? in
-        guard let type = ChannelType(rawValue: try row.decode("channel_type", as: String.self)) else { return nil }
+        guard let type = ChannelType(rawValue: try row.decode("channel_type", as: String.self))
+        else { return nil }
         return ContactCountGroup(
           channelType: type, status: try row.decode("status", as: String?.self),
           bound: try row.decode("bound", as: Bool.self), count: try row.decode("n", as: Int64.self))
@@ -204,7 +226,9 @@ struct ContactStore: Sendable {
   }
 
   /// Totals per channel (ListChannelContactCounts).
-  func channelCounts(organizationID: Int64, channelIDs: [Int64]) async throws -> [(Int64, Int64, Int64)] {
+  func channelCounts(organizationID: Int64, channelIDs: [Int64]) async throws -> [(
+    Int64, Int64, Int64
+  )] {
     let rows = try await pool.query(
       """
       SELECT channel_id, count(*) AS total, count(*) FILTER (WHERE line_follow_status = 'following') AS following

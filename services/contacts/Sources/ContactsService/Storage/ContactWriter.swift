@@ -43,14 +43,16 @@ struct ContactWriter: Sendable {
       values.removeFirst()
       let placeholders = (1...values.count).map { "$\($0)" }.joined(separator: ", ")
       let rows = try await connection.query(
-        "INSERT INTO contact (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) RETURNING id", values)
+        "INSERT INTO contact (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) RETURNING id",
+        values)
       after.id = try rows[0].decode("id", as: Int64.self)
     }
     let entries: [HistoryEntry] =
       before == nil
       ? [
         HistoryEntry(
-          contactID: after.id, occurredAt: now, field: "contact", previousValue: nil, newValue: "created",
+          contactID: after.id, occurredAt: now, field: "contact", previousValue: nil,
+          newValue: "created",
           cause: cause)
       ]
       : HistoryEntry.entries(for: changes, contact: after, at: now, cause: cause)
