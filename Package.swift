@@ -12,6 +12,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "interop", targets: ["interop"]),
+    .executable(name: "maac-contacts", targets: ["maac-contacts"]),
     .executable(name: "maac-ops", targets: ["maac-ops"]),
     .executable(name: "maac-cdh", targets: ["maac-cdh"]),
     .executable(name: "maac-tags", targets: ["maac-tags"]),
@@ -195,11 +196,19 @@ let package = Package(
     .target(
       name: "ContactsService",
       dependencies: [
+        "ContactsDomain",
+        "ServiceKit",
+        "PostgresClient",
         "MAACContracts",
+        "GRPCNGHTTP2Transport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       path: "services/contacts/Sources/ContactsService",
+      resources: [.copy("Migrations")],
       swiftSettings: strictSwift
     ),
     .target(
@@ -443,6 +452,57 @@ let package = Package(
         .product(name: "GRPCCore", package: "grpc-swift-2"),
       ],
       path: "services/tags/Sources/tags-benchmark",
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: contacts service
+
+    .target(
+      name: "ContactsDomain",
+      path: "services/contacts/Sources/ContactsDomain",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-contacts",
+      dependencies: ["ContactsService", "ServiceKit"],
+      path: "services/contacts/Sources/maac-contacts",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "contacts-benchmark",
+      dependencies: [
+        "ContactsService",
+        "ContactsDomain",
+        "ServiceKit",
+        "PostgresClient",
+        "MAACContracts",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ],
+      path: "services/contacts/Sources/contacts-benchmark",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "ContactsDomainTests",
+      dependencies: ["ContactsDomain"],
+      path: "services/contacts/Tests/ContactsDomainTests",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "ContactsServiceTests",
+      dependencies: [
+        "ContactsService",
+        "ContactsDomain",
+        "ServiceKit",
+        "MAACTestSupport",
+        "MAACContracts",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/contacts/Tests/ContactsServiceTests",
       swiftSettings: strictSwift
     ),
   ]

@@ -1,0 +1,66 @@
+import ContactsDomain
+import Foundation
+import GRPCCore
+import Logging
+import MAACContracts
+import PostgresClient
+import ServiceKit
+import ServiceLifecycle
+
+/// The contacts service assembled: migrations, RPC handlers, the event stream and the
+/// background import/export workers, ready for ``ServiceProcess/serve(services:tenancy:background:onListening:)``.
+public struct ContactsService: Sendable {
+  public let services: [any RegistrableRPCService]
+  public let background: [any Service]
+  public let tenancy: TenancyPolicy
+
+  /// The service's own migrations (versions ≥ 10), from the bundled SQL files.
+  public static func migrations() throws -> [PostgresMigration] {
+    try PostgresMigration.load(bundle: .module)
+  }
+
+  public init(
+    process: ServiceProcess, pool: PostgresPool, directory: any OrganizationDirectory,
+    domainResolver: any EmailDomainResolver = SystemEmailDomainResolver(),
+    importBatchSize: Int = 2000,
+    importLease: Duration = .seconds(30)
+  ) {
+    let outbox = process.outbox
+    let store = ContactStore(pool: pool, outbox: outbox)
+    let imports = ImportService(pool: pool, directory: directory)
+    let exports = ExportService(pool: pool, outbox: outbox, store: store, directory: directory)
+    services = [
+      ContactsHandler(store: store, directory: directory, imports: imports, exports: exports),
+      IngestHandler(store: store, directory: directory),
+      InternalHandler(store: store, directory: directory),
+      process.eventStream(
+        method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: pool),
+    ]
+    background = [
+      ImportWorker(
+        pool: pool, outbox: outbox, directory: directory, domainResolver: domainResolver,
+        batchSize: importBatchSize,
+        lease: importLease, logger: process.logger),
+      ExportWorker(exports: exports, logger: process.logger),
+    ]
+    tenancy = .organizationScoped(callerOnly: ["maac.contacts.v1.ContactsEvents"])
+  }
+}
+
+/// Runs pending exports in the background (C75).
+struct ExportWorker: Service {
+  let exports: ExportService
+  let logger: Logger
+
+  func run() async throws {
+    while !Task.isCancelled {
+      do {
+        if try await exports.runNext() { continue }
+      } catch {
+        if Task.isCancelled { return }
+        logger.error("export failed", metadata: ["error": "\(error)"])
+      }
+      try? await Task.sleep(for: .milliseconds(200))
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import ContactsDomain
+import Foundation
+import MAACContracts
+import PostgresClient
+import ServiceKit
+
+/// Applies one batch of import rows in one transaction (C17, C31, C34): contacts, their
+/// history and events, the row results, the tag requests and the task's progress.
+struct ImportBatchApplier: Sendable {
+  let pool: PostgresPool
+  let outbox: Outbox
+  let task: ImportTaskRecord
+  let header: ImportHeader
+  let domainResolver: any EmailDomainResolver
+
+  /// Another worker advanced the task: this one stops without writing.
+  struct Superseded: Error {}
+
+  /// Applies `records` (which start at `expectedNext`) and returns the next resume point.
+  func apply(_ records: [CSVRecord], expectedNext: Int64, leaseSeconds: Double) async throws
+    -> Int64
+  {
+    let now = Date().microsecondPrecision
+    let context = ImportContext(
+      target: task.target, key: task.key, channelID: task.channelID,
+      defaultCountry: task.defaultCountry,
+      timeZone: .gmt, now: now)
+    let planner = ImportPlanner(context: context, organizationID: task.organizationID)
+    let rows = records.filter { !$0.isBlank }.map { record in
+      (
+        number: record.number, cells: record.fields,
+        verdict: ImportRowValidator.validate(record.fields, header: header, context: context)
+      )
+    }
+    let keys: [String] = Array(
+      Set(
+        rows.compactMap { row -> String? in
+          if case .ready(let values, _) = row.verdict { return values.matchKey }
+          return nil
+        }))
+    let next = Int64(records.last!.number) + 1
+    let cause = ChangeCause(origin: .import, actor: task.createdBy, correlationID: String(task.id))
+    let writer = ContactWriter(outbox: outbox)
+
+    try await pool.withTransaction { connection in
+      let state = try await connection.query(
+        "SELECT status, next_record FROM import_task WHERE id = \(task.id) FOR UPDATE")
+      guard let current = state.first, try current.decode("status", as: String.self) == "running",
+        try current.decode("next_record", as: Int64.self) == expectedNext
+      else { throw Superseded() }
+
+      let existing = try await candidates(keys: keys, on: connection)
+      var plan = planner.plan(rows, existing: existing.map(\.contact))
+      if task.target == .email {
+        // C39: check the domains of the addresses this batch creates, then plan with the results.
+        let domains = Set(plan.newContacts.map { EmailAddress.domainKey($0.externalID) })
+        var checks: [String: EmailDomainCheck] = [:]
+        for domain in domains { checks[domain] = await domainResolver.check(domain: domain) }
+        plan = planner.plan(rows, existing: existing.map(\.contact), domainChecks: checks)
+      }
+
+      // New contacts: ids first, then one COPY.
+      var created = plan.newContacts
+      if !created.isEmpty {
+        let ids = try await connection.query(
+          "SELECT nextval(pg_get_serial_sequence('contact', 'id')) AS id FROM generate_series(1, \(Int64(created.count)))"
+        )
+        for index in created.indices {
+          created[index].id = try ids[index].decode("id", as: Int64.self)
+          created[index].updatedAt = now
+        }
+        try await connection.copyIn(into: "contact", columns: ContactRecord.columns) { copy in
+          for contact in created {
+            try await copy.appendRow(
+              values: try ContactRecord.values(of: contact, fieldClocks: [:]))
+          }
+        }
+        try await connection.copyIn(into: "contact_history", columns: HistoryStore.columns) {
+          copy in
+          for contact in created {
+            let entry = HistoryEntry(
+              contactID: contact.id, occurredAt: now, field: "contact", previousValue: nil,
+              newValue: "created",
+              cause: cause)
+            try await copy.appendRow(
+              values: HistoryStore.values(entry, organizationID: task.organizationID))
+          }
+        }
+        try await OutboxCursor.appendBulk(
+          count: created.count, organizationID: task.organizationID, requestID: "", outbox: outbox,
+          on: connection
+        ) { index, sequence in
+          let event = ContactEvents.event(
+            before: nil, after: created[index],
+            changes: AttributeChange.between(nil, created[index]), cause: cause,
+            eventID: sequence, at: now, requestID: "")
+          return (event.eventType, event.payload)
+        }
+      }
+      // Updated contacts, each with its history and event.
+      let clocks = Dictionary(
+        existing.map { ($0.contact.id, $0.fieldClocks) }, uniquingKeysWith: { a, _ in a })
+      for id in plan.updateOrder {
+        guard let change = plan.updates[id] else { continue }
+        try await writer.write(
+          before: change.before, after: change.after, clocks: clocks[id] ?? [:], cause: cause,
+          on: connection)
+      }
+      // Row results, tag requests, progress.
+      func contactID(_ ref: ContactRef?) -> Int64? {
+        switch ref {
+        case .existing(let id): id
+        case .new(let index): created[index].id
+        case nil: nil
+        }
+      }
+      var counts = ImportCounts()
+      try await connection.copyIn(
+        into: "import_row_result",
+        columns: ["task_id", "row_number", "outcome", "contact_id", "key_value", "issues", "cells"]
+      ) { copy in
+        for row in plan.rows {
+          counts.add(row)
+          try await copy.appendRow(values: [
+            task.id, Int64(row.rowNumber), row.outcome.rawValue, contactID(row.contact),
+            row.keyValue,
+            row.issues.isEmpty ? Self.emptyArray : try PostgresJSON(encoding: row.issues),
+            row.isReported ? try PostgresJSON(encoding: row.cells) : nil,
+          ])
+        }
+      }
+      let tagged = plan.rows.filter { !$0.tags.isEmpty && contactID($0.contact) != nil }
+      if !tagged.isEmpty {
+        try await connection.copyIn(
+          into: "tag_command",
+          columns: [
+            "organization_id", "task_id", "row_number", "contact_id", "tag_names", "created_via",
+            "tagged_via",
+          ]
+        ) { copy in
+          for row in tagged {
+            try await copy.appendRow(values: [
+              task.organizationID, task.id, Int64(row.rowNumber), contactID(row.contact)!, row.tags,
+              task.source.tagCreatedVia, task.source.taggedVia,
+            ])
+          }
+        }
+      }
+      _ = try await connection.execute(
+        """
+        UPDATE import_task SET processed_rows = processed_rows + \(counts.processedRows),
+          created_count = created_count + \(counts.created), updated_count = updated_count + \(counts.updated),
+          skipped_count = skipped_count + \(counts.skipped), failed_count = failed_count + \(counts.failed),
+          rows_with_issues = rows_with_issues + \(counts.rowsWithIssues), next_record = \(next),
+          lease_until = now() + make_interval(secs => \(leaseSeconds))
+        WHERE id = \(task.id)
+        """)
+    }
+    return next
+  }
+
+  static let emptyArray = PostgresJSON("[]")
+
+  /// Every stored candidate of the batch's keys in this import's scopes (C21), locked.
+  func candidates(keys: [String], on connection: PostgresConnection) async throws
+    -> [(contact: Contact, fieldClocks: [String: Date])]
+  {
+    guard !keys.isEmpty else { return [] }
+    var result: [(contact: Contact, fieldClocks: [String: Date])] = []
+    var seen: Set<Int64> = []
+    for scope in ImportMatchScope.scopes(
+      target: task.target, key: task.key, channelID: task.channelID)
+    {
+      let column =
+        switch scope.field {
+        case .primaryKey: "external_id"
+        case .displayMobile: "display_mobile"
+        case .customerID: "customer_id"
+        }
+      let rows = try await connection.query(
+        """
+        SELECT \(ContactRecord.selectList) FROM contact
+        WHERE organization_id = $1 AND channel_type = $2 AND ($3::bigint IS NULL OR channel_id = $3)
+          AND \(column) = ANY($4::text[]) AND deleted_at IS NULL
+        ORDER BY id FOR UPDATE
+        """, [task.organizationID, scope.channelType.rawValue, scope.channelID, keys])
+      for row in rows {
+        let decoded = try ContactRecord.decode(row)
+        if seen.insert(decoded.contact.id).inserted { result.append(decoded) }
+      }
+    }
+    return result
+  }
+}

@@ -1,0 +1,228 @@
+import ContactsDomain
+import ContactsService
+import Foundation
+import GRPCCore
+import GRPCNGHTTP2Transport
+import Logging
+import MAACContracts
+import PostgresClient
+import ServiceKit
+
+// contacts-benchmark: imports N contacts (default 1,000,000) by CSV through the contacts
+// service over RPC, compares with a plain COPY of the same rows, then measures lookups and a
+// list page. Prints figures; asserts nothing.
+//
+//   MAAC_TEST_DATABASE_URL=postgresql://admin@host/db contacts-benchmark [--rows N] [--batch N]
+
+/// The benchmark, outside the main actor so that its closures may cross isolation freely.
+enum Benchmark {
+  static func run() async throws {
+    let arguments = CommandLine.arguments
+    func option(_ name: String, _ fallback: Int) -> Int {
+      guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else {
+        return fallback
+      }
+      return Int(arguments[index + 1]) ?? fallback
+    }
+    let rowCount = option("--rows", 1_000_000)
+    let batchSize = option("--batch", 5000)
+    let lookups = option("--lookups", 1000)
+    guard let adminURL = ProcessInfo.processInfo.environment["MAAC_TEST_DATABASE_URL"] else {
+      print("set MAAC_TEST_DATABASE_URL to a superuser URL of the cluster to measure")
+      exit(2)
+    }
+
+    func peakMemoryMiB() -> Double {
+      guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+      else { return 0 }
+      let kib = Double(line.split(separator: " ").compactMap { Double($0) }.first ?? 0)
+      return kib / 1024
+    }
+
+    func percentile(_ values: [Double], _ p: Double) -> Double {
+      let sorted = values.sorted()
+      return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+
+    func elapsed(since start: ContinuousClock.Instant) -> Double {
+      let d = ContinuousClock.now - start
+      return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    var logger = Logger(label: "contacts-benchmark")
+    logger.logLevel = .warning
+    let org: Int64 = 1
+    let lineChannel: Int64 = 11
+
+    print("generating \(rowCount) rows")
+    func uid(_ n: Int) -> String { "U" + String(format: "%032x", n) }
+    func phone(_ n: Int) -> String { "09" + String(format: "%08d", n) }
+    func generate() -> [UInt8] {
+      var bytes = [UInt8]()
+      bytes.reserveCapacity(rowCount * 110)
+      bytes += Array("line_uid,name,phone,customer_id,email\n".utf8)
+      for n in 1...rowCount {
+        bytes += Array("\(uid(n)),Name \(n),\(phone(n)),C\(n),user\(n)@example.com\n".utf8)
+      }
+      return bytes
+    }
+    let csv = generate()
+    print(String(format: "file: %.1f MiB", Double(csv.count) / 1_048_576))
+
+    let admin = PostgresPool(
+      configuration: try PostgresConfiguration(url: adminURL), maxConnections: 2, logger: logger)
+    let schema = "contacts_bench_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    let password = UUID().uuidString
+    let provisioner = PostgresProvisioner(admin: admin)
+    let serviceConfiguration = try await provisioner.provisionService(schema, password: password)
+    var components = URLComponents(string: adminURL)!
+    components.user = schema
+    components.password = password
+    let serviceURL = components.string!
+
+    // Baseline: a plain COPY of the same rows into a table of the same columns.
+    let copyPool = PostgresPool(
+      configuration: serviceConfiguration, maxConnections: 1, logger: logger)
+    _ = try await copyPool.execute(
+      "CREATE TABLE copy_baseline (line_uid text, name text, phone text, customer_id text, email text)"
+    )
+    let copyStart = ContinuousClock.now
+    try await copyPool.withConnection { connection in
+      _ = try await connection.copyIn(
+        statement: "COPY copy_baseline FROM STDIN WITH (FORMAT csv, HEADER true)", format: .csv
+      ) { copy in
+        var offset = 0
+        while offset < csv.count {
+          try await copy.write(csv[offset..<min(csv.count, offset + 1 << 20)])
+          offset += 1 << 20
+        }
+      }
+    }
+    let copySeconds = elapsed(since: copyStart)
+    await copyPool.shutdown()
+    print(
+      String(format: "plain COPY: %.2f s, %.0f rows/s", copySeconds, Double(rowCount) / copySeconds)
+    )
+
+    // The service, in this process, on its own schema.
+    let process = ServiceProcess(
+      name: "contacts",
+      configuration: ServiceConfiguration(
+        databaseURL: serviceURL, databaseSchema: schema, databasePoolSize: 8, logLevel: .warning))
+    let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
+    let service = ContactsService(
+      process: process, pool: pool,
+      directory: StaticOrganizationDirectory(channels: [
+        org: [ChannelInfo(id: lineChannel, type: .line)]
+      ]),
+      importBatchSize: batchSize)
+    let (addresses, continuation) = AsyncStream.makeStream(of: HostAndPort.self)
+    let server = Task {
+      try await process.serve(
+        services: service.services, tenancy: service.tenancy, background: service.background,
+        onListening: { continuation.yield($0) })
+    }
+    var address: HostAndPort?
+    for await bound in addresses {
+      address = bound
+      break
+    }
+    guard let address else { fatalError("the service did not start") }
+
+    let metadata = CallerContext(organizationID: org, userID: "benchmark", requestID: "bench")
+      .metadata
+    let serviceMetadata = CallerContext(
+      organizationID: org, userID: "system:benchmark", requestID: "bench"
+    ).metadata
+    try await withGRPCClient(
+      transport: NGHTTP2ClientTransport(target: .ipv4(host: address.host, port: address.port))
+    ) {
+      client in
+      let contacts = Maac_Contacts_V1_Contacts.Client(wrapping: client)
+      let internals = Maac_Contacts_V1_ContactsInternal.Client(wrapping: client)
+      let importStart = ContinuousClock.now
+      let upload = try await contacts.uploadImportFile(metadata: metadata) { writer in
+        var offset = 0
+        while offset < csv.count {
+          var chunk = Maac_Contacts_V1_FileChunk()
+          chunk.data = Data(csv[offset..<min(csv.count, offset + 1 << 20)])
+          if offset == 0 { chunk.fileName = "bench.csv" }
+          try await writer.write(chunk)
+          offset += 1 << 20
+        }
+      }
+      var create = Maac_Contacts_V1_CreateImportTaskRequest()
+      create.target = .line
+      create.key = .lineUid
+      create.channelID = lineChannel
+      create.defaultCountry = "TW"
+      create.uploadID = upload.uploadID
+      let task = try await contacts.createImportTask(create, metadata: metadata)
+      var get = Maac_Contacts_V1_GetImportTaskRequest()
+      get.taskID = task.taskID
+      var state = task
+      while state.status != .succeeded && state.status != .failed {
+        try await Task.sleep(for: .milliseconds(250))
+        state = try await contacts.getImportTask(get, metadata: metadata)
+      }
+      let importSeconds = elapsed(since: importStart)
+      print(
+        String(
+          format:
+            "import (upload + task): %.2f s, %.0f rows/s, status %@, created %lld, failed %lld",
+          importSeconds, Double(rowCount) / importSeconds, "\(state.status)", state.createdCount,
+          state.failedCount))
+      print(
+        String(
+          format: "ratio to plain COPY (COPY time / import time): %.3f", copySeconds / importSeconds
+        ))
+      print(
+        String(
+          format: "peak memory (VmHWM, client + service + generated file): %.0f MiB",
+          peakMemoryMiB()))
+
+      func measure(_ name: String, _ call: (Int) async throws -> Int) async throws {
+        var samples: [Double] = []
+        var found = 0
+        for i in 0..<lookups {
+          let n = Int.random(in: 1...rowCount)
+          let start = ContinuousClock.now
+          found += try await call(n)
+          samples.append(elapsed(since: start) * 1000)
+          _ = i
+        }
+        print(
+          String(
+            format: "%@: p50 %.2f ms, p99 %.2f ms (%d calls, %d hits)", name,
+            percentile(samples, 0.5),
+            percentile(samples, 0.99), lookups, found))
+      }
+      func lookup(_ configure: @escaping (inout Maac_Contacts_V1_IdentifierQuery, Int) -> Void) -> (
+        Int
+      ) async throws -> Int {
+        { n in
+          var request = Maac_Contacts_V1_LookupContactsRequest()
+          configure(&request.query, n)
+          return try await internals.lookupContacts(request, metadata: serviceMetadata).contacts
+            .count
+        }
+      }
+      try await measure("lookup by LINE UID", lookup { $0.lineUid = uid($1) })
+      try await measure(
+        "lookup by phone", lookup { $0.phone = "+8869" + String(format: "%08d", $1) })
+      try await measure("lookup by email", lookup { $0.email = "user\($1)@example.com" })
+      try await measure("lookup by customer id", lookup { $0.customerID = "C\($1)" })
+      try await measure("list page (100, first page)") { _ in
+        var request = Maac_Contacts_V1_SearchContactsRequest()
+        request.pageSize = 100
+        return try await contacts.searchContacts(request, metadata: metadata).contacts.count
+      }
+    }
+    server.cancel()
+    _ = try? await server.value
+    try await provisioner.dropService(schema)
+    await admin.shutdown()
+
+  }
+}
