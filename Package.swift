@@ -139,5 +139,19 @@ let package = Package(
       dependencies: ["ServiceKit"],
       swiftSettings: strictSwift
     ),
+
+    // MARK: admin service
+
+    .target(
+      name: "AdminDomain",
+      path: "services/admin/Sources/AdminDomain",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "AdminDomainTests",
+      dependencies: ["AdminDomain"],
+      path: "services/admin/Tests/AdminDomainTests",
+      swiftSettings: strictSwift
+    ),
   ]
 )
