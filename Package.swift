@@ -12,6 +12,9 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "interop", targets: ["interop"]),
+    .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
+    .library(name: "InteropTesting", targets: ["InteropTesting"]),
+    .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -53,9 +56,8 @@ let package = Package(
       name: "GRPCNGHTTP2TransportTests",
       dependencies: [
         "GRPCNGHTTP2Transport",
-        "InteropTestingContracts",
+        "CNGHTTP2",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ],
@@ -73,14 +75,32 @@ let package = Package(
       ],
       swiftSettings: strictSwift
     ),
+    .target(
+      name: "InteropTesting",
+      dependencies: [
+        "InteropTestingContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+      ],
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "InteropTestingTests",
+      dependencies: [
+        "InteropTesting",
+        "InteropTestingContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+      ],
+      swiftSettings: strictSwift
+    ),
     .executableTarget(
       name: "interop",
       dependencies: [
         "GRPCNGHTTP2Transport",
-        "InteropTestingContracts",
+        "InteropTesting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
       ],
       swiftSettings: strictSwift
     ),
@@ -99,6 +119,15 @@ let package = Package(
     ),
     .testTarget(
       name: "PostgresClientTests",
+      dependencies: [
+        "PostgresClient",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      resources: [.copy("Migrations")],
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "PostgresBenchmarks",
       dependencies: ["PostgresClient"],
       swiftSettings: strictSwift
     ),
@@ -115,6 +144,35 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    // MARK: Contract tests (compatibility, wire format, service conformance)
+
+    // protoc-c output of every contract (Scripts/generate-protos.sh, never edited): the second,
+    // independent protobuf implementation the wire tests decode and encode with.
+    .target(
+      name: "CContractsWire",
+      path: "Sources/CContractsWire",
+      linkerSettings: [.linkedLibrary("protobuf-c")]
+    ),
+    .target(
+      name: "ContractsTestSupport",
+      dependencies: [
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "Tests/ContractsTestSupport",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "ContractsTests",
+      dependencies: [
+        "CContractsWire",
+        "ContractsTestSupport",
+        "MAACContracts",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      exclude: ["Snapshot"],
+      swiftSettings: strictSwift
+    ),
+
     // MARK: Service kit
 
     .target(
@@ -125,6 +183,7 @@ let package = Package(
         "MAACContracts",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Prometheus", package: "swift-prometheus"),
@@ -136,7 +195,29 @@ let package = Package(
     ),
     .testTarget(
       name: "ServiceKitTests",
-      dependencies: ["ServiceKit"],
+      dependencies: [
+        "ServiceKit",
+        "MAACTestSupport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: Test support shared by every test target
+
+    .target(
+      name: "MAACTestSupport",
+      dependencies: [
+        "ServiceKit",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      path: "Tests/MAACTestSupport",
       swiftSettings: strictSwift
     ),
 

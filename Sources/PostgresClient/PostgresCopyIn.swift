@@ -1,0 +1,113 @@
+/// The data format of a `COPY ... FROM STDIN`.
+public enum PostgresCopyFormat: String, Sendable {
+  /// PostgreSQL's binary COPY format: rows are appended as typed values with
+  /// ``PostgresCopyIn/appendRow(_:)`` or ``PostgresCopyIn/appendRow(values:)``; each value's
+  /// type must match its column exactly (e.g. `Int64` for `int8`, `Int32` for `int4`).
+  case binary
+  /// Tab-separated text: write prepared lines with ``PostgresCopyIn/write(_:)``.
+  case text
+  /// CSV: write prepared lines with ``PostgresCopyIn/write(_:)``.
+  case csv
+}
+
+/// Streams rows into a running `COPY ... FROM STDIN`; handed to the body of
+/// ``PostgresConnection/copyIn(into:schema:columns:format:_:)``.
+///
+/// Rows are buffered and sent in chunks of about 1 MiB, so memory stays bounded however many
+/// rows are loaded.
+public final class PostgresCopyIn {
+  private static let signature: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00]
+  private static let flushThreshold = 1 << 20
+
+  private let connection: PostgresConnection
+  public let format: PostgresCopyFormat
+  private var buffer: [UInt8] = []
+  /// Rows appended so far (binary format; raw `write` calls are not counted).
+  public private(set) var rowsAppended = 0
+
+  init(connection: PostgresConnection, format: PostgresCopyFormat) {
+    self.connection = connection
+    self.format = format
+    buffer.reserveCapacity(Self.flushThreshold + 4096)
+    if format == .binary {
+      buffer.append(contentsOf: Self.signature)
+      buffer.appendBigEndian(Int32(0))  // flags
+      buffer.appendBigEndian(Int32(0))  // header extension length
+    }
+  }
+
+  /// Appends one row of typed values (binary format), one value per column, in column order.
+  public func appendRow<each Value: PostgresEncodable>(_ value: repeat each Value) async throws {
+    try requireBinary()
+    var count: Int16 = 0
+    for _ in repeat each value { count += 1 }
+    buffer.appendBigEndian(count)
+    for field in repeat each value { appendField(field) }
+    try await rowAppended()
+  }
+
+  /// Appends one row of type-erased values (binary format); `nil` is NULL.
+  public func appendRow(values: [(any PostgresEncodable)?]) async throws {
+    try requireBinary()
+    buffer.appendBigEndian(Int16(values.count))
+    for value in values {
+      if let value {
+        appendField(value)
+      } else {
+        buffer.appendBigEndian(Int32(-1))
+      }
+    }
+    try await rowAppended()
+  }
+
+  /// Appends raw COPY data (text or CSV lines, each ending in a newline).
+  public func write(_ bytes: some Sequence<UInt8>) async throws {
+    guard format != .binary else {
+      throw PostgresError(
+        kind: .unexpectedResult, message: "raw COPY data needs the text or csv format")
+    }
+    buffer.append(contentsOf: bytes)
+    if buffer.count >= Self.flushThreshold { try await flush() }
+  }
+
+  /// Sends buffered data and, for binary COPY, the trailer.
+  func finish() async throws {
+    if format == .binary { buffer.appendBigEndian(Int16(-1)) }
+    try await flush()
+  }
+
+  private func appendField<T: PostgresEncodable>(_ value: T) {
+    if let optional = value as? any PostgresOptionalEncodable, optional.isNone {
+      buffer.appendBigEndian(Int32(-1))
+      return
+    }
+    let lengthPosition = buffer.count
+    buffer.appendBigEndian(Int32(0))
+    value.encode(into: &buffer)
+    let length = UInt32(buffer.count - lengthPosition - 4)
+    buffer[lengthPosition] = UInt8(truncatingIfNeeded: length >> 24)
+    buffer[lengthPosition + 1] = UInt8(truncatingIfNeeded: length >> 16)
+    buffer[lengthPosition + 2] = UInt8(truncatingIfNeeded: length >> 8)
+    buffer[lengthPosition + 3] = UInt8(truncatingIfNeeded: length)
+  }
+
+  private func rowAppended() async throws {
+    rowsAppended += 1
+    if buffer.count >= Self.flushThreshold { try await flush() }
+  }
+
+  private func flush() async throws {
+    guard !buffer.isEmpty else { return }
+    let chunk = buffer
+    buffer.removeAll(keepingCapacity: true)
+    try await connection.putCopyData(chunk)
+  }
+
+  private func requireBinary() throws {
+    guard format == .binary else {
+      throw PostgresError(
+        kind: .unexpectedResult,
+        message: "appendRow needs the binary COPY format; write \(format) data with write(_:)")
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import GRPCCore
+import GRPCNGHTTP2Transport
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresClient
+import ServiceLifecycle
+import Synchronization
+
+/// Everything one service process has in common with every other: configuration, logging,
+/// its database pool with migrations applied, health, metrics, and the gRPC server on the
+/// nghttp2 transport with the platform's interceptors, shut down gracefully on SIGTERM/SIGINT.
+///
+/// A service's entry point is a few lines:
+/// ```swift
+/// let process = try ServiceProcess(name: "contacts")
+/// let pool = try await process.openDatabase(migrations: ContactsMigrations.all)
+/// try await process.serve(services: [ContactsHandler(pool: pool)], tenancy: .organizationScoped())
+/// ```
+public final class ServiceProcess: Sendable {
+  /// The context name: logger label, metrics namespace, database role and schema.
+  public let name: String
+  public let configuration: ServiceConfiguration
+  public let logger: Logger
+  public let metrics: RPCMetrics
+  public let health: HealthStatusRegistry
+  /// Wakes this process's event subscribers when its outbox commits.
+  public let outboxWakeups: OutboxWakeups
+  private let openedPool = Mutex<PostgresPool?>(nil)
+
+  public init(
+    name: String,
+    configuration: ServiceConfiguration,
+    metrics: RPCMetrics = RPCMetrics()
+  ) {
+    LoggingBootstrap.bootstrap(level: configuration.logLevel)
+    var logger = Logger(label: "maac.\(name)")
+    logger.logLevel = configuration.logLevel
+    self.name = name
+    self.configuration = configuration
+    self.logger = logger
+    self.metrics = metrics
+    self.health = HealthStatusRegistry()
+    self.outboxWakeups = OutboxWakeups()
+  }
+
+  /// A process configured from its command line and environment.
+  public convenience init(name: String) throws(ConfigurationError) {
+    self.init(name: name, configuration: try .fromProcess())
+  }
+
+  /// Connects the pool to the configured database and applies the platform's migrations
+  /// (outbox, event cursors) and then `migrations` to the service's own schema.
+  ///
+  /// The pool is shut down when ``serve(services:tenancy:background:onListening:)`` returns.
+  public func openDatabase(migrations: [PostgresMigration]) async throws -> PostgresPool {
+    let pool = PostgresPool(
+      configuration: try PostgresConfiguration(url: try configuration.requiredDatabaseURL()),
+      maxConnections: configuration.databasePoolSize,
+      logger: logger
+    )
+    let migrator = try PostgresMigrator(
+      schema: configuration.databaseSchema ?? name,
+      migrations: try PlatformMigrations.followed(by: migrations),
+      logger: logger
+    )
+    try await migrator.migrate(pool: pool)
+    openedPool.withLock { $0 = pool }
+    return pool
+  }
+
+  /// This service's outbox.
+  public var outbox: Outbox { Outbox(producer: name) }
+
+  /// This service's `<Context>Events/Subscribe`, serving its outbox from `pool`.
+  ///
+  /// - Parameter method: the generated descriptor, e.g.
+  ///   `Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor`.
+  public func eventStream(method: MethodDescriptor, pool: PostgresPool) -> EventStreamService {
+    EventStreamService(method: method, outbox: outbox, pool: pool, wakeups: outboxWakeups)
+  }
+
+  /// The interceptors every service runs, outermost first: metrics see the final status,
+  /// tenancy binds the caller before anything else runs, errors are mapped innermost so
+  /// their log lines carry the caller.
+  public func interceptors(tenancy: TenancyPolicy) -> [any ServerInterceptor] {
+    [
+      MetricsInterceptor(metrics: metrics),
+      TenancyInterceptor(policy: tenancy),
+      ErrorMappingInterceptor(translators: [PostgresErrorTranslator()], logger: logger),
+    ]
+  }
+
+  /// Serves `services` (plus health) until SIGTERM/SIGINT or cancellation, running
+  /// `background` work beside them.
+  ///
+  /// - Parameter onListening: called once with the bound RPC address (tests bind port 0).
+  public func serve(
+    services: [any RegistrableRPCService],
+    tenancy: TenancyPolicy,
+    background: [any Service] = [],
+    onListening: @escaping @Sendable (HostAndPort) -> Void = { _ in }
+  ) async throws {
+    let listen = configuration.listen
+    let transport = NGHTTP2ServerTransport(
+      address: listen.isIPv6
+        ? .ipv6(host: listen.host, port: listen.port) : .ipv4(host: listen.host, port: listen.port)
+    )
+    let server = GRPCServer(
+      transport: transport,
+      services: services + [HealthService(registry: health)],
+      interceptors: interceptors(tenancy: tenancy)
+    )
+    var admin: AdminHTTPServer?
+    if let adminListen = configuration.adminListen {
+      admin = try await AdminHTTPServer.start(at: adminListen, metrics: metrics, health: health)
+      logger.info("admin HTTP listening", metadata: ["address": "\(admin!.localAddress)"])
+    }
+    let logger = self.logger
+    let announce = ClosureService("announce") {
+      let address = try await transport.listeningAddress
+      let bound = HostAndPort(host: address.host, port: address.port)
+      logger.info("serving", metadata: ["address": "\(bound)"])
+      onListening(bound)
+    }
+    let group = ServiceGroup(
+      configuration: ServiceGroupConfiguration(
+        services: [
+          .init(service: GRPCServerService(server: server, health: health)),
+          .init(service: announce, successTerminationBehavior: .ignore),
+        ] + background.map { .init(service: $0) },
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger
+      )
+    )
+    let pool = openedPool.withLock { $0 }
+    var background = background
+    if let pool {
+      background.append(outboxWakeups.following(outbox: outbox, configuration: pool.configuration, logger: logger))
+    }
+    do {
+      try await group.run()
+    } catch {
+      try? await admin?.close()
+      await pool?.shutdown()
+      throw error
+    }
+    try? await admin?.close()
+    await pool?.shutdown()
+  }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE contacts ADD COLUMN tags text[] NOT NULL DEFAULT '{}';
