@@ -15,6 +15,8 @@ let package = Package(
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
     .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
+    .executable(name: "maac-admin", targets: ["maac-admin"]),
+    .executable(name: "maac-admin-provision", targets: ["maac-admin-provision"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -232,6 +234,57 @@ let package = Package(
       name: "AdminDomainTests",
       dependencies: ["AdminDomain"],
       path: "services/admin/Tests/AdminDomainTests",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "AdminService",
+      dependencies: [
+        "AdminDomain",
+        "MAACContracts",
+        "PostgresClient",
+        "ServiceKit",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/admin/Sources/AdminService",
+      resources: [.copy("Migrations")],
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-admin",
+      dependencies: ["AdminService", "ServiceKit"],
+      path: "services/admin/Sources/maac-admin",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-admin-provision",
+      dependencies: [
+        "AdminDomain",
+        "AdminService",
+        "GRPCNGHTTP2Transport",
+        "MAACContracts",
+        "ServiceKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ],
+      path: "services/admin/Sources/maac-admin-provision",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "AdminServiceTests",
+      dependencies: [
+        "AdminDomain",
+        "AdminService",
+        "maac-admin-provision",
+        "MAACContracts",
+        "MAACTestSupport",
+        "PostgresClient",
+        "ServiceKit",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/admin/Tests/AdminServiceTests",
       swiftSettings: strictSwift
     ),
   ]

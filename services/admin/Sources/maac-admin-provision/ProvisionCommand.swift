@@ -66,8 +66,11 @@ struct ProvisionCommand: AsyncParsableCommand {
       response = try await Self.provision(
         request, at: target, metadata: caller.metadata, timeout: .seconds(timeout))
     } catch let error as RPCError {
+      let reason =
+        error.metadata[stringValues: AdminError.reasonMetadataKey].first { _ in true }
+        ?? "\(error.code)"
       Self.printError(
-        "maac-admin-provision: admin center refused the document (\(error.code)): "
+        "maac-admin-provision: admin center refused the document (\(reason)): "
           + "\(error.message); nothing was created")
       throw ExitCode(1)
     }
@@ -86,12 +89,21 @@ struct ProvisionCommand: AsyncParsableCommand {
     let target: NGHTTP2ClientTransport.Target =
       address.isIPv6
       ? .ipv6(host: address.host, port: address.port) : .ipv4(host: address.host, port: address.port)
-    return try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target)) { client in
+    // The call's failure is carried out of the client's scope as a value: an error thrown
+    // out of `withGRPCClient` left the nghttp2 client transport waiting on shutdown.
+    let result = try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target)) {
+      client -> Result<Maac_Admin_V1_ProvisionResponse, RPCError> in
       var options = CallOptions.defaults
       options.timeout = timeout
-      return try await Maac_Admin_V1_AdminOps.Client(wrapping: client).provision(
-        request, metadata: metadata, options: options)
+      do {
+        return .success(
+          try await Maac_Admin_V1_AdminOps.Client(wrapping: client).provision(
+            request, metadata: metadata, options: options))
+      } catch let error as RPCError {
+        return .failure(error)
+      }
     }
+    return try result.get()
   }
 
   static func printError(_ line: String) {

@@ -61,7 +61,7 @@ struct EventsTests {
       request.eventTypes = ["organization.updated"]
       let first = try await admin.events.subscribe(
         request, metadata: AdminHarness.tenant(mine.organization.id)
-      ) { response in
+      ) { response -> Maac_Common_V1_EventEnvelope? in
         for try await envelope in response.messages { return envelope }
         return nil
       }

@@ -1,4 +1,5 @@
 import AdminService
+import Dispatch
 import Foundation
 import MAACContracts
 import Testing
@@ -8,6 +9,12 @@ struct ProvisionCommandRun {
   var status: Int32
   var stdout: String
   var stderr: String
+
+  private static func blockingIO(_ work: @escaping @Sendable () -> Data) async -> Data {
+    await withCheckedContinuation { continuation in
+      DispatchQueue.global().async { continuation.resume(returning: work()) }
+    }
+  }
 
   static func binary() throws -> URL {
     let candidates = [
@@ -39,11 +46,15 @@ struct ProvisionCommandRun {
     let exited = AsyncStream<Int32>.makeStream()
     process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
     try process.run()
-    // Read both pipes while the child runs so a large answer cannot block it.
-    async let out = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-    async let err = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }.value
-    input.fileHandleForWriting.write(stdin)
-    try input.fileHandleForWriting.close()
+    // Pipe I/O blocks, so it runs on Dispatch threads: blocking the few threads of Swift's
+    // cooperative pool would starve the in-process server the child is talking to.
+    async let out = blockingIO { output.fileHandleForReading.readDataToEndOfFile() }
+    async let err = blockingIO { errors.fileHandleForReading.readDataToEndOfFile() }
+    _ = await blockingIO {
+      input.fileHandleForWriting.write(stdin)
+      try? input.fileHandleForWriting.close()
+      return Data()
+    }
     var status: Int32 = -1
     for await code in exited.stream {
       status = code
