@@ -25,7 +25,8 @@ public enum AdminServer {
       AdminCenterHandler(directory: directory),
       AdminInternalHandler(directory: directory),
       AdminOpsHandler(registry: registry),
-      process.eventStream(method: Maac_Admin_V1_AdminEvents.Method.Subscribe.descriptor, pool: pool),
+      process.eventStream(
+        method: Maac_Admin_V1_AdminEvents.Method.Subscribe.descriptor, pool: pool),
     ]
   }
 

@@ -48,7 +48,8 @@ struct ProvisionCommand: AsyncParsableCommand {
 
     let environment = ProcessInfo.processInfo.environment
     guard let text = address ?? environment["MAAC_ADMIN_ADDRESS"], !text.isEmpty else {
-      Self.printError("maac-admin-provision: --address HOST:PORT (or MAAC_ADMIN_ADDRESS) is required")
+      Self.printError(
+        "maac-admin-provision: --address HOST:PORT (or MAAC_ADMIN_ADDRESS) is required")
       throw ExitCode(1)
     }
     guard let target = HostAndPort(parsing: text) else {
@@ -88,7 +89,8 @@ struct ProvisionCommand: AsyncParsableCommand {
   ) async throws -> Maac_Admin_V1_ProvisionResponse {
     let target: NGHTTP2ClientTransport.Target =
       address.isIPv6
-      ? .ipv6(host: address.host, port: address.port) : .ipv4(host: address.host, port: address.port)
+      ? .ipv6(host: address.host, port: address.port)
+      : .ipv4(host: address.host, port: address.port)
     // The call's failure is carried out of the client's scope as a value: an error thrown
     // out of `withGRPCClient` left the nghttp2 client transport waiting on shutdown.
     let result = try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target)) {

@@ -3,7 +3,8 @@ import Testing
 
 @Suite("Channels (spec §3.2, §3.3)")
 struct ChannelDraftTests {
-  @Test("§3.2: a channel of every type of CONVENTIONS.md can be created with its credentials",
+  @Test(
+    "§3.2: a channel of every type of CONVENTIONS.md can be created with its credentials",
     arguments: ChannelType.allCases)
   func everyType(type: ChannelType) throws {
     let channel = try Fixtures.channel(type).validated()
@@ -15,8 +16,9 @@ struct ChannelDraftTests {
 
   @Test("CONVENTIONS.md: the six channel types, Facebook and Instagram sharing Meta credentials")
   func types() {
-    #expect(ChannelType.allCases.map(\.rawValue).sorted()
-      == ["email", "facebook", "instagram", "line", "sms", "whatsapp"])
+    #expect(
+      ChannelType.allCases.map(\.rawValue).sorted()
+        == ["email", "facebook", "instagram", "line", "sms", "whatsapp"])
     #expect(ChannelType.facebook.credentialKind == .meta)
     #expect(ChannelType.instagram.credentialKind == .meta)
   }
@@ -24,8 +26,9 @@ struct ChannelDraftTests {
   @Test("Q13: non-email channels store connected or not_set (default not_set)")
   func storedStatus() throws {
     #expect(try ChannelDraft(type: .line, name: "OA").validated().storedStatus == .notSet)
-    #expect(try ChannelDraft(type: .sms, name: "S", status: .connected).validated().storedStatus
-      == .connected)
+    #expect(
+      try ChannelDraft(type: .sms, name: "S", status: .connected).validated().storedStatus
+        == .connected)
     for status in [ChannelStatus.warning, .suspended] {
       let failure = #expect(throws: ValidationFailure.self) {
         try ChannelDraft(type: .line, name: "OA", status: status).validated()
@@ -79,8 +82,10 @@ struct ChannelDraftTests {
 
   @Test("§3.2: a LINE channel keeps its legacy bot id; 0 means none")
   func legacyBot() throws {
-    #expect(try ChannelDraft(type: .line, name: "OA", legacyBotID: 42).validated().legacyBotID == 42)
-    #expect(try ChannelDraft(type: .line, name: "OA", legacyBotID: 0).validated().legacyBotID == nil)
+    #expect(
+      try ChannelDraft(type: .line, name: "OA", legacyBotID: 42).validated().legacyBotID == 42)
+    #expect(
+      try ChannelDraft(type: .line, name: "OA", legacyBotID: 0).validated().legacyBotID == nil)
   }
 
   @Test("Bad input: a channel without type or name names both fields")
@@ -92,7 +97,8 @@ struct ChannelDraftTests {
 
 @Suite("Channel credentials (A22, issue #9)")
 struct CredentialsDraftTests {
-  @Test("A22: every required credential field of each type is named when missing",
+  @Test(
+    "A22: every required credential field of each type is named when missing",
     arguments: ChannelType.allCases)
   func requiredFields(type: ChannelType) {
     var violations = ViolationCollector()

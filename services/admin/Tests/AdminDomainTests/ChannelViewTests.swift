@@ -12,7 +12,9 @@ struct ChannelViewTests {
       enabled: true, legacyBotID: nil,
       createdAt: Date(timeIntervalSince1970: 1_736_937_000 + millis / 1000),
       updatedAt: Date(timeIntervalSince1970: 1_736_937_000),
-      email: channel.email.map { EmailChannelState(brandDomain: $0.brandDomain, provider: $0.provider) },
+      email: channel.email.map {
+        EmailChannelState(brandDomain: $0.brandDomain, provider: $0.provider)
+      },
       credentials: channel.credentials)
   }
 
@@ -22,7 +24,8 @@ struct ChannelViewTests {
     return String(decoding: try encoder.encode(view), as: UTF8.self)
   }
 
-  @Test("A22: no credential value appears in the public view of any channel type",
+  @Test(
+    "A22: no credential value appears in the public view of any channel type",
     arguments: ChannelType.allCases)
   func noCredentials(type: ChannelType) throws {
     let record = try record(type)
@@ -51,21 +54,26 @@ struct ChannelViewTests {
     let text = try json(ChannelView(record(.sms, millis: 250)))
     #expect(text.contains(#""created_at":"2025-01-15T10:30:00.250Z""#))
     #expect(text.contains(#""updated_at":"2025-01-15T10:30:00Z""#))
-    #expect(RFC3339Timestamp.string(from: Date(timeIntervalSince1970: 0.9999)) == "1970-01-01T00:00:00.999Z")
+    #expect(
+      RFC3339Timestamp.string(from: Date(timeIntervalSince1970: 0.9999))
+        == "1970-01-01T00:00:00.999Z")
   }
 
   @Test("A18: a new email channel (no verified sender profile) is not_set; suspension wins")
   func emailStatus() throws {
     #expect(ChannelView(try record(.email)).status == .notSet)
-    #expect(EmailChannelStatus.displayed(
-      healthState: .suspended, hasVerifiedSenderProfile: true, allSenderDomainsVerified: true)
-      == .suspended)
-    #expect(EmailChannelStatus.displayed(
-      healthState: .normal, hasVerifiedSenderProfile: true, allSenderDomainsVerified: false)
-      == .warning)
-    #expect(EmailChannelStatus.displayed(
-      healthState: .normal, hasVerifiedSenderProfile: true, allSenderDomainsVerified: true)
-      == .connected)
+    #expect(
+      EmailChannelStatus.displayed(
+        healthState: .suspended, hasVerifiedSenderProfile: true, allSenderDomainsVerified: true)
+        == .suspended)
+    #expect(
+      EmailChannelStatus.displayed(
+        healthState: .normal, hasVerifiedSenderProfile: true, allSenderDomainsVerified: false)
+        == .warning)
+    #expect(
+      EmailChannelStatus.displayed(
+        healthState: .normal, hasVerifiedSenderProfile: true, allSenderDomainsVerified: true)
+        == .connected)
   }
 
   @Test("Q13: a non-email channel shows the status Ops stored")

@@ -22,7 +22,8 @@ struct CustomFieldDraftTests {
   @Test("§3.9: a key names its slot; malformed keys name none")
   func keys() {
     #expect(CustomFieldSlot(key: "customized_field_17")?.number == 17)
-    for bad in ["customized_field_0", "customized_field_201", "customized_field_07", "field_1", ""] {
+    for bad in ["customized_field_0", "customized_field_201", "customized_field_07", "field_1", ""]
+    {
       #expect(CustomFieldSlot(key: bad) == nil)
     }
   }
@@ -41,7 +42,8 @@ struct CustomFieldDraftTests {
       let failure = #expect(throws: ValidationFailure.self) { try draft.validated() }
       #expect(failure?.violations.map(\.field) == fields)
     }
-    #expect(try CustomFieldDraft(slot: 5, label: String(repeating: "會", count: 50)).validated()
-      .label.count == 50)
+    #expect(
+      try CustomFieldDraft(slot: 5, label: String(repeating: "會", count: 50)).validated()
+        .label.count == 50)
   }
 }

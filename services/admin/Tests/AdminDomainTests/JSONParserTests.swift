@@ -10,10 +10,12 @@ struct JSONParserTests {
   @Test("Values, escapes, surrogate pairs and member order are kept")
   func values() throws {
     let value = try parse(#"{"b":[1,-2.5e3,true,false,null],"a":"\u00e9\ud83d\ude00\n\"x\""}"#)
-    #expect(value == .object([
-      ("b", .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null])),
-      ("a", .string("é😀\n\"x\"")),
-    ]))
+    #expect(
+      value
+        == .object([
+          ("b", .array([.number("1"), .number("-2.5e3"), .bool(true), .bool(false), .null])),
+          ("a", .string("é😀\n\"x\"")),
+        ]))
   }
 
   @Test("Repeated member names are kept, so they can be reported")
@@ -25,10 +27,12 @@ struct JSONParserTests {
     #expect(members.map(\.name) == ["a", "a"])
   }
 
-  @Test("Syntax errors name line and column", arguments: [
-    ("{\n  \"a\": 1,\n}", 3, 1), ("[1 2]", 1, 4), ("{\"a\": tru}", 1, 7), ("01", 1, 2),
-    ("\"abc", 1, 5), ("{} x", 1, 4), ("", 1, 1),
-  ])
+  @Test(
+    "Syntax errors name line and column",
+    arguments: [
+      ("{\n  \"a\": 1,\n}", 3, 1), ("[1 2]", 1, 4), ("{\"a\": tru}", 1, 7), ("01", 1, 2),
+      ("\"abc", 1, 5), ("{} x", 1, 4), ("", 1, 1),
+    ])
   func syntaxErrors(text: String, line: Int, column: Int) {
     let error = #expect(throws: JSONParser.SyntaxError.self) { try parse(text) }
     #expect(error?.line == line)

@@ -52,10 +52,12 @@ struct OrganizationDraftTests {
     _ = try OrganizationDraft(name: String(repeating: "名", count: 255)).validated()
   }
 
-  @Test("§3.1: a uuid must be RFC 4122", arguments: [
-    "not-a-uuid", "431c1b10af574402ad3edf7da3cb0e2a", "00000000-0000-0000-0000-000000000000",
-    "431c1b10-af57-0402-ad3e-df7da3cb0e2a", "431c1b10-af57-4402-cd3e-df7da3cb0e2a",
-  ])
+  @Test(
+    "§3.1: a uuid must be RFC 4122",
+    arguments: [
+      "not-a-uuid", "431c1b10af574402ad3edf7da3cb0e2a", "00000000-0000-0000-0000-000000000000",
+      "431c1b10-af57-0402-ad3e-df7da3cb0e2a", "431c1b10-af57-4402-cd3e-df7da3cb0e2a",
+    ])
   func badUUID(uuid: String) {
     let failure = #expect(throws: ValidationFailure.self) {
       try OrganizationDraft(name: "A", uuid: uuid).validated()

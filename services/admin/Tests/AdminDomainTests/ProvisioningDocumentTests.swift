@@ -66,20 +66,22 @@ struct ProvisioningDocumentTests {
         {"name": "Also bad", "region": "us"}
       ]}
       """)
-    #expect(found.map(\.field) == [
-      // Structure first (document order), then the rules (document order).
-      "organizations[0].channels[2].type",
-      "organizations[2].region",
-      "organizations[0].name",
-      "organizations[0].timezone",
-      "organizations[0].channels[0].credentials.channel_secret",
-      "organizations[0].channels[0].credentials.channel_access_token",
-      "organizations[0].channels[1].email.brand_domain",
-      "organizations[0].custom_fields[0].slot",
-      "organizations[0].custom_fields[1].label",
-    ])
-    #expect(found.first { $0.field == "organizations[2].region" }?.reason
-      == #"must be one of tw, th, jp (got "us")"#)
+    #expect(
+      found.map(\.field) == [
+        // Structure first (document order), then the rules (document order).
+        "organizations[0].channels[2].type",
+        "organizations[2].region",
+        "organizations[0].name",
+        "organizations[0].timezone",
+        "organizations[0].channels[0].credentials.channel_secret",
+        "organizations[0].channels[0].credentials.channel_access_token",
+        "organizations[0].channels[1].email.brand_domain",
+        "organizations[0].custom_fields[0].slot",
+        "organizations[0].custom_fields[1].label",
+      ])
+    #expect(
+      found.first { $0.field == "organizations[2].region" }?.reason
+        == #"must be one of tw, th, jp (got "us")"#)
   }
 
   @Test("Issue #9: wrong member types, unknown and repeated members are refused")
@@ -91,15 +93,16 @@ struct ProvisioningDocumentTests {
          "channels": [{"type": "sms", "name": "S", "name": "again", "legacy_bot_id": 1.5}, 7]}
       ], "extra": true}
       """)
-    #expect(found.map(\.field) == [
-      "organizations[0].name",
-      "organizations[0].active",
-      "organizations[0].channels[0].name",
-      "organizations[0].channels[0].legacy_bot_id",
-      "organizations[0].channels[1]",
-      "organizations[0].timzone",
-      "extra",
-    ])
+    #expect(
+      found.map(\.field) == [
+        "organizations[0].name",
+        "organizations[0].active",
+        "organizations[0].channels[0].name",
+        "organizations[0].channels[0].legacy_bot_id",
+        "organizations[0].channels[1]",
+        "organizations[0].timzone",
+        "extra",
+      ])
     #expect(found.first?.reason == "must be a string (got a number)")
     #expect(found.contains { $0.reason == "appears more than once" })
   }
@@ -117,11 +120,12 @@ struct ProvisioningDocumentTests {
         {"name": "B", "uuid": "\(uuid)"}
       ]}
       """)
-    #expect(found.map(\.field) == [
-      "organizations[0].channels[1].uuid",
-      "organizations[0].custom_fields[1].slot",
-      "organizations[1].uuid",
-    ])
+    #expect(
+      found.map(\.field) == [
+        "organizations[0].channels[1].uuid",
+        "organizations[0].custom_fields[1].slot",
+        "organizations[1].uuid",
+      ])
     #expect(found[0].reason == "uuid \(uuid) is already used by organizations[0].channels[0].uuid")
   }
 
@@ -130,8 +134,9 @@ struct ProvisioningDocumentTests {
     #expect(violations(#"{"organizations": []}"#).map(\.field) == ["organizations"])
     #expect(violations("{}").map(\.field) == ["organizations"])
     #expect(violations("[]").map(\.reason) == ["must be an object (got an array)"])
-    #expect(violations("{\"organizations\": [").first?.reason.hasPrefix("invalid JSON at line 1")
-      == true)
+    #expect(
+      violations("{\"organizations\": [").first?.reason.hasPrefix("invalid JSON at line 1")
+        == true)
   }
 
   @Test("A22: violations about credentials never quote the secret")

@@ -25,8 +25,9 @@ struct CredentialsTests {
       // Stored: one credential row per channel, holding the secrets.
       let stored = try await admin.pool.query(
         "SELECT kind, secret::text AS secret FROM channel_credentials ORDER BY channel_id")
-      #expect(try stored.map { try $0.decode("kind", as: String.self) }
-        == ["line", "meta", "meta", "whatsapp", "sms", "email"])
+      #expect(
+        try stored.map { try $0.decode("kind", as: String.self) }
+          == ["line", "meta", "meta", "whatsapp", "sms", "email"])
       let storedText = try stored.map { try $0.decode("secret", as: String.self) }.joined()
       #expect(Secrets.all.allSatisfy { storedText.contains($0) })
 
@@ -58,7 +59,9 @@ struct CredentialsTests {
     }
   }
 
-  @Test("A22: bad credentials are refused naming the field, without echoing the value, and nothing is stored")
+  @Test(
+    "A22: bad credentials are refused naming the field, without echoing the value, and nothing is stored"
+  )
   func badCredentials() async throws {
     try await AdminHarness.run { admin in
       let organization = try await admin.provision(Secrets.document(name: "Acme"))

@@ -6,14 +6,18 @@ import Testing
 
 @Suite("Admin events (R6)")
 struct EventsTests {
-  @Test("R6: creation emits organization.updated and channel.updated in the same transaction, served by AdminEvents/Subscribe with event_id = sequence")
+  @Test(
+    "R6: creation emits organization.updated and channel.updated in the same transaction, served by AdminEvents/Subscribe with event_id = sequence"
+  )
   func creationEvents() async throws {
     try await AdminHarness.run { admin in
       let provisioned = try await admin.provision(Secrets.document(name: "Acme")).organizations[0]
       let expected = 1 + provisioned.channels.count
       var request = Maac_Common_V1_SubscribeRequest()
       request.afterSequence = 0
-      let envelopes = try await admin.events.subscribe(request, metadata: AdminHarness.operatorCaller) {
+      let envelopes = try await admin.events.subscribe(
+        request, metadata: AdminHarness.operatorCaller
+      ) {
         response in
         var received: [Maac_Common_V1_EventEnvelope] = []
         for try await envelope in response.messages {
@@ -23,8 +27,9 @@ struct EventsTests {
         return received
       }
       #expect(envelopes.map(\.sequence) == Array(1...Int64(expected)))
-      #expect(envelopes.map(\.eventType)
-        == ["organization.updated"] + Array(repeating: "channel.updated", count: expected - 1))
+      #expect(
+        envelopes.map(\.eventType)
+          == ["organization.updated"] + Array(repeating: "channel.updated", count: expected - 1))
       #expect(envelopes.allSatisfy { $0.producer == "admin" })
       #expect(envelopes.allSatisfy { $0.organizationID == provisioned.organization.id })
 

@@ -5,13 +5,16 @@ import Testing
 
 @Suite("Ops RPCs: organizations, channels, custom fields (spec §3.1, §3.9)")
 struct OpsTests {
-  @Test("§3.1: CreateOrganization defaults to Asia/Taipei and active; GetOrganizationSettings answers them")
+  @Test(
+    "§3.1: CreateOrganization defaults to Asia/Taipei and active; GetOrganizationSettings answers them"
+  )
   func organizationDefaults() async throws {
     try await AdminHarness.run { admin in
       var request = Maac_Admin_V1_CreateOrganizationRequest()
       request.name = "Acme"
       request.region = .tw
-      let created = try await admin.ops.createOrganization(request, metadata: AdminHarness.operatorCaller)
+      let created = try await admin.ops.createOrganization(
+        request, metadata: AdminHarness.operatorCaller)
       #expect(created.id > 0)
       #expect(created.timezone == "Asia/Taipei")
       #expect(created.active)
@@ -23,7 +26,8 @@ struct OpsTests {
       #expect(settings.timezone == "Asia/Taipei")
       #expect(settings.region == .tw)
       #expect(settings.active)
-      let own = try await admin.internalAPI.getOrganization(.init(), metadata: AdminHarness.tenant(created.id))
+      let own = try await admin.internalAPI.getOrganization(
+        .init(), metadata: AdminHarness.tenant(created.id))
       #expect(own == created)
     }
   }
@@ -58,13 +62,15 @@ struct OpsTests {
     try await AdminHarness.run { admin in
       var organization = Maac_Admin_V1_CreateOrganizationRequest()
       organization.name = "Acme"
-      let org = try await admin.ops.createOrganization(organization, metadata: AdminHarness.operatorCaller)
+      let org = try await admin.ops.createOrganization(
+        organization, metadata: AdminHarness.operatorCaller)
       for type in [Maac_Common_V1_ChannelType.line, .facebook, .instagram, .whatsapp, .sms] {
         var request = Maac_Admin_V1_CreateChannelRequest()
         request.organizationID = org.id
         request.type = type
         request.name = "\(type)"
-        let channel = try await admin.ops.createChannel(request, metadata: AdminHarness.operatorCaller)
+        let channel = try await admin.ops.createChannel(
+          request, metadata: AdminHarness.operatorCaller)
         #expect(channel.type == type)
         #expect(channel.status == .notSet)
       }
@@ -91,15 +97,19 @@ struct OpsTests {
     }
   }
 
-  @Test("§3.9: custom-field labels per slot, replaced in place, listed by slot with keys; R8 empty list")
+  @Test(
+    "§3.9: custom-field labels per slot, replaced in place, listed by slot with keys; R8 empty list"
+  )
   func customFields() async throws {
     try await AdminHarness.run { admin in
       var organization = Maac_Admin_V1_CreateOrganizationRequest()
       organization.name = "Acme"
-      let org = try await admin.ops.createOrganization(organization, metadata: AdminHarness.operatorCaller)
+      let org = try await admin.ops.createOrganization(
+        organization, metadata: AdminHarness.operatorCaller)
       let tenant = AdminHarness.tenant(org.id)
-      #expect(try await admin.internalAPI.listCustomFieldDefinitions(.init(), metadata: tenant)
-        .definitions.isEmpty)
+      #expect(
+        try await admin.internalAPI.listCustomFieldDefinitions(.init(), metadata: tenant)
+          .definitions.isEmpty)
       for (slot, label) in [(200, "Last"), (1, "Tier"), (1, "會員等級"), (5, "Store")] {
         var request = Maac_Admin_V1_SetCustomFieldDefinitionRequest()
         request.organizationID = org.id
@@ -112,16 +122,20 @@ struct OpsTests {
       let listed = try await admin.internalAPI.listCustomFieldDefinitions(.init(), metadata: tenant)
         .definitions
       #expect(listed.map(\.slot) == [1, 5, 200])
-      #expect(listed.map(\.key) == ["customized_field_1", "customized_field_5", "customized_field_200"])
+      #expect(
+        listed.map(\.key) == ["customized_field_1", "customized_field_5", "customized_field_200"])
       #expect(listed.map(\.label) == ["會員等級", "Store", "Last"])
 
-      for (slot, label, field) in [(201, "x", "slot"), (0, "x", "slot"), (3, String(repeating: "長", count: 51), "label")] {
+      for (slot, label, field) in [
+        (201, "x", "slot"), (0, "x", "slot"), (3, String(repeating: "長", count: 51), "label"),
+      ] {
         var request = Maac_Admin_V1_SetCustomFieldDefinitionRequest()
         request.organizationID = org.id
         request.slot = Int32(slot)
         request.label = label
         let error = await rpcError {
-          try await admin.ops.setCustomFieldDefinition(request, metadata: AdminHarness.operatorCaller)
+          try await admin.ops.setCustomFieldDefinition(
+            request, metadata: AdminHarness.operatorCaller)
         }
         #expect(error?.code == .invalidArgument)
         #expect(error?.field == field)

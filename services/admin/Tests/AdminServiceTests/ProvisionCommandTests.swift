@@ -21,11 +21,15 @@ struct ProvisionCommandRun {
       URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
       Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
     ].map { $0.appendingPathComponent("maac-admin-provision") }
-    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) })
+    guard
+      let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) })
     else {
       throw CocoaError(
         .fileNoSuchFile,
-        userInfo: [NSLocalizedDescriptionKey: "maac-admin-provision not built next to the tests: \(candidates)"])
+        userInfo: [
+          NSLocalizedDescriptionKey:
+            "maac-admin-provision not built next to the tests: \(candidates)"
+        ])
     }
     return found
   }
@@ -80,7 +84,10 @@ struct ProvisionCommandTests {
       #expect(run.status == 0, "\(run.stderr)")
       let output = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
       let organizations = try #require(output?["organizations"] as? [[String: Any]])
-      #expect(organizations.map { $0["name"] as? String } == ["Demo Retail Taiwan", "Demo Foods Thailand"])
+      #expect(
+        organizations.map { $0["name"] as? String } == [
+          "Demo Retail Taiwan", "Demo Foods Thailand",
+        ])
       let first = organizations[0]
       let id = try #require(first["id"] as? Int64 ?? (first["id"] as? Int).map(Int64.init))
       let channels = try #require(first["channels"] as? [[String: Any]])
@@ -88,10 +95,12 @@ struct ProvisionCommandTests {
       // What the command printed exists in admin center.
       let listed = try await admin.center.listChannels(.init(), metadata: AdminHarness.tenant(id))
       #expect(listed.channels.map(\.uuid) == channels.compactMap { $0["uuid"] as? String })
-      #expect(Set(listed.channels.map(\.type)) == [.line, .email, .sms, .whatsapp, .facebook, .instagram])
+      #expect(
+        Set(listed.channels.map(\.type)) == [.line, .email, .sms, .whatsapp, .facebook, .instagram])
       let fields = try await admin.internalAPI.listCustomFieldDefinitions(
         .init(), metadata: AdminHarness.tenant(id))
-      #expect(fields.definitions.map(\.key).prefix(5) == (1...5).map { "customized_field_\($0)" }[...])
+      #expect(
+        fields.definitions.map(\.key).prefix(5) == (1...5).map { "customized_field_\($0)" }[...])
       #expect(!run.stdout.contains("not-real"))  // no credential echoed
 
       // Loading it again changes nothing and says why.
@@ -99,14 +108,17 @@ struct ProvisionCommandTests {
         [], stdin: try Data(contentsOf: Self.demo),
         environment: ["MAAC_ADMIN_ADDRESS": admin.address.description])
       #expect(again.status == 1)
-      #expect(again.stderr.contains("ALREADY_EXISTS") || again.stderr.contains("alreadyExists")
-        || again.stderr.contains("already exists"))
+      #expect(
+        again.stderr.contains("ALREADY_EXISTS") || again.stderr.contains("alreadyExists")
+          || again.stderr.contains("already exists"))
       #expect(again.stderr.contains("nothing was created"))
       #expect(try await admin.count("organizations") == 2)
     }
   }
 
-  @Test("Issue #9: an invalid document exits non-zero listing every invalid entry with its path; nothing is created")
+  @Test(
+    "Issue #9: an invalid document exits non-zero listing every invalid entry with its path; nothing is created"
+  )
   func invalidDocument() async throws {
     try await AdminHarness.run { admin in
       let document = """
@@ -122,7 +134,8 @@ struct ProvisionCommandTests {
       #expect(run.stdout.isEmpty)
       for path in [
         "organizations[1].name:", "organizations[1].timezone:",
-        "organizations[1].channels[0].email.brand_domain:", "organizations[1].custom_fields[0].slot:",
+        "organizations[1].channels[0].email.brand_domain:",
+        "organizations[1].custom_fields[0].slot:",
       ] {
         #expect(run.stderr.contains(path), "\(path) in \(run.stderr)")
       }

@@ -5,19 +5,22 @@ import Testing
 
 @Suite("Provision: all or nothing (issue #9)")
 struct ProvisionTests {
-  @Test("Issue #9: a taken uuid anywhere in the document creates nothing and names every taken path")
+  @Test(
+    "Issue #9: a taken uuid anywhere in the document creates nothing and names every taken path")
   func nothingHalfCreated() async throws {
     try await AdminHarness.run { admin in
       _ = try await admin.provision(Secrets.document(name: "First", uuidSuffix: "0000000000"))
       let counts = [
         try await admin.count("organizations"), try await admin.count("channels"),
-        try await admin.count("channel_credentials"), try await admin.count("custom_field_definitions"),
+        try await admin.count("channel_credentials"),
+        try await admin.count("custom_field_definitions"),
         try await admin.count("outbox_events"),
       ]
       // The second document's first organization is new; its second reuses channel uuids.
       let fresh = Secrets.document(name: "Fresh", uuidSuffix: "1111111111")
       let clash = Secrets.document(name: "Clash", uuidSuffix: "0000000000")
-      let combined = try AdminDomainBridge.plan(fresh).organizations
+      let combined =
+        try AdminDomainBridge.plan(fresh).organizations
         + AdminDomainBridge.plan(clash).organizations
       let request = ProvisionRequestBuilder.request(for: .init(organizations: combined))
       let error = await rpcError {
@@ -28,14 +31,16 @@ struct ProvisionTests {
       #expect(error?.message.contains("organizations[1].channels[5].uuid") == true)
       let after = [
         try await admin.count("organizations"), try await admin.count("channels"),
-        try await admin.count("channel_credentials"), try await admin.count("custom_field_definitions"),
+        try await admin.count("channel_credentials"),
+        try await admin.count("custom_field_definitions"),
         try await admin.count("outbox_events"),
       ]
       #expect(after == counts)
     }
   }
 
-  @Test("Issue #9: Provision validates every entry itself and reports each path; nothing is created")
+  @Test(
+    "Issue #9: Provision validates every entry itself and reports each path; nothing is created")
   func serverSideValidation() async throws {
     try await AdminHarness.run { admin in
       var request = Maac_Admin_V1_ProvisionRequest()
@@ -78,14 +83,16 @@ struct ProvisionTests {
     try await AdminHarness.run { admin in
       let plan = try AdminDomainBridge.plan(Secrets.document(name: "A", uuidSuffix: "2222222222"))
       let check = try await admin.ops.provision(
-        ProvisionRequestBuilder.request(for: plan, validateOnly: true), metadata: AdminHarness.operatorCaller)
+        ProvisionRequestBuilder.request(for: plan, validateOnly: true),
+        metadata: AdminHarness.operatorCaller)
       #expect(check.organizations.isEmpty)
       #expect(try await admin.count("organizations") == 0)
       _ = try await admin.ops.provision(
         ProvisionRequestBuilder.request(for: plan), metadata: AdminHarness.operatorCaller)
       let again = await rpcError {
         try await admin.ops.provision(
-          ProvisionRequestBuilder.request(for: plan, validateOnly: true), metadata: AdminHarness.operatorCaller)
+          ProvisionRequestBuilder.request(for: plan, validateOnly: true),
+          metadata: AdminHarness.operatorCaller)
       }
       #expect(again?.code == .alreadyExists)
     }

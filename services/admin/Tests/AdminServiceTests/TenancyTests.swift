@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Admin center tenancy over gRPC and PostgreSQL")
 struct TenancyTests {
-  @Test("A1: another organization's channel is NOT_FOUND with the same status and message as a missing one")
+  @Test(
+    "A1: another organization's channel is NOT_FOUND with the same status and message as a missing one"
+  )
   func foreignChannel() async throws {
     try await AdminHarness.run { admin in
       let a = try await admin.provision(Secrets.document(name: "A")).organizations[0]
@@ -22,11 +24,13 @@ struct TenancyTests {
 
       request.channelID = theirs
       let foreign = await rpcError {
-        try await admin.internalAPI.getChannel(request, metadata: AdminHarness.tenant(a.organization.id))
+        try await admin.internalAPI.getChannel(
+          request, metadata: AdminHarness.tenant(a.organization.id))
       }
       request.channelID = theirs + 1_000_000
       let missing = await rpcError {
-        try await admin.internalAPI.getChannel(request, metadata: AdminHarness.tenant(a.organization.id))
+        try await admin.internalAPI.getChannel(
+          request, metadata: AdminHarness.tenant(a.organization.id))
       }
       #expect(foreign?.code == .notFound)
       #expect(foreign?.code == missing?.code)
@@ -43,7 +47,9 @@ struct TenancyTests {
     }
   }
 
-  @Test("Issue #9: an organization admin center does not know is refused with a clear error, never treated as a tenant")
+  @Test(
+    "Issue #9: an organization admin center does not know is refused with a clear error, never treated as a tenant"
+  )
   func unknownOrganization() async throws {
     try await AdminHarness.run { admin in
       let unknown: Int64 = 987_654
@@ -63,13 +69,18 @@ struct TenancyTests {
         await rpcError { try await admin.internalAPI.listChannels(.init(), metadata: tenant) },
         await rpcError { try await admin.internalAPI.getChannel(getChannel, metadata: tenant) },
         await rpcError { try await admin.internalAPI.getOrganization(.init(), metadata: tenant) },
-        await rpcError { try await admin.internalAPI.getOrganizationSettings(.init(), metadata: tenant) },
-        await rpcError { try await admin.internalAPI.listCustomFieldDefinitions(.init(), metadata: tenant) },
+        await rpcError {
+          try await admin.internalAPI.getOrganizationSettings(.init(), metadata: tenant)
+        },
+        await rpcError {
+          try await admin.internalAPI.listCustomFieldDefinitions(.init(), metadata: tenant)
+        },
         await rpcError {
           try await admin.ops.createChannel(createChannel, metadata: AdminHarness.operatorCaller)
         },
         await rpcError {
-          try await admin.ops.setCustomFieldDefinition(setField, metadata: AdminHarness.operatorCaller)
+          try await admin.ops.setCustomFieldDefinition(
+            setField, metadata: AdminHarness.operatorCaller)
         },
       ]
       for error in errors {
@@ -84,24 +95,31 @@ struct TenancyTests {
     }
   }
 
-  @Test("Tenancy: a call without x-maac-org-id is UNAUTHENTICATED; a user cannot read another organization by id")
-  func callerMetadata() async throws {
+  @Test("Tenancy: a call without x-maac-org-id is UNAUTHENTICATED")
+  func missingOrganization() async throws {
     try await AdminHarness.run { admin in
-      let a = try await admin.provision(Secrets.document(name: "A")).organizations[0]
-      let b = try await admin.provision(Secrets.document(name: "B")).organizations[0]
       let anonymous = await rpcError {
         try await admin.center.listChannels(.init(), metadata: AdminHarness.operatorCaller)
       }
       #expect(anonymous?.code == .unauthenticated)
+    }
+  }
 
+  @Test("Tenancy: a user cannot read another organization by id; a service caller can")
+  func organizationByID() async throws {
+    try await AdminHarness.run { admin in
+      let a = try await admin.provision(Secrets.document(name: "A")).organizations[0]
+      let b = try await admin.provision(Secrets.document(name: "B")).organizations[0]
       var byID = Maac_Admin_V1_GetOrganizationRequest()
       byID.organizationID = b.organization.id
       let asUser = await rpcError {
-        try await admin.internalAPI.getOrganization(byID, metadata: AdminHarness.tenant(a.organization.id))
+        try await admin.internalAPI.getOrganization(
+          byID, metadata: AdminHarness.tenant(a.organization.id))
       }
       #expect(asUser?.code == .notFound)
       // A service (e.g. the gateway checking a token's organization) may ask by id.
-      let asService = try await admin.internalAPI.getOrganization(byID, metadata: AdminHarness.operatorCaller)
+      let asService = try await admin.internalAPI.getOrganization(
+        byID, metadata: AdminHarness.operatorCaller)
       #expect(asService.id == b.organization.id)
       #expect(asService.name == "B")
     }

@@ -84,7 +84,9 @@ public enum CredentialFormat: Sendable, Hashable {
     guard (1...11).contains(scalars.count), scalars.first != " ", scalars.last != " " else {
       return false
     }
-    let isLetter: (Unicode.Scalar) -> Bool = { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
+    let isLetter: (Unicode.Scalar) -> Bool = {
+      ("a"..."z").contains($0) || ("A"..."Z").contains($0)
+    }
     return scalars.allSatisfy { isLetter($0) || isDigit($0) || $0 == " " }
       && scalars.contains(where: isLetter)
   }

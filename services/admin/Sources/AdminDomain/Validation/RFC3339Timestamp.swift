@@ -10,7 +10,8 @@ public enum RFC3339Timestamp {
     let millisecondsSinceEpoch = (date.timeIntervalSince1970 * 1000).rounded(.down)
     let whole = Date(timeIntervalSince1970: (millisecondsSinceEpoch / 1000).rounded(.down))
     let milliseconds = Int(millisecondsSinceEpoch - whole.timeIntervalSince1970 * 1000)
-    let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: whole)
+    let parts = calendar.dateComponents(
+      [.year, .month, .day, .hour, .minute, .second], from: whole)
     var text = String(
       format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!,
       parts.minute!, parts.second!)

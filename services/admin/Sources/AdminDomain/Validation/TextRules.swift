@@ -4,7 +4,8 @@ public enum TextRules {
   /// Validates a required display text (a name or label): present, not blank, at most
   /// `maxCharacters` characters, no control characters. Returns the text unchanged when valid.
   public static func requiredText(
-    _ value: String?, at path: FieldPath, maxCharacters: Int, into violations: inout ViolationCollector
+    _ value: String?, at path: FieldPath, maxCharacters: Int,
+    into violations: inout ViolationCollector
   ) -> String? {
     guard let value, !value.isEmpty else {
       violations.add(path, "is required")

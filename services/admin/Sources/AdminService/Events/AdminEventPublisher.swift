@@ -73,7 +73,8 @@ public struct AdminEventPublisher: Sendable {
       payload.channelID = channel.id
       payload.type = ProtoMapping.channelType(channel.type)
       payload.status = ProtoMapping.channelStatus(channel.status)
-      payload.healthState = channel.email.map { ProtoMapping.healthState($0.healthState) }
+      payload.healthState =
+        channel.email.map { ProtoMapping.healthState($0.healthState) }
         ?? .unspecified
       payload.enabled = channel.enabled
       payload.changed = changed

@@ -107,7 +107,9 @@ public enum ProtoDrafts {
       return (
         CredentialsDraft(
           kind: .line,
-          values: ["channel_secret": line.channelSecret, "channel_access_token": line.channelAccessToken]
+          values: [
+            "channel_secret": line.channelSecret, "channel_access_token": line.channelAccessToken,
+          ]
         ), nil
       )
     case .meta(let meta):

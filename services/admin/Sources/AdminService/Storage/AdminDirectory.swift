@@ -25,7 +25,8 @@ public struct AdminDirectory: Sendable {
   public func channel(organizationID: Int64, id: Int64) async throws -> ChannelView {
     try await pool.withConnection { connection in
       _ = try await known(organizationID, on: connection)
-      guard let record = try await channels.find(organizationID: organizationID, id: id, on: connection)
+      guard
+        let record = try await channels.find(organizationID: organizationID, id: id, on: connection)
       else { throw AdminError.channelNotFound() }
       return ChannelView(record)
     }

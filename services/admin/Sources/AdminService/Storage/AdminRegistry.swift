@@ -140,7 +140,8 @@ public struct AdminRegistry: Sendable {
       return try await body()
     } catch let error as PostgresError where error.sqlState == .uniqueViolation {
       throw AdminError.alreadyExists([
-        FieldViolation(field: field, reason: "a uuid given is already taken (\(error.constraint ?? "unique"))")
+        FieldViolation(
+          field: field, reason: "a uuid given is already taken (\(error.constraint ?? "unique"))")
       ])
     }
   }
