@@ -31,12 +31,14 @@ public enum AdminServer {
   }
 
   /// Ops calls and event subscriptions act across organizations: they need a caller, not an
-  /// organization. GetOrganization serves service callers asking by id. Every other method
-  /// is scoped to the caller's organization.
+  /// organization. AdminInternal needs only a caller at the interceptor because
+  /// GetOrganization serves service callers asking by id; every other AdminInternal handler
+  /// requires `x-maac-org-id` itself (UNAUTHENTICATED without it). AdminCenter, the public
+  /// surface, is scoped to the caller's organization.
   public static let tenancy = TenancyPolicy.organizationScoped(
     callerOnly: [
       Maac_Admin_V1_AdminOps.descriptor.fullyQualifiedService,
       Maac_Admin_V1_AdminEvents.descriptor.fullyQualifiedService,
-    ],
-    callerOnlyMethods: [Maac_Admin_V1_AdminInternal.Method.GetOrganization.descriptor])
+      Maac_Admin_V1_AdminInternal.descriptor.fullyQualifiedService,
+    ])
 }
