@@ -14,6 +14,8 @@ let package = Package(
     .executable(name: "interop", targets: ["interop"]),
     .executable(name: "maac-contacts", targets: ["maac-contacts"]),
     .executable(name: "maac-ops", targets: ["maac-ops"]),
+    .executable(name: "maac-admin", targets: ["maac-admin"]),
+    .executable(name: "maac-admin-provision", targets: ["maac-admin-provision"]),
     .executable(name: "maac-cdh", targets: ["maac-cdh"]),
     .executable(name: "maac-tags", targets: ["maac-tags"]),
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
@@ -276,16 +278,6 @@ let package = Package(
       path: "services/email/Sources/EmailService",
       swiftSettings: strictSwift
     ),
-    .target(
-      name: "AdminService",
-      dependencies: [
-        "MAACContracts",
-        .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-      ],
-      path: "services/admin/Sources/AdminService",
-      swiftSettings: strictSwift
-    ),
 
     // MARK: Service kit
 
@@ -503,6 +495,71 @@ let package = Package(
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       path: "services/contacts/Tests/ContactsServiceTests",
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: admin service
+
+    .target(
+      name: "AdminDomain",
+      path: "services/admin/Sources/AdminDomain",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "AdminDomainTests",
+      dependencies: ["AdminDomain"],
+      path: "services/admin/Tests/AdminDomainTests",
+      swiftSettings: strictSwift
+    ),
+    .target(
+      name: "AdminService",
+      dependencies: [
+        "AdminDomain",
+        "MAACContracts",
+        "PostgresClient",
+        "ServiceKit",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/admin/Sources/AdminService",
+      resources: [.copy("Migrations")],
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-admin",
+      dependencies: ["AdminService", "ServiceKit"],
+      path: "services/admin/Sources/maac-admin",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-admin-provision",
+      dependencies: [
+        "AdminDomain",
+        "AdminService",
+        "GRPCNGHTTP2Transport",
+        "MAACContracts",
+        "ServiceKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ],
+      path: "services/admin/Sources/maac-admin-provision",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "AdminServiceTests",
+      dependencies: [
+        "AdminDomain",
+        "AdminService",
+        "maac-admin-provision",
+        "MAACContracts",
+        "MAACTestSupport",
+        "PostgresClient",
+        "ServiceKit",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/admin/Tests/AdminServiceTests",
       swiftSettings: strictSwift
     ),
   ]

@@ -116,7 +116,12 @@ struct ServiceConformanceTests {
         #expect(outcome.code != .unimplemented, "\(method) is listed as implemented")
       } else {
         #expect(outcome.code == .unimplemented, "\(method): \(outcome)")
-        #expect(outcome.message == "\(method) is not implemented yet", "\(method): \(outcome)")
+        // Skeletons say "<Service>/<Method> is not implemented yet"; a service that fills in
+        // part of its API may add which later part brings the rest.
+        #expect(
+          outcome.message.hasPrefix("\(method) is not implemented yet")
+            || outcome.message.hasPrefix("\(method.descriptor.method) is not implemented yet"),
+          "\(method): \(outcome)")
       }
     }
   }

@@ -1,138 +1,122 @@
+import AdminDomain
 import GRPCCore
 import MAACContracts
+import ServiceKit
 
-/// Server skeleton of `maac.admin.v1.AdminInternal`: every method answers UNIMPLEMENTED until the admin issue
-/// implements it (scaffolded by Scripts/generate-service-skeletons.py).
+/// `maac.admin.v1.AdminInternal`: what other services ask admin center about the caller's
+/// organization. Email-channel RPCs and the credential RPCs answer UNIMPLEMENTED until
+/// admin center's part 2.
 public struct AdminInternalHandler: Maac_Admin_V1_AdminInternal.SimpleServiceProtocol {
-  public init() {}
+  private let directory: AdminDirectory
 
-  public func getOrganization(request: Maac_Admin_V1_GetOrganizationRequest, context: ServerContext)
-    async throws -> Maac_Admin_V1_Organization
-  {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.GetOrganization.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+  public init(directory: AdminDirectory) {
+    self.directory = directory
   }
 
-  public func listOrganizationsByUuid(
-    request: Maac_Admin_V1_ListOrganizationsByUuidRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_ListOrganizationsResponse {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.ListOrganizationsByUuid.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+  public func getOrganization(
+    request: Maac_Admin_V1_GetOrganizationRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_Organization {
+    guard request.organizationID >= 0 else {
+      throw AdminError.invalid(field: "organization_id", "must not be negative")
+    }
+    let callerOrganization = CallerContext.current?.organizationID
+    let wanted: Int64
+    if request.organizationID == 0 {
+      guard let callerOrganization else {
+        throw AdminError.invalid(
+          field: "organization_id",
+          "is required when the call carries no `\(CallerMetadataKey.organizationID)`")
+      }
+      wanted = callerOrganization
+    } else {
+      wanted = request.organizationID
+      // Only services may look up an organization other than their caller's; for anyone
+      // else it does not exist.
+      if wanted != callerOrganization && !CallerOrganization.isServiceCaller {
+        throw AdminError.organizationNotFound(wanted)
+      }
+    }
+    return ProtoMapping.organization(try await directory.organization(wanted))
   }
 
   public func getOrganizationSettings(
     request: Maac_Admin_V1_GetOrganizationSettingsRequest, context: ServerContext
   ) async throws -> Maac_Admin_V1_OrganizationSettings {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.GetOrganizationSettings.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    ProtoMapping.settings(try await directory.organization(try CallerOrganization.id()))
   }
 
   public func getChannel(request: Maac_Admin_V1_GetChannelRequest, context: ServerContext)
     async throws -> Maac_Admin_V1_Channel
   {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.GetChannel.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    let organizationID = try CallerOrganization.id()
+    let id = try RequestValidation.positiveID(request.channelID, field: "channel_id")
+    return ProtoMapping.channel(try await directory.channel(organizationID: organizationID, id: id))
   }
 
   public func listChannels(request: Maac_Admin_V1_ListChannelsRequest, context: ServerContext)
     async throws -> Maac_Admin_V1_ListChannelsResponse
   {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.ListChannels.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func listSenderProfiles(
-    request: Maac_Admin_V1_ListSenderProfilesRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_ListSenderProfilesResponse {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.ListSenderProfiles.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func getSenderProfile(
-    request: Maac_Admin_V1_GetSenderProfileRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_SenderProfile {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.GetSenderProfile.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func checkSendPermission(
-    request: Maac_Admin_V1_CheckSendPermissionRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_CheckSendPermissionResponse {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.CheckSendPermission.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func reportDeliveryEvents(
-    request: Maac_Admin_V1_ReportDeliveryEventsRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_ReportDeliveryEventsResponse {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.ReportDeliveryEvents.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func getChannelHealth(
-    request: Maac_Admin_V1_GetChannelHealthRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_ChannelHealth {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.GetChannelHealth.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    try await ChannelListing.list(request, directory: directory)
   }
 
   public func listCustomFieldDefinitions(
     request: Maac_Admin_V1_ListCustomFieldDefinitionsRequest, context: ServerContext
   ) async throws -> Maac_Admin_V1_ListCustomFieldDefinitionsResponse {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.ListCustomFieldDefinitions.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    var response = Maac_Admin_V1_ListCustomFieldDefinitionsResponse()
+    response.definitions = try await directory.customFields(
+      organizationID: try CallerOrganization.id()
+    ).map(ProtoMapping.customField)
+    return response
+  }
+
+  // MARK: Later parts of admin center
+
+  public func listOrganizationsByUuid(
+    request: Maac_Admin_V1_ListOrganizationsByUuidRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_ListOrganizationsResponse {
+    throw AdminError.notYetImplemented("ListOrganizationsByUuid", part: "CDH organization linking")
+  }
+
+  public func listSenderProfiles(
+    request: Maac_Admin_V1_ListSenderProfilesRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_ListSenderProfilesResponse {
+    throw AdminError.notYetImplemented("ListSenderProfiles", part: AdminOpsHandler.emailPart)
+  }
+
+  public func getSenderProfile(
+    request: Maac_Admin_V1_GetSenderProfileRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_SenderProfile {
+    throw AdminError.notYetImplemented("GetSenderProfile", part: AdminOpsHandler.emailPart)
+  }
+
+  public func checkSendPermission(
+    request: Maac_Admin_V1_CheckSendPermissionRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_CheckSendPermissionResponse {
+    throw AdminError.notYetImplemented("CheckSendPermission", part: AdminOpsHandler.emailPart)
+  }
+
+  public func reportDeliveryEvents(
+    request: Maac_Admin_V1_ReportDeliveryEventsRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_ReportDeliveryEventsResponse {
+    throw AdminError.notYetImplemented("ReportDeliveryEvents", part: AdminOpsHandler.emailPart)
+  }
+
+  public func getChannelHealth(
+    request: Maac_Admin_V1_GetChannelHealthRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_ChannelHealth {
+    throw AdminError.notYetImplemented("GetChannelHealth", part: AdminOpsHandler.emailPart)
   }
 
   public func getEmailProviderCredentials(
     request: Maac_Admin_V1_GetEmailProviderCredentialsRequest, context: ServerContext
   ) async throws -> Maac_Admin_V1_EmailProviderCredentials {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.GetEmailProviderCredentials.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    throw AdminError.notYetImplemented(
+      "GetEmailProviderCredentials", part: AdminOpsHandler.emailPart)
   }
 
   public func getChannelCredentials(
     request: Maac_Admin_V1_GetChannelCredentialsRequest, context: ServerContext
   ) async throws -> Maac_Admin_V1_ChannelCredentials {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminInternal.Method.GetChannelCredentials.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    throw AdminError.notYetImplemented("GetChannelCredentials", part: "channel adapters")
   }
 }

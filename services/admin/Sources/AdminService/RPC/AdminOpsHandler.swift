@@ -1,149 +1,130 @@
+import AdminDomain
 import GRPCCore
 import MAACContracts
 import SwiftProtobuf
 
-/// Server skeleton of `maac.admin.v1.AdminOps`: every method answers UNIMPLEMENTED until the admin issue
-/// implements it (scaffolded by Scripts/generate-service-skeletons.py).
+/// `maac.admin.v1.AdminOps`: Ops creates organizations, channels and custom-field labels, one
+/// at a time or all-or-nothing with `Provision`. The email-onboarding RPCs answer
+/// UNIMPLEMENTED until admin center's part 2.
 public struct AdminOpsHandler: Maac_Admin_V1_AdminOps.SimpleServiceProtocol {
-  public init() {}
+  private let registry: AdminRegistry
+
+  public init(registry: AdminRegistry) {
+    self.registry = registry
+  }
 
   public func createOrganization(
     request: Maac_Admin_V1_CreateOrganizationRequest, context: ServerContext
   ) async throws -> Maac_Admin_V1_Organization {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.CreateOrganization.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    let organization = try RequestValidation.validated(
+      read: { ProtoDrafts.organization(request, at: .root, into: &$0) },
+      validate: { draft, violations in draft.validated(at: .root, into: &violations) })
+    return ProtoMapping.organization(try await registry.createOrganization(organization))
   }
 
-  public func updateOrganization(
-    request: Maac_Admin_V1_UpdateOrganizationRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_Organization {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.UpdateOrganization.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func createChannel(request: Maac_Admin_V1_CreateChannelRequest, context: ServerContext)
-    async throws -> Maac_Admin_V1_Channel
-  {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.CreateChannel.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func updateChannel(request: Maac_Admin_V1_UpdateChannelRequest, context: ServerContext)
-    async throws -> Maac_Admin_V1_Channel
-  {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.UpdateChannel.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func setEmailProviderCredentials(
-    request: Maac_Admin_V1_SetEmailProviderCredentialsRequest, context: ServerContext
-  ) async throws -> SwiftProtobuf.Google_Protobuf_Empty {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.SetEmailProviderCredentials.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func setChannelCredentials(
-    request: Maac_Admin_V1_SetChannelCredentialsRequest, context: ServerContext
-  ) async throws -> SwiftProtobuf.Google_Protobuf_Empty {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.SetChannelCredentials.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func addSenderDomain(request: Maac_Admin_V1_AddSenderDomainRequest, context: ServerContext)
-    async throws -> Maac_Admin_V1_SenderDomain
-  {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.AddSenderDomain.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func setSenderDomainExternalId(
-    request: Maac_Admin_V1_SetSenderDomainExternalIdRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_SenderDomain {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.SetSenderDomainExternalId.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func createSenderProfile(
-    request: Maac_Admin_V1_CreateSenderProfileRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_SenderProfile {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.CreateSenderProfile.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func deleteSenderProfile(
-    request: Maac_Admin_V1_DeleteSenderProfileRequest, context: ServerContext
-  ) async throws -> SwiftProtobuf.Google_Protobuf_Empty {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.DeleteSenderProfile.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func restoreChannel(request: Maac_Admin_V1_RestoreChannelRequest, context: ServerContext)
-    async throws -> Maac_Admin_V1_Channel
-  {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.RestoreChannel.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
-  }
-
-  public func listChannelStatusTransitions(
-    request: Maac_Admin_V1_ListChannelStatusTransitionsRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_ListChannelStatusTransitionsResponse {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.ListChannelStatusTransitions.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+  public func createChannel(
+    request: Maac_Admin_V1_CreateChannelRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_Channel {
+    let organizationID = try RequestValidation.positiveID(
+      request.organizationID, field: "organization_id")
+    let channel = try RequestValidation.validated(
+      read: { ProtoDrafts.channel(request, at: .root, into: &$0) },
+      validate: { draft, violations in draft.validated(at: .root, into: &violations) })
+    let record = try await registry.createChannel(channel, organizationID: organizationID)
+    return ProtoMapping.channel(ChannelView(record))
   }
 
   public func setCustomFieldDefinition(
     request: Maac_Admin_V1_SetCustomFieldDefinitionRequest, context: ServerContext
   ) async throws -> Maac_Admin_V1_CustomFieldDefinition {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.SetCustomFieldDefinition.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    let organizationID = try RequestValidation.positiveID(
+      request.organizationID, field: "organization_id")
+    let label = try RequestValidation.validated(
+      read: { _ in CustomFieldDraft(slot: Int(request.slot), label: request.label) },
+      validate: { draft, violations in draft.validated(at: .root, into: &violations) })
+    return ProtoMapping.customField(
+      try await registry.setCustomField(label, organizationID: organizationID))
   }
 
   public func provision(request: Maac_Admin_V1_ProvisionRequest, context: ServerContext)
     async throws -> Maac_Admin_V1_ProvisionResponse
   {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Admin_V1_AdminOps.Method.Provision.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    let plan = try RequestValidation.validated(
+      read: { ProtoDrafts.provisioning(request, into: &$0) },
+      validate: { draft, violations in draft.validated(into: &violations) })
+    let created = try await registry.provision(plan, validateOnly: request.validateOnly)
+    var response = Maac_Admin_V1_ProvisionResponse()
+    response.organizations = created.map { entry in
+      var message = Maac_Admin_V1_ProvisionedOrganization()
+      message.organization = ProtoMapping.organization(entry.organization)
+      message.channels = entry.channels.map { ProtoMapping.channel(ChannelView($0)) }
+      message.customFields = entry.customFields.map(ProtoMapping.customField)
+      return message
+    }
+    return response
   }
+
+  // MARK: Later parts of admin center
+
+  public func updateOrganization(
+    request: Maac_Admin_V1_UpdateOrganizationRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_Organization {
+    throw AdminError.notYetImplemented("UpdateOrganization", part: "organization updates")
+  }
+
+  public func updateChannel(request: Maac_Admin_V1_UpdateChannelRequest, context: ServerContext)
+    async throws -> Maac_Admin_V1_Channel
+  {
+    throw AdminError.notYetImplemented("UpdateChannel", part: "channel updates")
+  }
+
+  public func setEmailProviderCredentials(
+    request: Maac_Admin_V1_SetEmailProviderCredentialsRequest, context: ServerContext
+  ) async throws -> Google_Protobuf_Empty {
+    throw AdminError.notYetImplemented("SetEmailProviderCredentials", part: Self.emailPart)
+  }
+
+  public func setChannelCredentials(
+    request: Maac_Admin_V1_SetChannelCredentialsRequest, context: ServerContext
+  ) async throws -> Google_Protobuf_Empty {
+    throw AdminError.notYetImplemented("SetChannelCredentials", part: "credential rotation")
+  }
+
+  public func addSenderDomain(request: Maac_Admin_V1_AddSenderDomainRequest, context: ServerContext)
+    async throws -> Maac_Admin_V1_SenderDomain
+  {
+    throw AdminError.notYetImplemented("AddSenderDomain", part: Self.emailPart)
+  }
+
+  public func setSenderDomainExternalId(
+    request: Maac_Admin_V1_SetSenderDomainExternalIdRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_SenderDomain {
+    throw AdminError.notYetImplemented("SetSenderDomainExternalId", part: Self.emailPart)
+  }
+
+  public func createSenderProfile(
+    request: Maac_Admin_V1_CreateSenderProfileRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_SenderProfile {
+    throw AdminError.notYetImplemented("CreateSenderProfile", part: Self.emailPart)
+  }
+
+  public func deleteSenderProfile(
+    request: Maac_Admin_V1_DeleteSenderProfileRequest, context: ServerContext
+  ) async throws -> Google_Protobuf_Empty {
+    throw AdminError.notYetImplemented("DeleteSenderProfile", part: Self.emailPart)
+  }
+
+  public func restoreChannel(request: Maac_Admin_V1_RestoreChannelRequest, context: ServerContext)
+    async throws -> Maac_Admin_V1_Channel
+  {
+    throw AdminError.notYetImplemented("RestoreChannel", part: Self.emailPart)
+  }
+
+  public func listChannelStatusTransitions(
+    request: Maac_Admin_V1_ListChannelStatusTransitionsRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_ListChannelStatusTransitionsResponse {
+    throw AdminError.notYetImplemented("ListChannelStatusTransitions", part: Self.emailPart)
+  }
+
+  static let emailPart = "email-channel onboarding (sender domains, DNS, health: A6-A21)"
 }

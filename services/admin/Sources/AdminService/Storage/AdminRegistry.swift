@@ -1,0 +1,148 @@
+import AdminDomain
+import Foundation
+import GRPCCore
+import MAACContracts
+import PostgresClient
+import ServiceKit
+
+/// Every change admin center part 1 makes: each in one transaction together with its events
+/// (R6). Input arrives validated (AdminDomain); what only the database can know — does the
+/// organization exist, is a uuid taken — is checked here.
+public struct AdminRegistry: Sendable {
+  private let pool: PostgresPool
+  private let events: AdminEventPublisher
+  private let organizations = OrganizationStore()
+  private let channels = ChannelStore()
+  private let customFields = CustomFieldStore()
+
+  public init(pool: PostgresPool, outbox: Outbox) {
+    self.pool = pool
+    self.events = AdminEventPublisher(outbox: outbox)
+  }
+
+  /// What `provision` created for one organization.
+  public struct Provisioned: Sendable {
+    public var organization: Organization
+    public var channels: [ChannelRecord]
+    public var customFields: [CustomFieldDefinition]
+  }
+
+  public func createOrganization(_ organization: NewOrganization) async throws -> Organization {
+    try await translatingUniqueViolations(field: "uuid") {
+      try await pool.withTransaction { connection in
+        let created = try await organizations.insert(organization, on: connection)
+        try await events.publish([.organization(created, created: true)], on: connection)
+        return created
+      }
+    }
+  }
+
+  public func createChannel(_ channel: NewChannel, organizationID: Int64) async throws
+    -> ChannelRecord
+  {
+    try await translatingUniqueViolations(field: "uuid") {
+      try await pool.withTransaction { connection in
+        try await requireOrganization(organizationID, on: connection)
+        let created = try await channels.insert(
+          channel, organizationID: organizationID, on: connection)
+        try await events.publish([.channel(created, changed: [.created])], on: connection)
+        return created
+      }
+    }
+  }
+
+  public func setCustomField(_ label: CustomFieldLabel, organizationID: Int64) async throws
+    -> CustomFieldDefinition
+  {
+    try await pool.withTransaction { connection in
+      try await requireOrganization(organizationID, on: connection)
+      return try await customFields.upsert(label, organizationID: organizationID, on: connection)
+    }
+  }
+
+  /// Creates everything `plan` describes in one transaction, or nothing. uuids already taken
+  /// are all reported (ALREADY_EXISTS, naming each entry's path) before anything is written.
+  /// With `validateOnly` the uuid checks run and nothing is written.
+  public func provision(_ plan: ProvisioningPlan, validateOnly: Bool) async throws
+    -> [Provisioned]
+  {
+    try await translatingUniqueViolations(field: "organizations") {
+      try await pool.withTransaction { connection in
+        try await refuseTakenUUIDs(plan, on: connection)
+        if validateOnly { return [] }
+        var created: [Provisioned] = []
+        var changes: [AdminEventPublisher.Change] = []
+        for entry in plan.organizations {
+          let organization = try await organizations.insert(entry.organization, on: connection)
+          changes.append(.organization(organization, created: true))
+          var stored: [ChannelRecord] = []
+          for channel in entry.channels {
+            let record = try await channels.insert(
+              channel, organizationID: organization.id, on: connection)
+            stored.append(record)
+            changes.append(.channel(record, changed: [.created]))
+          }
+          var definitions: [CustomFieldDefinition] = []
+          for label in entry.customFields {
+            definitions.append(
+              try await customFields.upsert(label, organizationID: organization.id, on: connection))
+          }
+          created.append(
+            Provisioned(organization: organization, channels: stored, customFields: definitions))
+        }
+        try await events.publish(changes, on: connection)
+        return created
+      }
+    }
+  }
+
+  private func refuseTakenUUIDs(_ plan: ProvisioningPlan, on connection: PostgresConnection)
+    async throws
+  {
+    let root = FieldPath.root.member("organizations")
+    let organizationUUIDs = plan.organizations.compactMap(\.organization.uuid)
+    let channelUUIDs = plan.organizations.flatMap { $0.channels.compactMap(\.uuid) }
+    let takenOrganizations = try await organizations.existingUUIDs(
+      organizationUUIDs, on: connection)
+    let takenChannels = try await channels.existingUUIDs(channelUUIDs, on: connection)
+    var taken: [FieldViolation] = []
+    for (index, entry) in plan.organizations.enumerated() {
+      let path = root.element(index)
+      if let uuid = entry.organization.uuid, takenOrganizations.contains(uuid) {
+        taken.append(
+          FieldViolation(
+            field: path.member("uuid").description,
+            reason: "an organization with uuid \(uuid) already exists"))
+      }
+      for (channelIndex, channel) in entry.channels.enumerated() {
+        if let uuid = channel.uuid, takenChannels.contains(uuid) {
+          taken.append(
+            FieldViolation(
+              field: path.member("channels").element(channelIndex).member("uuid").description,
+              reason: "a channel with uuid \(uuid) already exists"))
+        }
+      }
+    }
+    if !taken.isEmpty { throw AdminError.alreadyExists(taken) }
+  }
+
+  private func requireOrganization(_ id: Int64, on connection: PostgresConnection) async throws {
+    guard try await organizations.find(id: id, on: connection) != nil else {
+      throw AdminError.organizationNotFound(id)
+    }
+  }
+
+  /// A uuid taken by a concurrent transaction after our checks surfaces as a unique violation.
+  private func translatingUniqueViolations<T>(field: String, _ body: () async throws -> T)
+    async throws -> T
+  {
+    do {
+      return try await body()
+    } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+      throw AdminError.alreadyExists([
+        FieldViolation(
+          field: field, reason: "a uuid given is already taken (\(error.constraint ?? "unique"))")
+      ])
+    }
+  }
+}
