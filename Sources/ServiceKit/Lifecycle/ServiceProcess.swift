@@ -138,10 +138,18 @@ public final class ServiceProcess: Sendable {
     }
     let group = ServiceGroup(
       configuration: ServiceGroupConfiguration(
-        services: [
-          .init(service: GRPCServerService(server: server, health: health)),
+        // Graceful shutdown runs in reverse order: the gRPC server first (GOAWAY, in-flight
+        // calls finish), then background work, which is cancelled rather than waited for:
+        // it is transactional and resumes after a restart.
+        services: background.map { service in
+          .init(
+            service: ClosureService("\(service)") {
+              try await cancelWhenGracefulShutdown { try await service.run() }
+            })
+        } + [
           .init(service: announce, successTerminationBehavior: .ignore),
-        ] + background.map { .init(service: $0) },
+          .init(service: GRPCServerService(server: server, health: health)),
+        ],
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger
       )
