@@ -242,9 +242,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
           stream.gate.release(bytes.count + 5)
           continue
         }
-        stream.pending.writeInteger(UInt8(0))
-        stream.pending.writeInteger(UInt32(truncatingIfNeeded: bytes.count))
-        stream.pending.writeBytes(bytes)
+        stream.pending.append(bytes)
         self.resumeIfDeferred(stream)
       case .end(let stream):
         guard stream.streamID != 0, !stream.requestEnded else { continue }
@@ -541,14 +539,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     guard let stream = self.streams[streamID] else {
       return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
     }
-    let count = min(stream.pending.readableBytes, buffer.count)
+    let count = stream.pending.read(into: buffer)
     if count > 0 {
-      stream.pending.readWithUnsafeReadableBytes { source in
-        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<count]))
-        return count
-      }
       stream.gate.release(count)
-      if stream.pending.readableBytes == 0 { stream.pending.clear() }
     }
     if stream.pending.readableBytes == 0 {
       if stream.requestEnded {

@@ -31,7 +31,7 @@ final class ClientStream: @unchecked Sendable {
   var receivedHeaders = false
 
   // Request side.
-  var pending: ByteBuffer
+  var pending = OutboundMessageQueue()
   var requestEnded = false
   var dataDeferred = false
   var cancelled = false
@@ -47,7 +47,6 @@ final class ClientStream: @unchecked Sendable {
     self.mailbox = mailbox
     self.source = source
     self.gate = OutboundGate(limit: 256 * 1024)
-    self.pending = ByteBufferAllocator().buffer(capacity: 0)
   }
 
   /// Delivers the final part (or error) exactly once.

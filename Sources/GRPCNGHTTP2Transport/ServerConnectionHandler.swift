@@ -266,9 +266,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       if stream.responseState == .idle {
         self.sendResponseHeaders(stream, metadata: [:])
       }
-      stream.pending.writeInteger(UInt8(0))
-      stream.pending.writeInteger(UInt32(truncatingIfNeeded: bytes.count))
-      stream.pending.writeBytes(bytes)
+      stream.pending.append(bytes)
       self.resumeIfDeferred(stream)
 
     case .status(let status, let metadata):
@@ -576,7 +574,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       stream.source = nil
       self.session.consumeStream(streamID, data.count + stream.unconsumed)
       stream.unconsumed = 0
-      stream.pending.clear()
+      stream.gate.release(stream.pending.removeAll())
       self.sendStatus(stream, status: status, metadata: [:])
       stream.cancelRPC()
       return 0
@@ -615,14 +613,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     guard let stream = self.streams[streamID] else {
       return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
     }
-    let count = min(stream.pending.readableBytes, buffer.count)
+    let count = stream.pending.read(into: buffer)
     if count > 0 {
-      stream.pending.readWithUnsafeReadableBytes { source in
-        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<count]))
-        return count
-      }
       stream.gate.release(count)
-      if stream.pending.readableBytes == 0 { stream.pending.clear() }
     }
     if stream.pending.readableBytes == 0 {
       if let trailers = stream.trailers {

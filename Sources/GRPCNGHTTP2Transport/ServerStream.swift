@@ -46,7 +46,7 @@ final class ServerStream: @unchecked Sendable {
 
   // Outbound response.
   var responseState = ResponseState.idle
-  var pending: ByteBuffer
+  var pending = OutboundMessageQueue()
   var trailers: HeaderBlock?
   var dataDeferred = false
 
@@ -58,7 +58,6 @@ final class ServerStream: @unchecked Sendable {
     self.deframer = GRPCMessageDeframer(maxMessageSize: maxMessageSize)
     self.mailbox = mailbox
     self.gate = OutboundGate(limit: 256 * 1024)
-    self.pending = allocator.buffer(capacity: 0)
   }
 
   /// Called from the RPC's task once GRPCCore's cancellation handle exists.
