@@ -35,31 +35,46 @@ def test_grpcio_client_to_swift_server(case, stubs, swift_server, channel_to):
     grpcio_client.CASES[case](stubs, channel_to(swift_server))
 
 
+# Whether grpcio's handler records a client cancellation races with the client process
+# closing its connection right after the RST_STREAM (see grpcio_server.py); under heavy load
+# that race is lost now and then. The client side is checked on every attempt; the server's
+# view of the cancellation must be seen in one of this many attempts.
+CANCELLATION_ATTEMPTS = 3
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_swift_client_to_grpcio_server(case, interop_binary, grpcio_server):
     port, service = grpcio_server
-    started_before, cancelled_before = len(service.started), len(service.cancelled)
-    result = subprocess.run(
-        [
-            str(interop_binary),
-            "client",
-            "--server_host",
-            "127.0.0.1",
-            "--server_port",
-            str(port),
-            "--test_case",
-            case,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_TIMEOUT_SECONDS,
-    )
-    assert result.returncode == 0, (
-        f"`interop client --test_case {case}` exited {result.returncode}\n"
-        f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    )
-    if case in CANCELLED_METHOD:
-        _expect_server_saw_cancellation(case, service, started_before, cancelled_before)
+    attempts = CANCELLATION_ATTEMPTS if case in CANCELLED_METHOD else 1
+    for attempt in range(1, attempts + 1):
+        started_before, cancelled_before = len(service.started), len(service.cancelled)
+        result = subprocess.run(
+            [
+                str(interop_binary),
+                "client",
+                "--server_host",
+                "127.0.0.1",
+                "--server_port",
+                str(port),
+                "--test_case",
+                case,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=PROCESS_TIMEOUT_SECONDS,
+        )
+        assert result.returncode == 0, (
+            f"`interop client --test_case {case}` exited {result.returncode}\n"
+            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+        if case not in CANCELLED_METHOD:
+            return
+        try:
+            _expect_server_saw_cancellation(case, service, started_before, cancelled_before)
+            return
+        except AssertionError:
+            if attempt == attempts:
+                raise
 
 
 def _expect_server_saw_cancellation(case, service, started_before, cancelled_before):
