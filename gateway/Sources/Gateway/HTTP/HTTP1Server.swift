@@ -23,7 +23,7 @@ public final class HTTP1Server: Sendable {
     self.maxBodyBytes = maxBodyBytes
   }
 
-  typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPPart<HTTPResponseHead, ByteBuffer>>
+  typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
   /// Binds, calls `onBound` with the real port, and serves until the task is cancelled.
   public func serve(onBound: @Sendable (Int) -> Void = { _ in }) async throws {
@@ -74,7 +74,7 @@ public final class HTTP1Server: Sendable {
             headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
             if !requestHead.isKeepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
             try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
-            if !response.body.isEmpty { try await outbound.write(.body(ByteBuffer(bytes: response.body))) }
+            if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
             try await outbound.write(.end(nil))
             if !requestHead.isKeepAlive { return }
             head = nil

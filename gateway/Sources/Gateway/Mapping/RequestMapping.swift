@@ -25,13 +25,17 @@ public struct RequestMapping: Sendable {
   public var queryFields: [String: String]
   /// Body keys renamed to request fields (e.g. `limit` → `page_size` in a search body).
   public var bodyRenames: [String: String]
+  /// Request fields holding an enum, with the proto value prefix: the documented lower-case
+  /// query value (`source=maac`) becomes the proto name (`TAG_SOURCE_MAAC`).
+  public var enumFields: [String: String]
   /// Fields set to a fixed JSON value (e.g. the documented `tag_source` default).
   public var constants: [String: String]
 
   public init(
     body: Body = .none, pathFields: [String: String] = [:], queryFields: [String: String] = [:],
-    bodyRenames: [String: String] = [:], constants: [String: String] = [:]
+    bodyRenames: [String: String] = [:], enumFields: [String: String] = [:], constants: [String: String] = [:]
   ) {
+    self.enumFields = enumFields
     self.bodyRenames = bodyRenames
     self.body = body
     self.pathFields = pathFields
@@ -80,7 +84,12 @@ public struct RequestMapping: Sendable {
     }
     for (name, value) in query {
       guard let field = queryFields[name] else { continue }
-      let scalar = Self.queryScalar(value)
+      let scalar: Any =
+        if let prefix = enumFields[field], !value.uppercased().hasPrefix(prefix) {
+          prefix + value.uppercased()
+        } else {
+          Self.queryScalar(value)
+        }
       if repeatedQuery.contains(field) {
         var values = object[field] as? [Any] ?? []
         values.append(scalar)

@@ -16,13 +16,15 @@ public enum GatewayRoutes {
   typealias Tags = Maac_Tags_V1_TagManagerService.Method
 
   static let paging = RequestMapping.paging
+  static let tagSource = ["source": "TAG_SOURCE_", "tag_source": "TAG_SOURCE_"]
 
   static var admin: [Route] {
     [
       .unary(
         .GET, "/api/v1/channels", family: .admin, upstream: "admin", rpc: Admin.ListChannels.descriptor,
         request: Maac_Admin_V1_ListChannelsRequest.self, response: Maac_Admin_V1_ListChannelsResponse.self,
-        mapping: RequestMapping(queryFields: ["type": "type"]), extraTokenUses: ["platform"]),
+        mapping: RequestMapping(queryFields: ["type": "type"], enumFields: ["type": "CHANNEL_TYPE_"]),
+        extraTokenUses: ["platform"]),
       .unary(
         .GET, "/api/v1/channels/{channel_id}/sender-domains", family: .admin, upstream: "admin",
         rpc: Admin.ListSenderDomains.descriptor,
@@ -168,7 +170,8 @@ public enum GatewayRoutes {
       .unary(
         .GET, "/api/cdp/v1/tags", family: .tags, upstream: "tags", rpc: Tags.ListTags.descriptor,
         request: Maac_Tags_V1_ListTagsRequest.self, response: Maac_Tags_V1_ListTagsResponse.self,
-        mapping: RequestMapping(queryFields: ["source": "source"]), render: .array(items: "tags"),
+        mapping: RequestMapping(queryFields: ["source": "source"], enumFields: tagSource),
+        render: .array(items: "tags"),
         extraTokenUses: ["extension"]),
       .unary(
         .GET, "\(base)/tags", family: .tags, upstream: "tags", rpc: Tags.ListTags.descriptor,
@@ -177,7 +180,8 @@ public enum GatewayRoutes {
           queryFields: paging.merging([
             "source": "source", "created_via": "created_via", "q": "name_query", "status": "status",
             "sort": "sort_by", "order": "sort_order",
-          ]) { $1 }),
+          ]) { $1 },
+          enumFields: tagSource),
         render: .list(items: "tags", count: "total_count")),
       .unary(
         .POST, "\(base)/tags", family: .tags, upstream: "tags", rpc: Tags.CreateTag.descriptor,
@@ -186,17 +190,18 @@ public enum GatewayRoutes {
       .unary(
         .GET, "\(base)/tags/{tag_id}", family: .tags, upstream: "tags", rpc: Tags.GetTag.descriptor,
         request: Maac_Tags_V1_GetTagRequest.self, response: Maac_Tags_V1_Tag.self,
-        mapping: RequestMapping(queryFields: ["source": "tag_source"])),
+        mapping: RequestMapping(queryFields: ["source": "tag_source"], enumFields: tagSource)),
       .unary(
         .PATCH, "\(base)/tags/{tag_id}", family: .tags, upstream: "tags", rpc: Tags.UpdateTag.descriptor,
         request: Maac_Tags_V1_UpdateTagRequest.self, response: Maac_Tags_V1_Tag.self,
         mapping: RequestMapping(
           body: .mergePatch(into: nil, mask: "update_mask", renames: ["version": "expected_version"]),
-          queryFields: ["source": "tag_source"])),
+          queryFields: ["source": "tag_source"], enumFields: tagSource)),
       .unary(
         .DELETE, "\(base)/tags/{tag_id}", family: .tags, upstream: "tags", rpc: Tags.DeleteTag.descriptor,
         request: Maac_Tags_V1_DeleteTagRequest.self, response: Maac_Tags_V1_DeleteTagResponse.self,
-        mapping: RequestMapping(queryFields: ["source": "tag_source"]), status: .accepted),
+        mapping: RequestMapping(queryFields: ["source": "tag_source"], enumFields: tagSource),
+        status: .accepted),
       .unary(
         .POST, "\(base)/tags/batch-delete", family: .tags, upstream: "tags", rpc: Tags.BatchDeleteTags.descriptor,
         request: Maac_Tags_V1_BatchDeleteTagsRequest.self, response: Maac_Tags_V1_BatchDeleteTagsResponse.self,

@@ -19,7 +19,7 @@ final class RunningGateway: Sendable {
   }
 
   static let openAPIPath = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("openapi.yaml").path
 
   static func start(
