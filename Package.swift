@@ -13,6 +13,8 @@ let package = Package(
   products: [
     .executable(name: "interop", targets: ["interop"]),
     .executable(name: "maac-ops", targets: ["maac-ops"]),
+    .executable(name: "maac-cdh", targets: ["maac-cdh"]),
+    .executable(name: "maac-tags", targets: ["maac-tags"]),
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
     .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
@@ -92,6 +94,7 @@ let package = Package(
       name: "InteropTestingTests",
       dependencies: [
         "InteropTesting",
+        "GRPCNGHTTP2Transport",
         "InteropTestingContracts",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
@@ -132,7 +135,10 @@ let package = Package(
     ),
     .executableTarget(
       name: "PostgresBenchmarks",
-      dependencies: ["PostgresClient"],
+      dependencies: [
+        "PostgresClient",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       swiftSettings: strictSwift
     ),
 
@@ -202,21 +208,36 @@ let package = Package(
     .target(
       name: "CdhService",
       dependencies: [
+        "CDHDomain",
         "MAACContracts",
+        "ServiceKit",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       path: "services/cdh/Sources/CdhService",
+      resources: [.copy("Migrations")],
       swiftSettings: strictSwift
     ),
     .target(
       name: "TagsService",
       dependencies: [
         "MAACContracts",
+        "ServiceKit",
+        "PostgresClient",
+        "TagsDomain",
+        "GRPCNGHTTP2Transport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       path: "services/tags/Sources/TagsService",
+      resources: [.copy("Migrations")],
       swiftSettings: strictSwift
     ),
     .target(
@@ -303,6 +324,19 @@ let package = Package(
       swiftSettings: strictSwift
     ),
 
+    // MARK: System tests: the real executables
+
+    .testTarget(
+      name: "SystemTests",
+      dependencies: [
+        "MAACTestSupport",
+        "ServiceKit",
+        "MAACContracts",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ],
+      swiftSettings: strictSwift
+    ),
+
     // MARK: Test support shared by every test target
 
     .target(
@@ -316,6 +350,102 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       path: "Tests/MAACTestSupport",
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: cdh service
+
+    .target(
+      name: "CDHDomain",
+      path: "services/cdh/Sources/CDHDomain",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "CDHDomainTests",
+      dependencies: ["CDHDomain"],
+      path: "services/cdh/Tests/CDHDomainTests",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "CDHServiceTests",
+      dependencies: [
+        "CdhService",
+        "CDHDomain",
+        "MAACTestSupport",
+        "ServiceKit",
+        "MAACContracts",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/cdh/Tests/CDHServiceTests",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-cdh",
+      dependencies: [
+        "CdhService", "ServiceKit", "MAACContracts", "PostgresClient",
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      path: "services/cdh/Sources/maac-cdh",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "cdh-bench",
+      dependencies: ["CDHDomain"],
+      path: "services/cdh/Sources/cdh-bench",
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: tags service
+
+    .target(
+      name: "TagsDomain",
+      path: "services/tags/Sources/TagsDomain",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "TagsDomainTests",
+      dependencies: ["TagsDomain"],
+      path: "services/tags/Tests/TagsDomainTests",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "TagsServiceTests",
+      dependencies: [
+        "TagsService",
+        "TagsDomain",
+        "MAACTestSupport",
+        "MAACContracts",
+        "ServiceKit",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      path: "services/tags/Tests/TagsServiceTests",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-tags",
+      dependencies: ["TagsService", "ServiceKit"],
+      path: "services/tags/Sources/maac-tags",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "tags-benchmark",
+      dependencies: [
+        "TagsService",
+        "MAACTestSupport",
+        "MAACContracts",
+        "ServiceKit",
+        "PostgresClient",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ],
+      path: "services/tags/Sources/tags-benchmark",
       swiftSettings: strictSwift
     ),
 

@@ -52,6 +52,7 @@ pg_init() {
   rm -f "$pwfile"
   cat >>"$dir/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
+port = $port
 unix_socket_directories = '$dir/run'
 max_connections = 400
 shared_buffers = 256MB
@@ -67,10 +68,11 @@ pg_start() {
   bin="$(pg_bin_dir)"
   pg_init "$dir" "$port" || return 1
   if pg_as_owner "$bin/pg_ctl" --pgdata="$dir/data" status >/dev/null 2>&1; then return 0; fi
-  # The port is given at start, not in postgresql.conf, so one cluster can move ports.
+  # The port of this start becomes the cluster's (a later `pg_ctl start/restart` keeps it).
+  pg_as_owner sed -i "s/^port = .*/port = $port/" "$dir/data/postgresql.conf"
   rm -f "$dir/run/postgres.log"
   pg_as_owner "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/run/postgres.log" --wait \
-    --timeout=60 -o "-p $port" start >/dev/null || { cat "$dir/run/postgres.log" >&2; return 1; }
+    --timeout=60 start >/dev/null || { cat "$dir/run/postgres.log" >&2; return 1; }
 }
 
 pg_stop() {

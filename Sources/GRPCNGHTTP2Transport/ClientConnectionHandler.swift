@@ -1,5 +1,5 @@
 internal import CNGHTTP2
-public import GRPCCore
+internal import GRPCCore
 internal import NIOCore
 
 /// Runs one client HTTP/2 connection: owns its nghttp2 session and streams on the channel's
@@ -16,7 +16,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     case end(ClientStream)
     case cancel(ClientStream)
     case produceMore(ClientStream)
-    case terminated(ClientStream)
     case gracefulShutdown
   }
 
@@ -70,7 +69,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         maxConcurrentStreams: nil,
         initialWindowSize: UInt32(clamping: self.configuration.initialStreamWindowSize),
         maxHeaderListSize: 16 * 1024,
-        connectionWindowSize: Int32(clamping: max(self.configuration.initialStreamWindowSize, 8 * 1024 * 1024))
+        connectionWindowSize: Int32(
+          clamping: max(self.configuration.initialStreamWindowSize, 8 * 1024 * 1024))
       )
     )
     if context.channel.isActive {
@@ -119,7 +119,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     if buffer.readableBytes > 0 {
       context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
     }
-    if !ok || !self.session.isAlive || ((self.shuttingDown || self.draining) && self.openCount == 0) {
+    if !ok || !self.session.isAlive || ((self.shuttingDown || self.draining) && self.openCount == 0)
+    {
       self.close()
     }
   }
@@ -141,7 +142,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     self.streams = [:]
     self.openCount = 0
     for stream in streams.values {
-      Self.fail(stream, RPCError(code: .unavailable, message: "The connection to the server was lost."))
+      Self.fail(
+        stream, RPCError(code: .unavailable, message: "The connection to the server was lost."))
     }
     if !self.draining {
       self.draining = true
@@ -163,7 +165,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     if let keepalive = self.configuration.keepalive {
       let interval = TimeAmount(converting: keepalive.interval)
       let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-      self.keepaliveTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+      self.keepaliveTask = context.eventLoop.scheduleRepeatedTask(
+        initialDelay: interval, delay: interval
+      ) { _ in
         handler.value.sendKeepalivePing()
       }
     }
@@ -172,10 +176,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
   private func sendKeepalivePing() {
     guard let keepalive = self.configuration.keepalive, let context = self.context else { return }
-    guard keepalive.permitWithoutCalls || self.openCount > 0, self.pingTimeoutTask == nil else { return }
+    guard keepalive.permitWithoutCalls || self.openCount > 0, self.pingTimeoutTask == nil else {
+      return
+    }
     self.session.submitPing()
     let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-    self.pingTimeoutTask = context.eventLoop.scheduleTask(in: TimeAmount(converting: keepalive.timeout)) {
+    self.pingTimeoutTask = context.eventLoop.scheduleTask(
+      in: TimeAmount(converting: keepalive.timeout)
+    ) {
       handler.value.close()
     }
     self.flush()
@@ -216,8 +224,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     for item in mail {
       switch item {
       case .open(let stream, _), .message(let stream, _), .end(let stream), .cancel(let stream):
-        Self.fail(stream, RPCError(code: .unavailable, message: "The connection to the server was lost."))
-      case .produceMore, .terminated, .gracefulShutdown:
+        Self.fail(
+          stream, RPCError(code: .unavailable, message: "The connection to the server was lost."))
+      case .produceMore, .gracefulShutdown:
         break
       }
     }
@@ -247,11 +256,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         stream.producing = true
         if stream.streamID != 0 { self.session.consumeStream(stream.streamID, stream.unconsumed) }
         stream.unconsumed = 0
-      case .terminated(let stream):
-        // The caller stopped reading. Keep the window open so the connection isn't stuck.
-        stream.producing = true
-        if stream.streamID != 0 { self.session.consumeStream(stream.streamID, stream.unconsumed) }
-        stream.unconsumed = 0
       case .gracefulShutdown:
         self.beginGracefulShutdown()
       }
@@ -262,13 +266,17 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   private func open(_ stream: ClientStream, metadata: Metadata) {
     guard stream.streamID == 0, !stream.cancelled else { return }
     guard !self.draining, !self.closed else {
-      Self.fail(stream, RPCError(code: .unavailable, message: "The connection is closing; retry on a new one."))
+      Self.fail(
+        stream,
+        RPCError(code: .unavailable, message: "The connection is closing; retry on a new one."))
       return
     }
     var block = HeaderBlock()
     block.add(":method", "POST")
     block.add(":scheme", "http")
-    block.add(":path", "/" + stream.descriptor.service.fullyQualifiedService + "/" + stream.descriptor.method)
+    block.add(
+      ":path",
+      "/" + stream.descriptor.service.fullyQualifiedService + "/" + stream.descriptor.method)
     block.add(":authority", self.configuration.authority)
     block.add("content-type", GRPCHeaderNames.contentTypeValue)
     block.add("te", "trailers")
@@ -279,7 +287,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       nghttp2_submit_request(self.session.pointer, nil, nva, count, &provider, nil)
     }
     guard streamID > 0 else {
-      Self.fail(stream, RPCError(code: .unavailable, message: "Couldn't open an HTTP/2 stream (nghttp2 error \(streamID))."))
+      Self.fail(
+        stream,
+        RPCError(
+          code: .unavailable, message: "Couldn't open an HTTP/2 stream (nghttp2 error \(streamID))."
+        ))
       if streamID == NGHTTP2_ERR_STREAM_ID_NOT_AVAILABLE.rawValue {
         self.beginGracefulShutdown()
       }
@@ -315,7 +327,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     0
   }
 
-  func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
+  func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
+    -> Int32
+  {
     guard let stream = self.streams[streamID], !stream.responseFinished else { return 0 }
     if name.first == UInt8(ascii: ":") {
       if GRPCHeaderNames.equals(name, ":status") {
@@ -352,7 +366,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     case NGHTTP2_DATA.rawValue:
       if endStream, let stream = self.streams[header.stream_id], !stream.responseFinished {
         stream.finishResponse(
-          .failure(RPCError(code: .internalError, message: "The server ended the stream without sending trailers."))
+          .failure(
+            RPCError(
+              code: .internalError, message: "The server ended the stream without sending trailers."
+            ))
         )
       }
     case NGHTTP2_SETTINGS.rawValue:
@@ -392,24 +409,35 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         self.resetIfOpen(stream)
         return
       }
-      guard let contentType = stream.contentType, GRPCHeaderNames.isGRPCContentType(contentType) else {
+      guard let contentType = stream.contentType, GRPCHeaderNames.isGRPCContentType(contentType)
+      else {
         stream.finishResponse(
-          .failure(RPCError(code: .unknown, message: "Response content-type '\(stream.contentType ?? "")' is not gRPC."))
+          .failure(
+            RPCError(
+              code: .unknown,
+              message: "Response content-type '\(stream.contentType ?? "")' is not gRPC."))
         )
         self.resetIfOpen(stream)
         return
       }
       if endStream {
-        stream.finishResponse(.failure(RPCError(code: .internalError, message: "Response headers ended the stream without a status.")))
+        stream.finishResponse(
+          .failure(
+            RPCError(
+              code: .internalError, message: "Response headers ended the stream without a status."))
+        )
         return
       }
       let metadata = stream.metadata
       stream.metadata = [:]
-      _ = stream.source.yield(.metadata(metadata))
+      stream.source.yield(.metadata(metadata))
     } else {
       // Trailers.
       guard let grpcStatus = stream.grpcStatus else {
-        stream.finishResponse(.success(.status(Status(code: .unknown, message: "Trailers carry no grpc-status."), stream.metadata)))
+        stream.finishResponse(
+          .success(
+            .status(
+              Status(code: .unknown, message: "Trailers carry no grpc-status."), stream.metadata)))
         return
       }
       self.deliverStatus(stream, code: grpcStatus)
@@ -432,14 +460,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
   func sessionDataChunk(streamID: Int32, data: UnsafeRawBufferPointer) -> Int32 {
     self.session.consumeConnection(data.count)
-    guard let stream = self.streams[streamID], !stream.responseFinished, stream.receivedHeaders else {
+    guard let stream = self.streams[streamID], !stream.responseFinished, stream.receivedHeaders
+    else {
       self.session.consumeStream(streamID, data.count)
       return 0
     }
     let source = stream.source
     do {
       try stream.deframer.process(data) { message in
-        if source.yield(.message(message)) == .stopProducing {
+        if !source.yield(.message(message)) {
           stream.producing = false
         }
       }
@@ -452,7 +481,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
           message: "Received message of \(length) bytes exceeds the limit of \(limit) bytes."
         )
       case .unexpectedCompression:
-        rpcError = RPCError(code: .internalError, message: "Received a compressed message but no grpc-encoding was negotiated.")
+        rpcError = RPCError(
+          code: .internalError,
+          message: "Received a compressed message but no grpc-encoding was negotiated.")
       }
       stream.finishResponse(.failure(rpcError))
       self.session.consumeStream(streamID, data.count + stream.unconsumed)
@@ -475,15 +506,19 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       let error: RPCError
       switch errorCode {
       case NGHTTP2_REFUSED_STREAM.rawValue:
-        error = RPCError(code: .unavailable, message: "The server refused the stream before processing it.")
+        error = RPCError(
+          code: .unavailable, message: "The server refused the stream before processing it.")
       case NGHTTP2_CANCEL.rawValue:
         error = RPCError(code: .cancelled, message: "The server cancelled the stream.")
       case NGHTTP2_ENHANCE_YOUR_CALM.rawValue:
-        error = RPCError(code: .resourceExhausted, message: "The server reset the stream: ENHANCE_YOUR_CALM.")
+        error = RPCError(
+          code: .resourceExhausted, message: "The server reset the stream: ENHANCE_YOUR_CALM.")
       case NGHTTP2_NO_ERROR.rawValue:
-        error = RPCError(code: .internalError, message: "The stream closed before the server sent a status.")
+        error = RPCError(
+          code: .internalError, message: "The stream closed before the server sent a status.")
       default:
-        error = RPCError(code: .internalError, message: "The server reset the stream (HTTP/2 error \(errorCode)).")
+        error = RPCError(
+          code: .internalError, message: "The server reset the stream (HTTP/2 error \(errorCode)).")
       }
       stream.finishResponse(.failure(error))
     }

@@ -1,4 +1,4 @@
-public import GRPCCore
+internal import GRPCCore
 internal import NIOCore
 import Synchronization
 
@@ -11,7 +11,7 @@ final class ClientStream: @unchecked Sendable {
   let descriptor: MethodDescriptor
   let gate: OutboundGate
   let mailbox: Mailbox<ClientConnectionHandler>
-  let source: InboundProducer<RPCResponsePart<[UInt8]>>.Source
+  let source: InboundQueue<RPCResponsePart<[UInt8]>>
   /// Set once the stream is closed for good, so the caller can skip a needless reset.
   let isFinished = Atomic<Bool>(false)
 
@@ -40,7 +40,7 @@ final class ClientStream: @unchecked Sendable {
     descriptor: MethodDescriptor,
     maxMessageSize: Int,
     mailbox: Mailbox<ClientConnectionHandler>,
-    source: InboundProducer<RPCResponsePart<[UInt8]>>.Source
+    source: InboundQueue<RPCResponsePart<[UInt8]>>
   ) {
     self.descriptor = descriptor
     self.deframer = GRPCMessageDeframer(maxMessageSize: maxMessageSize)
@@ -56,7 +56,7 @@ final class ClientStream: @unchecked Sendable {
     self.responseFinished = true
     switch result {
     case .success(let part):
-      _ = self.source.yield(part)
+      self.source.yield(part)
       self.source.finish()
     case .failure(let error):
       self.source.finish(error)

@@ -38,7 +38,9 @@ struct GRPCMessageDeframer {
       if !self.inMessage {
         // Fast path: whole prefix available and nothing buffered.
         if self.headerCount == 0 && count - offset >= 5 {
-          self.header = (data[offset], data[offset + 1], data[offset + 2], data[offset + 3], data[offset + 4])
+          self.header = (
+            data[offset], data[offset + 1], data[offset + 2], data[offset + 3], data[offset + 4]
+          )
           self.headerCount = 5
           offset += 5
         } else {
@@ -61,7 +63,8 @@ struct GRPCMessageDeframer {
         }
       }
       let take = min(self.remaining, count - offset)
-      self.message.append(contentsOf: UnsafeRawBufferPointer(rebasing: data[offset..<(offset + take)]))
+      self.message.append(
+        contentsOf: UnsafeRawBufferPointer(rebasing: data[offset..<(offset + take)]))
       offset += take
       self.remaining -= take
       if self.remaining == 0 {
@@ -73,7 +76,8 @@ struct GRPCMessageDeframer {
   private mutating func beginMessage() throws(Failure) {
     let flag = self.header.0
     let length =
-      Int(self.header.1) << 24 | Int(self.header.2) << 16 | Int(self.header.3) << 8 | Int(self.header.4)
+      Int(self.header.1) << 24 | Int(self.header.2) << 16 | Int(self.header.3) << 8
+      | Int(self.header.4)
     if flag != 0 {
       throw .unexpectedCompression
     }

@@ -21,7 +21,8 @@ struct HeaderBlock {
     self.bytes.append(contentsOf: name.utf8)
     let valueStart = self.bytes.count
     self.bytes.append(contentsOf: value.utf8)
-    self.fields.append((nameStart, valueStart - nameStart, valueStart, self.bytes.count - valueStart))
+    self.fields.append(
+      (nameStart, valueStart - nameStart, valueStart, self.bytes.count - valueStart))
   }
 
   /// Adds a field whose value is raw bytes.
@@ -30,7 +31,8 @@ struct HeaderBlock {
     self.bytes.append(contentsOf: name.utf8)
     let valueStart = self.bytes.count
     self.bytes.append(contentsOf: value)
-    self.fields.append((nameStart, valueStart - nameStart, valueStart, self.bytes.count - valueStart))
+    self.fields.append(
+      (nameStart, valueStart - nameStart, valueStart, self.bytes.count - valueStart))
   }
 
   /// Adds every metadata entry: keys lower-cased, `-bin` values base64-encoded, and the keys a

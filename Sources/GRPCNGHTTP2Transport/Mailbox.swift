@@ -2,7 +2,7 @@ internal import NIOCore
 import Synchronization
 
 /// What a connection handler does with mail posted from other threads.
-protocol MailboxSink: AnyObject {
+protocol MailboxSink: AnyObject, SendableMetatype {
   associatedtype Mail: Sendable
   /// Called on the event loop with everything posted since the last call, in order.
   func process(_ mail: [Mail])

@@ -128,6 +128,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     var nextID = 0
     var live: [Int: Connection] = [:]
     var shutdownRequested = false
+    var cancelled = false
     var connectWaiters: [CheckedContinuation<Void, Never>] = []
   }
 
@@ -159,7 +160,8 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
       for name in methodConfig.names {
         let method = name.method
         if !method.isEmpty {
-          configs[MethodDescriptor(fullyQualifiedService: name.service, method: method)] = methodConfig
+          configs[MethodDescriptor(fullyQualifiedService: name.service, method: method)] =
+            methodConfig
         } else if !name.service.isEmpty {
           configs[MethodDescriptor(fullyQualifiedService: name.service, method: "")] = methodConfig
         } else {
@@ -173,20 +175,33 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
 
   /// Runs until ``beginGracefulShutdown()`` has been called and the last connection closed.
   /// Connections themselves are opened on demand by RPCs.
+  /// Cancelling the calling task shuts the transport down and returns at once.
   public func connect() async throws {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let done = self.state.withLock { state -> Bool in
-        if state.shutdownRequested && state.live.isEmpty { return true }
-        state.connectWaiters.append(continuation)
-        return false
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let done = self.state.withLock { state -> Bool in
+          if state.shutdownRequested && (state.live.isEmpty || state.cancelled) { return true }
+          state.connectWaiters.append(continuation)
+          return false
+        }
+        if done { continuation.resume() }
       }
-      if done { continuation.resume() }
+    } onCancel: {
+      let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        state.cancelled = true
+        let waiters = state.connectWaiters
+        state.connectWaiters = []
+        return waiters
+      }
+      self.beginGracefulShutdown()
+      for waiter in waiters { waiter.resume() }
     }
   }
 
   /// Refuses new RPCs (UNAVAILABLE) and closes the connection once its RPCs have finished.
   public func beginGracefulShutdown() {
-    let (live, waiters) = self.state.withLock { state -> ([Connection], [CheckedContinuation<Void, Never>]) in
+    let (live, waiters) = self.state.withLock {
+      state -> ([Connection], [CheckedContinuation<Void, Never>]) in
       state.shutdownRequested = true
       state.connection = .shutdown
       let waiters = state.live.isEmpty ? state.connectWaiters : []
@@ -199,7 +214,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
 
   public func config(forMethod descriptor: MethodDescriptor) -> MethodConfig? {
     if let config = self.methodConfigs[descriptor] { return config }
-    if let config = self.methodConfigs[MethodDescriptor(fullyQualifiedService: descriptor.service.fullyQualifiedService, method: "")] {
+    if let config = self.methodConfigs[
+      MethodDescriptor(fullyQualifiedService: descriptor.service.fullyQualifiedService, method: "")]
+    {
       return config
     }
     return self.defaultMethodConfig
@@ -211,32 +228,35 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     _ closure: (_ stream: RPCStream<Inbound, Outbound>, _ context: ClientContext) async throws -> T
   ) async throws -> T {
     let connection = try await self.readyConnection(waitForReady: options.waitForReady ?? false)
-    let maxSize = options.maxResponseMessageBytes.map { min($0, self.config.maxReceiveMessageSize) }
+    let maxSize =
+      options.maxResponseMessageBytes.map { min($0, self.config.maxReceiveMessageSize) }
       ?? self.config.maxReceiveMessageSize
     let mailbox = connection.mailbox
 
-    // The delegate needs the stream and the stream needs the source: link them through a box.
+    // The queue's demand callback needs the stream and the stream needs the queue: link
+    // them through a weak box.
     let streamBox = WeakStreamBox()
-    let producer = InboundProducer<RPCResponsePart<[UInt8]>>.makeSequence(
-      backPressureStrategy: InboundBuffering.strategy,
-      finishOnDeinit: true,
-      delegate: StreamDemandDelegate(
-        onProduceMore: { if let stream = streamBox.stream { mailbox.post(.produceMore(stream)) } },
-        onTerminate: { if let stream = streamBox.stream { mailbox.post(.terminated(stream)) } }
-      )
+    let queue = InboundQueue<RPCResponsePart<[UInt8]>>(
+      cancellationError: {
+        RPCError(code: .cancelled, message: "The RPC was cancelled by the caller.")
+      },
+      onDemand: { if let stream = streamBox.stream { mailbox.post(.produceMore(stream)) } }
     )
     let stream = ClientStream(
       descriptor: descriptor,
       maxMessageSize: maxSize,
       mailbox: mailbox,
-      source: producer.source
+      source: queue
     )
     streamBox.stream = stream
 
     let rpc = RPCStream(
       descriptor: descriptor,
-      inbound: RPCAsyncSequence<RPCResponsePart<[UInt8]>, any Error>(wrapping: producer.sequence),
-      outbound: RPCWriter<RPCRequestPart<[UInt8]>>.Closable(wrapping: ClientStreamWriter(stream: stream))
+      inbound: RPCAsyncSequence<RPCResponsePart<[UInt8]>, any Error>(
+        wrapping: ClientInboundSequence(queue: queue)
+      ),
+      outbound: RPCWriter<RPCRequestPart<[UInt8]>>.Closable(
+        wrapping: ClientStreamWriter(stream: stream))
     )
     let context = ClientContext(
       descriptor: descriptor,
@@ -280,7 +300,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
           if now < retryAt {
             if waitForReady { return .sleep(until: retryAt) }
             return .fail(
-              RPCError(code: .unavailable, message: "Couldn't connect to \(self.target): \(error)", cause: error)
+              RPCError(
+                code: .unavailable, message: "Couldn't connect to \(self.target): \(error)",
+                cause: error)
             )
           }
           return .await(self.startConnecting(&state))
@@ -301,7 +323,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
         } catch {
           if !waitForReady {
             if let rpcError = error as? RPCError { throw rpcError }
-            throw RPCError(code: .unavailable, message: "Couldn't connect to \(self.target): \(error)", cause: error)
+            throw RPCError(
+              code: .unavailable, message: "Couldn't connect to \(self.target): \(error)",
+              cause: error)
           }
         }
       }
@@ -337,12 +361,16 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
       .connectTimeout(TimeAmount(converting: self.config.connectTimeout))
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          let handler = ClientConnectionHandler(configuration: handlerConfig, eventLoop: channel.eventLoop) { event in
+          let handler = ClientConnectionHandler(
+            configuration: handlerConfig, eventLoop: channel.eventLoop
+          ) { event in
             switch event {
             case .ready:
               readyPromise.succeed()
             case .draining:
-              readyPromise.fail(RPCError(code: .unavailable, message: "The connection closed before HTTP/2 was ready."))
+              readyPromise.fail(
+                RPCError(
+                  code: .unavailable, message: "The connection closed before HTTP/2 was ready."))
               self.connectionDraining(id: id)
             }
           }
@@ -357,14 +385,17 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     }
 
     let timeout = eventLoop.scheduleTask(in: TimeAmount(converting: self.config.connectTimeout)) {
-      readyPromise.fail(RPCError(code: .unavailable, message: "Timed out waiting for the server's HTTP/2 SETTINGS."))
+      readyPromise.fail(
+        RPCError(code: .unavailable, message: "Timed out waiting for the server's HTTP/2 SETTINGS.")
+      )
     }
     connected.flatMap { channel -> EventLoopFuture<Connection> in
       readyPromise.futureResult.flatMapError { error in
         channel.close(promise: nil)
         return eventLoop.makeFailedFuture(error)
       }.flatMapThrowing {
-        let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
+        let handler = try channel.pipeline.syncOperations.handler(
+          type: ClientConnectionHandler.self)
         return Connection(
           id: id,
           mailbox: handler.mailbox,
@@ -379,7 +410,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     }
   }
 
-  private func connectAttemptFinished(id: Int, result: Result<Connection, any Error>, promise: EventLoopPromise<Connection>) {
+  private func connectAttemptFinished(
+    id: Int, result: Result<Connection, any Error>, promise: EventLoopPromise<Connection>
+  ) {
     switch result {
     case .success(let connection):
       let closeNow = self.state.withLock { state -> Bool in
@@ -402,7 +435,10 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
           state.connection = .transientFailure(retryAt: .now + delay, error: error)
         }
       }
-      promise.fail(RPCError(code: .unavailable, message: "Couldn't connect to \(self.target): \(error)", cause: error))
+      promise.fail(
+        RPCError(
+          code: .unavailable, message: "Couldn't connect to \(self.target): \(error)", cause: error)
+      )
     }
   }
 

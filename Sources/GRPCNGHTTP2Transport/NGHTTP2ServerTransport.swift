@@ -110,6 +110,7 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
 
   private struct ConnectionEntry: Sendable {
     let beginShutdown: @Sendable () -> Void
+    let forceClose: @Sendable () -> Void
   }
 
   private let address: Address
@@ -147,10 +148,11 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   }
 
   public func listen(
-    streamHandler: @escaping @Sendable (
-      _ stream: RPCStream<Inbound, Outbound>,
-      _ context: ServerContext
-    ) async -> Void
+    streamHandler:
+      @escaping @Sendable (
+        _ stream: RPCStream<Inbound, Outbound>,
+        _ context: ServerContext
+      ) async -> Void
   ) async throws {
     let (accepted, continuation) = AsyncStream.makeStream(of: AcceptedServerStream.self)
     let onStream: @Sendable (AcceptedServerStream) -> Void = { continuation.yield($0) }
@@ -160,7 +162,8 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       channel = try await self.bind(onStream: onStream)
     } catch {
       self.publishAddress(.failure(error))
-      throw RuntimeError(code: .transportError, message: "Couldn't bind \(self.address).", cause: error)
+      throw RuntimeError(
+        code: .transportError, message: "Couldn't bind \(self.address).", cause: error)
     }
 
     let proceed = self.shared.withLock { shared -> Bool in
@@ -171,7 +174,9 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
     }
     let local = channel.localAddress
     self.publishAddress(
-      .success(ListeningAddress(host: local?.ipAddress ?? self.address.host, port: local?.port ?? self.address.port))
+      .success(
+        ListeningAddress(
+          host: local?.ipAddress ?? self.address.host, port: local?.port ?? self.address.port))
     )
     if !proceed {
       channel.close(promise: nil)
@@ -181,26 +186,69 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       self.listenerClosed()
     }
 
-    await withDiscardingTaskGroup { group in
-      for await item in accepted {
-        group.addTask {
-          await withServerContextRPCCancellationHandle { handle in
-            item.stream.setCancellationHandle(handle)
-            let context = ServerContext(
-              descriptor: item.rpc.descriptor,
-              remotePeer: item.remotePeer,
-              localPeer: item.localPeer,
-              cancellation: handle
-            )
-            await streamHandler(item.rpc, context)
-          }
-        }
-      }
+    // Cancelling `listen` is a shutdown request: stop accepting and drain.
+    await withTaskCancellationHandler {
+      await self.serve(accepted, streamHandler: streamHandler)
+    } onCancel: {
+      self.beginGracefulShutdown()
+      // Cancellation means "stop now": close connections, which cancels their RPCs' tasks.
+      let connections = self.shared.withLock { Array($0.connections.values) }
+      for connection in connections { connection.forceClose() }
     }
     self.shared.withLock { $0.state = .finished }
   }
 
-  private func bind(onStream: @escaping @Sendable (AcceptedServerStream) -> Void) async throws -> any Channel {
+  private func serve(
+    _ accepted: AsyncStream<AcceptedServerStream>,
+    streamHandler:
+      @escaping @Sendable (
+        _ stream: RPCStream<Inbound, Outbound>,
+        _ context: ServerContext
+      ) async -> Void
+  ) async {
+    // One unstructured task per RPC (rather than a task-group child plus a helper child):
+    // its handle is what lets a deadline or a peer reset cancel the handler. `tracker` keeps
+    // `listen()` from returning before every RPC has.
+    let tracker = RPCTaskTracker()
+    for await item in accepted {
+      tracker.enter()
+      let task = Task {
+        defer {
+          item.stream.detachTask()
+          tracker.leave()
+        }
+        await withServerContextRPCCancellationHandle { handle in
+          item.stream.setCancellationHandle(handle)
+          let context = ServerContext(
+            descriptor: item.rpc.descriptor,
+            remotePeer: item.remotePeer,
+            localPeer: item.localPeer,
+            cancellation: handle
+          )
+          await withRPCCancellationHandler {
+            await streamHandler(item.rpc, context)
+          } onCancelRPC: {
+            // A peer reset already failed the stream; otherwise GRPCCore's deadline fired and
+            // the client is owed DEADLINE_EXCEEDED before the handler unwinds.
+            if !item.stream.isCancelledByPeer {
+              item.stream.mailbox.post(
+                .part(
+                  item.stream,
+                  .status(Status(code: .deadlineExceeded, message: "Deadline exceeded."), [:]))
+              )
+            }
+            item.stream.cancelTask()
+          }
+        }
+      }
+      item.stream.attach(task)
+    }
+    await tracker.waitUntilIdle()
+  }
+
+  private func bind(onStream: @escaping @Sendable (AcceptedServerStream) -> Void) async throws
+    -> any Channel
+  {
     let config = self.config
     let handlerConfig = ServerConnectionHandler.Configuration(
       maxReceiveMessageSize: config.maxReceiveMessageSize,
@@ -231,14 +279,18 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   private func register(channel: any Channel, handler: ServerConnectionHandler) {
     let id = ObjectIdentifier(channel)
     let mailbox = handler.mailbox
-    let entry = ConnectionEntry(beginShutdown: { mailbox.post(.gracefulShutdown) })
+    let entry = ConnectionEntry(
+      beginShutdown: { mailbox.post(.gracefulShutdown) },
+      forceClose: { mailbox.post(.forceClose) }
+    )
     let shutDownNow = self.shared.withLock { shared -> Bool in
       shared.connections[id] = entry
       return shared.shutdownRequested
     }
     if shutDownNow { entry.beginShutdown() }
     channel.closeFuture.whenComplete { _ in
-      let finish = self.shared.withLock { shared -> AsyncStream<AcceptedServerStream>.Continuation? in
+      let finish = self.shared.withLock {
+        shared -> AsyncStream<AcceptedServerStream>.Continuation? in
         shared.connections[id] = nil
         return Self.takeFinishableStreams(&shared)
       }
@@ -256,7 +308,9 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   }
 
   /// Once shut down and the last connection is gone, no more RPCs can arrive.
-  private static func takeFinishableStreams(_ shared: inout Shared) -> AsyncStream<AcceptedServerStream>.Continuation? {
+  private static func takeFinishableStreams(_ shared: inout Shared) -> AsyncStream<
+    AcceptedServerStream
+  >.Continuation? {
     guard shared.shutdownRequested, shared.connections.isEmpty else { return nil }
     if case .listening = shared.state { return nil }
     let streams = shared.streams
@@ -265,7 +319,8 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   }
 
   private func publishAddress(_ result: Result<ListeningAddress, any Error>) {
-    let waiters = self.shared.withLock { shared -> [CheckedContinuation<ListeningAddress, any Error>] in
+    let waiters = self.shared.withLock {
+      shared -> [CheckedContinuation<ListeningAddress, any Error>] in
       if shared.address != nil { return [] }
       shared.address = result
       let waiters = shared.addressWaiters
@@ -278,7 +333,8 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   /// Stops accepting connections, sends GOAWAY on every open connection and lets in-flight
   /// RPCs finish; ``listen(streamHandler:)`` returns once the last of them has.
   public func beginGracefulShutdown() {
-    let (listener, connections) = self.shared.withLock { shared -> ((any Channel)?, [ConnectionEntry]) in
+    let (listener, connections) = self.shared.withLock {
+      shared -> ((any Channel)?, [ConnectionEntry]) in
       shared.shutdownRequested = true
       var listener: (any Channel)?
       if case .listening(let channel) = shared.state {
@@ -288,7 +344,9 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       return (listener, Array(shared.connections.values))
     }
     if listener == nil {
-      self.publishAddress(.failure(RuntimeError(code: .serverIsStopped, message: "The server transport was shut down.")))
+      self.publishAddress(
+        .failure(
+          RuntimeError(code: .serverIsStopped, message: "The server transport was shut down.")))
     }
     listener?.close(promise: nil)
     for connection in connections { connection.beginShutdown() }

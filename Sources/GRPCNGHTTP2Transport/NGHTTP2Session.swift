@@ -8,7 +8,8 @@ protocol NGHTTP2SessionDelegate: AnyObject {
   /// A HEADERS block begins on `streamID`.
   func sessionBeginHeaders(streamID: Int32, category: nghttp2_headers_category) -> Int32
   /// One header field of the block in progress.
-  func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32
+  func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
+    -> Int32
   /// A complete frame arrived (HEADERS after the last field, DATA after its chunks, PING, ...).
   func sessionFrameReceived(_ frame: UnsafePointer<nghttp2_frame>) -> Int32
   /// Part of a DATA frame's payload for `streamID`.
@@ -99,7 +100,8 @@ final class NGHTTP2Session {
         data: UnsafeRawBufferPointer(start: data, count: length)
       )
     }
-    nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, errorCode, userData in
+    nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) {
+      _, streamID, errorCode, userData in
       let session = Unmanaged<NGHTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
       return session.delegate.sessionStreamClosed(streamID: streamID, errorCode: errorCode)
     }

@@ -22,7 +22,11 @@ final class OutboundGate: Sendable {
 
   /// Waits until `count` more bytes may be queued.
   func admit(_ count: Int) async throws {
-    enum Action { case proceed, fail(any Error), wait }
+    enum Action {
+      case proceed
+      case fail(any Error)
+      case wait
+    }
     let action = self.state.withLock { state -> Action in
       if let failure = state.failure { return .fail(failure) }
       if state.queued < self.limit {
@@ -38,7 +42,8 @@ final class OutboundGate: Sendable {
       throw error
     case .wait:
       try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        try await withCheckedThrowingContinuation {
+          (continuation: CheckedContinuation<Void, any Error>) in
           let resume: Result<Void, any Error>? = self.state.withLock { state in
             if let failure = state.failure { return .failure(failure) }
             if state.queued < self.limit {
@@ -59,7 +64,7 @@ final class OutboundGate: Sendable {
         }
         waiter?.resume(throwing: CancellationError())
       }
-      // Admitted by `release`, which already counted our bytes.
+    // Admitted by `release`, which already counted our bytes.
     }
   }
 

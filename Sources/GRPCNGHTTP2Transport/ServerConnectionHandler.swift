@@ -1,13 +1,14 @@
 internal import CNGHTTP2
-public import GRPCCore
+internal import GRPCCore
 internal import NIOCore
 
 /// A new RPC, handed from a connection's event loop to the server transport's task group.
 struct AcceptedServerStream: Sendable {
-  let rpc: RPCStream<
-    RPCAsyncSequence<RPCRequestPart<[UInt8]>, any Error>,
-    RPCWriter<RPCResponsePart<[UInt8]>>.Closable
-  >
+  let rpc:
+    RPCStream<
+      RPCAsyncSequence<RPCRequestPart<[UInt8]>, any Error>,
+      RPCWriter<RPCResponsePart<[UInt8]>>.Closable
+    >
   let stream: ServerStream
   let remotePeer: String
   let localPeer: String
@@ -23,8 +24,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     case part(ServerStream, RPCResponsePart<[UInt8]>)
     case finish(ServerStream, (any Error)?)
     case produceMore(ServerStream)
-    case terminated(ServerStream)
     case gracefulShutdown
+    /// Close now, failing every open RPC (the server's `listen` task was cancelled).
+    case forceClose
   }
 
   struct Configuration {
@@ -81,7 +83,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         maxConcurrentStreams: self.configuration.maxConcurrentStreams.map { UInt32(clamping: $0) },
         initialWindowSize: UInt32(clamping: self.configuration.initialStreamWindowSize),
         maxHeaderListSize: 16 * 1024,
-        connectionWindowSize: Int32(clamping: max(self.configuration.initialStreamWindowSize, 8 * 1024 * 1024))
+        connectionWindowSize: Int32(
+          clamping: max(self.configuration.initialStreamWindowSize, 8 * 1024 * 1024))
       )
     )
     if context.channel.isActive {
@@ -181,10 +184,14 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
   private func sendKeepalivePing() {
     guard let keepalive = self.configuration.keepalive, let context = self.context else { return }
-    guard keepalive.permitWithoutCalls || !self.streams.isEmpty, self.pingTimeoutTask == nil else { return }
+    guard keepalive.permitWithoutCalls || !self.streams.isEmpty, self.pingTimeoutTask == nil else {
+      return
+    }
     self.session.submitPing()
     let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-    self.pingTimeoutTask = context.eventLoop.scheduleTask(in: TimeAmount(converting: keepalive.timeout)) {
+    self.pingTimeoutTask = context.eventLoop.scheduleTask(
+      in: TimeAmount(converting: keepalive.timeout)
+    ) {
       // No PING ACK in time: the peer or the path is dead.
       handler.value.close()
     }
@@ -204,7 +211,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   private func idleTimeoutFired() {
     self.idleTask = nil
     guard self.streams.isEmpty, self.shutdown != .goAwaySent else { return }
-    self.session.submitGoAway(lastStreamID: self.session.lastProcessedStreamID, errorCode: NGHTTP2_NO_ERROR.rawValue)
+    self.session.submitGoAway(
+      lastStreamID: self.session.lastProcessedStreamID, errorCode: NGHTTP2_NO_ERROR.rawValue)
     self.shutdown = .goAwaySent
     self.flush()
   }
@@ -230,16 +238,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         stream.producing = true
         self.session.consumeStream(stream.streamID, stream.unconsumed)
         stream.unconsumed = 0
-      case .terminated(let stream):
-        // The handler stopped reading; keep the window open and drop what still arrives.
-        stream.source = nil
-        stream.producing = true
-        if self.streams[stream.streamID] === stream {
-          self.session.consumeStream(stream.streamID, stream.unconsumed)
-        }
-        stream.unconsumed = 0
       case .gracefulShutdown:
         self.beginGracefulShutdown()
+      case .forceClose:
+        self.close()
       }
     }
     self.flush()
@@ -281,7 +283,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       stream.responseState = .ended
       self.session.resetStream(stream.streamID, errorCode: NGHTTP2_INTERNAL_ERROR.rawValue)
     } else {
-      self.sendStatus(stream, status: Status(code: .unknown, message: "RPC ended without a status."), metadata: [:])
+      self.sendStatus(
+        stream, status: Status(code: .unknown, message: "RPC ended without a status."),
+        metadata: [:])
     }
   }
 
@@ -335,7 +339,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   }
 
   /// Answers a request the transport itself rejects, before any handler sees it.
-  private func reject(_ stream: ServerStream, httpStatus: Int, status: Status, extra: [(String, String)] = []) {
+  private func reject(
+    _ stream: ServerStream, httpStatus: Int, status: Status, extra: [(String, String)] = []
+  ) {
     var block = HeaderBlock()
     block.add(":status", String(httpStatus))
     block.add("content-type", GRPCHeaderNames.contentTypeValue)
@@ -372,8 +378,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     return 0
   }
 
-  func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
-    guard let stream = self.streams[streamID], stream.source == nil, stream.responseState == .idle else {
+  func sessionHeader(streamID: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
+    -> Int32
+  {
+    guard let stream = self.streams[streamID], stream.source == nil, stream.responseState == .idle
+    else {
       return 0
     }
     if name.first == UInt8(ascii: ":") {
@@ -388,7 +397,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       stream.contentType = String(decoding: value, as: UTF8.self)
     } else if GRPCHeaderNames.equals(name, "grpc-encoding") {
       stream.grpcEncoding = String(decoding: value, as: UTF8.self)
-    } else if GRPCHeaderNames.equals(name, "te") || GRPCHeaderNames.equals(name, "grpc-accept-encoding") {
+    } else if GRPCHeaderNames.equals(name, "te")
+      || GRPCHeaderNames.equals(name, "grpc-accept-encoding")
+    {
       return 0
     } else if GRPCHeaderNames.hasSuffix(name, "-bin") {
       let key = String(decoding: name, as: UTF8.self)
@@ -398,7 +409,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         stream.invalidHeader = key
       }
     } else {
-      stream.metadata.addString(String(decoding: value, as: UTF8.self), forKey: String(decoding: name, as: UTF8.self))
+      stream.metadata.addString(
+        String(decoding: value, as: UTF8.self), forKey: String(decoding: name, as: UTF8.self))
     }
     return 0
   }
@@ -435,56 +447,68 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
   private func startRPC(_ stream: ServerStream) {
     guard stream.method == "POST" else {
-      self.reject(stream, httpStatus: 405, status: Status(code: .internalError, message: "gRPC requires POST, got \(stream.method ?? "none")."))
+      self.reject(
+        stream, httpStatus: 405,
+        status: Status(
+          code: .internalError, message: "gRPC requires POST, got \(stream.method ?? "none")."))
       return
     }
-    guard let contentType = stream.contentType, GRPCHeaderNames.isGRPCContentType(contentType) else {
+    guard let contentType = stream.contentType, GRPCHeaderNames.isGRPCContentType(contentType)
+    else {
       // PROTOCOL-HTTP2.md: a non-gRPC content-type gets HTTP 415 so non-gRPC clients don't
       // read the error as success.
       self.reject(
         stream,
         httpStatus: 415,
-        status: Status(code: .internalError, message: "Invalid gRPC request content-type '\(stream.contentType ?? "")'.")
+        status: Status(
+          code: .internalError,
+          message: "Invalid gRPC request content-type '\(stream.contentType ?? "")'.")
       )
       return
     }
     guard let path = stream.path, let descriptor = Self.parse(path: path) else {
-      self.reject(stream, httpStatus: 200, status: Status(code: .unimplemented, message: "Malformed :path '\(stream.path ?? "")'."))
+      self.reject(
+        stream, httpStatus: 200,
+        status: Status(code: .unimplemented, message: "Malformed :path '\(stream.path ?? "")'."))
       return
     }
     if let encoding = stream.grpcEncoding, encoding != "identity" {
       self.reject(
         stream,
         httpStatus: 200,
-        status: Status(code: .unimplemented, message: "Message encoding '\(encoding)' is not supported."),
+        status: Status(
+          code: .unimplemented, message: "Message encoding '\(encoding)' is not supported."),
         extra: [("grpc-accept-encoding", "identity")]
       )
       return
     }
     if let invalid = stream.invalidHeader {
-      self.reject(stream, httpStatus: 200, status: Status(code: .internalError, message: "Metadata '\(invalid)' is not valid base64."))
+      self.reject(
+        stream, httpStatus: 200,
+        status: Status(code: .internalError, message: "Metadata '\(invalid)' is not valid base64."))
       return
     }
 
     let mailbox = self.mailbox
-    let producer = InboundProducer<RPCRequestPart<[UInt8]>>.makeSequence(
-      backPressureStrategy: InboundBuffering.strategy,
-      finishOnDeinit: true,
-      delegate: StreamDemandDelegate(
-        onProduceMore: { [weak stream] in if let stream { mailbox.post(.produceMore(stream)) } },
-        onTerminate: { [weak stream] in if let stream { mailbox.post(.terminated(stream)) } }
-      )
-    )
-    stream.source = producer.source
-    _ = producer.source.yield(.metadata(stream.metadata))
+    let queue = InboundQueue<RPCRequestPart<[UInt8]>>(onDemand: { [weak stream] in
+      if let stream { mailbox.post(.produceMore(stream)) }
+    })
+    stream.source = queue
+    queue.yield(.metadata(stream.metadata))
     stream.metadata = [:]
 
     let rpc = RPCStream(
       descriptor: descriptor,
-      inbound: RPCAsyncSequence<RPCRequestPart<[UInt8]>, any Error>(wrapping: producer.sequence),
-      outbound: RPCWriter<RPCResponsePart<[UInt8]>>.Closable(wrapping: ServerStreamWriter(stream: stream))
+      inbound: RPCAsyncSequence<RPCRequestPart<[UInt8]>, any Error>(
+        wrapping: ServerInboundSequence(queue: queue)
+      ),
+      outbound: RPCWriter<RPCResponsePart<[UInt8]>>.Closable(
+        wrapping: ServerStreamWriter(stream: stream)
+      )
     )
-    self.onStream(AcceptedServerStream(rpc: rpc, stream: stream, remotePeer: self.remotePeer, localPeer: self.localPeer))
+    self.onStream(
+      AcceptedServerStream(
+        rpc: rpc, stream: stream, remotePeer: self.remotePeer, localPeer: self.localPeer))
   }
 
   /// `/package.Service/Method` → descriptor; anything else is not a gRPC path.
@@ -507,9 +531,14 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     stream.requestEnded = true
     guard let source = stream.source else { return }
     if stream.deframer.hasPartialMessage {
-      source.finish(RPCError(code: .internalError, message: "The request ended in the middle of a message."))
+      source.finish(
+        RPCError(code: .internalError, message: "The request ended in the middle of a message."))
       stream.source = nil
-      self.sendStatus(stream, status: Status(code: .internalError, message: "The request ended in the middle of a message."), metadata: [:])
+      self.sendStatus(
+        stream,
+        status: Status(
+          code: .internalError, message: "The request ended in the middle of a message."),
+        metadata: [:])
       stream.cancelRPC()
     } else {
       source.finish()
@@ -518,13 +547,15 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
   func sessionDataChunk(streamID: Int32, data: UnsafeRawBufferPointer) -> Int32 {
     self.session.consumeConnection(data.count)
-    guard let stream = self.streams[streamID], let source = stream.source, stream.responseState != .ended else {
+    guard let stream = self.streams[streamID], let source = stream.source,
+      stream.responseState != .ended
+    else {
       self.session.consumeStream(streamID, data.count)
       return 0
     }
     do {
       try stream.deframer.process(data) { message in
-        if source.yield(.message(message)) == .stopProducing {
+        if !source.yield(.message(message)) {
           stream.producing = false
         }
       }
@@ -537,7 +568,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
           message: "Received message of \(length) bytes exceeds the limit of \(limit) bytes."
         )
       case .unexpectedCompression:
-        status = Status(code: .internalError, message: "Received a compressed message but no grpc-encoding was negotiated.")
+        status = Status(
+          code: .internalError,
+          message: "Received a compressed message but no grpc-encoding was negotiated.")
       }
       source.finish(RPCError(code: RPCError.Code(status.code)!, message: status.message))
       stream.source = nil
@@ -563,7 +596,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       stream.source = nil
       stream.gate.close(with: RPCError(code: .cancelled, message: "The RPC has already completed."))
     } else {
-      self.abort(stream, error: RPCError(code: .cancelled, message: "The client cancelled the RPC (HTTP/2 error \(errorCode))."))
+      self.abort(
+        stream,
+        error: RPCError(
+          code: .cancelled, message: "The client cancelled the RPC (HTTP/2 error \(errorCode))."))
     }
     if self.streams.isEmpty {
       self.scheduleIdleTimeoutIfIdle()

@@ -1,4 +1,4 @@
-public import GRPCCore
+internal import GRPCCore
 internal import NIOCore
 import Synchronization
 
@@ -27,6 +27,7 @@ final class ServerStream: @unchecked Sendable {
   let gate: OutboundGate
   let mailbox: Mailbox<ServerConnectionHandler>
   private let cancellation = Mutex(Cancellation.pending)
+  private let task = Mutex<(task: Task<Void, Never>?, cancelRequested: Bool)>((nil, false))
 
   // Request headers as they arrive.
   var method: String?
@@ -38,7 +39,7 @@ final class ServerStream: @unchecked Sendable {
 
   // Inbound messages.
   var deframer: GRPCMessageDeframer
-  var source: InboundProducer<RPCRequestPart<[UInt8]>>.Source?
+  var source: InboundQueue<RPCRequestPart<[UInt8]>>?
   var producing = true
   var unconsumed = 0
   var requestEnded = false
@@ -49,7 +50,10 @@ final class ServerStream: @unchecked Sendable {
   var trailers: HeaderBlock?
   var dataDeferred = false
 
-  init(streamID: Int32, maxMessageSize: Int, mailbox: Mailbox<ServerConnectionHandler>, allocator: ByteBufferAllocator) {
+  init(
+    streamID: Int32, maxMessageSize: Int, mailbox: Mailbox<ServerConnectionHandler>,
+    allocator: ByteBufferAllocator
+  ) {
     self.streamID = streamID
     self.deframer = GRPCMessageDeframer(maxMessageSize: maxMessageSize)
     self.mailbox = mailbox
@@ -71,6 +75,37 @@ final class ServerStream: @unchecked Sendable {
       }
     }
     if alreadyCancelled { handle.cancel() }
+  }
+
+  /// Records the RPC's task so a cancellation (which may already have happened) can reach it.
+  func attach(_ task: Task<Void, Never>) {
+    let cancelNow = self.task.withLock { state -> Bool in
+      state.task = task
+      return state.cancelRequested
+    }
+    if cancelNow { task.cancel() }
+  }
+
+  /// Cancels the handler's task (deadline or peer reset).
+  func cancelTask() {
+    let task = self.task.withLock { state -> Task<Void, Never>? in
+      state.cancelRequested = true
+      return state.task
+    }
+    task?.cancel()
+  }
+
+  /// The RPC's task finished; drop the reference.
+  func detachTask() {
+    self.task.withLock { $0.task = nil }
+  }
+
+  /// Whether `cancelRPC()` ran, i.e. the peer (not a deadline) ended the RPC.
+  var isCancelledByPeer: Bool {
+    self.cancellation.withLock { state in
+      if case .cancelled = state { return true }
+      return false
+    }
   }
 
   /// The peer reset the stream or the connection died: the handler must stop.

@@ -28,7 +28,7 @@ public struct PostgresBindings: Sendable {
   }
 
   private static func encode<T: PostgresEncodable>(_ value: T) -> Value {
-    if let optional = value as? any PostgresOptionalEncodable, optional.isNone {
+    if value.isPostgresNull {
       return Value(dataType: T.postgresDataType, bytes: nil)
     }
     var bytes: [UInt8] = []

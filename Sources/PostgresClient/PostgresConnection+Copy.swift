@@ -44,6 +44,7 @@ extension PostgresConnection {
       try await body(writer)
       try await writer.finish()
     } catch {
+      try? await writer.settle()
       _ = try? await endCopy(failure: "aborted by the client: \(error)")
       throw error
     }

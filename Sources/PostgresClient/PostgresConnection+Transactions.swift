@@ -36,7 +36,9 @@ extension PostgresConnection {
   /// Runs `body` inside a savepoint of the current transaction (or a transaction when none
   /// is open): an error rolls back only what `body` did.
   @discardableResult
-  public nonisolated func withSavepoint<T>(_ body: (PostgresConnection) async throws -> T)
+  public nonisolated func withSavepoint<T>(
+    _ body: (PostgresConnection) async throws -> T
+  )
     async throws -> T
   {
     try await withTransaction(body)

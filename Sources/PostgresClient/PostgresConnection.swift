@@ -390,3 +390,8 @@ extension PostgresConnection {
     executor.isCurrentThread
   }
 }
+
+extension PostgresConnection {
+  /// The executor, for tests that check its thread ends with the connection.
+  nonisolated var executorForTesting: AnyObject { executor }
+}

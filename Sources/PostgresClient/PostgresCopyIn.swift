@@ -22,6 +22,8 @@ public final class PostgresCopyIn {
   private let connection: PostgresConnection
   public let format: PostgresCopyFormat
   private var buffer: [UInt8] = []
+  /// The chunk being sent while the next one is encoded (at most one in flight, in order).
+  private var inFlight: Task<Void, any Error>?
   /// Rows appended so far (binary format; raw `write` calls are not counted).
   public private(set) var rowsAppended = 0
 
@@ -37,7 +39,9 @@ public final class PostgresCopyIn {
   }
 
   /// Appends one row of typed values (binary format), one value per column, in column order.
-  public func appendRow<each Value: PostgresEncodable>(_ value: repeat each Value) async throws {
+  public func appendRow<each Value: PostgresEncodable>(
+    _ value: repeat each Value
+  ) async throws {
     try requireBinary()
     var count: Int16 = 0
     for _ in repeat each value { count += 1 }
@@ -74,10 +78,11 @@ public final class PostgresCopyIn {
   func finish() async throws {
     if format == .binary { buffer.appendBigEndian(Int16(-1)) }
     try await flush()
+    try await settle()
   }
 
   private func appendField<T: PostgresEncodable>(_ value: T) {
-    if let optional = value as? any PostgresOptionalEncodable, optional.isNone {
+    if value.isPostgresNull {
       buffer.appendBigEndian(Int32(-1))
       return
     }
@@ -100,7 +105,18 @@ public final class PostgresCopyIn {
     guard !buffer.isEmpty else { return }
     let chunk = buffer
     buffer.removeAll(keepingCapacity: true)
-    try await connection.putCopyData(chunk)
+    // Wait for the previous chunk, then send this one in the background so that encoding the
+    // next chunk overlaps with libpq writing this one.
+    try await settle()
+    let connection = self.connection
+    inFlight = Task { try await connection.putCopyData(chunk) }
+  }
+
+  /// Waits for the chunk in flight, rethrowing its error.
+  func settle() async throws {
+    guard let pending = inFlight else { return }
+    inFlight = nil
+    try await pending.value
   }
 
   private func requireBinary() throws {

@@ -8,19 +8,20 @@ public protocol PostgresEncodable: Sendable {
 
   /// Appends the binary representation of `self` to `buffer`.
   func encode(into buffer: inout [UInt8])
+
+  /// Whether the value is SQL NULL. Only `Optional.none` is; conforming types keep the
+  /// default (`false`).
+  var isPostgresNull: Bool { get }
 }
 
-/// Marks `Optional` so encoding can send SQL NULL for `.none` behind an existential.
-protocol PostgresOptionalEncodable {
-  var isNone: Bool { get }
-}
-
-extension Optional: PostgresOptionalEncodable {
-  var isNone: Bool { self == nil }
+extension PostgresEncodable {
+  public var isPostgresNull: Bool { false }
 }
 
 extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
   public static var postgresDataType: PostgresDataType { Wrapped.postgresDataType }
+
+  public var isPostgresNull: Bool { self == nil }
 
   public func encode(into buffer: inout [UInt8]) {
     // NULL is signalled out of band (length -1); see `PostgresBindings`.

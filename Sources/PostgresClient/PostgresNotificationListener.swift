@@ -134,13 +134,19 @@ public final class PostgresNotificationListener: Sendable {
 
   private func run() {
     var connection: OpaquePointer?
+    var failures = 0
     while !isStopped {
       guard let pg = connection else {
-        connection = connectAndListen()
+        // Only the first failure of an outage is a warning; retries back off up to 2 s.
+        connection = connectAndListen(logLevel: failures == 0 ? .warning : .debug)
         if connection != nil {
+          if failures > 0 { logger.info("listener reconnected after \(failures) attempts") }
+          failures = 0
           broadcast(.listening)
         } else {
-          sleepInterruptibly(reconnectDelay)
+          failures += 1
+          let backoff = reconnectDelay * (1 << min(failures - 1, 6))
+          sleepInterruptibly(min(backoff, max(reconnectDelay, .seconds(2))))
         }
         continue
       }
@@ -157,11 +163,11 @@ public final class PostgresNotificationListener: Sendable {
   }
 
   /// Connects and runs `LISTEN` for every channel; `nil` when that failed.
-  private func connectAndListen() -> OpaquePointer? {
+  private func connectAndListen(logLevel: Logger.Level) -> OpaquePointer? {
     guard let pg = PQconnectdb(configuration.conninfo) else { return nil }
     guard PQstatus(pg) == CONNECTION_OK else {
-      logger.warning(
-        "listener cannot connect",
+      logger.log(
+        level: logLevel, "listener cannot connect",
         metadata: ["error": "\(String(cString: PQerrorMessage(pg)).trimmingTrailingNewlines())"])
       PQfinish(pg)
       return nil
@@ -171,7 +177,12 @@ public final class PostgresNotificationListener: Sendable {
       let ok = result.map { PQresultStatus($0) == PGRES_COMMAND_OK } ?? false
       if let result { PQclear(result) }
       guard ok else {
-        logger.warning("LISTEN \(channel) failed: \(String(cString: PQerrorMessage(pg)))")
+        logger.log(
+          level: logLevel, "LISTEN failed",
+          metadata: [
+            "channel": "\(channel)",
+            "error": "\(String(cString: PQerrorMessage(pg)).trimmingTrailingNewlines())",
+          ])
         PQfinish(pg)
         return nil
       }

@@ -73,7 +73,9 @@ public final class PostgresPool: Sendable {
   ///
   /// Don't keep the connection beyond `body`. A transaction `body` leaves open is rolled back.
   @discardableResult
-  public func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws
+  public func withConnection<T>(
+    _ body: (PostgresConnection) async throws -> T
+  ) async throws
     -> T
   {
     let connection = try await acquire()

@@ -50,4 +50,16 @@ struct PostgresConfigurationTests {
       #expect(error.isConnectionFailure)
     }
   }
+
+  @Test("interpolation binds values as $n and quotes identifiers")
+  func interpolation() {
+    let table = "odd\"name"
+    let name = "x'; DROP TABLE t; --"
+    let limit: Int64? = nil
+    let query: PostgresQuery =
+      "SELECT * FROM \(identifier: table) WHERE name = \(name) LIMIT \(limit) \(unescaped: "-- ok")"
+    #expect(query.sql == "SELECT * FROM \"odd\"\"name\" WHERE name = $1 LIMIT $2 -- ok")
+    #expect(query.bindings.count == 2)
+    #expect(!query.description.contains("DROP"))
+  }
 }

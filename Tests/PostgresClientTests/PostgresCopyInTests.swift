@@ -86,4 +86,19 @@ struct PostgresCopyInTests {
       #expect(try count[0].decode("n", as: Int64.self) == 0)
     }
   }
+
+  @Test("a binary value whose type does not match its column fails with 22P03")
+  func typeMismatch() async throws {
+    try await TestDatabase.withSchema { pool, schema in
+      try await pool.execute("CREATE TABLE \(identifier: schema).v (n int4)")
+      do {
+        try await pool.copyIn(into: "v", schema: schema, columns: ["n"]) { copy in
+          try await copy.appendRow(Int64(1))  // int8 bytes for an int4 column
+        }
+        Issue.record("mismatched binary data was accepted")
+      } catch let error as PostgresError {
+        #expect(error.sqlState == .invalidBinaryRepresentation, "\(error)")
+      }
+    }
+  }
 }

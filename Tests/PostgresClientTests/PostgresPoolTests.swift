@@ -193,3 +193,25 @@ actor Barrier {
     await withCheckedContinuation { waiting.append($0) }
   }
 }
+
+@Suite("Connection threads")
+struct PostgresConnectionThreadTests {
+  @Test("a connection's thread ends when the connection is gone (reconnects don't leak threads)")
+  func threadEnds() async throws {
+    weak var executor: AnyObject?
+    do {
+      let connection = try await PostgresConnection.connect(
+        configuration: try TestDatabase.adminConfiguration(), logger: TestDatabase.logger)
+      executor = connection.executorForTesting
+      _ = try await connection.query("SELECT 1 AS one")
+      await connection.close()
+    }
+    // The thread holds the executor until it exits; give it a moment to wind down.
+    var checks = 0
+    while executor != nil && checks < 500 {
+      try await Task.sleep(for: .milliseconds(10))
+      checks += 1
+    }
+    #expect(executor == nil)
+  }
+}

@@ -4,7 +4,6 @@ doc/interop-test-descriptions.md, "Server" section), used as the real peer of th
 UnimplementedCall is not registered at all, so grpcio's own "unknown method" path answers it.
 """
 
-import contextlib
 import threading
 import time
 from concurrent import futures
@@ -22,6 +21,7 @@ class TestService:
     def __init__(self, stubs):
         self.stubs = stubs
         self._lock = threading.Lock()
+        self.started = []  # method names of the streaming RPCs whose handler ran
         self.cancelled = []  # method names whose RPC the client cancelled
 
     # --- helpers --------------------------------------------------------------------------
@@ -52,18 +52,26 @@ class TestService:
                 payload=self._payload(parameters.size)
             )
 
-    @contextlib.contextmanager
-    def _recording_cancellation(self, method, context):
-        """Records `method` in `cancelled` when the client cancels the RPC: grpcio then fails
-        the request iterator (grpc.RpcError) or closes the response generator (GeneratorExit)."""
-        try:
-            yield
-        except (grpc.RpcError, GeneratorExit):
-            remaining = context.time_remaining()
-            if remaining is None or remaining > 0:  # not the deadline expiring
+    def _record_start(self, method, context):
+        """Records `method` in `started`, and in `cancelled` once the RPC has ended if the
+        client cancelled it (RST_STREAM or a dropped connection) before its deadline.
+
+        Whether grpcio ended the RPC because of the client is only in its private call state
+        (`_state.client == "cancelled"`, set from the core's RECV_CLOSE_ON_SERVER op): what
+        the handler sees races with the connection closing (after a RST_STREAM the request
+        iterator may simply end as if the client had half-closed)."""
+        state = getattr(context, "_state", None)
+        if state is None or not hasattr(state, "client"):
+            raise RuntimeError("this grpcio version has no ServicerContext._state.client")
+        with self._lock:
+            self.started.append(method)
+
+        def on_termination():
+            if state.client == "cancelled" and context.time_remaining() > 0:
                 with self._lock:
                     self.cancelled.append(method)
-            raise
+
+        context.add_callback(on_termination)
 
     # --- handlers -------------------------------------------------------------------------
 
@@ -83,23 +91,23 @@ class TestService:
     def streaming_input_call(self, request_iterator, context):
         self._echo_metadata(context)
         total = 0
-        with self._recording_cancellation("StreamingInputCall", context):
-            for request in request_iterator:
-                total += len(request.payload.body)
+        self._record_start("StreamingInputCall", context)
+        for request in request_iterator:
+            total += len(request.payload.body)
         return self.stubs.messages.StreamingInputCallResponse(aggregated_payload_size=total)
 
     def full_duplex_call(self, request_iterator, context):
         self._echo_metadata(context)
-        with self._recording_cancellation("FullDuplexCall", context):
-            for request in request_iterator:
-                yield from self._responses(request, context)
+        self._record_start("FullDuplexCall", context)
+        for request in request_iterator:
+            yield from self._responses(request, context)
 
     def half_duplex_call(self, request_iterator, context):
         self._echo_metadata(context)
-        with self._recording_cancellation("HalfDuplexCall", context):
-            buffered = list(request_iterator)
-            for request in buffered:
-                yield from self._responses(request, context)
+        self._record_start("HalfDuplexCall", context)
+        buffered = list(request_iterator)
+        for request in buffered:
+            yield from self._responses(request, context)
 
     def generic_handler(self):
         m = self.stubs.messages

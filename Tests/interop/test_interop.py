@@ -9,13 +9,15 @@ descriptions, so a failure in the other two directions points at the Swift side.
 
 import subprocess
 import time
+from concurrent import futures
 
+import grpc
 import grpcio_client
 import pytest
 from conftest import PROCESS_TIMEOUT_SECONDS
 
 CASES = sorted(grpcio_client.CASES)
-# The cases where the client cancels: the grpcio server must have seen the cancellation.
+# The cases where the client cancels, and the RPC whose grpcio handler must see it.
 CANCELLED_METHOD = {
     "cancel_after_begin": "StreamingInputCall",
     "cancel_after_first_response": "FullDuplexCall",
@@ -36,7 +38,7 @@ def test_grpcio_client_to_swift_server(case, stubs, swift_server, channel_to):
 @pytest.mark.parametrize("case", CASES)
 def test_swift_client_to_grpcio_server(case, interop_binary, grpcio_server):
     port, service = grpcio_server
-    cancelled_before = list(service.cancelled)
+    started_before, cancelled_before = len(service.started), len(service.cancelled)
     result = subprocess.run(
         [
             str(interop_binary),
@@ -57,10 +59,69 @@ def test_swift_client_to_grpcio_server(case, interop_binary, grpcio_server):
         f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     )
     if case in CANCELLED_METHOD:
-        # The Swift client's cancellation must reach the server (RST_STREAM), not stay local.
-        method = CANCELLED_METHOD[case]
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and service.cancelled == cancelled_before:
-            time.sleep(0.05)
-        new = service.cancelled[len(cancelled_before):]
-        assert method in new, f"grpcio server never saw {method} cancelled (saw {new})"
+        _expect_server_saw_cancellation(case, service, started_before, cancelled_before)
+
+
+def _expect_server_saw_cancellation(case, service, started_before, cancelled_before):
+    """A server handler that ran for a call the Swift client cancelled must see the cancellation
+    (RST_STREAM) rather than wait forever. cancel_after_begin may cancel before the HEADERS left
+    the client, in which case no handler runs at all, which is also correct."""
+    method = CANCELLED_METHOD[case]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        started = service.started[started_before:]
+        cancelled = service.cancelled[cancelled_before:]
+        if method in cancelled:
+            return
+        if method not in started and time.monotonic() > deadline - 9:
+            break  # a second passed and no handler ever ran
+        time.sleep(0.05)
+    started = service.started[started_before:]
+    if case == "cancel_after_first_response" or method in started:
+        raise AssertionError(
+            f"the grpcio {method} handler ran (started: {started}) but never saw the "
+            f"cancellation (cancelled: {service.cancelled[cancelled_before:]})"
+        )
+
+
+@pytest.fixture(scope="module")
+def empty_grpcio_server():
+    """A grpcio server that serves no service at all."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield port
+    server.stop(grace=None)
+
+
+@pytest.mark.parametrize("case", ["empty_unary", "large_unary", "ping_pong", "custom_metadata"])
+def test_swift_client_exits_nonzero_when_case_fails(case, interop_binary, empty_grpcio_server):
+    result = subprocess.run(
+        [
+            str(interop_binary),
+            "client",
+            "--server_host",
+            "127.0.0.1",
+            "--server_port",
+            str(empty_grpcio_server),
+            "--test_case",
+            case,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT_SECONDS,
+    )
+    assert result.returncode != 0, f"`interop client --test_case {case}` passed against a server without TestService"
+    assert f"FAILED {case}" in result.stdout, result.stdout + result.stderr
+    assert "unimplemented" in result.stdout, result.stdout
+
+
+def test_swift_client_rejects_unknown_case(interop_binary):
+    result = subprocess.run(
+        [str(interop_binary), "client", "--server_port", "1", "--test_case", "no_such_case"],
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT_SECONDS,
+    )
+    assert result.returncode != 0
+    assert "no_such_case is not a supported case" in result.stderr, result.stderr

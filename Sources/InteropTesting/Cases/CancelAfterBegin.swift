@@ -8,6 +8,9 @@ public struct CancelAfterBegin: InteropTest {
 
   public func run<Transport: ClientTransport>(client: GRPCClient<Transport>) async throws {
     let testService = Grpc_Testing_TestService.Client(wrapping: client)
+    // Connect first: the call must begin (HEADERS on the wire) before it is cancelled, so the
+    // cancellation reaches the server as RST_STREAM instead of ending a call never sent.
+    _ = try await testService.emptyCall(Grpc_Testing_Empty())
     let (began, beginning) = AsyncStream.makeStream(of: Void.self)
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {

@@ -4,6 +4,39 @@ import Synchronization
 /// What the server-side handlers observed, for tests that check the server's view.
 final class ServerObservations: Sendable {
   private let state = Mutex<(cancelled: Int, started: Int, received: [Metadata])>((0, 0, []))
+  private let flow = Mutex<(inFlight: Int, maxInFlight: Int, released: Bool, peers: Set<String>)>(
+    (0, 0, false, []))
+
+  func enter(peer: String) {
+    self.flow.withLock {
+      $0.inFlight += 1
+      $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
+      $0.peers.insert(peer)
+    }
+  }
+
+  func leave() {
+    self.flow.withLock { $0.inFlight -= 1 }
+  }
+
+  var maxInFlight: Int { self.flow.withLock { $0.maxInFlight } }
+  var peers: Set<String> { self.flow.withLock { $0.peers } }
+
+  /// Lets every `Hold` RPC complete.
+  func release() {
+    self.flow.withLock { $0.released = true }
+  }
+
+  var isReleased: Bool { self.flow.withLock { $0.released } }
+
+  /// Polls (bounded) until `condition` holds; returns whether it did.
+  func eventually(_ condition: (ServerObservations) -> Bool) async throws -> Bool {
+    for _ in 0..<1000 {
+      if condition(self) { return true }
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    return condition(self)
+  }
 
   func recordStart(_ metadata: Metadata) {
     self.state.withLock {
@@ -28,9 +61,12 @@ final class ServerObservations: Sendable {
 /// - `Collect` (client streaming): replies with all messages concatenated.
 /// - `Expand` (server streaming): the request is a decimal count N; replies N messages `[i]`.
 /// - `Update` (bidi): echoes each message as it arrives.
-/// - `Fail` (unary): fails with the code in `x-code` and the message in `x-message`.
+/// - `Fail` (unary): fails with the code in `x-code` and, as status message, the request
+///   message's UTF-8 text or else `x-message`.
 /// - `Sleep` (unary): waits until cancelled, recording the cancellation.
 /// - `Sized` (unary): the request is a decimal size N; replies with N bytes.
+/// - `Hold` (unary): waits until `ServerObservations.release()`, then echoes.
+/// - `Track` (unary): records the caller's peer and concurrency, sleeps 5 ms, then echoes.
 /// - `SlowCollect` (client streaming): sleeps 20 ms per message before reading the next; replies
 ///   with the total byte count as a decimal string.
 struct EchoService: RegistrableRPCService {
@@ -126,9 +162,15 @@ struct EchoService: RegistrableRPCService {
       serializer: RawSerializer()
     ) { request, _ in
       observations.recordStart(request.metadata)
-      for try await _ in request.messages {}
-      let code = request.metadata[stringValues: "x-code"].first(where: { _ in true }).flatMap { Int($0) } ?? 2
-      let message = request.metadata[stringValues: "x-message"].first(where: { _ in true }) ?? ""
+      var body: [UInt8] = []
+      for try await message in request.messages { body.append(contentsOf: message) }
+      let code =
+        request.metadata[stringValues: "x-code"].first(where: { _ in true }).flatMap { Int($0) }
+        ?? 2
+      let message =
+        body.isEmpty
+        ? (request.metadata[stringValues: "x-message"].first(where: { _ in true }) ?? "")
+        : String(decoding: body, as: UTF8.self)
       let errorCode = RPCError.Code(Status.Code(rawValue: code) ?? .unknown) ?? .unknown
       throw RPCError(code: errorCode, message: message)
     }
@@ -162,6 +204,39 @@ struct EchoService: RegistrableRPCService {
       let requested = size
       return StreamingServerResponse { writer in
         try await writer.write([UInt8](repeating: 0xAB, count: requested))
+        return [:]
+      }
+    }
+
+    router.registerHandler(
+      forMethod: Self.method("Hold"),
+      deserializer: RawDeserializer(),
+      serializer: RawSerializer()
+    ) { request, _ in
+      observations.recordStart(request.metadata)
+      var messages: [[UInt8]] = []
+      for try await message in request.messages { messages.append(message) }
+      while !observations.isReleased { try await Task.sleep(for: .milliseconds(5)) }
+      let received = messages
+      return StreamingServerResponse { writer in
+        for message in received { try await writer.write(message) }
+        return [:]
+      }
+    }
+
+    router.registerHandler(
+      forMethod: Self.method("Track"),
+      deserializer: RawDeserializer(),
+      serializer: RawSerializer()
+    ) { request, context in
+      observations.enter(peer: context.remotePeer)
+      defer { observations.leave() }
+      var messages: [[UInt8]] = []
+      for try await message in request.messages { messages.append(message) }
+      try await Task.sleep(for: .milliseconds(5))
+      let received = messages
+      return StreamingServerResponse { writer in
+        for message in received { try await writer.write(message) }
         return [:]
       }
     }

@@ -14,7 +14,8 @@ enum TestHarness {
       address: ipv6 ? .ipv6(host: host, port: 0) : .ipv4(host: host, port: 0),
       config: serverConfig
     )
-    let server = GRPCServer(transport: transport, services: [EchoService(observations: observations)])
+    let server = GRPCServer(
+      transport: transport, services: [EchoService(observations: observations)])
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.serve() }
       let port = try await transport.listeningAddress.port
@@ -36,7 +37,8 @@ enum TestHarness {
     config: NGHTTP2ClientTransport.Config = .defaults,
     _ body: (GRPCClient<NGHTTP2ClientTransport>) async throws -> T
   ) async throws -> T {
-    try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target, config: config)) { client in
+    try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target, config: config)) {
+      client in
       try await body(client)
     }
   }
@@ -49,7 +51,8 @@ enum TestHarness {
     _ body: @Sendable (GRPCClient<NGHTTP2ClientTransport>) async throws -> T
   ) async throws -> T {
     try await withEchoServer(serverConfig: serverConfig, observations: observations) { _, port in
-      try await withClient(target: .ipv4(host: "127.0.0.1", port: port), config: clientConfig) { client in
+      try await withClient(target: .ipv4(host: "127.0.0.1", port: port), config: clientConfig) {
+        client in
         try await body(client)
       }
     }

@@ -1,18 +1,22 @@
 import GRPCCore
 import MAACContracts
+import ServiceKit
 
-/// Server skeleton of `maac.cdh.v1.AuditService`: every method answers UNIMPLEMENTED until the cdh issue
-/// implements it (scaffolded by Scripts/generate-service-skeletons.py).
+/// `maac.cdh.v1.AuditService` (U44): support queries of the audit log.
 public struct AuditServiceHandler: Maac_Cdh_V1_AuditService.SimpleServiceProtocol {
-  public init() {}
+  let runtime: CDHRuntime?
+
+  public init(runtime: CDHRuntime? = nil) { self.runtime = runtime }
 
   public func queryAuditLog(request: Maac_Cdh_V1_QueryAuditLogRequest, context: ServerContext)
     async throws -> Maac_Cdh_V1_QueryAuditLogResponse
   {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Cdh_V1_AuditService.Method.QueryAuditLog.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    let caller = try HandlerSupport.caller()
+    guard
+      HandlerSupport.isService(caller.context) || caller.context.hasRole("org_admin")
+        || caller.context.hasRole("platform_admin")
+    else { throw ServiceError.permissionDenied("role org_admin required") }
+    let runtime = try HandlerSupport.runtime(runtime)
+    return try await runtime.queryAudit(request, caller: caller.org)
   }
 }

@@ -1,8 +1,9 @@
 import GRPCCore
 import MAACContracts
+import ServiceKit
 
-/// Server skeleton of `maac.cdh.v1.CdhEvents`: every method answers UNIMPLEMENTED until the cdh issue
-/// implements it (scaffolded by Scripts/generate-service-skeletons.py).
+/// `maac.cdh.v1.CdhEvents` when no database is attached (conformance checks): a running CDH
+/// serves its outbox with ServiceKit's ``EventStreamService`` instead (see ``CdhServices``).
 public struct CdhEventsHandler: Maac_Cdh_V1_CdhEvents.SimpleServiceProtocol {
   public init() {}
 
@@ -10,10 +11,7 @@ public struct CdhEventsHandler: Maac_Cdh_V1_CdhEvents.SimpleServiceProtocol {
     request: Maac_Common_V1_SubscribeRequest, response: RPCWriter<Maac_Common_V1_EventEnvelope>,
     context: ServerContext
   ) async throws {
-    throw RPCError(
-      code: .unimplemented,
-      message:
-        "\(Maac_Cdh_V1_CdhEvents.Method.Subscribe.descriptor.fullyQualifiedMethod) is not implemented yet"
-    )
+    _ = try CallerContext.required()
+    throw ServiceError(.unavailable, "cdh event stream is not attached to a database")
   }
 }

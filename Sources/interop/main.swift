@@ -1,1 +1,0 @@
-print("interop: not built yet")

@@ -1,0 +1,119 @@
+import Foundation
+import GRPCCore
+import MAACContracts
+import MAACTestSupport
+import ServiceKit
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Every service the launcher starts, run as the real executable: it migrates its schema,
+/// serves health, and on SIGTERM stops serving and exits 0.
+@Suite("Service executables")
+struct ServiceProcessLifecycleTests {
+  static let services = LaunchedService.fromServicesList().filter { $0.usesDatabase }
+
+  @Test("the launcher's services list is not empty")
+  func listIsNotEmpty() {
+    #expect(!Self.services.isEmpty, "Scripts/services.list names no service")
+  }
+
+  @Test("serves health once migrated, and exits 0 on SIGTERM", arguments: services)
+  func gracefulShutdown(service: LaunchedService) async throws {
+    try await TestDatabase.withServiceDatabase(service.name) { database in
+      let port = try FreePort.pick()
+      let log = FileManager.default.temporaryDirectory
+        .appendingPathComponent("\(database.name).log")
+      let process = Process()
+      process.executableURL = LaunchedService.binaryDirectory.appendingPathComponent(service.executable)
+      process.environment = ProcessInfo.processInfo.environment.merging([
+        "MAAC_DATABASE_URL": database.url,
+        "MAAC_DATABASE_SCHEMA": database.name,
+        "MAAC_LISTEN": "127.0.0.1:\(port)",
+        "MAAC_LOG_LEVEL": "warning",
+      ]) { $1 }
+      FileManager.default.createFile(atPath: log.path, contents: nil)
+      let output = try FileHandle(forWritingTo: log)
+      process.standardOutput = output
+      process.standardError = output
+      try process.run()
+      defer { if process.isRunning { process.terminate() } }
+
+      let address = HostAndPort(host: "127.0.0.1", port: port)
+      var status: Grpc_Health_V1_HealthCheckResponse.ServingStatus?
+      for _ in 0..<200 where status != .serving && process.isRunning {
+        status = try? await withTestClient(to: address) { client in
+          try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status
+        }
+        if status != .serving { try await Task.sleep(for: .milliseconds(100)) }
+      }
+      let startupLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+      #expect(status == .serving, "\(service.executable) never served health; log:\n\(startupLog)")
+
+      kill(process.processIdentifier, SIGTERM)
+      for _ in 0..<200 where process.isRunning {
+        try await Task.sleep(for: .milliseconds(50))
+      }
+      #expect(!process.isRunning, "\(service.executable) ignored SIGTERM for 10 s")
+      if !process.isRunning {
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0,
+                "\(service.executable) exited with \(process.terminationStatus); log:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+      }
+    }
+  }
+}
+
+/// One line of Scripts/services.list.
+struct LaunchedService: Sendable, CustomTestStringConvertible {
+  var name: String
+  var port: Int
+  var executable: String
+  var usesDatabase: Bool
+
+  var testDescription: String { executable }
+
+  static let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// Where `swift build` put the executables: beside the test bundle.
+  static let binaryDirectory: URL = {
+    var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    while url.path != "/" && !url.lastPathComponent.hasSuffix(".xctest") {
+      url.deleteLastPathComponent()
+    }
+    return url.deletingLastPathComponent()
+  }()
+
+  static func fromServicesList() -> [LaunchedService] {
+    let list = repositoryRoot.appendingPathComponent("Scripts/services.list")
+    let text = (try? String(contentsOf: list, encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").compactMap { line in
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+      guard fields.count >= 3, !fields[0].hasPrefix("#"), let port = Int(fields[1]) else { return nil }
+      return LaunchedService(
+        name: fields[0], port: port, executable: fields[2], usesDatabase: fields.dropFirst(3).first != "nodb")
+    }
+  }
+}
+
+/// A loopback TCP port nobody listens on right now.
+enum FreePort {
+  static func pick() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+      }
+    }
+    guard bound else { throw POSIXError(.EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+}

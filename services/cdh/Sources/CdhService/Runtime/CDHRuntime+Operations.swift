@@ -1,0 +1,306 @@
+import CDHDomain
+import Foundation
+import MAACContracts
+import PostgresClient
+import ServiceKit
+
+extension CDHRuntime {
+  // MARK: Inbound events (§5.3)
+
+  /// Applies one contacts event inside the consumer's transaction (U15, U16, U42, U43).
+  func applyContactEvent(
+    _ envelope: Maac_Common_V1_EventEnvelope, on connection: PostgresConnection
+  )
+    async throws
+  {
+    guard let event = try InboundEventTranslator.entityEvent(envelope) else { return }
+    _ = try await perform(on: connection) { engine, now in
+      ((), engine.apply(event, now: now), [])
+    }
+  }
+
+  /// Applies one tags event inside the consumer's transaction (U35, U38).
+  func applyTagEvent(_ envelope: Maac_Common_V1_EventEnvelope, on connection: PostgresConnection)
+    async throws
+  {
+    guard let change = try InboundEventTranslator.tagChange(envelope) else { return }
+    switch change {
+    case .association(let event):
+      _ = try await perform(on: connection) { engine, now in ((), engine.apply(event, now: now), [])
+      }
+    case .deleted(let tag, let org):
+      let store = self.store
+      _ = try await perform(
+        on: connection, { engine, now in ((), engine.deleteTag(tag, org: org, now: now), []) },
+        extra: { connection, _ in try await store.saveDeletedTag(tag, org: org, on: connection) })
+    }
+  }
+
+  // MARK: Access
+
+  /// The scope of the caller's org (provisioned on first sight, U1) or a scope that contains
+  /// it; another org's scope is NOT_FOUND.
+  func resolveScope(_ scopeID: Int64, caller: OrgRef) async throws -> Int64 {
+    if scopeID == 0 {
+      if let known = engine.orgScope[caller] { return known }
+      return try await perform { engine, now in
+        (engine.ensureScope(for: caller, now: now), EngineChanges(), [])
+      }
+    }
+    guard let scope = engine.scopes[scopeID], scope.orgs.contains(caller) else {
+      throw ServiceError(.notFound, "unify scope not found", field: "unify_scope_id")
+    }
+    return scope.id
+  }
+
+  /// A live member visible to the caller: its scope contains the caller's org.
+  func visibleMember(_ member: MemberRef, caller: OrgRef) throws -> ChannelEntity {
+    guard let entity = engine.liveEntity(member),
+      engine.scopes[entity.scopeID]?.orgs.contains(caller) == true
+    else { throw ServiceError(.notFound, "member not found", field: "member") }
+    return entity
+  }
+
+  // MARK: Settings and jobs (U2–U7, U18, U20)
+
+  func updateKeys(
+    caller: OrgRef, scopeID requested: Int64, keys: [UnifyKeySet.Requested],
+    expectedVersion: Int64, actor: Actor
+  ) async throws -> (UnifyScope.KeyUpdate, Int64) {
+    let keySet: UnifyKeySet
+    do { keySet = try UnifyKeySet.validate(keys) } catch let error as DomainError {
+      throw ContractMapping.serviceError(error)
+    }
+    let scopeID = try await resolveScope(requested, caller: caller)
+    let target: UnifyScope.UpdateTarget = requested == 0 ? .org : .scope
+    let outbox = self.outbox
+    let (update, jobID) = try await perform(
+      { engine, now in
+        let (update, changes) = try engine.updateKeys(
+          scopeID: scopeID, keys: keySet, target: target, expectedSettingsVersion: expectedVersion,
+          actor: actor, now: now)
+        return (update, changes, [])
+      },
+      extra: { connection, update in
+        guard update.changed else { return Int64(0) }
+        _ = try await connection.execute(
+          """
+          UPDATE reunify_job SET status = 'superseded', finished_at = now()
+          WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running')
+          """)
+        let rows = try await connection.query(
+          """
+          INSERT INTO reunify_job (unify_scope_id, organization_id, trigger, settings_version, status)
+          VALUES (\(scopeID), \(caller.orgID), 'settings_change', \(update.scope.settingsVersion), 'pending')
+          RETURNING job_id
+          """)
+        let jobID = try rows[0].decode("job_id", as: Int64.self)
+        var event = Maac_Cdh_V1_UnifySettingsChanged()
+        event.eventID = jobID
+        event.occurredAt = ContractMapping.timestamp(update.scope.updatedAt)
+        event.unifyScopeID = scopeID
+        event.orgs = update.scope.orgs.map { org in
+          .with {
+            $0.orgID = org.orgID
+            $0.source = ContractMapping.tagSource(org.source)
+          }
+        }
+        event.unifyKeys = ContractMapping.keys(update.scope.keys)
+        event.previousUnifyKeys = ContractMapping.keys(update.previousKeys)
+        event.settingsVersion = update.scope.settingsVersion
+        event.jobID = jobID
+        event.actor = .with {
+          $0.type = actor.type
+          $0.id = actor.id
+        }
+        try await outbox.append(
+          OutboundEvent(
+            eventType: OutboundEventBuilder.unifySettingsType, organizationID: caller.orgID,
+            payload: event),
+          on: connection)
+        return jobID
+      })
+    if jobID != 0 { spawn { [self] in await self.runJob(jobID) } }
+    return (update, jobID)
+  }
+
+  func jobs(scopeID: Int64) async throws -> [ReunifyJob] {
+    try await pool.query(
+      """
+      SELECT job_id, unify_scope_id, trigger, settings_version, broadcast_all, status, total_entities,
+             processed_entities, influenced_entities, batches_published, error, created_at, started_at,
+             finished_at
+      FROM reunify_job WHERE unify_scope_id = \(scopeID) ORDER BY job_id DESC LIMIT 20
+      """
+    ).map(Self.job)
+  }
+
+  static func job(_ row: PostgresRow) throws -> ReunifyJob {
+    var job = ReunifyJob(
+      id: try row.decode("job_id", as: Int64.self),
+      scopeID: try row.decode("unify_scope_id", as: Int64.self),
+      trigger: ReunifyTrigger(rawValue: try row.decode("trigger", as: String.self))
+        ?? .settingsChange,
+      settingsVersion: try row.decode("settings_version", as: Int64.self),
+      broadcastAll: try row.decode("broadcast_all", as: Bool.self),
+      createdAt: Instant(try row.decode("created_at", as: Date.self)))
+    job.status = ReunifyJobStatus(rawValue: try row.decode("status", as: String.self)) ?? .failed
+    job.totalEntities = try row.decode("total_entities", as: Int64.self)
+    job.processedEntities = try row.decode("processed_entities", as: Int64.self)
+    job.influencedEntities = try row.decode("influenced_entities", as: Int64.self)
+    job.batchesPublished = try row.decode("batches_published", as: Int64.self)
+    job.error = try row.decode("error", as: String?.self)
+    job.startedAt = try row.decode("started_at", as: Date?.self).map(Instant.init)
+    job.finishedAt = try row.decode("finished_at", as: Date?.self).map(Instant.init)
+    return job
+  }
+
+  static func jobEvent(_ job: ReunifyJob, organizationID: Int64) -> OutboundEvent {
+    var event = Maac_Cdh_V1_ReunifyJobChanged()
+    event.eventID = job.id
+    event.jobID = job.id
+    event.unifyScopeID = job.scopeID
+    event.status = ContractMapping.jobStatus(job.status)
+    event.processedEntities = job.processedEntities
+    event.totalEntities = job.totalEntities
+    return OutboundEvent(
+      eventType: OutboundEventBuilder.reunifyJobType, organizationID: organizationID, payload: event
+    )
+  }
+
+  /// Runs one re-unification job (U18): superseded jobs stop (U20), progress and status are
+  /// recorded and published, profile events go out in batches of 500 with `is_last_batch`.
+  func runJob(_ jobID: Int64) async {
+    do {
+      let rows = try await pool.query(
+        """
+        SELECT job_id, unify_scope_id, organization_id, trigger, settings_version, broadcast_all, status,
+               total_entities, processed_entities, influenced_entities, batches_published, error,
+               created_at, started_at, finished_at
+        FROM reunify_job WHERE job_id = \(jobID)
+        """)
+      guard let row = rows.first else { return }
+      var job = try Self.job(row)
+      let organizationID = try row.decode("organization_id", as: Int64.self)
+      guard job.status.isActive else { return }
+      if ReunifyJobPlanner.isSuperseded(
+        job, currentSettingsVersion: engine.scopes[job.scopeID]?.settingsVersion ?? 0)
+      {
+        _ = try await pool.execute(
+          "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE job_id = \(jobID) AND status IN ('pending', 'running')"
+        )
+        return
+      }
+      job.status = .running
+      let started = job
+      let jobOutbox = self.outbox
+      try await pool.withTransaction { connection in
+        _ = try await connection.execute(
+          "UPDATE reunify_job SET status = 'running', started_at = now() WHERE job_id = \(jobID)")
+        try await jobOutbox.append(
+          Self.jobEvent(started, organizationID: organizationID), on: connection)
+      }
+      let scopeID = job.scopeID
+      let broadcastAll = job.broadcastAll
+      let type: ProfileBroadcastType =
+        job.trigger == .adminResync ? .adminResync : .unifyScopeSettingUpdate
+      let runningJob = job
+      let outbox = self.outbox
+      _ = try await perform(
+        buildEvents: false,
+        { engine, now in
+          let (changes, stats) = engine.reunify(
+            scopeIDs: [scopeID], broadcastAll: broadcastAll, type: type,
+            correlationID: "job:\(jobID)", now: now)
+          let events =
+            OutboundEventBuilder.profileEvents(
+              changes.profileItems, engine: engine, now: now, jobID: jobID, scopeID: scopeID,
+              type: type)
+            + OutboundEventBuilder.tagEvents(changes.tagItems, engine: engine, now: now)
+          return (stats, changes, events)
+        },
+        extra: { connection, stats in
+          var finished = runningJob
+          finished.status = .completed
+          finished.totalEntities = Int64(stats.totalEntities)
+          finished.processedEntities = Int64(stats.totalEntities)
+          finished.influencedEntities = Int64(stats.influencedEntities)
+          let batches = Int64(
+            BroadcastBatcher.batches(Array(repeating: 0, count: stats.profilesPublished)).count)
+          _ = try await connection.execute(
+            """
+            UPDATE reunify_job SET status = 'completed', finished_at = now(),
+              total_entities = \(finished.totalEntities), processed_entities = \(finished.processedEntities),
+              influenced_entities = \(finished.influencedEntities), batches_published = \(batches)
+            WHERE job_id = \(jobID)
+            """)
+          try await outbox.append(
+            Self.jobEvent(finished, organizationID: organizationID), on: connection)
+        })
+    } catch {
+      logger.error(
+        "re-unification job failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
+      _ = try? await pool.execute(
+        "UPDATE reunify_job SET status = 'failed', finished_at = now(), error = \(String(describing: error)) WHERE job_id = \(jobID) AND status IN ('pending', 'running')"
+      )
+    }
+  }
+
+  /// Scope changes (U6) regroup every affected scope in one operation; their job rows are
+  /// recorded as completed with it.
+  func changeScopes(
+    caller: OrgRef, trigger: ReunifyTrigger, actor: Actor,
+    _ operation:
+      @escaping @Sendable (inout UnificationEngine, Instant) throws(DomainError) -> (
+        [Int64], EngineChanges
+      )
+  ) async throws -> [Int64] {
+    try await perform(
+      buildEvents: false,
+      { engine, now in
+        var (affected, changes) = try operation(&engine, now)
+        let (jobChanges, _) = engine.reunify(
+          scopeIDs: affected, type: .unifyScopeSettingUpdate, actor: actor,
+          correlationID: "scope_change", now: now)
+        changes.merge(jobChanges)
+        let events =
+          OutboundEventBuilder.profileEvents(
+            changes.profileItems, engine: engine, now: now, jobID: 0, scopeID: affected.first,
+            type: .unifyScopeSettingUpdate)
+          + OutboundEventBuilder.tagEvents(changes.tagItems, engine: engine, now: now)
+        return (affected, changes, events)
+      },
+      extra: { connection, affected in
+        for scopeID in affected {
+          _ = try await connection.execute(
+            """
+            INSERT INTO reunify_job (unify_scope_id, organization_id, trigger, settings_version, status,
+                                     started_at, finished_at)
+            VALUES (\(scopeID), \(caller.orgID), \(trigger.rawValue), 0, 'completed', now(), now())
+            """)
+        }
+      }
+    ).0
+  }
+
+  /// `ResyncScope`: a job re-running the scope's unification, optionally re-broadcasting all.
+  func resync(scopeID: Int64, broadcastAll: Bool, organizationID: Int64) async throws -> Int64 {
+    guard let scope = engine.scopes[scopeID] else {
+      throw ServiceError(.notFound, "unify scope not found", field: "unify_scope_id")
+    }
+    let rows = try await pool.withTransaction { connection in
+      _ = try await connection.execute(
+        "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running')"
+      )
+      return try await connection.query(
+        """
+        INSERT INTO reunify_job (unify_scope_id, organization_id, trigger, settings_version, broadcast_all, status)
+        VALUES (\(scopeID), \(organizationID), 'admin_resync', \(scope.settingsVersion), \(broadcastAll), 'pending')
+        RETURNING job_id
+        """)
+    }
+    let jobID = try rows[0].decode("job_id", as: Int64.self)
+    spawn { [self] in await self.runJob(jobID) }
+    return jobID
+  }
+}

@@ -1,0 +1,180 @@
+import CDHDomain
+import Foundation
+import Logging
+import PostgresClient
+import ServiceKit
+
+/// The running CDH: the engine (rebuilt from the schema at start-up) and the one place that
+/// mutates it. Each mutation runs under a lock from engine change to the end of its writes,
+/// so rows are always written in engine order; the writes, audit entries and outbox events
+/// of one operation share one transaction.
+public actor CDHRuntime {
+  let pool: PostgresPool
+  let outbox: Outbox
+  let logger: Logger
+  let store = EngineStore()
+  var engine: UnificationEngine
+  var persistedScopes: [Int64: UnifyScope] = [:]
+  var persistedApplied: [Int64: [UnifyAttribute]] = [:]
+  var persistedOrgs: [OrgRef: OrgInfo] = [:]
+  private var busy = false
+  private var waiters: [CheckedContinuation<Void, Never>] = []
+  /// Background work started by operations (jobs, imports), awaited by tests via `idle()`.
+  private var background: [Task<Void, Never>] = []
+
+  init(pool: PostgresPool, outbox: Outbox, logger: Logger, engine: UnificationEngine) {
+    self.pool = pool
+    self.outbox = outbox
+    self.logger = logger
+    self.engine = engine
+    self.persistedScopes = engine.scopes
+    self.persistedApplied = engine.appliedKeys
+    self.persistedOrgs = engine.orgs
+  }
+
+  /// Loads the engine from `pool` and resumes unfinished jobs and imports.
+  public static func start(pool: PostgresPool, outbox: Outbox, logger: Logger) async throws
+    -> CDHRuntime
+  {
+    let engine = try await EngineStore().load(pool: pool)
+    let runtime = CDHRuntime(pool: pool, outbox: outbox, logger: logger, engine: engine)
+    await runtime.resumeBackgroundWork()
+    return runtime
+  }
+
+  // MARK: Serialisation
+
+  private func acquire() async {
+    if busy {
+      await withCheckedContinuation { waiters.append($0) }
+    } else {
+      busy = true
+    }
+  }
+
+  private func release() {
+    if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+  }
+
+  /// Reads engine state (never blocked by writers: engine changes are synchronous).
+  func read<T: Sendable>(_ body: @Sendable (UnificationEngine) throws -> T) rethrows -> T {
+    try body(engine)
+  }
+
+  /// One engine operation with its persistence. `operation` mutates the engine and returns a
+  /// value, the changes and extra events; `extra` runs in the same transaction after the
+  /// engine rows are written. On a failed write the engine is reloaded from the schema.
+  func perform<T: Sendable, R: Sendable>(
+    on connection: PostgresConnection? = nil, buildEvents: Bool = true,
+    _ operation:
+      @Sendable (inout UnificationEngine, Instant) throws -> (T, EngineChanges, [OutboundEvent]),
+    extra: @escaping @Sendable (PostgresConnection, T) async throws -> R
+  ) async throws -> (T, R) {
+    await acquire()
+    defer { release() }
+    let now = Instant.now
+    let (value, changes, events): (T, EngineChanges, [OutboundEvent])
+    do {
+      (value, changes, events) = try operation(&engine, now)
+    } catch let error as DomainError {
+      throw ContractMapping.serviceError(error)
+    }
+    let prepared = preparedWrite(changes)
+    let allEvents =
+      buildEvents
+      ? events + OutboundEventBuilder.events(for: changes, engine: engine, now: now) : events
+    let (store, outbox) = (self.store, self.outbox)
+    let work: @Sendable (PostgresConnection) async throws -> R = { connection in
+      try await store.write(prepared, on: connection)
+      let result = try await extra(connection, value)
+      try await outbox.append(allEvents, on: connection)
+      return result
+    }
+    do {
+      let result: R
+      if let connection {
+        result = try await work(connection)
+      } else {
+        result = try await pool.withTransaction(work)
+      }
+      return (value, result)
+    } catch {
+      logger.error("cdh write failed; reloading the engine", metadata: ["error": "\(error)"])
+      if let reloaded = try? await store.load(pool: pool) {
+        engine = reloaded
+        persistedScopes = engine.scopes
+        persistedApplied = engine.appliedKeys
+        persistedOrgs = engine.orgs
+      }
+      throw error
+    }
+  }
+
+  func perform<T: Sendable>(
+    on connection: PostgresConnection? = nil,
+    _ operation:
+      @Sendable (inout UnificationEngine, Instant) throws -> (T, EngineChanges, [OutboundEvent])
+  ) async throws -> T {
+    try await perform(on: connection, operation, extra: { _, _ in () }).0
+  }
+
+  /// Captures the rows of `changes` plus every scope and org that differs from what was last
+  /// persisted.
+  private func preparedWrite(_ changes: EngineChanges) -> EngineStore.PreparedWrite {
+    let applied = engine.appliedKeys
+    let scopes = engine.scopes.values.filter {
+      persistedScopes[$0.id] != $0 || persistedApplied[$0.id] != applied[$0.id]
+    }
+    let orgs =
+      engine.orgs.values.filter { persistedOrgs[$0.org] != $0 }
+      + engine.orgScope.keys.filter { persistedOrgs[$0] == nil && engine.orgs[$0] == nil }.map {
+        OrgInfo(org: $0)
+      }
+    for scope in scopes { persistedScopes[scope.id] = scope }
+    persistedApplied = applied
+    for org in orgs { persistedOrgs[org.org] = org }
+    // Scope moves change org rows without changing OrgInfo: write every org of changed scopes.
+    var orgRows = orgs
+    for scope in scopes {
+      for org in scope.orgs where !orgRows.contains(where: { $0.org == org }) {
+        orgRows.append(engine.orgs[org] ?? OrgInfo(org: org))
+      }
+    }
+    return store.prepare(changes, engine: engine, scopes: scopes, orgs: orgRows)
+  }
+
+  // MARK: Background work
+
+  func spawn(_ body: @escaping @Sendable () async -> Void) {
+    background.removeAll { $0.isCancelled }
+    background.append(Task { await body() })
+  }
+
+  /// Waits until every job and import started so far has finished (tests, shutdown).
+  public func idle() async {
+    while !background.isEmpty {
+      let tasks = background
+      background.removeAll()
+      for task in tasks { await task.value }
+    }
+  }
+
+  func resumeBackgroundWork() async {
+    do {
+      for row in try await pool.query(
+        "SELECT job_id FROM reunify_job WHERE status IN ('pending', 'running') ORDER BY job_id")
+      {
+        let jobID = try row.decode("job_id", as: Int64.self)
+        spawn { [self] in await self.runJob(jobID) }
+      }
+      for row in try await pool.query(
+        "SELECT task_id FROM import_task WHERE status IN ('pending', 'running') ORDER BY task_id")
+      {
+        let taskID = try row.decode("task_id", as: Int64.self)
+        spawn { [self] in await self.runImport(taskID) }
+      }
+    } catch {
+      logger.error("could not resume background work", metadata: ["error": "\(error)"])
+    }
+  }
+}

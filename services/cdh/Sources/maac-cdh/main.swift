@@ -1,0 +1,34 @@
+import CdhService
+import MAACContracts
+import PostgresClient
+import ServiceKit
+import ServiceLifecycle
+
+// The CDH unification service: migrations, engine start-up, RPCs, its event stream and the
+// followers of the contacts and tags streams (peers `contacts` and `tags`, when configured).
+let process = try ServiceProcess(name: "cdh")
+let pool = try await process.openDatabase(migrations: try CDHMigrations.all())
+let runtime = try await CDHRuntime.start(pool: pool, outbox: process.outbox, logger: process.logger)
+let contacts = process.configuration.peers["contacts"]
+let tags = process.configuration.peers["tags"]
+if contacts == nil || tags == nil {
+  process.logger.warning("contacts or tags peer not configured: that event stream is not followed")
+}
+let logger = process.logger
+try await process.serve(
+  services: CdhServices.all(
+    runtime: runtime,
+    eventStream: process.eventStream(
+      method: Maac_Cdh_V1_CdhEvents.Method.Subscribe.descriptor, pool: pool)),
+  tenancy: CdhServices.tenancy,
+  background: [
+    ClosureService("cdh-event-followers") {
+      // The consumers loop until cancelled: end them when the process shuts down gracefully.
+      try await cancelWhenGracefulShutdown {
+        try await CDHEventFollowers.run(
+          runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
+          writeBack: ContactsWriteBack(
+            runtime: runtime, pool: pool, outbox: process.outbox, logger: logger))
+      }
+    }
+  ])

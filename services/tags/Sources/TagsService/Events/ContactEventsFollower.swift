@@ -1,0 +1,99 @@
+import Foundation
+import GRPCCore
+import GRPCNGHTTP2Transport
+import Logging
+import MAACContracts
+import PostgresClient
+import ServiceKit
+import ServiceLifecycle
+import SwiftProtobuf
+import TagsDomain
+
+/// Follows the contacts service's `ContactsEvents/Subscribe` for `contact.deleted` (T25):
+/// removes every association of the deleted contact (history reason `contact_deleted`,
+/// counters down, `tags.member_tag.v1` records but no trigger-feed events or webhooks) and
+/// remembers the deletion so later applications answer `contact_not_found`.
+///
+/// ServiceKit's `EventConsumer` applies each event exactly once (cursor in this schema).
+struct ContactEventsFollower: ServiceLifecycle.Service {
+  let contacts: HostAndPort
+  let pool: PostgresPool
+  let lifecycle: ContactLifecycleStore
+  let logger: Logger
+
+  func run() async throws {
+    let target: NGHTTP2ClientTransport.Target =
+      contacts.isIPv6
+      ? .ipv6(host: contacts.host, port: contacts.port)
+      : .ipv4(host: contacts.host, port: contacts.port)
+    try await cancelWhenGracefulShutdown {
+      try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target)) { client in
+        let lifecycle = self.lifecycle
+        let consumer = EventConsumer(
+          consumer: "tags", producer: "contacts",
+          method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, client: client,
+          pool: pool, eventTypes: ["contact.deleted"], logger: logger
+        ) { envelope, connection in
+          guard envelope.eventType == "contact.deleted" else { return }
+          let deleted = try Maac_Contacts_V1_ContactDeleted(unpackingAny: envelope.payload)
+          try await lifecycle.contactDeleted(
+            organizationID: envelope.organizationID, contactID: deleted.contactID,
+            at: deleted.hasDeletedAt ? deleted.deletedAt.date : envelope.occurredAt.date,
+            on: connection)
+        }
+        await consumer.run()
+      }
+    }
+  }
+}
+
+/// What a contact's deletion does to the tag manager's data (T25).
+struct ContactLifecycleStore: Sendable {
+  let associations: AssociationStore
+
+  /// Removes all of the contact's rows in the caller's transaction.
+  func contactDeleted(
+    organizationID: Int64, contactID: Int64, at deletedAt: Date, on connection: PostgresConnection
+  )
+    async throws
+  {
+    try await connection.execute(
+      """
+      INSERT INTO deleted_contacts (organization_id, contact_id, deleted_at)
+      VALUES (\(organizationID), \(contactID), \(deletedAt)) ON CONFLICT DO NOTHING
+      """)
+    let rows = try await connection.query(
+      """
+      DELETE FROM contact_tags ct WHERE ct.organization_id = \(organizationID) AND ct.contact_id = \(contactID)
+      RETURNING ct.tag_source, ct.tag_id, ct.origin, ct.ref_type, ct.tag_count,
+        (SELECT name FROM tags t WHERE t.organization_id = ct.organization_id
+           AND t.source = ct.tag_source AND t.id = ct.tag_id) AS tag_name
+      """)
+    let now = Date()
+    var changes: [AssociationChange] = []
+    var perTag: [TagKey: Int64] = [:]
+    for row in rows {
+      let key = TagKey(
+        id: try row.decode("tag_id", as: Int64.self),
+        source: TagSource(rawValue: try row.decode("tag_source", as: String.self)) ?? .maac)
+      perTag[key, default: 0] += 1
+      changes.append(
+        AssociationChange(
+          organizationID: organizationID, contactID: contactID, tag: key,
+          tagName: try row.decode("tag_name", as: String?.self) ?? "", isAttached: false,
+          origin: Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct,
+          refType: RefType(rawValue: try row.decode("ref_type", as: String.self)) ?? .none,
+          tagCount: try row.decode("tag_count", as: Int32.self), reason: .contactDeleted,
+          occurredAt: now))
+    }
+    for (key, count) in perTag {
+      try await associations.adjustCounters(
+        key, organizationID: organizationID, by: -count, on: connection)
+      try await associations.recordRemovals(
+        key, organizationID: organizationID, contactIDs: [contactID], reason: .contactDeleted,
+        ref: nil,
+        at: now, on: connection)
+    }
+    try await associations.outbox.append(changes.flatMap(\.events), on: connection)
+  }
+}

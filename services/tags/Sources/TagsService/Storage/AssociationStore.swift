@@ -1,0 +1,280 @@
+import Foundation
+import PostgresClient
+import ServiceKit
+import TagsDomain
+
+/// The result of applying one tag to one contact.
+struct AppliedRow: Sendable {
+  var contactID: Int64
+  var outcome: AttachOutcome
+  var tagCount: Int32
+}
+
+/// The result of removing one tag from one contact.
+struct RemovedRow: Sendable {
+  var contactID: Int64
+  var outcome: DetachOutcome
+  var stillHasTag: Bool
+}
+
+/// Contact–tag associations (T8–T12, T20): `contact_tags`, their history (`tag_events`) and
+/// the exact counters (`tag_counters`), always written together in the caller's transaction
+/// with their events.
+struct AssociationStore: Sendable {
+  let outbox: TagOutbox
+
+  /// Applies `tag` to every contact of `contactIDs` (distinct) as direct associations (T8).
+  /// Contacts deleted in the contacts service (T25) are left out of the result.
+  ///
+  /// Set-based so a bulk job batch of thousands of contacts is a handful of statements.
+  func attach(
+    _ tag: TagRecord, to contactIDs: [Int64], taggedVia: TaggedVia, ref: TagRef?,
+    occurredAt: Date, now: Date, idempotencyKey: String?, on connection: PostgresConnection
+  ) async throws -> [AppliedRow] {
+    guard !contactIDs.isEmpty else { return [] }
+    let definition = tag.definition
+    let organizationID = definition.organizationID
+    let storage = definition.expiry.storage
+    let rows = try await connection.query(
+      """
+      WITH input AS (
+        SELECT DISTINCT c AS contact_id FROM unnest(\(contactIDs)::bigint[]) AS c
+        WHERE NOT EXISTS (SELECT 1 FROM deleted_contacts d
+          WHERE d.organization_id = \(organizationID) AND d.contact_id = c)
+      )
+      INSERT INTO contact_tags AS ct (organization_id, contact_id, tag_source, tag_id, origin,
+        ref_type, first_tagged_at, last_tagged_at, tag_count, first_tagged_via, last_tagged_via,
+        last_ref_kind, last_ref_id, expires_at)
+      SELECT \(organizationID), contact_id, \(definition.key.source.rawValue), \(definition.key.id),
+        'direct', 'none', \(occurredAt), \(occurredAt), 1, \(taggedVia.rawValue), \(taggedVia.rawValue),
+        \(ref?.kind), \(ref?.id),
+        CASE \(storage.mode) WHEN 'relative' THEN \(occurredAt)::timestamptz + make_interval(days => \(storage.ttlDays ?? 0))
+          WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
+      FROM input ORDER BY contact_id
+      ON CONFLICT (organization_id, contact_id, tag_source, tag_id, origin) DO UPDATE SET
+        first_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_at ELSE ct.first_tagged_at END,
+        first_tagged_via = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_via ELSE ct.first_tagged_via END,
+        last_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
+          ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END,
+        tag_count = CASE WHEN ct.expires_at <= \(now) THEN 1 ELSE ct.tag_count + 1 END,
+        last_tagged_via = EXCLUDED.last_tagged_via,
+        last_ref_kind = EXCLUDED.last_ref_kind,
+        last_ref_id = EXCLUDED.last_ref_id,
+        expires_at = CASE \(storage.mode)
+          WHEN 'relative' THEN (CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
+            ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END)
+            + make_interval(days => \(storage.ttlDays ?? 0))
+          WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
+      RETURNING contact_id, tag_count, first_tagged_at, last_tagged_at, expires_at,
+        (xmax = 0) AS inserted
+      """)
+    guard !rows.isEmpty else { return [] }
+    var applied: [AppliedRow] = []
+    var changes: [AssociationChange] = []
+    var inserted: Int64 = 0
+    applied.reserveCapacity(rows.count)
+    changes.reserveCapacity(rows.count)
+    for row in rows {
+      let contactID = try row.decode("contact_id", as: Int64.self)
+      let count = try row.decode("tag_count", as: Int32.self)
+      if try row.decode("inserted", as: Bool.self) { inserted += 1 }
+      let isNew = count == 1
+      applied.append(
+        AppliedRow(contactID: contactID, outcome: isNew ? .attached : .reapplied, tagCount: count))
+      changes.append(
+        AssociationChange(
+          organizationID: organizationID, contactID: contactID, tag: definition.key,
+          tagName: definition.name, isAttached: true, taggedVia: taggedVia, ref: ref,
+          isNewAttachment: isNew, tagCount: count,
+          firstTaggedAt: try row.decode("first_tagged_at", as: Date.self),
+          lastTaggedAt: try row.decode("last_tagged_at", as: Date.self),
+          expiresAt: try row.decode("expires_at", as: Date?.self), occurredAt: occurredAt))
+    }
+    if inserted > 0 {
+      try await adjustCounters(
+        definition.key, organizationID: organizationID, by: inserted, on: connection)
+    }
+    try await connection.execute(
+      """
+      INSERT INTO tag_events (organization_id, contact_id, tag_source, tag_id, action, origin,
+        tagged_via, ref_kind, ref_id, occurred_at, recorded_at, idempotency_key)
+      SELECT \(organizationID), c, \(definition.key.source.rawValue), \(definition.key.id), 'add',
+        'direct', \(taggedVia.rawValue), \(ref?.kind), \(ref?.id), \(occurredAt), \(now), \(idempotencyKey)
+      FROM unnest(\(applied.map(\.contactID))::bigint[]) AS c
+      """)
+    try await outbox.append(changes.flatMap(\.events), on: connection)
+    return applied
+  }
+
+  /// Removes the direct association of `tag` from each contact (T9).
+  func detach(
+    _ tag: TagRecord, from contactIDs: [Int64], reason: RemoveReason, ref: TagRef?, now: Date,
+    idempotencyKey: String?, on connection: PostgresConnection
+  ) async throws -> [RemovedRow] {
+    guard !contactIDs.isEmpty else { return [] }
+    let definition = tag.definition
+    let organizationID = definition.organizationID
+    let rows = try await connection.query(
+      """
+      WITH input AS (SELECT DISTINCT unnest(\(contactIDs)::bigint[]) AS contact_id),
+      deleted AS (
+        DELETE FROM contact_tags ct USING input
+        WHERE ct.organization_id = \(organizationID) AND ct.contact_id = input.contact_id
+          AND ct.tag_source = \(definition.key.source.rawValue) AND ct.tag_id = \(definition.key.id)
+          AND ct.origin = 'direct'
+        RETURNING ct.contact_id, COALESCE(ct.expires_at <= \(now), false) AS was_expired
+      )
+      SELECT input.contact_id, d.contact_id IS NOT NULL AS removed, COALESCE(d.was_expired, false) AS was_expired,
+        EXISTS (SELECT 1 FROM contact_tags i WHERE i.organization_id = \(organizationID)
+          AND i.contact_id = input.contact_id AND i.tag_source = \(definition.key.source.rawValue)
+          AND i.tag_id = \(definition.key.id) AND i.origin = 'inherited'
+          AND (i.expires_at IS NULL OR i.expires_at > \(now))) AS still_has
+      FROM input LEFT JOIN deleted d USING (contact_id)
+      ORDER BY input.contact_id
+      """)
+    var removed: [RemovedRow] = []
+    var changes: [AssociationChange] = []
+    var deletedRows: Int64 = 0
+    var detachedIDs: [Int64] = []
+    var expiredIDs: [Int64] = []
+    for row in rows {
+      let contactID = try row.decode("contact_id", as: Int64.self)
+      let wasRemoved = try row.decode("removed", as: Bool.self)
+      let wasExpired = try row.decode("was_expired", as: Bool.self)
+      let stillHas = try row.decode("still_has", as: Bool.self)
+      if wasRemoved { deletedRows += 1 }
+      let detached = wasRemoved && !wasExpired
+      removed.append(
+        RemovedRow(
+          contactID: contactID, outcome: detached ? .detached : .notAttached, stillHasTag: stillHas)
+      )
+      guard wasRemoved else { continue }
+      // An expired row the sweeper had not reached is reported as the expiry it was (T20).
+      let effectiveReason = detached ? reason : RemoveReason.expired
+      if detached { detachedIDs.append(contactID) } else { expiredIDs.append(contactID) }
+      changes.append(
+        AssociationChange(
+          organizationID: organizationID, contactID: contactID, tag: definition.key,
+          tagName: definition.name, isAttached: false, ref: ref, reason: effectiveReason,
+          stillHasTag: stillHas, occurredAt: now))
+    }
+    if deletedRows > 0 {
+      try await adjustCounters(
+        definition.key, organizationID: organizationID, by: -deletedRows, on: connection)
+    }
+    for (ids, why) in [(detachedIDs, reason), (expiredIDs, RemoveReason.expired)] where !ids.isEmpty
+    {
+      try await recordRemovals(
+        definition.key, organizationID: organizationID, contactIDs: ids, reason: why, ref: ref,
+        at: now, idempotencyKey: idempotencyKey, on: connection)
+    }
+    try await outbox.append(changes.flatMap(\.events), on: connection)
+    return removed
+  }
+
+  /// Appends `remove` history rows.
+  func recordRemovals(
+    _ key: TagKey, organizationID: Int64, contactIDs: [Int64], reason: RemoveReason, ref: TagRef?,
+    at now: Date, idempotencyKey: String? = nil, on connection: PostgresConnection
+  ) async throws {
+    try await connection.execute(
+      """
+      INSERT INTO tag_events (organization_id, contact_id, tag_source, tag_id, action, origin,
+        reason, ref_kind, ref_id, occurred_at, recorded_at, idempotency_key)
+      SELECT \(organizationID), c, \(key.source.rawValue), \(key.id), 'remove', 'direct',
+        \(reason.rawValue), \(ref?.kind), \(ref?.id), \(now), \(now), \(idempotencyKey)
+      FROM unnest(\(contactIDs)::bigint[]) AS c
+      """)
+  }
+
+  /// Moves both counters of a tag; every association write calls this in its transaction (T12).
+  func adjustCounters(
+    _ key: TagKey, organizationID: Int64, by delta: Int64, on connection: PostgresConnection
+  )
+    async throws
+  {
+    try await connection.execute(
+      """
+      UPDATE tag_counters SET member_count = member_count + \(delta),
+        direct_member_count = direct_member_count + \(delta)
+      WHERE organization_id = \(organizationID) AND source = \(key.source.rawValue) AND id = \(key.id)
+      """)
+  }
+
+  /// Claims an idempotency key for 24 hours (T8); false when it was used within the window.
+  func claim(
+    idempotencyKey: String, organizationID: Int64, now: Date, on connection: PostgresConnection
+  )
+    async throws -> Bool
+  {
+    let cutoff = now.addingTimeInterval(-IdempotencyPolicy.window)
+    let rows = try await connection.query(
+      """
+      INSERT INTO idempotency_keys (organization_id, key, response, created_at)
+      VALUES (\(organizationID), \(idempotencyKey), ''::bytea, \(now))
+      ON CONFLICT (organization_id, key) DO UPDATE SET created_at = EXCLUDED.created_at
+        WHERE idempotency_keys.created_at <= \(cutoff)
+      RETURNING key
+      """)
+    return !rows.isEmpty
+  }
+
+  // MARK: Reads
+
+  /// A contact's visible rows: tag not deleted, row not expired (T11, T20).
+  func rows(
+    ofContacts contactIDs: [Int64], organizationID: Int64, on connection: PostgresConnection
+  )
+    async throws -> [Int64: [(ContactTagAssociation, name: String)]]
+  {
+    let rows = try await connection.query(
+      """
+      SELECT ct.*, t.name FROM contact_tags ct
+      JOIN tags t ON t.organization_id = ct.organization_id AND t.source = ct.tag_source
+        AND t.id = ct.tag_id
+      WHERE ct.organization_id = \(organizationID) AND ct.contact_id = ANY(\(contactIDs)::bigint[])
+        AND t.deleted_at IS NULL AND (ct.expires_at IS NULL OR ct.expires_at > now())
+      """)
+    var result: [Int64: [(ContactTagAssociation, name: String)]] = [:]
+    for row in rows {
+      let kind = try row.decode("last_ref_kind", as: String?.self)
+      let association = ContactTagAssociation(
+        contactID: try row.decode("contact_id", as: Int64.self),
+        tag: TagKey(
+          id: try row.decode("tag_id", as: Int64.self),
+          source: TagSource(rawValue: try row.decode("tag_source", as: String.self)) ?? .maac),
+        origin: Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct,
+        refType: RefType(rawValue: try row.decode("ref_type", as: String.self)) ?? .none,
+        firstTaggedAt: try row.decode("first_tagged_at", as: Date.self),
+        lastTaggedAt: try row.decode("last_tagged_at", as: Date.self),
+        tagCount: Int(try row.decode("tag_count", as: Int32.self)),
+        firstTaggedVia: TaggedVia(rawValue: try row.decode("first_tagged_via", as: String.self))
+          ?? .manual,
+        lastTaggedVia: TaggedVia(rawValue: try row.decode("last_tagged_via", as: String.self)),
+        lastRef: kind.map {
+          TagRef(kind: $0, id: (try? row.decode("last_ref_id", as: String?.self)) ?? "")
+        },
+        expiresAt: try row.decode("expires_at", as: Date?.self))
+      result[association.contactID, default: []].append(
+        (association, try row.decode("name", as: String.self)))
+    }
+    return result
+  }
+
+  /// Members of a tag after `after`, ascending (T12).
+  func members(
+    of key: TagKey, organizationID: Int64, origin: Origin?, after: Int64, limit: Int,
+    on connection: PostgresConnection
+  ) async throws -> [Int64] {
+    let rows = try await connection.query(
+      """
+      SELECT DISTINCT contact_id FROM contact_tags
+      WHERE organization_id = \(organizationID) AND tag_source = \(key.source.rawValue)
+        AND tag_id = \(key.id) AND contact_id > \(after)
+        AND (\(origin?.rawValue)::text IS NULL OR origin = \(origin?.rawValue))
+        AND (expires_at IS NULL OR expires_at > now())
+      ORDER BY contact_id LIMIT \(Int64(limit))
+      """)
+    return try rows.map { try $0.decode("contact_id", as: Int64.self) }
+  }
+}

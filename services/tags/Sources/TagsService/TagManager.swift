@@ -1,0 +1,83 @@
+import Foundation
+import GRPCCore
+import Logging
+import MAACContracts
+import PostgresClient
+import ServiceKit
+import ServiceLifecycle
+
+/// The tag manager assembled: RPC services and background work over one pool.
+public struct TagManager: Sendable {
+  /// Background tuning (tests slow the bulk job runner down to interrupt it).
+  public struct Settings: Sendable {
+    /// Contacts per bulk job batch transaction.
+    public var bulkBatchSize: Int
+    /// Pause between bulk job batches.
+    public var bulkBatchPause: Duration
+    /// How often idle background loops look for work.
+    public var pollInterval: Duration
+
+    /// Production defaults.
+    public init(
+      bulkBatchSize: Int = 5_000, bulkBatchPause: Duration = .zero,
+      pollInterval: Duration = .milliseconds(200)
+    ) {
+      self.bulkBatchSize = bulkBatchSize
+      self.bulkBatchPause = bulkBatchPause
+      self.pollInterval = pollInterval
+    }
+  }
+
+  /// The service's own migrations (versions from 10), SwiftPM resources.
+  public static func migrations() throws -> [PostgresMigration] {
+    try PostgresMigration.load(bundle: .module)
+  }
+
+  /// Tenancy: every method needs an organization except the event stream and the operator
+  /// service, which service callers use across organizations.
+  public static let tenancy = TenancyPolicy.organizationScoped(
+    callerOnly: [
+      Maac_Tags_V1_TagsEvents.descriptor.fullyQualifiedService,
+      Maac_Tags_V1_TagManagerOps.descriptor.fullyQualifiedService,
+    ])
+
+  /// RPC services to register.
+  public let services: [any RegistrableRPCService]
+  /// Background loops: bulk job runner, deleted-tag clean-up, expiry sweeper, and (with a
+  /// `contacts` peer) the follower of contacts' events.
+  public let background: [any ServiceLifecycle.Service]
+
+  /// Assembles the service for `process` on `pool` (migrations already applied).
+  public init(process: ServiceProcess, pool: PostgresPool, settings: Settings = Settings()) {
+    let outbox = TagOutbox(outbox: process.outbox)
+    let definitions = TagDefinitionStore(pool: pool, outbox: outbox)
+    let associations = AssociationStore(outbox: outbox)
+    let jobs = BulkJobStore(pool: pool, outbox: outbox)
+    let cleaner = DeletedTagCleaner(
+      pool: pool, associations: associations, pollInterval: settings.pollInterval,
+      logger: process.logger)
+    let sweeper = ExpirySweeper(pool: pool, associations: associations, logger: process.logger)
+    let runner = BulkJobRunner(
+      pool: pool, jobs: jobs, definitions: definitions, associations: associations,
+      settings: BulkJobRunner.Settings(
+        batchSize: settings.bulkBatchSize, pollInterval: settings.pollInterval,
+        batchPause: settings.bulkBatchPause),
+      logger: process.logger)
+    services = [
+      TagManagerHandler(
+        pool: pool, definitions: definitions, associations: associations, jobs: jobs,
+        cleaner: cleaner),
+      TagManagerOpsHandler(sweeper: sweeper),
+      process.eventStream(method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: pool),
+    ]
+    var background: [any ServiceLifecycle.Service] = [runner, cleaner, sweeper]
+    // T25: follow contacts' events when the contacts service is configured as a peer.
+    if let contacts = process.configuration.peers["contacts"] {
+      background.append(
+        ContactEventsFollower(
+          contacts: contacts, pool: pool,
+          lifecycle: ContactLifecycleStore(associations: associations), logger: process.logger))
+    }
+    self.background = background
+  }
+}
