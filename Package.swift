@@ -489,6 +489,8 @@ let package = Package(
         "MAACTestSupport",
         "ServiceKit",
         "MAACContracts",
+        "PostgresClient",
+        "TagsService",
         "GRPCNGHTTP2Transport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
