@@ -482,6 +482,23 @@ let package = Package(
       path: "gateway/Sources/maac-gateway",
       swiftSettings: strictSwift
     ),
+    .executableTarget(
+      name: "GatewayBenchmarks",
+      dependencies: [
+        "Gateway",
+        "GRPCNGHTTP2Transport",
+        "MAACContracts",
+        "ServiceKit",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      path: "gateway/Sources/GatewayBenchmarks",
+      swiftSettings: strictSwift
+    ),
     .testTarget(
       name: "GatewayTests",
       dependencies: [

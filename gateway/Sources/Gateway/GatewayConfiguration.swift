@@ -26,7 +26,8 @@ public struct GatewayConfiguration: Sendable {
   public var openAPIPath: String?
 
   public init(
-    host: String = "127.0.0.1", port: Int, grpcPort: Int? = nil, jwksFile: String, issuer: String, audience: String,
+    host: String = "127.0.0.1", port: Int, grpcPort: Int? = nil, jwksFile: String, issuer: String,
+    audience: String,
     peers: [String: HostAndPort], openAPIPath: String?
   ) {
     self.host = host
@@ -50,7 +51,8 @@ public struct GatewayConfiguration: Sendable {
     if let file = source.string("jwks-file") {
       jwksFile = file
       guard let issuer = source.string("jwt-issuer") else {
-        throw GatewayConfigurationError("\(ConfigurationSource.describe("jwt-issuer")) is required with a JWKS file")
+        throw GatewayConfigurationError(
+          "\(ConfigurationSource.describe("jwt-issuer")) is required with a JWKS file")
       }
       self.issuer = issuer
     } else if let state = source.string("state") {

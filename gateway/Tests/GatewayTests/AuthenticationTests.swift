@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Gateway authentication (G2, G3)")
 struct AuthenticationTests {
-  static let unauthorizedBody: [String: String] = ["code": "UNAUTHORIZED", "message": "Missing or invalid JWT token"]
+  static let unauthorizedBody: [String: String] = [
+    "code": "UNAUTHORIZED", "message": "Missing or invalid JWT token",
+  ]
 
   /// Sends `token` (or the raw Authorization header) to a contacts route and expects the
   /// family's 401 without any upstream call.
@@ -19,17 +21,20 @@ struct AuthenticationTests {
     let reply = try await environment.client.send(
       "GET", "/api/member/v1/contacts/5", token: token, headers: headers)
     #expect(reply.status == 401, sourceLocation: sourceLocation)
-    #expect(reply.object as? [String: String] == Self.unauthorizedBody, sourceLocation: sourceLocation)
+    #expect(
+      reply.object as? [String: String] == Self.unauthorizedBody, sourceLocation: sourceLocation)
     #expect(reply.header("WWW-Authenticate") == "Bearer", sourceLocation: sourceLocation)
     #expect(reply.header("x-request-id")?.count == 32, sourceLocation: sourceLocation)
-    #expect(environment.totalCalls == before, "nothing is forwarded", sourceLocation: sourceLocation)
+    #expect(
+      environment.totalCalls == before, "nothing is forwarded", sourceLocation: sourceLocation)
   }
 
   @Test("G3: a valid RS256 token is accepted and forwarded")
   func validToken() async throws {
     try await GatewayEnvironment.with { environment in
       let token = try await environment.keys.token()
-      let reply = try await environment.client.send("GET", "/api/member/v1/contacts/5", token: token)
+      let reply = try await environment.client.send(
+        "GET", "/api/member/v1/contacts/5", token: token)
       #expect(reply.status == 200)
       #expect(reply.object["id"] as? Int == 5)
       #expect(environment.contacts.callCount == 1)
@@ -50,7 +55,8 @@ struct AuthenticationTests {
   @Test("G3: alg none is refused")
   func algNone() async throws {
     try await GatewayEnvironment.with { environment in
-      let header = TestSigningKeys.base64URL(try JSONSerialization.data(withJSONObject: ["alg": "none", "typ": "JWT"]))
+      let header = TestSigningKeys.base64URL(
+        try JSONSerialization.data(withJSONObject: ["alg": "none", "typ": "JWT"]))
       let claims = TestSigningKeys.claims()
       let payload = TestSigningKeys.base64URL(try JSONEncoder().encode(claims))
       try await expectRefused(environment, token: "\(header).\(payload).")
@@ -77,11 +83,13 @@ struct AuthenticationTests {
     try await GatewayEnvironment.with { environment in
       let ecdsa = JWTKeyCollection()
       await ecdsa.add(ecdsa: ES256PrivateKey(), kid: "k1")
-      try await expectRefused(environment, token: try await ecdsa.sign(TestSigningKeys.claims(), kid: "k1"))
+      try await expectRefused(
+        environment, token: try await ecdsa.sign(TestSigningKeys.claims(), kid: "k1"))
       let rs512 = JWTKeyCollection()
       let key = try JWTKit.Insecure.RSA.PrivateKey(pem: environment.keys.keysPEM("k1"))
       await rs512.add(rsa: key, digestAlgorithm: .sha512, kid: "k1")
-      try await expectRefused(environment, token: try await rs512.sign(TestSigningKeys.claims(), kid: "k1"))
+      try await expectRefused(
+        environment, token: try await rs512.sign(TestSigningKeys.claims(), kid: "k1"))
     }
   }
 
@@ -92,7 +100,8 @@ struct AuthenticationTests {
       try await expectRefused(environment, token: try await other.token(kid: "k2"))
       // Signed by k2 but claiming kid k1.
       let forged = try await DevelopmentKeys.sign(
-        TestSigningKeys.claims(), with: JWTKit.Insecure.RSA.PrivateKey(pem: other.keysPEM("k2")), kid: "k1")
+        TestSigningKeys.claims(), with: JWTKit.Insecure.RSA.PrivateKey(pem: other.keysPEM("k2")),
+        kid: "k1")
       try await expectRefused(environment, token: forged)
     }
   }
@@ -105,14 +114,19 @@ struct AuthenticationTests {
       try await expectRefused(
         environment,
         token: try await keys.token(
-          TestSigningKeys.claims(issuedAt: now.addingTimeInterval(-600), expiresAt: now.addingTimeInterval(-60))))
-      try await expectRefused(
-        environment, token: try await keys.token(TestSigningKeys.claims(notBefore: now.addingTimeInterval(300))))
-      try await expectRefused(environment, token: try await keys.token(TestSigningKeys.claims(issuer: "other-region")))
-      try await expectRefused(environment, token: try await keys.token(TestSigningKeys.claims(audience: ["other"])))
+          TestSigningKeys.claims(
+            issuedAt: now.addingTimeInterval(-600), expiresAt: now.addingTimeInterval(-60))))
       try await expectRefused(
         environment,
-        token: try await keys.token(TestSigningKeys.claims(expiresAt: now.addingTimeInterval(25 * 3600))))
+        token: try await keys.token(TestSigningKeys.claims(notBefore: now.addingTimeInterval(300))))
+      try await expectRefused(
+        environment, token: try await keys.token(TestSigningKeys.claims(issuer: "other-region")))
+      try await expectRefused(
+        environment, token: try await keys.token(TestSigningKeys.claims(audience: ["other"])))
+      try await expectRefused(
+        environment,
+        token: try await keys.token(
+          TestSigningKeys.claims(expiresAt: now.addingTimeInterval(25 * 3600))))
       try await expectRefused(
         environment, token: try await keys.token(TestSigningKeys.claims(tokenUse: "exchange")))
     }
@@ -123,8 +137,10 @@ struct AuthenticationTests {
     try await GatewayEnvironment.with { environment in
       let now = Date()
       let token = try await environment.keys.token(
-        TestSigningKeys.claims(issuedAt: now.addingTimeInterval(-100), expiresAt: now.addingTimeInterval(-5)))
-      let reply = try await environment.client.send("GET", "/api/member/v1/contacts/5", token: token)
+        TestSigningKeys.claims(
+          issuedAt: now.addingTimeInterval(-100), expiresAt: now.addingTimeInterval(-5)))
+      let reply = try await environment.client.send(
+        "GET", "/api/member/v1/contacts/5", token: token)
       #expect(reply.status == 200)
     }
   }
@@ -156,12 +172,18 @@ struct AuthenticationTests {
   func rotation() async throws {
     try await GatewayEnvironment.with { environment in
       let old = try await environment.keys.token()
-      #expect(try await environment.client.send("GET", "/api/member/v1/contacts/5", token: old).status == 200)
+      #expect(
+        try await environment.client.send("GET", "/api/member/v1/contacts/5", token: old).status
+          == 200)
       try environment.keys.replaceKeys(with: ["rotated"])
       // Cached verifications of the old key may live 60 s; a token never seen must use the new set.
-      let fresh = try await environment.keys.token(TestSigningKeys.claims(user: "after-rotation"), kid: "rotated")
-      #expect(try await environment.client.send("GET", "/api/member/v1/contacts/5", token: fresh).status == 200)
-      let oldKeyNewToken = try await TestSigningKeys(kids: ["k1"]).token(TestSigningKeys.claims(user: "late"))
+      let fresh = try await environment.keys.token(
+        TestSigningKeys.claims(user: "after-rotation"), kid: "rotated")
+      #expect(
+        try await environment.client.send("GET", "/api/member/v1/contacts/5", token: fresh).status
+          == 200)
+      let oldKeyNewToken = try await TestSigningKeys(kids: ["k1"]).token(
+        TestSigningKeys.claims(user: "late"))
       try await expectRefused(environment, token: oldKeyNewToken)
     }
   }

@@ -19,9 +19,13 @@ struct OpenAPITests {
       if !line.hasPrefix(" "), !line.isEmpty { break }
       if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
         currentPath = String(line.dropFirst(2).dropLast())
-      } else if let path = currentPath, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+      } else if let path = currentPath, line.hasPrefix("    "), !line.hasPrefix("     "),
+        line.hasSuffix(":")
+      {
         let method = line.trimmingCharacters(in: .whitespaces).dropLast().uppercased()
-        if ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) { operations.insert("\(method) \(path)") }
+        if ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(method) {
+          operations.insert("\(method) \(path)")
+        }
       }
     }
     return operations

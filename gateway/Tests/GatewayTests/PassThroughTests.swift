@@ -11,8 +11,11 @@ struct PassThroughTests {
   @Test("gRPC by service prefix: a verified call reaches the owning service with the token's org")
   func forwarded() async throws {
     try await GatewayEnvironment.with { environment in
-      let token = try await environment.keys.token(TestSigningKeys.claims(org: 1, user: "grpc-user"))
-      try await withTestClient(to: HostAndPort(host: "127.0.0.1", port: environment.gateway.grpcPort)) { client in
+      let token = try await environment.keys.token(
+        TestSigningKeys.claims(org: 1, user: "grpc-user"))
+      try await withTestClient(
+        to: HostAndPort(host: "127.0.0.1", port: environment.gateway.grpcPort)
+      ) { client in
         let contacts = Maac_Contacts_V1_Contacts.Client(wrapping: client)
         var request = Maac_Contacts_V1_GetContactRequest()
         request.contactID = 5
@@ -32,10 +35,14 @@ struct PassThroughTests {
     }
   }
 
-  @Test("gRPC without a valid token → UNAUTHENTICATED, nothing forwarded; internal services are not routed")
+  @Test(
+    "gRPC without a valid token → UNAUTHENTICATED, nothing forwarded; internal services are not routed"
+  )
   func refused() async throws {
     try await GatewayEnvironment.with { environment in
-      try await withTestClient(to: HostAndPort(host: "127.0.0.1", port: environment.gateway.grpcPort)) { client in
+      try await withTestClient(
+        to: HostAndPort(host: "127.0.0.1", port: environment.gateway.grpcPort)
+      ) { client in
         let contacts = Maac_Contacts_V1_Contacts.Client(wrapping: client)
         var request = Maac_Contacts_V1_GetContactRequest()
         request.contactID = 5
@@ -50,7 +57,8 @@ struct PassThroughTests {
         let internalClient = Maac_Contacts_V1_ContactsInternal.Client(wrapping: client)
         await #expect {
           _ = try await internalClient.batchGetContacts(
-            Maac_Contacts_V1_BatchGetContactsRequest(), metadata: ["authorization": "Bearer \(token)"])
+            Maac_Contacts_V1_BatchGetContactsRequest(),
+            metadata: ["authorization": "Bearer \(token)"])
         } throws: { ($0 as? RPCError)?.code == .unimplemented }
       }
     }

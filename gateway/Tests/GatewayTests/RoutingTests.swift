@@ -9,7 +9,8 @@ struct RoutingTests {
     try await GatewayEnvironment.with { environment in
       let missing = try await environment.client.send("GET", "/api/nope")
       #expect(missing.status == 404)
-      #expect(missing.object as? [String: String] == ["code": "NOT_FOUND", "message": "Route not found"])
+      #expect(
+        missing.object as? [String: String] == ["code": "NOT_FOUND", "message": "Route not found"])
       let wrongMethod = try await environment.client.send("PUT", "/api/v1/channels")
       #expect(wrongMethod.status == 405)
       #expect(wrongMethod.object["code"] as? String == "METHOD_NOT_ALLOWED")
@@ -22,9 +23,14 @@ struct RoutingTests {
   func trailingSlash() async throws {
     try await GatewayEnvironment.with { environment in
       let token = try await environment.keys.token()
-      #expect(try await environment.client.send("GET", "/api/member/v1/contacts/5/", token: token).status == 200)
-      #expect(try await environment.client.send("GET", "/api/v1/channels/", token: token).status == 200)
-      #expect(try await environment.client.send("GET", "/api/member/v1//contacts/5", token: token).status == 404)
+      #expect(
+        try await environment.client.send("GET", "/api/member/v1/contacts/5/", token: token).status
+          == 200)
+      #expect(
+        try await environment.client.send("GET", "/api/v1/channels/", token: token).status == 200)
+      #expect(
+        try await environment.client.send("GET", "/api/member/v1//contacts/5", token: token).status
+          == 404)
     }
   }
 
@@ -33,13 +39,19 @@ struct RoutingTests {
     try await GatewayEnvironment.with { environment in
       let token = try await environment.keys.token()
       for bad in ["abc", "0", "-1", "01", "9223372036854775808"] {
-        let reply = try await environment.client.send("GET", "/api/member/v1/contacts/\(bad)", token: token)
+        let reply = try await environment.client.send(
+          "GET", "/api/member/v1/contacts/\(bad)", token: token)
         #expect(reply.status == 400, "\(bad)")
-        #expect(reply.object as? [String: String] == ["code": "BAD_REQUEST", "message": "Invalid request"])
+        #expect(
+          reply.object as? [String: String] == [
+            "code": "BAD_REQUEST", "message": "Invalid request",
+          ])
       }
       #expect(try await environment.client.send("GET", "/api/member/v1/contacts/abc").status == 401)
       #expect(
-        try await environment.client.send("GET", "/api/member/v1/contacts/9223372036854775807", token: token).status
+        try await environment.client.send(
+          "GET", "/api/member/v1/contacts/9223372036854775807", token: token
+        ).status
           == 404)
       #expect(environment.contacts.callCount == 1)
     }
@@ -48,10 +60,13 @@ struct RoutingTests {
   @Test("G5: the org, user and roles come from the token; client x-maac-* headers are stripped")
   func identityPropagation() async throws {
     try await GatewayEnvironment.with { environment in
-      let token = try await environment.keys.token(TestSigningKeys.claims(org: 1, user: "amy", roles: ["member"]))
+      let token = try await environment.keys.token(
+        TestSigningKeys.claims(org: 1, user: "amy", roles: ["member"]))
       let reply = try await environment.client.send(
         "GET", "/api/member/v1/contacts/6", token: token,
-        headers: ["x-maac-org-id": "2", "x-maac-user-id": "mallory", "X-Request-Id": "client-chosen"])
+        headers: [
+          "x-maac-org-id": "2", "x-maac-user-id": "mallory", "X-Request-Id": "client-chosen",
+        ])
       // Contact 6 belongs to org 2: the header did not change the organization.
       #expect(reply.status == 404)
       let metadata = try #require(environment.contacts.lastMetadata)
@@ -59,13 +74,16 @@ struct RoutingTests {
       #expect(Array(metadata[stringValues: "x-maac-user-id"]) == ["amy"])
       #expect(Array(metadata[stringValues: "x-maac-roles"]) == ["member"])
       #expect(Array(metadata[stringValues: "x-maac-token-use"]) == ["access"])
-      let requestID = try #require(metadata[stringValues: "x-request-id"].first(where: { _ in true }))
+      let requestID = try #require(
+        metadata[stringValues: "x-request-id"].first(where: { _ in true }))
       #expect(requestID != "client-chosen")
-      #expect(reply.header("x-request-id") == requestID, "G10: the response names the id sent upstream")
+      #expect(
+        reply.header("x-request-id") == requestID, "G10: the response names the id sent upstream")
     }
   }
 
-  @Test("G6: another organization's resource answers 404 exactly like a missing one, in every family")
+  @Test(
+    "G6: another organization's resource answers 404 exactly like a missing one, in every family")
   func crossOrganization() async throws {
     try await GatewayEnvironment.with { environment in
       let org1 = try await environment.keys.token(TestSigningKeys.claims(org: 1))
@@ -77,7 +95,8 @@ struct RoutingTests {
         ("admin", "/api/v1/channels/21/sender-domains", "/api/v1/channels/99/sender-domains"),
       ]
       for (family, owned, missing) in cases {
-        #expect(try await environment.client.send("GET", owned, token: org1).status == 200, "\(family)")
+        #expect(
+          try await environment.client.send("GET", owned, token: org1).status == 200, "\(family)")
         let foreign = try await environment.client.send("GET", owned, token: org2)
         let absent = try await environment.client.send("GET", missing, token: org2)
         #expect(foreign.status == 404, "\(family)")
@@ -87,10 +106,14 @@ struct RoutingTests {
       }
       // CDH application routes carry no id: org 2 has no scope → 404; org 1 sees its own.
       #expect(
-        try await environment.client.send("GET", "/api/v1/applications/cdh/unify-scope-setting", token: org1).status
+        try await environment.client.send(
+          "GET", "/api/v1/applications/cdh/unify-scope-setting", token: org1
+        ).status
           == 200)
       #expect(
-        try await environment.client.send("GET", "/api/v1/application/cdh/unify-scope-setting", token: org2).status
+        try await environment.client.send(
+          "GET", "/api/v1/application/cdh/unify-scope-setting", token: org2
+        ).status
           == 404)
       // Lists only show the caller's data.
       let channels2 = try await environment.client.send("GET", "/api/v1/channels", token: org2)
@@ -101,11 +124,13 @@ struct RoutingTests {
     }
   }
 
-  @Test("G17: lists render {results, next_cursor, count}; cursor/limit arrive as page_token/page_size")
+  @Test(
+    "G17: lists render {results, next_cursor, count}; cursor/limit arrive as page_token/page_size")
   func lists() async throws {
     try await GatewayEnvironment.with { environment in
       let token = try await environment.keys.token()
-      let tags = try await environment.client.send("GET", "/api/tag/v1/tags?limit=20&cursor=abc", token: token)
+      let tags = try await environment.client.send(
+        "GET", "/api/tag/v1/tags?limit=20&cursor=abc", token: token)
       #expect(tags.status == 200)
       #expect((tags.object["results"] as? [[String: Any]])?.first?["name"] as? String == "VIP")
       #expect(tags.object["count"] as? Int == 1)
@@ -117,7 +142,8 @@ struct RoutingTests {
       #expect(history.status == 200)
       #expect(history.object["next_cursor"] as? String == "after-c1-7")
       // Documented array shape of the compatibility endpoint.
-      let cdp = try await environment.client.send("GET", "/api/cdp/v1/tags?source=maac", token: token)
+      let cdp = try await environment.client.send(
+        "GET", "/api/cdp/v1/tags?source=maac", token: token)
       #expect(cdp.status == 200)
       #expect((cdp.json as? [[String: Any]])?.first?["id"] as? Int == 7)
     }
@@ -131,7 +157,8 @@ struct RoutingTests {
         "POST", "/api/member/v1/search", token: token, json: ["email": "amy@example.com"])
       #expect(found.status == 200)
       #expect((found.json as? [[String: Any]])?.first?["email"] as? String == "amy@example.com")
-      let bad = try await environment.client.send("POST", "/api/member/v1/search", token: token, json: ["email": "x"])
+      let bad = try await environment.client.send(
+        "POST", "/api/member/v1/search", token: token, json: ["email": "x"])
       #expect(bad.status == 400)
       #expect(bad.object["code"] as? String == "INVALID_ARGUMENT")
       #expect(bad.object["message"] as? String == "email: is not an email")
@@ -140,7 +167,8 @@ struct RoutingTests {
       #expect(unknownField.status == 400)
       #expect(unknownField.object["code"] as? String == "BAD_REQUEST")
       let notJSON = try await environment.client.send(
-        "POST", "/api/member/v1/search", token: token, headers: ["Content-Type": "application/json"],
+        "POST", "/api/member/v1/search", token: token,
+        headers: ["Content-Type": "application/json"],
         body: Data("{".utf8))
       #expect(notJSON.status == 400)
     }
@@ -158,7 +186,9 @@ struct RoutingTests {
     }
   }
 
-  @Test("G12: an unreachable service → 503 SERVICE_UNAVAILABLE; an unimplemented RPC → 500 without internals")
+  @Test(
+    "G12: an unreachable service → 503 SERVICE_UNAVAILABLE; an unimplemented RPC → 500 without internals"
+  )
   func unavailable() async throws {
     let keys = try TestSigningKeys()
     // A port nothing listens on: bind a test upstream, stop it, reuse its address.
@@ -171,19 +201,26 @@ struct RoutingTests {
     let token = try await keys.token()
     let down = try await gateway.client.send("GET", "/api/tag/v1/tags/7", token: token)
     #expect(down.status == 503)
-    #expect(down.object as? [String: String] == ["code": "SERVICE_UNAVAILABLE", "message": "Service unavailable"])
+    #expect(
+      down.object as? [String: String] == [
+        "code": "SERVICE_UNAVAILABLE", "message": "Service unavailable",
+      ])
     #expect(down.header("x-request-id")?.count == 32)
     // No peer configured at all (admin) is 503 too.
     #expect(try await gateway.client.send("GET", "/api/v1/channels", token: token).status == 503)
     // The contacts stand-in doesn't implement stats: UNIMPLEMENTED → 500 INTERNAL_ERROR.
     let unimplemented = try await gateway.client.send("GET", "/api/member/v1/stats", token: token)
     #expect(unimplemented.status == 500)
-    #expect(unimplemented.object as? [String: String] == ["code": "INTERNAL_ERROR", "message": "Internal error"])
+    #expect(
+      unimplemented.object as? [String: String] == [
+        "code": "INTERNAL_ERROR", "message": "Internal error",
+      ])
     await gateway.stop()
     await contacts.stop()
   }
 
-  @Test("G12: a service slower than the deadline → 504 GATEWAY_TIMEOUT, and the gateway keeps serving")
+  @Test(
+    "G12: a service slower than the deadline → 504 GATEWAY_TIMEOUT, and the gateway keeps serving")
   func timeout() async throws {
     try await GatewayEnvironment.with(timeoutOverride: .milliseconds(300)) { environment in
       let token = try await environment.keys.token()
@@ -191,7 +228,8 @@ struct RoutingTests {
         "POST", "/api/v1/channels/21/sender-domains/3/validate", token: token)
       #expect(slow.status == 504)
       #expect(slow.object["code"] as? String == "GATEWAY_TIMEOUT")
-      #expect(try await environment.client.send("GET", "/api/v1/channels", token: token).status == 200)
+      #expect(
+        try await environment.client.send("GET", "/api/v1/channels", token: token).status == 200)
     }
   }
 
@@ -200,9 +238,13 @@ struct RoutingTests {
     try await GatewayEnvironment.with { environment in
       let now = Date()
       let platform = try await environment.keys.token(
-        TestSigningKeys.claims(tokenUse: "platform", issuedAt: now, expiresAt: now.addingTimeInterval(200)))
-      #expect(try await environment.client.send("GET", "/api/v1/channels", token: platform).status == 200)
-      #expect(try await environment.client.send("GET", "/api/member/v1/contacts/5", token: platform).status == 401)
+        TestSigningKeys.claims(
+          tokenUse: "platform", issuedAt: now, expiresAt: now.addingTimeInterval(200)))
+      #expect(
+        try await environment.client.send("GET", "/api/v1/channels", token: platform).status == 200)
+      #expect(
+        try await environment.client.send("GET", "/api/member/v1/contacts/5", token: platform)
+          .status == 401)
     }
   }
 }

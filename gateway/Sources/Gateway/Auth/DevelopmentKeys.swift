@@ -26,14 +26,16 @@ public struct DevelopmentKeys: Sendable {
     if fileManager.fileExists(atPath: privateKeyPath.path),
       fileManager.fileExists(atPath: jwksPath.path)
     {
-      return try JWTKit.Insecure.RSA.PrivateKey(pem: String(contentsOf: privateKeyPath, encoding: .utf8))
+      return try JWTKit.Insecure.RSA.PrivateKey(
+        pem: String(contentsOf: privateKeyPath, encoding: .utf8))
     }
     try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
     let backing = try _RSA.Signing.PrivateKey(keySize: .bits2048)
     let key = try JWTKit.Insecure.RSA.PrivateKey(backing: backing)
     try Data(key.pemRepresentation.utf8).write(to: privateKeyPath, options: .atomic)
     try fileManager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: privateKeyPath.path)
-    try Data(Self.jwks(for: key.publicKey, kid: Self.keyID).utf8).write(to: jwksPath, options: .atomic)
+    try Data(Self.jwks(for: key.publicKey, kid: Self.keyID).utf8).write(
+      to: jwksPath, options: .atomic)
     return key
   }
 
@@ -44,14 +46,17 @@ public struct DevelopmentKeys: Sendable {
     let key = try ensure()
     return try await Self.sign(
       GatewayClaims(
-        issuer: Self.issuer, audience: [Self.audience], subject: userID, organizationID: organizationID,
+        issuer: Self.issuer, audience: [Self.audience], subject: userID,
+        organizationID: organizationID,
         roles: roles.isEmpty ? nil : roles, tokenUse: "access", issuedAt: Date(),
         expiresAt: Date().addingTimeInterval(lifetime)),
       with: key, kid: Self.keyID)
   }
 
   /// Signs `claims` with RS256 under `kid`.
-  public static func sign(_ claims: GatewayClaims, with key: JWTKit.Insecure.RSA.PrivateKey, kid: String) async throws
+  public static func sign(
+    _ claims: GatewayClaims, with key: JWTKit.Insecure.RSA.PrivateKey, kid: String
+  ) async throws
     -> String
   {
     let collection = JWTKeyCollection()
@@ -60,7 +65,9 @@ public struct DevelopmentKeys: Sendable {
   }
 
   /// A JWKS document holding `publicKey` as an RS256 signing key.
-  public static func jwks(for publicKey: JWTKit.Insecure.RSA.PublicKey, kid: String) throws -> String {
+  public static func jwks(for publicKey: JWTKit.Insecure.RSA.PublicKey, kid: String) throws
+    -> String
+  {
     let primitives = try publicKey.getKeyPrimitives()
     let jwk = JWK.rsa(
       .rs256, identifier: JWKIdentifier(string: kid),

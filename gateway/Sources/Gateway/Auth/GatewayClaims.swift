@@ -26,8 +26,10 @@ public struct GatewayClaims: JWTPayload, Equatable {
   }
 
   public init(
-    issuer: String, audience: [String], subject: String, organizationID: Int64, roles: [String]? = nil,
-    tokenUse: String? = nil, issuedAt: Date, expiresAt: Date, notBefore: Date? = nil, jti: String? = nil
+    issuer: String, audience: [String], subject: String, organizationID: Int64,
+    roles: [String]? = nil,
+    tokenUse: String? = nil, issuedAt: Date, expiresAt: Date, notBefore: Date? = nil,
+    jti: String? = nil
   ) {
     self.iss = issuer
     self.aud = AudienceClaim(value: audience)

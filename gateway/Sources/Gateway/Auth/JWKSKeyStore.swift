@@ -61,7 +61,9 @@ public actor JWKSKeyStore {
     let jwks = try JSONDecoder().decode(JWKS.self, from: data)
     var loaded: [String: JWTKeyCollection] = [:]
     for jwk in jwks.keys where jwk.keyType == .rsa {
-      guard let kid = jwk.keyIdentifier?.string, let n = jwk.modulus, let e = jwk.exponent else { continue }
+      guard let kid = jwk.keyIdentifier?.string, let n = jwk.modulus, let e = jwk.exponent else {
+        continue
+      }
       if let algorithm = jwk.algorithm, algorithm != .rs256 { continue }
       let key = try JWTKit.Insecure.RSA.PublicKey(modulus: n, exponent: e)
       let collection = JWTKeyCollection()

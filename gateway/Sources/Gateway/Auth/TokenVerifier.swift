@@ -31,7 +31,8 @@ public actor TokenVerifier {
     "access": 24 * 3600, "platform": 300, "exchange": 30, "extension": 3600,
   ]
 
-  public init(keys: JWKSKeyStore, policy: Policy, now: @escaping @Sendable () -> Date = { Date() }) {
+  public init(keys: JWKSKeyStore, policy: Policy, now: @escaping @Sendable () -> Date = { Date() })
+  {
     self.keys = keys
     self.policy = policy
     self.now = now
@@ -64,12 +65,15 @@ public actor TokenVerifier {
     }
     let identity = try check(claims, at: current)
     if cache.count >= Self.maxCacheEntries { cache.removeAll(keepingCapacity: true) }
-    let until = min(Date(timeIntervalSince1970: TimeInterval(claims.exp)), current.addingTimeInterval(60))
+    let until = min(
+      Date(timeIntervalSince1970: TimeInterval(claims.exp)), current.addingTimeInterval(60))
     cache[digest] = (identity, until)
     return identity
   }
 
-  private func check(_ claims: GatewayClaims, at current: Date) throws(TokenRejection) -> VerifiedIdentity {
+  private func check(_ claims: GatewayClaims, at current: Date) throws(TokenRejection)
+    -> VerifiedIdentity
+  {
     let nowSeconds = current.timeIntervalSince1970
     guard claims.iss == policy.issuer else { throw .claims("iss") }
     guard claims.aud.value.contains(policy.audience) else { throw .claims("aud") }

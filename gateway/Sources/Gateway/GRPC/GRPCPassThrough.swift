@@ -33,7 +33,8 @@ public struct GRPCPassThrough: RegistrableRPCService {
     for (methods, upstream) in Self.publicServices {
       for descriptor in methods {
         router.registerHandler(
-          forMethod: descriptor, deserializer: RawMessageDeserializer(), serializer: RawMessageSerializer()
+          forMethod: descriptor, deserializer: RawMessageDeserializer(),
+          serializer: RawMessageSerializer()
         ) { request, context in
           try await forward(request, descriptor: descriptor, upstream: upstream)
         }
@@ -63,7 +64,8 @@ public struct GRPCPassThrough: RegistrableRPCService {
         request: StreamingClientRequest(metadata: callMetadata) { upstreamWriter in
           for try await message in request.messages { try await upstreamWriter.write(message) }
         },
-        descriptor: descriptor, serializer: RawMessageSerializer(), deserializer: RawMessageDeserializer(),
+        descriptor: descriptor, serializer: RawMessageSerializer(),
+        deserializer: RawMessageDeserializer(),
         options: callOptions
       ) { response in
         for try await message in response.messages { try await writer.write(message) }
@@ -74,7 +76,9 @@ public struct GRPCPassThrough: RegistrableRPCService {
 
   private func authenticate(_ metadata: Metadata) async throws -> VerifiedIdentity {
     let values = Array(metadata[stringValues: "authorization"])
-    guard values.count == 1 else { throw RPCError(code: .unauthenticated, message: "Missing or invalid JWT token") }
+    guard values.count == 1 else {
+      throw RPCError(code: .unauthenticated, message: "Missing or invalid JWT token")
+    }
     let parts = values[0].split(separator: " ", maxSplits: 1)
     guard parts.count == 2, parts[0].lowercased() == "bearer" else {
       throw RPCError(code: .unauthenticated, message: "Missing or invalid JWT token")

@@ -17,7 +17,8 @@ public final class GatewayHandler: Sendable {
 
   /// - Parameter timeoutOverride: replaces every route's deadline (tests of G12).
   public init(
-    routes: RouteTable, verifier: TokenVerifier, upstreams: Upstreams, openAPIDocument: [UInt8]?, logger: Logger,
+    routes: RouteTable, verifier: TokenVerifier, upstreams: Upstreams, openAPIDocument: [UInt8]?,
+    logger: Logger,
     timeoutOverride: Duration? = nil
   ) {
     self.timeoutOverride = timeoutOverride
@@ -37,12 +38,15 @@ public final class GatewayHandler: Sendable {
     if request.method == .GET, request.path == "/openapi.yaml", let openAPIDocument {
       return HTTPResponse(
         status: .ok,
-        headers: [("content-type", "application/yaml; charset=utf-8"), ("x-request-id", requestID)],
+        headers: [
+          ("content-type", "application/yaml; charset=utf-8"), ("x-request-id", requestID),
+        ],
         body: openAPIDocument)
     }
     switch routes.match(method: request.method, path: request.path) {
     case .notFound:
-      result = ErrorRenderer.result(.notFound, style: .code, code: "NOT_FOUND", message: "Route not found")
+      result = ErrorRenderer.result(
+        .notFound, style: .code, code: "NOT_FOUND", message: "Route not found")
     case .methodNotAllowed(let allowed):
       result = ErrorRenderer.result(
         .methodNotAllowed, style: .code, code: "METHOD_NOT_ALLOWED", message: "Method not allowed",
@@ -54,7 +58,8 @@ public final class GatewayHandler: Sendable {
         result = failure
       case .success(let verified):
         identity = verified
-        result = await forward(request, route: route, parameters: parameters, identity: verified,
+        result = await forward(
+          request, route: route, parameters: parameters, identity: verified,
           requestID: requestID, bodyTooLarge: bodyTooLarge)
       }
     }
@@ -65,7 +70,8 @@ public final class GatewayHandler: Sendable {
     logger.info(
       "request",
       metadata: [
-        "request_id": "\(requestID)", "route": "\(template)", "method": "\(request.method.rawValue)",
+        "request_id": "\(requestID)", "route": "\(template)",
+        "method": "\(request.method.rawValue)",
         "org_id": "\(identity.map { String($0.organizationID) } ?? "-")",
         "user_id": "\(identity?.userID ?? "-")", "status": "\(result.status.code)",
         "latency_ms": "\((ContinuousClock.now - started).milliseconds)",
@@ -84,14 +90,18 @@ public final class GatewayHandler: Sendable {
       return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: true))
     }
     let token = parts[1].trimmingCharacters(in: .whitespaces)
-    guard !token.isEmpty else { return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: true)) }
+    guard !token.isEmpty else {
+      return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: true))
+    }
     do {
       let identity = try await verifier.verify(token)
       let allowed =
         identity.tokenUse == "access" || route.extraTokenUses.contains(identity.tokenUse)
         || (identity.tokenUse == "platform" && route.family.acceptsPlatformTokens
           && route.extraTokenUses.contains("platform"))
-      guard allowed else { return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: false)) }
+      guard allowed else {
+        return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: false))
+      }
       return .success(identity)
     } catch {
       logger.debug("token refused", metadata: ["reason": "\(error)"])
@@ -107,29 +117,35 @@ public final class GatewayHandler: Sendable {
     for name in route.int64Parameters {
       guard let value = parameters[name], Self.isPositiveInt64(value) else {
         return style == .code
-          ? ErrorRenderer.result(.badRequest, style: style, code: "BAD_REQUEST", message: "Invalid request")
-          : ErrorRenderer.result(.badRequest, style: style, code: "BAD_REQUEST", message: "Invalid \(name).")
+          ? ErrorRenderer.result(
+            .badRequest, style: style, code: "BAD_REQUEST", message: "Invalid request")
+          : ErrorRenderer.result(
+            .badRequest, style: style, code: "BAD_REQUEST", message: "Invalid \(name).")
       }
     }
     if bodyTooLarge {
       return ErrorRenderer.result(
-        .payloadTooLarge, style: style, code: "PAYLOAD_TOO_LARGE", message: "Request body exceeds 1 MiB")
+        .payloadTooLarge, style: style, code: "PAYLOAD_TOO_LARGE",
+        message: "Request body exceeds 1 MiB")
     }
     if route.acceptsBody, !request.body.isEmpty,
       let contentType = request.headers.first(name: "content-type"),
       !contentType.lowercased().hasPrefix("application/json")
     {
       return ErrorRenderer.result(
-        .unsupportedMediaType, style: style, code: "UNSUPPORTED_MEDIA_TYPE", message: "body must be application/json")
+        .unsupportedMediaType, style: style, code: "UNSUPPORTED_MEDIA_TYPE",
+        message: "body must be application/json")
     }
     guard let client = upstreams.client(route.upstream) else {
       return ErrorRenderer.result(
-        .serviceUnavailable, style: style, code: "SERVICE_UNAVAILABLE", message: "Service unavailable")
+        .serviceUnavailable, style: style, code: "SERVICE_UNAVAILABLE",
+        message: "Service unavailable")
     }
     // G5: the identity comes from the verified token only; client `x-maac-*` headers are never
     // copied (the RPC metadata is built from scratch).
     var metadata = CallerContext(
-      organizationID: identity.organizationID, userID: identity.userID, roles: identity.roles, requestID: requestID
+      organizationID: identity.organizationID, userID: identity.userID, roles: identity.roles,
+      requestID: requestID
     ).metadata
     metadata.addString(identity.tokenUse, forKey: "x-maac-token-use")
     let call = RouteCall(
@@ -144,13 +160,15 @@ public final class GatewayHandler: Sendable {
       return ErrorRenderer.result(for: error, style: style)
     } catch {
       logger.error("route failed", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
-      return ErrorRenderer.result(.internalServerError, style: style, code: "INTERNAL_ERROR", message: "Internal error")
+      return ErrorRenderer.result(
+        .internalServerError, style: style, code: "INTERNAL_ERROR", message: "Internal error")
     }
   }
 
   /// G7: `^[1-9][0-9]{0,18}$` and ≤ Int64.max.
   static func isPositiveInt64(_ value: String) -> Bool {
-    guard let first = value.utf8.first, first >= UInt8(ascii: "1"), first <= UInt8(ascii: "9"), value.utf8.count <= 19,
+    guard let first = value.utf8.first, first >= UInt8(ascii: "1"), first <= UInt8(ascii: "9"),
+      value.utf8.count <= 19,
       value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
     else { return false }
     return Int64(value) != nil
@@ -164,5 +182,7 @@ enum Authentication {
 }
 
 extension Duration {
-  var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+  var milliseconds: Int64 {
+    components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+  }
 }

@@ -13,7 +13,8 @@ public final class HTTP1Server: Sendable {
   private let maxBodyBytes: Int
 
   public init(
-    handler: GatewayHandler, host: String, port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+    handler: GatewayHandler, host: String, port: Int,
+    group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
     maxBodyBytes: Int = 1 << 20
   ) {
     self.handler = handler
@@ -60,7 +61,9 @@ public final class HTTP1Server: Sendable {
             body.clear()
             tooLarge = false
           case .body(var chunk):
-            if body.readableBytes + chunk.readableBytes > maxBodyBytes { tooLarge = true } else {
+            if body.readableBytes + chunk.readableBytes > maxBodyBytes {
+              tooLarge = true
+            } else {
               body.writeBuffer(&chunk)
             }
           case .end:
@@ -73,8 +76,11 @@ public final class HTTP1Server: Sendable {
             for (name, value) in response.headers { headers.add(name: name, value: value) }
             headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
             if !requestHead.isKeepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
-            try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
-            if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
+            try await outbound.write(
+              .head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
+            if !response.body.isEmpty {
+              try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+            }
             try await outbound.write(.end(nil))
             if !requestHead.isKeepAlive { return }
             head = nil

@@ -33,7 +33,8 @@ public struct RequestMapping: Sendable {
 
   public init(
     body: Body = .none, pathFields: [String: String] = [:], queryFields: [String: String] = [:],
-    bodyRenames: [String: String] = [:], enumFields: [String: String] = [:], constants: [String: String] = [:]
+    bodyRenames: [String: String] = [:], enumFields: [String: String] = [:],
+    constants: [String: String] = [:]
   ) {
     self.enumFields = enumFields
     self.bodyRenames = bodyRenames
@@ -47,7 +48,10 @@ public struct RequestMapping: Sendable {
   public static let paging = ["cursor": "page_token", "limit": "page_size"]
 
   /// The request as proto3 JSON.
-  func json(body bytes: [UInt8], path: [String: String], query: [(String, String)], repeatedQuery: Set<String>)
+  func json(
+    body bytes: [UInt8], path: [String: String], query: [(String, String)],
+    repeatedQuery: Set<String>
+  )
     throws(HTTPInputError) -> Data
   {
     var object: [String: Any] = [:]
@@ -101,10 +105,16 @@ public struct RequestMapping: Sendable {
     for (name, value) in path {
       let field = pathFields[name] ?? name
       // `field[]` puts the one path value into a repeated field (e.g. DetachTags.contact_ids).
-      if field.hasSuffix("[]") { object[String(field.dropLast(2))] = [value] } else { object[field] = value }
+      if field.hasSuffix("[]") {
+        object[String(field.dropLast(2))] = [value]
+      } else {
+        object[field] = value
+      }
     }
     for (field, raw) in constants {
-      object[field] = (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed])) ?? raw
+      object[field] =
+        (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed]))
+        ?? raw
     }
     do {
       return try JSONSerialization.data(withJSONObject: object)
@@ -128,7 +138,9 @@ public struct RequestMapping: Sendable {
     path.split(separator: ".").map { component in
       let words = component.split(separator: "_")
       guard let first = words.first else { return "" }
-      return ([String(first)] + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }).joined()
+      return
+        ([String(first)] + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() })
+        .joined()
     }.joined(separator: ".")
   }
 }

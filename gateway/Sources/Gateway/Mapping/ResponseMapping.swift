@@ -26,11 +26,13 @@ public enum ResponseMapping: Sendable {
       let next = object["next_page_token"] as? String ?? ""
       rendered["next_cursor"] = next.isEmpty ? NSNull() : next
       if let count { rendered["count"] = Self.integer(object[count]) }
-      return HTTPResult(status: status, body: [UInt8](try JSONSerialization.data(withJSONObject: rendered)))
+      return HTTPResult(
+        status: status, body: [UInt8](try JSONSerialization.data(withJSONObject: rendered)))
     case .array(let items):
       let object = try JSONSerialization.jsonObject(with: json) as? [String: Any] ?? [:]
       let array = object[items] ?? []
-      return HTTPResult(status: status, body: [UInt8](try JSONSerialization.data(withJSONObject: array)))
+      return HTTPResult(
+        status: status, body: [UInt8](try JSONSerialization.data(withJSONObject: array)))
     }
   }
 

@@ -46,7 +46,9 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
       case .literal(let literal):
         guard part == literal else { return nil }
       case .parameter(let name):
-        guard let decoded = String(part).removingPercentEncoding, !decoded.isEmpty else { return nil }
+        guard let decoded = String(part).removingPercentEncoding, !decoded.isEmpty else {
+          return nil
+        }
         values[name] = decoded
       }
     }

@@ -18,7 +18,9 @@ extension Route {
   }()
 
   /// A route calling a unary RPC, mapping JSON ↔ protobuf through swift-protobuf's JSON mapping.
-  public static func unary<Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.Message & Sendable>(
+  public static func unary<
+    Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.Message & Sendable
+  >(
     _ method: HTTPMethod,
     _ template: String,
     family: RouteFamily,
@@ -38,7 +40,8 @@ extension Route {
     let acceptsBody: Bool = if case .none = mapping.body { false } else { true }
     return Route(
       method: method, template: path, family: family, upstream: upstream, rpc: rpc,
-      int64Parameters: int64, extraTokenUses: extraTokenUses, timeout: timeout, acceptsBody: acceptsBody
+      int64Parameters: int64, extraTokenUses: extraTokenUses, timeout: timeout,
+      acceptsBody: acceptsBody
     ) { call in
       let json = try mapping.json(
         body: call.body, path: call.pathParameters, query: call.query, repeatedQuery: repeatedQuery)

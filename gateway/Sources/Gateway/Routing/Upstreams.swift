@@ -10,7 +10,9 @@ public final class Upstreams: Sendable {
     var clients: [String: GRPCClient<NGHTTP2ClientTransport>] = [:]
     for (name, address) in peers {
       let target: NGHTTP2ClientTransport.Target =
-        address.isIPv6 ? .ipv6(host: address.host, port: address.port) : .ipv4(host: address.host, port: address.port)
+        address.isIPv6
+        ? .ipv6(host: address.host, port: address.port)
+        : .ipv4(host: address.host, port: address.port)
       clients[name] = GRPCClient(transport: NGHTTP2ClientTransport(target: target))
     }
     self.clients = clients

@@ -21,9 +21,12 @@ enum Fixtures {
         return contact
       },
       Unary(Maac_Contacts_V1_Contacts.Method.SearchEmailContacts.descriptor) {
-        (request: Maac_Contacts_V1_SearchEmailContactsRequest, caller) -> Maac_Contacts_V1_SearchEmailContactsResponse
+        (request: Maac_Contacts_V1_SearchEmailContactsRequest, caller)
+          -> Maac_Contacts_V1_SearchEmailContactsResponse
         in
-        guard request.email.contains("@") else { throw ServiceError.invalidArgument(field: "email", "is not an email") }
+        guard request.email.contains("@") else {
+          throw ServiceError.invalidArgument(field: "email", "is not an email")
+        }
         var response = Maac_Contacts_V1_SearchEmailContactsResponse()
         if caller.organizationID == 1, request.email == "amy@example.com" {
           var hit = Maac_Contacts_V1_EmailContactHit()
@@ -33,7 +36,8 @@ enum Fixtures {
         return response
       },
       Unary(Maac_Contacts_V1_Contacts.Method.ListContactHistory.descriptor) {
-        (request: Maac_Contacts_V1_ListContactHistoryRequest, caller) -> Maac_Contacts_V1_ListContactHistoryResponse
+        (request: Maac_Contacts_V1_ListContactHistoryRequest, caller)
+          -> Maac_Contacts_V1_ListContactHistoryResponse
         in
         var response = Maac_Contacts_V1_ListContactHistoryResponse()
         // Echo the paging parameters so the test sees cursor/limit arrive as page_token/page_size.
@@ -48,7 +52,9 @@ enum Fixtures {
     try await TestUpstream.start([
       Unary(Maac_Tags_V1_TagManagerService.Method.GetTag.descriptor) {
         (request: Maac_Tags_V1_GetTagRequest, caller) -> Maac_Tags_V1_Tag in
-        guard request.tagID == 7, caller.organizationID == 1 else { throw ServiceError.notFound("tag", id: request.tagID) }
+        guard request.tagID == 7, caller.organizationID == 1 else {
+          throw ServiceError.notFound("tag", id: request.tagID)
+        }
         var tag = Maac_Tags_V1_Tag()
         tag.id = 7
         tag.name = "VIP"
@@ -73,7 +79,8 @@ enum Fixtures {
   static func adminUpstream() async throws -> TestUpstream {
     try await TestUpstream.start([
       Unary(Maac_Admin_V1_AdminCenter.Method.ListChannels.descriptor) {
-        (request: Maac_Admin_V1_ListChannelsRequest, caller) -> Maac_Admin_V1_ListChannelsResponse in
+        (request: Maac_Admin_V1_ListChannelsRequest, caller) -> Maac_Admin_V1_ListChannelsResponse
+        in
         var response = Maac_Admin_V1_ListChannelsResponse()
         if caller.organizationID == 1 {
           var channel = Maac_Admin_V1_Channel()
@@ -83,14 +90,16 @@ enum Fixtures {
         return response
       },
       Unary(Maac_Admin_V1_AdminCenter.Method.ListSenderDomains.descriptor) {
-        (request: Maac_Admin_V1_ListSenderDomainsRequest, caller) -> Maac_Admin_V1_ListSenderDomainsResponse in
+        (request: Maac_Admin_V1_ListSenderDomainsRequest, caller)
+          -> Maac_Admin_V1_ListSenderDomainsResponse in
         guard request.channelID == 21, caller.organizationID == 1 else {
           throw RPCError(code: .notFound, message: "channel \(request.channelID) not found")
         }
         return Maac_Admin_V1_ListSenderDomainsResponse()
       },
       Unary(Maac_Admin_V1_AdminCenter.Method.ValidateSenderDomain.descriptor) {
-        (request: Maac_Admin_V1_ValidateSenderDomainRequest, caller) -> Maac_Admin_V1_SenderDomain in
+        (request: Maac_Admin_V1_ValidateSenderDomainRequest, caller) -> Maac_Admin_V1_SenderDomain
+        in
         // Waits until the gateway's deadline cancels the call (the 504 test).
         try await Task.sleep(for: .seconds(3600))
         return Maac_Admin_V1_SenderDomain()
@@ -102,11 +111,14 @@ enum Fixtures {
     try await TestUpstream.start([
       Unary(Maac_Cdh_V1_UnifySettingsService.Method.GetUnifySettings.descriptor) {
         (request: Maac_Cdh_V1_GetUnifySettingsRequest, caller) -> Maac_Cdh_V1_UnifySettings in
-        guard caller.organizationID == 1 else { throw RPCError(code: .notFound, message: "no unify scope") }
+        guard caller.organizationID == 1 else {
+          throw RPCError(code: .notFound, message: "no unify scope")
+        }
         return Maac_Cdh_V1_UnifySettings()
       },
       Unary(Maac_Cdh_V1_UnifySettingsService.Method.DisconnectScope.descriptor) {
-        (request: Maac_Cdh_V1_DisconnectScopeRequest, caller) -> Maac_Cdh_V1_DisconnectScopeResponse in
+        (request: Maac_Cdh_V1_DisconnectScopeRequest, caller) -> Maac_Cdh_V1_DisconnectScopeResponse
+        in
         Maac_Cdh_V1_DisconnectScopeResponse()
       },
     ])

@@ -22,9 +22,13 @@ struct GatewayEnvironment {
     let cdh = try await Fixtures.cdhUpstream()
     let gateway = try await RunningGateway.start(
       jwksFile: keys.jwksPath,
-      peers: ["contacts": contacts.address, "tags": tags.address, "admin": admin.address, "cdh": cdh.address],
+      peers: [
+        "contacts": contacts.address, "tags": tags.address, "admin": admin.address,
+        "cdh": cdh.address,
+      ],
       timeoutOverride: timeoutOverride)
-    return GatewayEnvironment(keys: keys, contacts: contacts, tags: tags, admin: admin, cdh: cdh, gateway: gateway)
+    return GatewayEnvironment(
+      keys: keys, contacts: contacts, tags: tags, admin: admin, cdh: cdh, gateway: gateway)
   }
 
   func stop() async {

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
   import FoundationNetworking
 #endif
@@ -26,7 +27,8 @@ struct HTTPTestClient {
   }()
 
   func send(
-    _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:], json: Any? = nil,
+    _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
+    json: Any? = nil,
     body: Data? = nil
   ) async throws -> Reply {
     var request = URLRequest(url: URL(string: base + path)!)

@@ -19,7 +19,8 @@ final class RunningGateway: Sendable {
   }
 
   static let openAPIPath = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
     .appendingPathComponent("openapi.yaml").path
 
   static func start(
@@ -27,17 +28,20 @@ final class RunningGateway: Sendable {
     timeoutOverride: Duration? = nil
   ) async throws -> RunningGateway {
     let configuration = GatewayConfiguration(
-      port: 0, grpcPort: 0, jwksFile: jwksFile, issuer: issuer, audience: TestSigningKeys.audience, peers: peers,
+      port: 0, grpcPort: 0, jwksFile: jwksFile, issuer: issuer, audience: TestSigningKeys.audience,
+      peers: peers,
       openAPIPath: openAPIPath)
     var logger = Logger(label: "gateway-test")
     logger.logLevel = .warning
     let server = GatewayServer(
-      configuration: configuration, logger: logger, timeoutOverride: timeoutOverride, jwksCheckInterval: .zero)
+      configuration: configuration, logger: logger, timeoutOverride: timeoutOverride,
+      jwksCheckInterval: .zero)
     let (ports, continuation) = AsyncStream.makeStream(of: (String, Int).self)
     let task = Task {
       defer { continuation.finish() }
       try await server.run(
-        onBound: { continuation.yield(("http", $0)) }, onGRPCBound: { continuation.yield(("grpc", $0)) })
+        onBound: { continuation.yield(("http", $0)) },
+        onGRPCBound: { continuation.yield(("grpc", $0)) })
     }
     var bound: [String: Int] = [:]
     for await (kind, port) in ports {

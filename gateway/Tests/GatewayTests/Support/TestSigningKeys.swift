@@ -14,7 +14,8 @@ struct TestSigningKeys {
   private(set) var keys: [String: JWTKit.Insecure.RSA.PrivateKey] = [:]
 
   init(kids: [String] = ["k1"]) throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("gw-keys-\(UUID().uuidString)")
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "gw-keys-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     for kid in kids { keys[kid] = try Self.cachedKey(kid) }
     try writeJWKS()
@@ -24,7 +25,8 @@ struct TestSigningKeys {
   private static let pool: [String: JWTKit.Insecure.RSA.PrivateKey] = {
     var pool: [String: JWTKit.Insecure.RSA.PrivateKey] = [:]
     for kid in ["k1", "k2", "rotated"] {
-      pool[kid] = try! JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
+      pool[kid] = try! JWTKit.Insecure.RSA.PrivateKey(
+        backing: _RSA.Signing.PrivateKey(keySize: .bits2048))
     }
     return pool
   }()
@@ -43,8 +45,10 @@ struct TestSigningKeys {
   private func writeJWKS() throws {
     var jwks: [[String: String]] = []
     for (kid, key) in keys.sorted(by: { $0.key < $1.key }) {
-      let object = try JSONSerialization.jsonObject(
-        with: Data(DevelopmentKeys.jwks(for: key.publicKey, kid: kid).utf8)) as! [String: [[String: String]]]
+      let object =
+        try JSONSerialization.jsonObject(
+          with: Data(DevelopmentKeys.jwks(for: key.publicKey, kid: kid).utf8))
+        as! [String: [[String: String]]]
       jwks += object["keys"]!
     }
     let data = try JSONSerialization.data(withJSONObject: ["keys": jwks])
@@ -60,7 +64,8 @@ struct TestSigningKeys {
     expiresAt: Date = Date().addingTimeInterval(600), notBefore: Date? = nil
   ) -> GatewayClaims {
     GatewayClaims(
-      issuer: issuer, audience: audience, subject: user, organizationID: org, roles: roles, tokenUse: tokenUse,
+      issuer: issuer, audience: audience, subject: user, organizationID: org, roles: roles,
+      tokenUse: tokenUse,
       issuedAt: issuedAt, expiresAt: expiresAt, notBefore: notBefore)
   }
 
@@ -71,7 +76,8 @@ struct TestSigningKeys {
 
   /// An RS256 token with a raw JSON payload, for claim-type attacks (e.g. `"org_id": "1"`).
   func token(rawPayload: [String: Any], kid: String = "k1") throws -> String {
-    let header = Self.base64URL(try JSONSerialization.data(withJSONObject: ["alg": "RS256", "typ": "JWT", "kid": kid]))
+    let header = Self.base64URL(
+      try JSONSerialization.data(withJSONObject: ["alg": "RS256", "typ": "JWT", "kid": kid]))
     let payload = Self.base64URL(try JSONSerialization.data(withJSONObject: rawPayload))
     let signingInput = Data("\(header).\(payload)".utf8)
     let signature = try keys[kid]!.signature(for: signingInput)
@@ -79,8 +85,10 @@ struct TestSigningKeys {
   }
 
   static func base64URL(_ data: Data) -> String {
-    data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-      .replacingOccurrences(of: "=", with: "")
+    data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+      of: "/", with: "_"
+    )
+    .replacingOccurrences(of: "=", with: "")
   }
 }
 

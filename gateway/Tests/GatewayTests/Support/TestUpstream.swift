@@ -15,7 +15,9 @@ final class TestUpstream: Sendable {
   /// The caller metadata of every call received, in order.
   let received = Mutex<[Metadata]>([])
 
-  private init(address: HostAndPort, server: GRPCServer<NGHTTP2ServerTransport>, task: Task<Void, any Error>) {
+  private init(
+    address: HostAndPort, server: GRPCServer<NGHTTP2ServerTransport>, task: Task<Void, any Error>
+  ) {
     self.address = address
     self.server = server
     self.task = task
@@ -28,7 +30,8 @@ final class TestUpstream: Sendable {
   static func start(_ methods: [any TestMethod]) async throws -> TestUpstream {
     let recorder = Recorder()
     let transport = NGHTTP2ServerTransport(address: .ipv4(host: "127.0.0.1", port: 0))
-    let server = GRPCServer(transport: transport, services: [TestService(methods: methods, recorder: recorder)])
+    let server = GRPCServer(
+      transport: transport, services: [TestService(methods: methods, recorder: recorder)])
     let task = Task { try await server.serve() }
     let listening = try await transport.listeningAddress
     let upstream = TestUpstream(
@@ -62,33 +65,42 @@ final class TestUpstream: Sendable {
 
 /// One method a ``TestUpstream`` answers.
 protocol TestMethod: Sendable {
-  func register<Transport: ServerTransport>(with router: inout RPCRouter<Transport>, recorder: TestUpstream.Recorder)
+  func register<Transport: ServerTransport>(
+    with router: inout RPCRouter<Transport>, recorder: TestUpstream.Recorder)
 }
 
 /// A unary method answered by `body`, which gets the request and the caller (parsed from the
 /// metadata as services do, through ServiceKit's ``CallerContext``).
-struct Unary<Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.Message & Sendable>: TestMethod {
+struct Unary<Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.Message & Sendable>:
+  TestMethod
+{
   let descriptor: MethodDescriptor
   let body: @Sendable (Request, CallerContext) async throws -> Response
 
   init(
-    _ descriptor: MethodDescriptor, _ request: Request.Type = Request.self, _ response: Response.Type = Response.self,
+    _ descriptor: MethodDescriptor, _ request: Request.Type = Request.self,
+    _ response: Response.Type = Response.self,
     body: @escaping @Sendable (Request, CallerContext) async throws -> Response
   ) {
     self.descriptor = descriptor
     self.body = body
   }
 
-  func register<Transport: ServerTransport>(with router: inout RPCRouter<Transport>, recorder: TestUpstream.Recorder) {
+  func register<Transport: ServerTransport>(
+    with router: inout RPCRouter<Transport>, recorder: TestUpstream.Recorder
+  ) {
     let body = self.body
     router.registerHandler(
-      forMethod: descriptor, deserializer: ProtobufDeserializer<Request>(), serializer: ProtobufSerializer<Response>()
+      forMethod: descriptor, deserializer: ProtobufDeserializer<Request>(),
+      serializer: ProtobufSerializer<Response>()
     ) { request, context in
       recorder.record(request.metadata)
       let caller = try CallerContext(metadata: request.metadata, organizationRequired: true)
       var message: Request?
       for try await item in request.messages { message = item }
-      guard let message else { throw RPCError(code: .invalidArgument, message: "no request message") }
+      guard let message else {
+        throw RPCError(code: .invalidArgument, message: "no request message")
+      }
       let response = try await body(message, caller)
       return StreamingServerResponse(single: ServerResponse(message: response))
     }
