@@ -21,6 +21,7 @@ let package = Package(
     .library(name: "GRPCNGHTTP2Transport", targets: ["GRPCNGHTTP2Transport"]),
     .library(name: "InteropTesting", targets: ["InteropTesting"]),
     .library(name: "InteropTestingContracts", targets: ["InteropTestingContracts"]),
+    .executable(name: "maac-gateway", targets: ["maac-gateway"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -31,6 +32,8 @@ let package = Package(
     .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", exact: "2.4.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "4.1.0"),
   ],
   targets: [
     // MARK: System libraries
@@ -560,6 +563,79 @@ let package = Package(
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       path: "services/admin/Tests/AdminServiceTests",
+      swiftSettings: strictSwift
+    ),
+
+    // MARK: gateway
+
+    .target(
+      name: "Gateway",
+      dependencies: [
+        "GRPCNGHTTP2Transport",
+        "MAACContracts",
+        "ServiceKit",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "JWTKit", package: "jwt-kit"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "CryptoExtras", package: "swift-crypto"),
+      ],
+      path: "gateway/Sources/Gateway",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "maac-gateway",
+      dependencies: [
+        "Gateway",
+        "ServiceKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "gateway/Sources/maac-gateway",
+      swiftSettings: strictSwift
+    ),
+    .executableTarget(
+      name: "GatewayBenchmarks",
+      dependencies: [
+        "Gateway",
+        "GRPCNGHTTP2Transport",
+        "MAACContracts",
+        "ServiceKit",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      path: "gateway/Sources/GatewayBenchmarks",
+      swiftSettings: strictSwift
+    ),
+    .testTarget(
+      name: "GatewayTests",
+      dependencies: [
+        "Gateway",
+        "MAACTestSupport",
+        "ServiceKit",
+        "MAACContracts",
+        "PostgresClient",
+        "TagsService",
+        "GRPCNGHTTP2Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "JWTKit", package: "jwt-kit"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "CryptoExtras", package: "swift-crypto"),
+      ],
+      path: "gateway/Tests/GatewayTests",
       swiftSettings: strictSwift
     ),
   ]

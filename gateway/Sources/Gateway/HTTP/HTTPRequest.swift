@@ -1,0 +1,37 @@
+import Foundation
+import NIOHTTP1
+
+/// One HTTP request as the gateway sees it, whichever HTTP version carried it.
+public struct HTTPRequest: Sendable {
+  public var method: HTTPMethod
+  /// The request target: path plus optional `?query`.
+  public var uri: String
+  public var headers: HTTPHeaders
+  public var body: [UInt8]
+
+  public init(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: [UInt8]) {
+    self.method = method
+    self.uri = uri
+    self.headers = headers
+    self.body = body
+  }
+
+  /// The path without the query string.
+  public var path: String {
+    uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
+  }
+
+  /// The decoded query parameters, in order (repeated names kept).
+  public var query: [(String, String)] {
+    guard let mark = uri.firstIndex(of: "?") else { return [] }
+    return uri[uri.index(after: mark)...].split(separator: "&").compactMap { pair in
+      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      guard let name = Self.decode(parts[0]), !name.isEmpty else { return nil }
+      return (name, parts.count > 1 ? Self.decode(parts[1]) ?? "" : "")
+    }
+  }
+
+  private static func decode(_ part: Substring) -> String? {
+    part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+  }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// How a route builds its RPC request's JSON (proto3 JSON mapping, snake_case field names)
+/// from the HTTP request: the body, path parameters and query parameters merged into one
+/// object that swift-protobuf decodes.
+public struct RequestMapping: Sendable {
+  /// Where the JSON body goes.
+  public enum Body: Sendable {
+    /// No body is read (bodiless routes; a body is ignored, G13).
+    case none
+    /// The body object's keys are request fields.
+    case fields
+    /// The body object goes under one request field (e.g. `fields` of UpdateContact).
+    case nested(String)
+    /// A JSON merge patch: keys go under `into` (or the top level when `nil`), and the keys
+    /// present become the FieldMask `mask` (a key with `null` clears the field).
+    /// `renames` maps body keys to request fields that are not part of the mask.
+    case mergePatch(into: String?, mask: String, renames: [String: String])
+  }
+
+  public var body: Body
+  /// Path parameter → request field (default: the same name; `name[]` for a repeated field).
+  public var pathFields: [String: String]
+  /// Query parameter → request field. Undeclared query parameters are ignored.
+  public var queryFields: [String: String]
+  /// Body keys renamed to request fields (e.g. `limit` → `page_size` in a search body).
+  public var bodyRenames: [String: String]
+  /// Request fields holding an enum, with the proto value prefix: the documented lower-case
+  /// query value (`source=maac`) becomes the proto name (`TAG_SOURCE_MAAC`).
+  public var enumFields: [String: String]
+  /// Fields set to a fixed JSON value (e.g. the documented `tag_source` default).
+  public var constants: [String: String]
+
+  public init(
+    body: Body = .none, pathFields: [String: String] = [:], queryFields: [String: String] = [:],
+    bodyRenames: [String: String] = [:], enumFields: [String: String] = [:],
+    constants: [String: String] = [:]
+  ) {
+    self.enumFields = enumFields
+    self.bodyRenames = bodyRenames
+    self.body = body
+    self.pathFields = pathFields
+    self.queryFields = queryFields
+    self.constants = constants
+  }
+
+  /// The standard paging parameters (G17): `cursor` → `page_token`, `limit` → `page_size`.
+  public static let paging = ["cursor": "page_token", "limit": "page_size"]
+
+  /// The request as proto3 JSON.
+  func json(
+    body bytes: [UInt8], path: [String: String], query: [(String, String)],
+    repeatedQuery: Set<String>
+  )
+    throws(HTTPInputError) -> Data
+  {
+    var object: [String: Any] = [:]
+    if case .none = body {
+    } else if !bytes.isEmpty {
+      let parsed: Any
+      do {
+        parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+      } catch {
+        throw HTTPInputError(field: "body", reason: "is not valid JSON")
+      }
+      guard let bodyObject = parsed as? [String: Any] else {
+        throw HTTPInputError(field: "body", reason: "must be a JSON object")
+      }
+      switch body {
+      case .none: break
+      case .fields:
+        for (key, value) in bodyObject { object[bodyRenames[key] ?? key] = value }
+      case .nested(let field): object[field] = bodyObject
+      case .mergePatch(let into, let mask, let renames):
+        var patched: [String: Any] = [:]
+        var paths: [String] = []
+        for (key, value) in bodyObject {
+          if let renamed = renames[key] {
+            object[renamed] = value
+            continue
+          }
+          patched[key] = value
+          paths.append(Self.lowerCamel((into.map { "\($0)." } ?? "") + key))
+        }
+        if let into { object[into] = patched } else { object.merge(patched) { $1 } }
+        object[mask] = paths.sorted().joined(separator: ",")
+      }
+    }
+    for (name, value) in query {
+      guard let field = queryFields[name] else { continue }
+      let scalar: Any =
+        if let prefix = enumFields[field], !value.uppercased().hasPrefix(prefix) {
+          prefix + value.uppercased()
+        } else {
+          Self.queryScalar(value)
+        }
+      if repeatedQuery.contains(field) {
+        var values = object[field] as? [Any] ?? []
+        values.append(scalar)
+        object[field] = values
+      } else {
+        object[field] = scalar
+      }
+    }
+    for (name, value) in path {
+      let field = pathFields[name] ?? name
+      // `field[]` puts the one path value into a repeated field (e.g. DetachTags.contact_ids).
+      if field.hasSuffix("[]") {
+        object[String(field.dropLast(2))] = [value]
+      } else {
+        object[field] = value
+      }
+    }
+    for (field, raw) in constants {
+      object[field] =
+        (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed]))
+        ?? raw
+    }
+    do {
+      return try JSONSerialization.data(withJSONObject: object)
+    } catch {
+      throw HTTPInputError(field: "body", reason: "could not be re-encoded")
+    }
+  }
+
+  /// Query values are strings; `true`/`false` become JSON booleans so bool fields decode.
+  /// Numbers stay strings, which proto3 JSON accepts for every integer type.
+  private static func queryScalar(_ value: String) -> Any {
+    switch value {
+    case "true": true
+    case "false": false
+    default: value
+    }
+  }
+
+  /// FieldMask JSON uses lowerCamelCase paths.
+  private static func lowerCamel(_ path: String) -> String {
+    path.split(separator: ".").map { component in
+      let words = component.split(separator: "_")
+      guard let first = words.first else { return "" }
+      return
+        ([String(first)] + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() })
+        .joined()
+    }.joined(separator: ".")
+  }
+}
+
+/// A request the gateway refuses before calling a service: 400 naming the field and reason.
+public struct HTTPInputError: Error, Sendable {
+  public var field: String
+  public var reason: String
+  public init(field: String, reason: String) {
+    self.field = field
+    self.reason = reason
+  }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import GRPCCore
+import GRPCProtobuf
+import NIOHTTP1
+import SwiftProtobuf
+
+extension Route {
+  static let jsonDecoding: JSONDecodingOptions = {
+    var options = JSONDecodingOptions()
+    options.ignoreUnknownFields = false
+    return options
+  }()
+  static let jsonEncoding: JSONEncodingOptions = {
+    var options = JSONEncodingOptions()
+    options.preserveProtoFieldNames = true
+    options.alwaysPrintInt64sAsNumbers = true
+    return options
+  }()
+
+  /// A route calling a unary RPC, mapping JSON ↔ protobuf through swift-protobuf's JSON mapping.
+  public static func unary<
+    Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.Message & Sendable
+  >(
+    _ method: HTTPMethod,
+    _ template: String,
+    family: RouteFamily,
+    upstream: String,
+    rpc: MethodDescriptor,
+    request: Request.Type,
+    response: Response.Type,
+    mapping: RequestMapping = RequestMapping(),
+    repeatedQuery: Set<String> = [],
+    render: ResponseMapping = .message,
+    status: HTTPResponseStatus = .ok,
+    extraTokenUses: Set<String> = [],
+    timeout: Duration = .seconds(10)
+  ) -> Route {
+    let path = PathTemplate(template)
+    let int64 = Set(path.parameterNames.filter { $0.hasSuffix("_id") })
+    let acceptsBody: Bool = if case .none = mapping.body { false } else { true }
+    return Route(
+      method: method, template: path, family: family, upstream: upstream, rpc: rpc,
+      int64Parameters: int64, extraTokenUses: extraTokenUses, timeout: timeout,
+      acceptsBody: acceptsBody
+    ) { call in
+      let json = try mapping.json(
+        body: call.body, path: call.pathParameters, query: call.query, repeatedQuery: repeatedQuery)
+      let message: Request
+      do {
+        message = try Request(jsonUTF8Data: json, options: Route.jsonDecoding)
+      } catch {
+        throw HTTPInputError(field: "body", reason: "does not match the request schema (\(error))")
+      }
+      var options = CallOptions.defaults
+      options.timeout = call.timeout
+      options.waitForReady = false
+      let reply = try await call.client.unary(
+        request: ClientRequest(message: message, metadata: call.metadata),
+        descriptor: rpc,
+        serializer: ProtobufSerializer<Request>(),
+        deserializer: ProtobufDeserializer<Response>(),
+        options: options
+      ) { response in try response.message }
+      let replyJSON = try reply.jsonUTF8Data(options: Route.jsonEncoding)
+      return try render.render(replyJSON, status: status)
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import GRPCCore
+import GRPCNGHTTP2Transport
+import NIOHTTP1
+
+/// One row of the route table: an HTTP method and path template bound to one service RPC and
+/// its request/response mapping (`gateway.md` §5).
+public struct Route: Sendable {
+  public var method: HTTPMethod
+  public var template: PathTemplate
+  public var family: RouteFamily
+  /// The upstream's peer name (`MAAC_PEER`), e.g. `contacts`.
+  public var upstream: String
+  /// The RPC the route calls.
+  public var rpc: MethodDescriptor
+  /// Path parameters that must be positive int64 (G7).
+  public var int64Parameters: Set<String>
+  /// Token kinds besides `access` the route accepts (G4).
+  public var extraTokenUses: Set<String>
+  /// The upstream deadline (G12).
+  public var timeout: Duration
+  /// Whether a request body is read (JSON) or ignored (bodiless routes).
+  public var acceptsBody: Bool
+  /// Builds the RPC request from the HTTP request, calls it, renders the response.
+  var invoke: @Sendable (RouteCall) async throws -> HTTPResult
+
+  /// The template with `{name}` parameters, as the OpenAPI document lists it.
+  public var path: String { template.description }
+}
+
+/// What a route's invocation needs: the HTTP side already decoded, the upstream client, and
+/// the metadata carrying the verified caller.
+struct RouteCall: Sendable {
+  var body: [UInt8]
+  var pathParameters: [String: String]
+  var query: [(String, String)]
+  var client: GRPCClient<NGHTTP2ClientTransport>
+  var metadata: Metadata
+  var timeout: Duration
+}
+
+/// An HTTP answer before headers are added: status and an optional JSON body.
+public struct HTTPResult: Sendable {
+  public var status: HTTPResponseStatus
+  public var body: [UInt8]?
+  public var headers: [(String, String)]
+
+  public init(status: HTTPResponseStatus, body: [UInt8]?, headers: [(String, String)] = []) {
+    self.status = status
+    self.body = body
+    self.headers = headers
+  }
+}
