@@ -222,7 +222,7 @@ struct RoutingTests {
   @Test(
     "G12: a service slower than the deadline → 504 GATEWAY_TIMEOUT, and the gateway keeps serving")
   func timeout() async throws {
-    try await GatewayEnvironment.with(timeoutOverride: .milliseconds(300)) { environment in
+    try await GatewayEnvironment.with(timeoutOverride: .seconds(3)) { environment in
       let token = try await environment.keys.token()
       let slow = try await environment.client.send(
         "POST", "/api/v1/channels/21/sender-domains/3/validate", token: token)
