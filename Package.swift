@@ -130,6 +130,7 @@ let package = Package(
     .testTarget(
       name: "PostgresClientTests",
       dependencies: [
+        "MAACTestSupport",
         "PostgresClient",
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -20,11 +20,16 @@ public enum TestDatabase {
     return url
   }
 
+  /// The superuser's connection settings.
+  public static func adminConfiguration() throws -> PostgresConfiguration {
+    try PostgresConfiguration(url: try adminURL())
+  }
+
   /// A pool logged in as the superuser.
-  public static func adminPool(maxConnections: Int = 2) throws -> PostgresPool {
+  public static func adminPool(maxConnections: Int = 4) throws -> PostgresPool {
     PostgresPool(
-      configuration: try PostgresConfiguration(url: try adminURL()),
-      maxConnections: maxConnections, acquireTimeout: .seconds(30), logger: quietLogger)
+      configuration: try adminConfiguration(),
+      maxConnections: maxConnections, acquireTimeout: .seconds(30), logger: logger)
   }
 
   /// A name no other test or run uses: `prefix_` and 12 random hex digits.
@@ -32,11 +37,32 @@ public enum TestDatabase {
     prefix + "_" + String(UInt64.random(in: 0...0xFFFF_FFFF_FFFF), radix: 16)
   }
 
-  static let quietLogger: Logger = {
+  /// A logger for test pools: warnings and worse only.
+  public static let logger: Logger = {
     var logger = Logger(label: "maac.tests.postgres")
     logger.logLevel = .warning
     return logger
   }()
+
+  /// Runs `body` with a fresh schema on the admin pool (search_path not changed: qualify
+  /// names with the schema), dropping it afterwards.
+  public static func withSchema<T>(
+    _ body: (PostgresPool, String) async throws -> T
+  ) async throws -> T {
+    let pool = try adminPool()
+    let schema = uniqueName("test")
+    try await pool.execute("CREATE SCHEMA \(identifier: schema)")
+    do {
+      let value = try await body(pool, schema)
+      try await pool.execute("DROP SCHEMA \(identifier: schema) CASCADE")
+      await pool.shutdown()
+      return value
+    } catch {
+      _ = try? await pool.execute("DROP SCHEMA \(identifier: schema) CASCADE")
+      await pool.shutdown()
+      throw error
+    }
+  }
 
   /// Provisions a fresh service role and schema (as the launcher does for a real service),
   /// runs `body` with it, and drops both afterwards.
@@ -83,6 +109,6 @@ public struct ServiceDatabase: Sendable {
   public func pool(maxConnections: Int = 4) throws -> PostgresPool {
     PostgresPool(
       configuration: try PostgresConfiguration(url: url), maxConnections: maxConnections,
-      acquireTimeout: .seconds(30), logger: TestDatabase.quietLogger)
+      acquireTimeout: .seconds(30), logger: TestDatabase.logger)
   }
 }

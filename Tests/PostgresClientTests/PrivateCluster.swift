@@ -1,3 +1,4 @@
+import MAACTestSupport
 import Foundation
 import PostgresClient
 
