@@ -69,7 +69,12 @@ pg_start() {
   pg_init "$dir" "$port" || return 1
   if pg_as_owner "$bin/pg_ctl" --pgdata="$dir/data" status >/dev/null 2>&1; then return 0; fi
   # The port of this start becomes the cluster's (a later `pg_ctl start/restart` keeps it).
-  pg_as_owner sed -i "s/^port = .*/port = $port/" "$dir/data/postgresql.conf"
+  # (A cluster made by an older version of this script has no port line yet: add one.)
+  if grep -q '^port = ' "$dir/data/postgresql.conf"; then
+    pg_as_owner sed -i "s/^port = .*/port = $port/" "$dir/data/postgresql.conf"
+  else
+    pg_as_owner sh -c "echo 'port = $port' >> '$dir/data/postgresql.conf'"
+  fi
   rm -f "$dir/run/postgres.log"
   pg_as_owner "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/run/postgres.log" --wait \
     --timeout=60 start >/dev/null || { cat "$dir/run/postgres.log" >&2; return 1; }
