@@ -491,6 +491,7 @@ let package = Package(
         "ContactsDomain",
         "ServiceKit",
         "MAACTestSupport",
+        "TagsService",
         "MAACContracts",
         "PostgresClient",
         "GRPCNGHTTP2Transport",

@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// background import/export workers, ready for ``ServiceProcess/serve(services:tenancy:background:onListening:)``.
 public struct ContactsService: Sendable {
   public let services: [any RegistrableRPCService]
-  public let background: [any Service]
+  public private(set) var background: [any Service]
   public let tenancy: TenancyPolicy
 
   /// The service's own migrations (versions ≥ 10), from the bundled SQL files.
@@ -22,8 +22,9 @@ public struct ContactsService: Sendable {
   public init(
     process: ServiceProcess, pool: PostgresPool, directory: any OrganizationDirectory,
     domainResolver: any EmailDomainResolver = SystemEmailDomainResolver(),
-    importBatchSize: Int = 2000,
-    importLease: Duration = .seconds(30)
+    importBatchSize: Int = 10_000,
+    importLease: Duration = .seconds(30),
+    tagManager: (any TagManagerClient)? = nil
   ) {
     let outbox = process.outbox
     let store = ContactStore(pool: pool, outbox: outbox)
@@ -40,9 +41,13 @@ public struct ContactsService: Sendable {
       ImportWorker(
         pool: pool, outbox: outbox, directory: directory, domainResolver: domainResolver,
         batchSize: importBatchSize,
-        lease: importLease, logger: process.logger),
+        lease: importLease, logger: process.logger, waitsForTags: tagManager != nil),
       ExportWorker(exports: exports, logger: process.logger),
     ]
+    // C26: imported tags go to the tag manager when one is configured.
+    if let tagManager {
+      background.append(TagCommandRelay(pool: pool, tags: tagManager, logger: process.logger))
+    }
     tenancy = .organizationScoped(callerOnly: ["maac.contacts.v1.ContactsEvents"])
   }
 }

@@ -40,6 +40,39 @@ enum Benchmark {
       return kib / 1024
     }
 
+    // CPU seconds of this process (client, service and generator) and of the PostgreSQL
+    // cluster (the postmaster, its live children and the children it has reaped): the machine
+    // is shared, so wall-clock figures depend on the load; CPU per row does much less.
+    func processCPUSeconds() -> Double {
+      var usage = rusage()
+      getrusage(RUSAGE_SELF.rawValue, &usage)
+      return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+    func stat(_ pid: Int) -> [Substring]? {
+      guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = text.lastIndex(of: ")")
+      else { return nil }
+      // Fields after the command name, which may hold spaces: state is field 3.
+      return text[text.index(after: close)...].split(separator: " ")
+    }
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    func clusterCPUSeconds(postmaster: Int) -> Double {
+      var total = 0.0
+      if let own = stat(postmaster), own.count > 15 {
+        // utime, stime, cutime, cstime are fields 14-17 (indices 11-14 after the name).
+        total += (11...14).compactMap { Double(own[$0]) }.reduce(0, +) / ticks
+      }
+      let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+      for entry in entries {
+        guard let pid = Int(entry), let fields = stat(pid), fields.count > 13,
+          Int(fields[1]) == postmaster
+        else { continue }
+        total += (11...12).compactMap { Double(fields[$0]) }.reduce(0, +) / ticks
+      }
+      return total
+    }
+
     func percentile(_ values: [Double], _ p: Double) -> Double {
       let sorted = values.sorted()
       return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
@@ -81,6 +114,10 @@ enum Benchmark {
     components.password = password
     let serviceURL = components.string!
 
+    let backend = try await admin.query("SELECT pg_backend_pid() AS pid")
+    let backendPID = Int(try backend[0].decode("pid", as: Int32.self))
+    let postmaster = stat(backendPID).flatMap { Int($0[1]) } ?? 0
+
     // Baseline: a plain COPY of the same rows into a table of the same columns.
     let copyPool = PostgresPool(
       configuration: serviceConfiguration, maxConnections: 1, logger: logger)
@@ -88,6 +125,7 @@ enum Benchmark {
       "CREATE TABLE copy_baseline (line_uid text, name text, phone text, customer_id text, email text)"
     )
     let copyStart = ContinuousClock.now
+    let copyCPU = (process: processCPUSeconds(), cluster: clusterCPUSeconds(postmaster: postmaster))
     try await copyPool.withConnection { connection in
       _ = try await connection.copyIn(
         statement: "COPY copy_baseline FROM STDIN WITH (FORMAT csv, HEADER true)", format: .csv
@@ -101,9 +139,15 @@ enum Benchmark {
     }
     let copySeconds = elapsed(since: copyStart)
     await copyPool.shutdown()
+    let copyClusterCPU = clusterCPUSeconds(postmaster: postmaster) - copyCPU.cluster
+    let copyProcessCPU = processCPUSeconds() - copyCPU.process
     print(
       String(format: "plain COPY: %.2f s, %.0f rows/s", copySeconds, Double(rowCount) / copySeconds)
     )
+    print(
+      String(
+        format: "  CPU per row: PostgreSQL %.2f µs, this process %.2f µs",
+        copyClusterCPU / Double(rowCount) * 1e6, copyProcessCPU / Double(rowCount) * 1e6))
 
     // The service, in this process, on its own schema.
     let process = ServiceProcess(
@@ -142,6 +186,9 @@ enum Benchmark {
       let contacts = Maac_Contacts_V1_Contacts.Client(wrapping: client)
       let internals = Maac_Contacts_V1_ContactsInternal.Client(wrapping: client)
       let importStart = ContinuousClock.now
+      let importCPU = (
+        process: processCPUSeconds(), cluster: clusterCPUSeconds(postmaster: postmaster)
+      )
       let upload = try await contacts.uploadImportFile(metadata: metadata) { writer in
         var offset = 0
         while offset < csv.count {
@@ -158,6 +205,7 @@ enum Benchmark {
       create.channelID = lineChannel
       create.defaultCountry = "TW"
       create.uploadID = upload.uploadID
+      let uploadSeconds = elapsed(since: importStart)
       let task = try await contacts.createImportTask(create, metadata: metadata)
       var get = Maac_Contacts_V1_GetImportTaskRequest()
       get.taskID = task.taskID
@@ -167,6 +215,8 @@ enum Benchmark {
         state = try await contacts.getImportTask(get, metadata: metadata)
       }
       let importSeconds = elapsed(since: importStart)
+      let importClusterCPU = clusterCPUSeconds(postmaster: postmaster) - importCPU.cluster
+      let importProcessCPU = processCPUSeconds() - importCPU.process
       print(
         String(
           format:
@@ -175,8 +225,20 @@ enum Benchmark {
           state.failedCount))
       print(
         String(
+          format: "  of which upload %.2f s, task %.2f s (%.0f rows/s)", uploadSeconds,
+          importSeconds - uploadSeconds, Double(rowCount) / (importSeconds - uploadSeconds)))
+      print(
+        String(
+          format: "  CPU per row: PostgreSQL %.2f µs, this process (client + service) %.2f µs",
+          importClusterCPU / Double(rowCount) * 1e6, importProcessCPU / Double(rowCount) * 1e6))
+      print(
+        String(
           format: "ratio to plain COPY (COPY time / import time): %.3f", copySeconds / importSeconds
         ))
+      print(
+        String(
+          format: "ratio of CPU (COPY CPU / import CPU, both sides): %.3f",
+          (copyClusterCPU + copyProcessCPU) / (importClusterCPU + importProcessCPU)))
       print(
         String(
           format: "peak memory (VmHWM, client + service + generated file): %.0f MiB",
@@ -207,6 +269,40 @@ enum Benchmark {
           return try await internals.lookupContacts(request, metadata: serviceMetadata).contacts
             .count
         }
+      }
+      // Reference: the service's lookup queries run directly on PostgreSQL (no RPC, no mapping).
+      func direct(_ condition: String, _ value: @escaping (Int) -> String) -> (Int)
+        async throws -> Int
+      {
+        { n in
+          try await pool.query(
+            """
+            SELECT * FROM (SELECT * FROM contact
+              WHERE organization_id = $1 AND deleted_at IS NULL AND \(condition) OFFSET 0) m
+            ORDER BY created_at DESC, id DESC LIMIT 100
+            """, [org, value(n)]
+          ).count
+        }
+      }
+      try await measure(
+        "  direct SQL by LINE UID", direct("channel_type = 'line' AND external_id = $2") { uid($0) })
+      try await measure(
+        "  direct SQL by phone",
+        direct("(display_mobile = $2 OR (channel_type IN ('sms','whatsapp') AND external_id = $2))")
+        { "+8869" + String(format: "%08d", $0) })
+      try await measure(
+        "  direct SQL by email",
+        direct("(lower(display_email) = $2 OR (channel_type = 'email' AND external_id = $2))") {
+          "user\($0)@example.com"
+        })
+      try await measure("  direct SQL by customer id", direct("customer_id = $2") { "C\($0)" })
+      try await measure("  direct SQL list page (100, first page)") { _ in
+        try await pool.query(
+          """
+          SELECT * FROM contact WHERE organization_id = $1 AND deleted_at IS NULL
+          ORDER BY created_at DESC, id DESC LIMIT 100
+          """, [org]
+        ).count
       }
       try await measure("lookup by LINE UID", lookup { $0.lineUid = uid($1) })
       try await measure(

@@ -21,6 +21,17 @@ if let admin = process.configuration.peers["admin"] {
   directory = StaticOrganizationDirectory.parse(
     ProcessInfo.processInfo.environment["MAAC_CONTACTS_CHANNELS"] ?? "")
 }
-let contacts = ContactsService(process: process, pool: pool, directory: directory)
+// C26: imported tags are sent to the tag manager when it is configured as peer "tags".
+var tagManager: (any TagManagerClient)?
+if let tags = process.configuration.peers["tags"] {
+  let client = GRPCClient(
+    transport: NGHTTP2ClientTransport(
+      target: tags.isIPv6
+        ? .ipv6(host: tags.host, port: tags.port) : .ipv4(host: tags.host, port: tags.port)))
+  Task { try await client.runConnections() }
+  tagManager = GRPCTagManagerClient(client: client)
+}
+let contacts = ContactsService(
+  process: process, pool: pool, directory: directory, tagManager: tagManager)
 try await process.serve(
   services: contacts.services, tenancy: contacts.tenancy, background: contacts.background)

@@ -75,6 +75,8 @@ public struct ImportPlanner: Sendable {
     var plan = ImportBatchPlan()
     var states: [ContactRef: Contact] = [:]
     var byKey: [String: [ContactRef]] = [:]
+    states.reserveCapacity(existing.count + rows.count)
+    byKey.reserveCapacity(existing.count + rows.count)
     for contact in existing where contact.deletedAt == nil {
       let ref = ContactRef.existing(contact.id)
       guard states[ref] == nil else { continue }

@@ -16,29 +16,55 @@ struct ImportBatchApplier: Sendable {
   /// Another worker advanced the task: this one stops without writing.
   struct Superseded: Error {}
 
-  /// Applies `records` (which start at `expectedNext`) and returns the next resume point.
-  func apply(_ records: [CSVRecord], expectedNext: Int64, leaseSeconds: Double) async throws
-    -> Int64
-  {
+  /// A batch validated and ready to plan: the CPU work that needs no database, done while the
+  /// previous batch is being applied.
+  struct Prepared: Sendable {
+    var rows: [(number: Int, cells: [String], verdict: ImportRowVerdict)]
+    /// Distinct match keys of the ready rows.
+    var keys: [String]
+    /// The resume point after this batch.
+    var next: Int64
+    var context: ImportContext
+  }
+
+  /// Validates `records` (C34: every cell of a row before anything of it is written).
+  func prepare(_ records: [CSVRecord]) -> Prepared {
     let now = Date().microsecondPrecision
     let context = ImportContext(
       target: task.target, key: task.key, channelID: task.channelID,
       defaultCountry: task.defaultCountry,
       timeZone: .gmt, now: now)
-    let planner = ImportPlanner(context: context, organizationID: task.organizationID)
     let rows = records.filter { !$0.isBlank }.map { record in
       (
         number: record.number, cells: record.fields,
         verdict: ImportRowValidator.validate(record.fields, header: header, context: context)
       )
     }
-    let keys: [String] = Array(
-      Set(
-        rows.compactMap { row -> String? in
-          if case .ready(let values, _) = row.verdict { return values.matchKey }
-          return nil
-        }))
-    let next = Int64(records.last!.number) + 1
+    var keys: Set<String> = []
+    for row in rows {
+      if case .ready(let values, _) = row.verdict { keys.insert(values.matchKey) }
+    }
+    return Prepared(
+      rows: rows, keys: Array(keys), next: Int64(records.last!.number) + 1, context: context)
+  }
+
+  /// Applies `records` (which start at `expectedNext`) and returns the next resume point.
+  func apply(_ records: [CSVRecord], expectedNext: Int64, leaseSeconds: Double) async throws
+    -> Int64
+  {
+    try await apply(prepare(records), expectedNext: expectedNext, leaseSeconds: leaseSeconds)
+  }
+
+  /// Applies a prepared batch (which starts at `expectedNext`) and returns the next resume point.
+  func apply(_ prepared: Prepared, expectedNext: Int64, leaseSeconds: Double) async throws
+    -> Int64
+  {
+    let context = prepared.context
+    let now = context.now
+    let planner = ImportPlanner(context: context, organizationID: task.organizationID)
+    let rows = prepared.rows
+    let keys = prepared.keys
+    let next = prepared.next
     let cause = ChangeCause(origin: .import, actor: task.createdBy, correlationID: String(task.id))
     let writer = ContactWriter(outbox: outbox)
 
@@ -125,7 +151,8 @@ struct ImportBatchApplier: Sendable {
             task.id, Int64(row.rowNumber), row.outcome.rawValue, contactID(row.contact),
             row.keyValue,
             row.issues.isEmpty ? Self.emptyArray : try PostgresJSON(encoding: row.issues),
-            row.isReported ? try PostgresJSON(encoding: row.cells) : nil,
+            // Tagged rows keep their cells too: the tag manager may refuse a name later (C26).
+            row.isReported || !row.tags.isEmpty ? try PostgresJSON(encoding: row.cells) : nil,
           ])
         }
       }
