@@ -19,6 +19,10 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     guard Text.length(value) <= FieldLimits.email else {
       throw invalid("is longer than \(FieldLimits.email) characters")
     }
+    if let why = asciiProblem(value.utf8) {
+      if why.isEmpty { return EmailAddress(value: value) }
+      throw invalid(why)
+    }
     let parts = value.split(separator: "@", omittingEmptySubsequences: false)
     guard parts.count == 2 else { throw invalid("must contain exactly one @") }
     let local = parts[0]
@@ -32,4 +36,31 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
   }
 
   private init(value: String) { self.value = value }
+
+  /// The checks of ``parse(_:field:)`` in the same order over the bytes of a plain-ASCII
+  /// address (most addresses of an import), where characters and bytes coincide: nil when the
+  /// address is not ASCII, "" when it is valid, else the problem.
+  private static func asciiProblem(_ bytes: String.UTF8View) -> String? {
+    var at: String.UTF8View.Index?
+    var ats = 0
+    var space = false
+    for index in bytes.indices {
+      let byte = bytes[index]
+      if byte >= 0x80 { return nil }
+      if byte == UInt8(ascii: "@") {
+        ats += 1
+        at = index
+      }
+      if byte == 0x20 || (0x09...0x0D).contains(byte) { space = true }
+    }
+    guard ats == 1, let at else { return "must contain exactly one @" }
+    guard at != bytes.startIndex else { return "has an empty local part" }
+    guard !space else { return "contains white space" }
+    let domain = bytes[bytes.index(after: at)...]
+    let dot = UInt8(ascii: ".")
+    guard domain.contains(dot), domain.first != dot, domain.last != dot,
+      !zip(domain, domain.dropFirst()).contains(where: { $0 == dot && $1 == dot })
+    else { return "needs a domain with at least one dot" }
+    return ""
+  }
 }

@@ -89,7 +89,7 @@ struct ImportBatchApplier: Sendable {
       var created = plan.newContacts
       if !created.isEmpty {
         let ids = try await connection.query(
-          "SELECT nextval(pg_get_serial_sequence('contact', 'id')) AS id FROM generate_series(1, \(Int64(created.count)))"
+          "SELECT nextval(s.seq) AS id FROM (SELECT pg_get_serial_sequence('contact', 'id')::regclass AS seq) s, generate_series(1, \(Int64(created.count)))"
         )
         for index in created.indices {
           created[index].id = try ids[index].decode("id", as: Int64.self)
