@@ -24,11 +24,13 @@ public struct ContactsService: Sendable {
     domainResolver: any EmailDomainResolver = SystemEmailDomainResolver(),
     importBatchSize: Int = 10_000,
     importLease: Duration = .seconds(30),
-    tagManager: (any TagManagerClient)? = nil
+    tagManager: (any TagManagerClient)? = nil,
+    lineCredentials: (any LineCredentialVerifier)? = nil
   ) {
     let outbox = process.outbox
     let store = ContactStore(pool: pool, outbox: outbox)
-    let imports = ImportService(pool: pool, directory: directory)
+    let imports = ImportService(
+      pool: pool, directory: directory, lineCredentials: lineCredentials)
     let exports = ExportService(pool: pool, outbox: outbox, store: store, directory: directory)
     services = [
       ContactsHandler(store: store, directory: directory, imports: imports, exports: exports),

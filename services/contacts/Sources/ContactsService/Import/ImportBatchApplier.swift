@@ -112,16 +112,6 @@ struct ImportBatchApplier: Sendable {
               values: HistoryStore.values(entry, organizationID: task.organizationID))
           }
         }
-        try await OutboxCursor.appendBulk(
-          count: created.count, organizationID: task.organizationID, requestID: "", outbox: outbox,
-          on: connection
-        ) { index, sequence in
-          let event = ContactEvents.event(
-            before: nil, after: created[index],
-            changes: AttributeChange.between(nil, created[index]), cause: cause,
-            eventID: sequence, at: now, requestID: "")
-          return (event.eventType, event.payload)
-        }
       }
       // Updated contacts, each with its history and event.
       let clocks = Dictionary(
@@ -172,6 +162,14 @@ struct ImportBatchApplier: Sendable {
             ])
           }
         }
+      }
+      // The created contacts' events last: appending locks the outbox counter until commit,
+      // which holds up every other producer of this service, so it is held as briefly as can be.
+      try await outbox.append(count: created.count, on: connection) { index, sequence in
+        ContactEvents.event(
+          before: nil, after: created[index],
+          changes: AttributeChange.between(nil, created[index]), cause: cause,
+          eventID: sequence, at: now, requestID: "")
       }
       _ = try await connection.execute(
         """

@@ -10,6 +10,8 @@ import ServiceKit
 struct ImportService: Sendable {
   let pool: PostgresPool
   let directory: any OrganizationDirectory
+  /// C33: asked before a LINE import is created, when configured.
+  var lineCredentials: (any LineCredentialVerifier)? = nil
 
   static let notFound = ServiceErrors.make(.notFound, .taskNotFound, "Import task not found")
 
@@ -135,6 +137,16 @@ struct ImportService: Sendable {
     guard channel.enabled else {
       throw ServiceErrors.make(
         .failedPrecondition, "CHANNEL_DISABLED", "channel \(channel.id) is disabled")
+    }
+    // C33: an invalid or expired LINE credential would make every created contact's profile
+    // fetch fail; refuse the import instead of creating a task.
+    if target == .line, let verifier = lineCredentials,
+      !(try await verifier.credentialIsValid(organizationID: org, channelID: channel.id))
+    {
+      throw ServiceErrors.make(
+        .failedPrecondition, "CHANNEL_CREDENTIAL_INVALID",
+        "channel \(channel.id): the LINE credential is invalid or expired; renew it before importing",
+        field: "channel_id")
     }
     if !request.idempotencyKey.isEmpty,
       let existing = try await task(idempotencyKey: request.idempotencyKey, org: org)

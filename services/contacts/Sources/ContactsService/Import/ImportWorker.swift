@@ -252,7 +252,7 @@ public struct ImportWorker: Service {
       guard let row = rows.first else { return }
       let finished = try ImportTaskRecord(row)
       var event = Maac_Contacts_V1_ContactImportFinished()
-      let eventID = try await OutboxCursor.next(on: connection)
+      let eventID = try await outbox.nextSequence(on: connection)
       event.cause = ContactEvents.cause(
         ChangeCause(origin: .import, actor: finished.createdBy, correlationID: String(finished.id)),
         eventID: eventID)
