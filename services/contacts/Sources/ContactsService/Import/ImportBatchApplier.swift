@@ -113,6 +113,13 @@ struct ImportBatchApplier: Sendable {
           }
         }
       }
+      // The created contacts' events (one COPY), before the updated ones' as before.
+      try await outbox.append(count: created.count, on: connection) { index, sequence in
+        ContactEvents.event(
+          before: nil, after: created[index],
+          changes: AttributeChange.between(nil, created[index]), cause: cause,
+          eventID: sequence, at: now, requestID: "")
+      }
       // Updated contacts, each with its history and event.
       let clocks = Dictionary(
         existing.map { ($0.contact.id, $0.fieldClocks) }, uniquingKeysWith: { a, _ in a })
@@ -162,14 +169,6 @@ struct ImportBatchApplier: Sendable {
             ])
           }
         }
-      }
-      // The created contacts' events last: appending locks the outbox counter until commit,
-      // which holds up every other producer of this service, so it is held as briefly as can be.
-      try await outbox.append(count: created.count, on: connection) { index, sequence in
-        ContactEvents.event(
-          before: nil, after: created[index],
-          changes: AttributeChange.between(nil, created[index]), cause: cause,
-          eventID: sequence, at: now, requestID: "")
       }
       _ = try await connection.execute(
         """
