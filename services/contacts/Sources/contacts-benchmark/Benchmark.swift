@@ -285,7 +285,8 @@ enum Benchmark {
         }
       }
       try await measure(
-        "  direct SQL by LINE UID", direct("channel_type = 'line' AND external_id = $2") { uid($0) })
+        "  direct SQL by LINE UID", direct("channel_type = 'line' AND external_id = $2") { uid($0) }
+      )
       try await measure(
         "  direct SQL by phone",
         direct("(display_mobile = $2 OR (channel_type IN ('sms','whatsapp') AND external_id = $2))")

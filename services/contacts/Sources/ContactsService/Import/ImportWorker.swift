@@ -212,7 +212,8 @@ public struct ImportWorker: Service {
     try Task.checkCancellation()
     if !batch.isEmpty { try await submit(batch) }
     if let last = validating {
-      next = try await applier.apply(await last.value, expectedNext: next, leaseSeconds: leaseSeconds)
+      next = try await applier.apply(
+        await last.value, expectedNext: next, leaseSeconds: leaseSeconds)
     }
     if task.counts.totalRows >= Self.analyzeAfterRows {
       // A bulk load changes the table's statistics at once; without fresh ones the planner

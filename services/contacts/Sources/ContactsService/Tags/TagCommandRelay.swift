@@ -178,7 +178,8 @@ public struct TagCommandRelay: Service {
         issues.append(
           ImportIssue(
             code: .tagInvalid, column: "tags",
-            message: "tag \"\(name)\" was refused by the tag manager (\(reason)) and was not applied",
+            message:
+              "tag \"\(name)\" was refused by the tag manager (\(reason)) and was not applied",
             blocking: false))
       }
     }
