@@ -56,20 +56,10 @@ struct PlatformScenarioTests {
 
   /// Provisions `document` with the operator command; returns the created organization ids.
   static func provision(_ document: String, admin: HostAndPort) throws -> [Int64] {
-    let process = Process()
-    process.executableURL = LaunchedService.binaryDirectory.appendingPathComponent(
-      "maac-admin-provision")
-    process.arguments = ["--address", "\(admin.host):\(admin.port)"]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    input.fileHandleForWriting.write(Data(document.utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+    let run = try CommandRun(
+      LaunchedService.binaryDirectory.appendingPathComponent("maac-admin-provision"),
+      arguments: ["--address", "\(admin.host):\(admin.port)"], input: document)
+    let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
     let organizations = json?["organizations"] as? [[String: Any]] ?? []
     return organizations.compactMap { ($0["id"] as? NSNumber)?.int64Value }
   }
@@ -100,32 +90,43 @@ struct PlatformScenarioTests {
           #"{"organizations": [{"name": "Known Org"}]}"#, admin: platform.address("admin")
         ).first)
       let unknown = known + 1000
-      try await withTestClient(to: platform.address("contacts")) { client in
-        let contacts = Maac_Contacts_V1_Contacts.Client(wrapping: client)
-        let stats = Maac_Contacts_V1_GetContactStatsRequest()
-        _ = try await contacts.getContactStats(stats, metadata: Self.tenant(known))
-        let refused = await Self.rpcError {
-          _ = try await contacts.getContactStats(stats, metadata: Self.tenant(unknown))
+      // One organization-scoped call per service.
+      let probes:
+        [(
+          service: String,
+          call: @Sendable (GRPCClient<NGHTTP2ClientTransport>, Metadata) async throws -> Void
+        )] = [
+          (
+            "contacts",
+            {
+              _ = try await Maac_Contacts_V1_Contacts.Client(wrapping: $0).getContactStats(
+                .init(), metadata: $1)
+            }
+          ),
+          (
+            "tags",
+            {
+              _ = try await Maac_Tags_V1_TagManagerService.Client(wrapping: $0).listTags(
+                .init(), metadata: $1)
+            }
+          ),
+          (
+            "cdh",
+            {
+              _ = try await Maac_Cdh_V1_UnifySettingsService.Client(wrapping: $0).getUnifySettings(
+                .init(), metadata: $1)
+            }
+          ),
+        ]
+      for probe in probes {
+        try await withTestClient(to: platform.address(probe.service)) { client in
+          try await probe.call(client, Self.tenant(known))
+          let refused = await Self.rpcError { try await probe.call(client, Self.tenant(unknown)) }
+          #expect(refused?.code == .notFound, "\(probe.service): \(String(describing: refused))")
+          #expect(
+            refused?.message == "organization \(unknown) is not known to admin center",
+            "\(probe.service)")
         }
-        #expect(refused?.code == .notFound, "contacts: \(String(describing: refused))")
-        #expect(refused?.message == "organization \(unknown) is not known to admin center")
-      }
-      try await withTestClient(to: platform.address("tags")) { client in
-        let tags = Maac_Tags_V1_TagManagerService.Client(wrapping: client)
-        _ = try await tags.listTags(.init(), metadata: Self.tenant(known))
-        let refused = await Self.rpcError {
-          _ = try await tags.listTags(.init(), metadata: Self.tenant(unknown))
-        }
-        #expect(refused?.code == .notFound, "tags: \(String(describing: refused))")
-        #expect(refused?.message == "organization \(unknown) is not known to admin center")
-      }
-      try await withTestClient(to: platform.address("cdh")) { client in
-        let settings = Maac_Cdh_V1_UnifySettingsService.Client(wrapping: client)
-        let refused = await Self.rpcError {
-          _ = try await settings.getUnifySettings(.init(), metadata: Self.tenant(unknown))
-        }
-        #expect(refused?.code == .notFound, "cdh: \(String(describing: refused))")
-        #expect(refused?.message == "organization \(unknown) is not known to admin center")
       }
     }
   }
