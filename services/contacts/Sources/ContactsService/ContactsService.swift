@@ -23,26 +23,37 @@ public struct ContactsService: Sendable {
     process: ServiceProcess, pool: PostgresPool, directory: any OrganizationDirectory,
     domainResolver: any EmailDomainResolver = SystemEmailDomainResolver(),
     importBatchSize: Int = 2000,
-    importLease: Duration = .seconds(30)
+    importLease: Duration = .seconds(30),
+    peers: ContactsPeers = ContactsPeers()
   ) {
     let outbox = process.outbox
     let store = ContactStore(pool: pool, outbox: outbox)
     let imports = ImportService(pool: pool, directory: directory)
     let exports = ExportService(pool: pool, outbox: outbox, store: store, directory: directory)
     services = [
-      ContactsHandler(store: store, directory: directory, imports: imports, exports: exports),
-      IngestHandler(store: store, directory: directory),
+      ContactsHandler(
+        store: store, directory: directory, imports: imports, exports: exports,
+        filters: peers.filters, profiles: peers.profiles),
+      IngestHandler(
+        store: store, directory: directory,
+        lineProfiles: peers.lineProfiles ?? UnconfiguredLineProfileSource()),
       InternalHandler(store: store, directory: directory),
       process.eventStream(
         method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: pool),
     ]
-    background = [
+    var workers: [any Service] = [
       ImportWorker(
         pool: pool, outbox: outbox, directory: directory, domainResolver: domainResolver,
         batchSize: importBatchSize,
         lease: importLease, logger: process.logger),
       ExportWorker(exports: exports, logger: process.logger),
     ]
+    if let lineProfiles = peers.lineProfiles {
+      workers.append(
+        LineNameSyncWorker(
+          store: store, source: lineProfiles, settings: peers.lineNameSync, logger: process.logger))
+    }
+    background = workers
     tenancy = .organizationScoped(callerOnly: ["maac.contacts.v1.ContactsEvents"])
   }
 }

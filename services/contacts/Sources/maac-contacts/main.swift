@@ -6,21 +6,44 @@ import ServiceKit
 
 // The contacts service process: configuration from flags/MAAC_* variables; admin center is
 // reached as peer "admin" when configured, else channels come from MAAC_CONTACTS_CHANNELS
-// ("ORG:CHANNEL:TYPE,...") for single-service runs.
+// ("ORG:CHANNEL:TYPE,...") for single-service runs. Peers "segments" (filtered lists) and
+// "cdh" (person-level writes) are optional; without them those calls answer UNAVAILABLE.
+// The LINE adapter runs when MAAC_LINE_API_URL is set (e.g. https://api.line.me), with
+// channel tokens from admin center (or MAAC_LINE_CHANNEL_TOKENS="CHANNEL:TOKEN,...").
 let process = try ServiceProcess(name: "contacts")
 let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
-let directory: any OrganizationDirectory
-if let admin = process.configuration.peers["admin"] {
+let environment = ProcessInfo.processInfo.environment
+
+/// A client to a configured peer, connecting in the background.
+func client(_ name: String) -> GRPCClient<NGHTTP2ClientTransport>? {
+  guard let peer = process.configuration.peers[name] else { return nil }
   let transport = NGHTTP2ClientTransport(
-    target: admin.isIPv6
-      ? .ipv6(host: admin.host, port: admin.port) : .ipv4(host: admin.host, port: admin.port))
+    target: peer.isIPv6
+      ? .ipv6(host: peer.host, port: peer.port) : .ipv4(host: peer.host, port: peer.port))
   let client = GRPCClient(transport: transport)
   Task { try await client.runConnections() }
-  directory = AdminOrganizationDirectory(client: client)
-} else {
-  directory = StaticOrganizationDirectory.parse(
-    ProcessInfo.processInfo.environment["MAAC_CONTACTS_CHANNELS"] ?? "")
+  return client
 }
-let contacts = ContactsService(process: process, pool: pool, directory: directory)
+
+let admin = client("admin")
+let directory: any OrganizationDirectory =
+  admin.map { AdminOrganizationDirectory(client: $0) }
+  ?? StaticOrganizationDirectory.parse(environment["MAAC_CONTACTS_CHANNELS"] ?? "")
+var peers = ContactsPeers()
+if let segments = client("segments") { peers.filters = SegmentFilterClient(client: segments) }
+if let cdh = client("cdh") { peers.profiles = CdhProfileClient(client: cdh) }
+if let base = environment["MAAC_LINE_API_URL"].flatMap(URL.init(string:)) {
+  var tokens: [Int64: String] = [:]
+  for entry in (environment["MAAC_LINE_CHANNEL_TOKENS"] ?? "").split(separator: ",") {
+    let parts = entry.split(separator: ":", maxSplits: 1)
+    if parts.count == 2, let channel = Int64(parts[0]) { tokens[channel] = String(parts[1]) }
+  }
+  let source: any LineChannelTokens =
+    tokens.isEmpty
+    ? admin.map { AdminLineChannelTokens(client: $0) } ?? StaticLineChannelTokens([:])
+    : StaticLineChannelTokens(tokens)
+  peers.lineProfiles = LineMessagingAPIClient(baseURL: base, tokens: source)
+}
+let contacts = ContactsService(process: process, pool: pool, directory: directory, peers: peers)
 try await process.serve(
   services: contacts.services, tenancy: contacts.tenancy, background: contacts.background)
