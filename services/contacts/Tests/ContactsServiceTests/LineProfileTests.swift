@@ -75,7 +75,8 @@ struct LineProfileTests {
       message.destination = "Ubot"
       message.kind = .lineMessage
       message.providerEventID = "ev-2"
-      _ = try await api.ingest.applyChannelEvent(message, metadata: As.service(ContactsHarness.orgA))
+      _ = try await api.ingest.applyChannelEvent(
+        message, metadata: As.service(ContactsHarness.orgA))
       #expect(line.requestCount == 1)
     }
   }

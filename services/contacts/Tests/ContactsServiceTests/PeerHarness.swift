@@ -1,8 +1,8 @@
 import ContactsService
-import MAACContracts
 import Foundation
 import GRPCCore
 import GRPCNGHTTP2Transport
+import MAACContracts
 import MAACTestSupport
 import ServiceKit
 import Testing

@@ -124,7 +124,8 @@ struct CDHBeside {
       $0.emailStatus = .subscribed
       $0.displayMobile = "+886912345678"
     }
-    let email = try await api.contacts.createContact(create, metadata: As.user(ContactsHarness.orgA))
+    let email = try await api.contacts.createContact(
+      create, metadata: As.user(ContactsHarness.orgA))
     try await eventually("CDH unified the two contacts") {
       try await members(of: line.id) == [line.id, email.id].sorted()
     }
@@ -165,14 +166,15 @@ struct PersonLevelWriteTests {
       #expect(entry.origin == .cdh)
       #expect(entry.via == "liff")
       #expect(entry.actor == "user-9")
-      // The other member of the person gets it from CDH's broadcast.
+      // The other member of the person holds it too (the same person-level write).
       try await eventually("the email member holds the bound id") {
         try await api.get(person.email).customerID == "C-42"
       }
-      // Binding the value it already holds is a no-op.
+      // Binding the value it already holds is a no-op: no new history entry, no CDH write.
       let again = try await api.contacts.bindCustomerId(
         bind, metadata: As.user(ContactsHarness.orgA))
-      #expect(again.version == bound.version)
+      #expect(again.customerID == "C-42")
+      #expect(try await env.history(person.line, field: "custom_id").count == 1)
       // Unbinding the other member clears the person.
       var unbind = Maac_Contacts_V1_UnbindCustomerIdRequest()
       unbind.contactID = person.email

@@ -138,11 +138,15 @@ private final class ProfileHandler: ChannelInboundHandler {
             HTTPServerResponsePart.body(.byteBuffer(context.channel.allocator.buffer(string: body)))
           ), promise: nil)
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
-          if !keepAlive { context.close(promise: nil) }
+          if !keepAlive { bound.value.close(promise: nil) }
         }
       }
       if let delay {
-        context.eventLoop.scheduleTask(in: .nanoseconds(Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)) { respond() }
+        context.eventLoop.scheduleTask(
+          in: .nanoseconds(
+            Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds
+              / 1_000_000_000)
+        ) { respond() }
       } else {
         respond()
       }

@@ -59,7 +59,8 @@ final class StandInSegments: Maac_Segments_V1_SegmentsInternal.SimpleServiceProt
       if state.down {
         throw RPCError(code: .unavailable, message: "segment projection is restarting")
       }
-      guard filter.conditions.count == 1, case .condition(let condition) = filter.conditions[0].node,
+      guard filter.conditions.count == 1,
+        case .condition(let condition) = filter.conditions[0].node,
         condition.condition == "tag", condition.op == "with",
         case .intValue(let tag) = condition.value.kind
       else {
@@ -128,7 +129,9 @@ final class StandInSegments: Maac_Segments_V1_SegmentsInternal.SimpleServiceProt
   func checkMembership(request: Maac_Segments_V1_CheckMembershipRequest, context: ServerContext)
     async throws -> Maac_Segments_V1_CheckMembershipResponse
   { throw Self.notHere }
-  func addSegmentReference(request: Maac_Segments_V1_SegmentReferenceRequest, context: ServerContext)
+  func addSegmentReference(
+    request: Maac_Segments_V1_SegmentReferenceRequest, context: ServerContext
+  )
     async throws -> Google_Protobuf_Empty
   { throw Self.notHere }
   func removeSegmentReference(

@@ -60,7 +60,9 @@ public struct CdhProfileClient: ProfileAuthority {
         throw Self.unavailable
       }
     }
-    return MergedProfileValues(profileID: profile.profileID, fields: Self.values(of: profile.fields))
+    return MergedProfileValues(
+      profileID: profile.profileID, fields: Self.values(of: profile.fields),
+      memberIDs: profile.entities.filter { $0.member.source == .maac }.map(\.member.memberID))
   }
 
   /// CDH's merged fields by their CDH names (the names contacts' attributes use, §6.1).

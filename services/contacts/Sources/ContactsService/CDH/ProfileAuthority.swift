@@ -17,10 +17,13 @@ public struct MergedProfileValues: Hashable, Sendable {
   public var profileID: Int64
   /// CDH field name → merged value; an absent field has no value in the person.
   public var fields: [String: String]
+  /// The person's members that are contacts of this service (`source = maac`), any org.
+  public var memberIDs: [Int64]
 
-  public init(profileID: Int64, fields: [String: String]) {
+  public init(profileID: Int64, fields: [String: String], memberIDs: [Int64] = []) {
     self.profileID = profileID
     self.fields = fields
+    self.memberIDs = memberIDs
   }
 }
 

@@ -36,7 +36,8 @@ public struct LineMessagingAPIClient: LineProfileSource {
     var request = URLRequest(url: baseURL.appendingPathComponent("v2/bot/profile/\(path)"))
     request.httpMethod = "GET"
     request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-    request.timeoutInterval = Double(timeout.components.seconds)
+    request.timeoutInterval =
+      Double(timeout.components.seconds)
       + Double(timeout.components.attoseconds) / 1e18
     let data: Data
     let response: URLResponse
@@ -63,7 +64,9 @@ public struct LineMessagingAPIClient: LineProfileSource {
 
   /// `body`, or a timeout error once `budget` passed — the budget holds even when the
   /// server accepted the connection and then stalls.
-  static func race<T: Sendable>(_ budget: Duration, _ body: @escaping @Sendable () async throws -> T)
+  static func race<T: Sendable>(
+    _ budget: Duration, _ body: @escaping @Sendable () async throws -> T
+  )
     async throws -> T
   {
     try await withThrowingTaskGroup(of: T.self) { group in

@@ -24,26 +24,26 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     -> Maac_Contacts_V1_Contact
   {
     let org = try Caller.organization()
+    let type = ContactMapping.channelType(request.channelType)
+    if let type, type.requiresChannel || request.channelID != 0 {
+      try await requireChannel(org: org, id: request.channelID, type: type, field: "channel_id")
+    }
+    let definitions = try await directory.customFields(organizationID: org)
+    let new = NewContact(
+      channelType: type, channelID: request.channelID == 0 ? nil : request.channelID,
+      externalID: request.externalID,
+      fields: ContactMapping.fields(request.fields),
+      defaultCountry: request.defaultCountry.isEmpty ? nil : request.defaultCountry)
+    let contact = try ServiceErrors.domain {
+      try new.makeContact(
+        organizationID: org,
+        context: EditContext(customFieldKeys: Set(definitions.map(\.key)), now: Date()))
+    }
     return try await idempotency.run(
       method: "CreateContact", requestID: request.requestID, request: request,
       organizationID: org, resultID: \.id
-    ) {
-      let type = ContactMapping.channelType(request.channelType)
-      if let type, type.requiresChannel || request.channelID != 0 {
-        try await requireChannel(org: org, id: request.channelID, type: type, field: "channel_id")
-      }
-      let definitions = try await directory.customFields(organizationID: org)
-      let new = NewContact(
-        channelType: type, channelID: request.channelID == 0 ? nil : request.channelID,
-        externalID: request.externalID,
-        fields: ContactMapping.fields(request.fields),
-        defaultCountry: request.defaultCountry.isEmpty ? nil : request.defaultCountry)
-      let contact = try ServiceErrors.domain {
-        try new.makeContact(
-          organizationID: org,
-          context: EditContext(customFieldKeys: Set(definitions.map(\.key)), now: Date()))
-      }
-      let stored = try await store.create(contact, cause: Caller.cause(.api))
+    ) { connection in
+      let stored = try await store.create(contact, cause: Caller.cause(.api), on: connection)
       return ContactMapping.contact(stored, definitions: definitions)
     }
   }
@@ -66,47 +66,52 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     -> Maac_Contacts_V1_Contact
   {
     let org = try Caller.organization()
+    let target = try await ContactResolver(store: store, directory: directory).resolve(
+      org: org, selector: request.selector.map(ContactResolver.Selector.init))
+    let definitions = try await directory.customFields(organizationID: org)
+    let input = ContactMapping.fields(request.fields)
+    let editContext = EditContext(
+      customFieldKeys: Set(definitions.map(\.key)),
+      defaultCountry: request.defaultCountry.isEmpty ? nil : request.defaultCountry.uppercased(),
+      now: Date())
+    let mask = request.updateMask.paths
+    // Every field is checked before anything is sent or written (C7–C16).
+    _ = try ServiceErrors.domain {
+      try ContactEditor.apply(input, mask: mask, to: target, context: editContext)
+    }
+    var personPaths: [String] = []
+    var localPaths: [String] = []
+    for path in mask {
+      let edit = try ServiceErrors.domain {
+        try ContactEditor.apply(input, mask: [path], to: target, context: editContext)
+      }
+      if edit.requiresProfileAuthority {
+        personPaths.append(path)
+      } else {
+        localPaths.append(path)
+      }
+    }
+    let personEdit =
+      personPaths.isEmpty
+      ? nil
+      : try ServiceErrors.domain {
+        try ContactEditor.apply(input, mask: personPaths, to: target, context: editContext)
+      }
     return try await idempotency.run(
       method: "UpdateContact", requestID: request.requestID, request: request,
       organizationID: org, resultID: \.id
-    ) {
-      let target = try await ContactResolver(store: store, directory: directory).resolve(
-        org: org, selector: request.selector.map(ContactResolver.Selector.init))
-      let definitions = try await directory.customFields(organizationID: org)
-      let input = ContactMapping.fields(request.fields)
-      let editContext = EditContext(
-        customFieldKeys: Set(definitions.map(\.key)),
-        defaultCountry: request.defaultCountry.isEmpty ? nil : request.defaultCountry.uppercased(),
-        now: Date())
-      let mask = request.updateMask.paths
-      // Every field is checked before anything is sent or written (C7–C16).
-      _ = try ServiceErrors.domain {
-        try ContactEditor.apply(input, mask: mask, to: target, context: editContext)
-      }
-      var personPaths: [String] = []
-      var localPaths: [String] = []
-      for path in mask {
-        let edit = try ServiceErrors.domain {
-          try ContactEditor.apply(input, mask: [path], to: target, context: editContext)
-        }
-        if edit.requiresProfileAuthority {
-          personPaths.append(path)
-        } else {
-          localPaths.append(path)
-        }
-      }
+    ) { connection in
+      // One transaction: CDH's merged values and the local fields commit together.
       var current = target
-      if !personPaths.isEmpty {
-        let edit = try ServiceErrors.domain {
-          try ContactEditor.apply(input, mask: personPaths, to: target, context: editContext)
-        }
+      if let personEdit {
         current = try await personLevel.apply(
-          PersonLevelWrites.writes(of: edit), to: target, organizationID: org, via: "api"
+          PersonLevelWrites.writes(of: personEdit), to: target, organizationID: org, via: "api",
+          on: connection
         ).contact
       }
       if !localPaths.isEmpty {
         current = try await store.mutate(
-          organizationID: org, id: target.id, cause: Caller.cause(via: "api")
+          on: connection, organizationID: org, id: target.id, cause: Caller.cause(via: "api")
         ) { contact, _ in
           try ServiceErrors.domain {
             try ContactEditor.apply(input, mask: localPaths, to: contact, context: editContext)
@@ -130,9 +135,10 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     return try await idempotency.run(
       method: "DeleteContact", requestID: request.requestID, request: request,
       organizationID: org, resultID: { _ in request.contactID }
-    ) {
+    ) { connection in
       let result = try await store.mutate(
-        organizationID: org, id: request.contactID, cause: Caller.cause(), includeDeleted: true
+        on: connection, organizationID: org, id: request.contactID, cause: Caller.cause(),
+        includeDeleted: true
       ) { contact, _ in DeletionRules.delete(contact, at: Date()) }
       var response = Maac_Contacts_V1_DeleteContactResponse()
       response.deleted = true
@@ -150,21 +156,21 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     let org = try Caller.organization()
     let value = try ServiceErrors.domain { try BindingRules.validateCustomerID(request.customerID) }
     let via = try Self.via(request.via)
+    guard let contact = try await store.contact(organizationID: org, id: request.contactID)
+    else { throw ContactStore.notFound }
+    let definitions = try await directory.customFields(organizationID: org)
     return try await idempotency.run(
       method: "BindCustomerId", requestID: request.requestID, request: request,
       organizationID: org, resultID: \.id
-    ) {
-      guard let contact = try await store.contact(organizationID: org, id: request.contactID)
-      else { throw ContactStore.notFound }
+    ) { connection in
       var stored = contact
       if BindingRules.bind(value, to: contact, at: Date()) != nil {
         stored = try await personLevel.apply(
           [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: value)],
-          to: contact, organizationID: org, via: via
+          to: contact, organizationID: org, via: via, on: connection
         ).contact
       }
-      return ContactMapping.contact(
-        stored, definitions: try await directory.customFields(organizationID: org))
+      return ContactMapping.contact(stored, definitions: definitions)
     }
   }
 
@@ -176,18 +182,18 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
   {
     let org = try Caller.organization()
     let via = request.via == .unspecified ? "api" : try Self.via(request.via)
+    guard let contact = try await store.contact(organizationID: org, id: request.contactID)
+    else { throw ContactStore.notFound }
+    let definitions = try await directory.customFields(organizationID: org)
     return try await idempotency.run(
       method: "UnbindCustomerId", requestID: request.requestID, request: request,
       organizationID: org, resultID: \.id
-    ) {
-      guard let contact = try await store.contact(organizationID: org, id: request.contactID)
-      else { throw ContactStore.notFound }
+    ) { connection in
       let stored = try await personLevel.apply(
         [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: nil)],
-        to: contact, organizationID: org, via: via
+        to: contact, organizationID: org, via: via, on: connection
       ).contact
-      return ContactMapping.contact(
-        stored, definitions: try await directory.customFields(organizationID: org))
+      return ContactMapping.contact(stored, definitions: definitions)
     }
   }
 
@@ -210,7 +216,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     -> Maac_Contacts_V1_SearchContactsResponse
   {
     let org = try Caller.organization()
-    let response = try await ContactSearch(store: store, filters: filters).search(request, organizationID: org)
+    let response = try await ContactSearch(store: store, filters: filters).search(
+      request, organizationID: org)
     return response
   }
 

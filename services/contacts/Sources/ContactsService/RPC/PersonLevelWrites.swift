@@ -1,28 +1,44 @@
 import ContactsDomain
 import Foundation
+import PostgresClient
 import ServiceKit
 
 /// Interactive writes that act on the person (C48, C69, D3): sent to CDH first; only when CDH
-/// accepted does the contact take CDH's merged values, with origin `cdh` (CDH ignores the
-/// echo, U42). The other members of the person receive the same values from CDH's broadcast.
+/// accepted do the contact and the person's other members of this organization take CDH's
+/// merged values, with origin `cdh` (CDH ignores the echo, U42); CDH's broadcast brings the
+/// same values again (a no-op then) and reaches members in other organizations.
 struct PersonLevelWrites: Sendable {
   let store: ContactStore
   let profiles: any ProfileAuthority
 
-  /// Applies `writes` through CDH to contact `contact` and returns the contact as stored.
+  /// Applies `writes` through CDH to contact `contact` and returns the contact as stored
+  /// (written inside the caller's transaction on `connection`).
   func apply(
-    _ writes: [ProfileFieldWrite], to contact: Contact, organizationID: Int64, via: String?
+    _ writes: [ProfileFieldWrite], to contact: Contact, organizationID: Int64, via: String?,
+    on connection: PostgresConnection
   ) async throws -> (contact: Contact, changed: Bool) {
     let merged = try await profiles.updateProfile(
       contactID: contact.id, organizationID: organizationID, writes: writes)
     let written = writes.map(\.field)
-    return try await store.mutate(
-      organizationID: organizationID, id: contact.id,
-      cause: ChangeCause(
-        origin: .cdh, actor: Caller.actor, correlationID: Caller.requestID, via: via)
-    ) { current, _ in
-      ProfileBroadcast.applyMerged(merged.fields, written: written, to: current, now: Date())
+    let cause = ChangeCause(
+      origin: .cdh, actor: Caller.actor, correlationID: Caller.requestID, via: via)
+    // The contact and its siblings of this organization take the merged values now, in id
+    // order (a fixed lock order): a person-level clear reaches every member even though
+    // CDH's broadcast of a cleared field carries no provenance to win against local clocks.
+    var result: (contact: Contact, changed: Bool) = (contact, false)
+    for id in Set(merged.memberIDs + [contact.id]).sorted() {
+      do {
+        let applied = try await store.mutate(
+          on: connection, organizationID: organizationID, id: id, cause: cause
+        ) { current, _ in
+          ProfileBroadcast.applyMerged(merged.fields, written: written, to: current, now: Date())
+        }
+        if id == contact.id { result = applied }
+      } catch let error as ServiceError where error.kind == .notFound && id != contact.id {
+        continue  // another organization's member, or deleted meanwhile
+      }
     }
+    return result
   }
 
   /// The person-level part of an edit (C69): unify keys it sets and contact-level fields it

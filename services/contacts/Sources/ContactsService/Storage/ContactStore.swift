@@ -61,11 +61,18 @@ struct ContactStore: Sendable {
 
   /// Inserts a new contact (C3): a taken identity is `ALREADY_EXISTS` naming the existing id.
   func create(_ contact: Contact, cause: ChangeCause) async throws -> Contact {
+    try await pool.withTransaction { connection in
+      try await create(contact, cause: cause, on: connection)
+    }
+  }
+
+  /// ``create(_:cause:)`` inside the caller's transaction (a conflict aborts it).
+  func create(_ contact: Contact, cause: ChangeCause, on connection: PostgresConnection)
+    async throws -> Contact
+  {
     do {
-      return try await pool.withTransaction { connection in
-        try await writer.write(
-          before: nil, after: contact, clocks: [:], cause: cause, on: connection)
-      }
+      return try await writer.write(
+        before: nil, after: contact, clocks: [:], cause: cause, on: connection)
     } catch let error as PostgresError where error.sqlState == .uniqueViolation {
       let existing = try await self.contact(
         organizationID: contact.organizationID, type: contact.channelType,
