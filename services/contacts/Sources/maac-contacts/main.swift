@@ -14,15 +14,10 @@ let process = try ServiceProcess(name: "contacts")
 let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
 let environment = ProcessInfo.processInfo.environment
 
-/// A client to a configured peer, connecting in the background.
+/// The client of a configured peer (ServiceKit runs its connections while serving).
 func client(_ name: String) -> GRPCClient<NGHTTP2ClientTransport>? {
-  guard let peer = process.configuration.peers[name] else { return nil }
-  let transport = NGHTTP2ClientTransport(
-    target: peer.isIPv6
-      ? .ipv6(host: peer.host, port: peer.port) : .ipv4(host: peer.host, port: peer.port))
-  let client = GRPCClient(transport: transport)
-  Task { try await client.runConnections() }
-  return client
+  guard process.configuration.peers[name] != nil else { return nil }
+  return try? process.client(forPeer: name)
 }
 
 let admin = client("admin")

@@ -109,8 +109,14 @@ struct FilteredSearchTests {
   func filterErrors() async throws {
     try await Self.run { segments, api in
       _ = try await api.createLine(1)
-      await expectRPCError(.invalidArgument, reason: "UNKNOWN_TAG") {
+      await expectRPCError(.invalidArgument, field: "conditions[0].value", reason: "UNKNOWN_TAG") {
         _ = try await Self.search(api, filter: StandInSegments.tagFilter(999))
+      }
+      // Segment's reason travels on as the reason trailer the gateway renders.
+      do {
+        _ = try await Self.search(api, filter: StandInSegments.tagFilter(999))
+      } catch let error as RPCError {
+        #expect(Array(error.metadata[stringValues: ServiceError.reasonMetadataKey]) == ["UNKNOWN_TAG"])
       }
       segments.setDown(true)
       await expectRPCError(.unavailable, reason: "SEGMENT_UNAVAILABLE") {

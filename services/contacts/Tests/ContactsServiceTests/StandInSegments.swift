@@ -71,7 +71,10 @@ final class StandInSegments: Maac_Segments_V1_SegmentsInternal.SimpleServiceProt
       guard let ids = state.members[tag] else {
         throw RPCError(
           code: .invalidArgument, message: "conditions[0].value: UNKNOWN_TAG: tag \(tag) not found",
-          metadata: [ServiceError.fieldMetadataKey: "conditions[0].value"])
+          metadata: [
+            ServiceError.fieldMetadataKey: "conditions[0].value",
+            ServiceError.reasonMetadataKey: "UNKNOWN_TAG",
+          ])
       }
       return (ids.sorted(), state.dataAsOf)
     }

@@ -45,7 +45,7 @@ public struct CdhProfileClient: ProfileAuthority {
         // CDH's verdict on a value, e.g. "invalid value for display_mobile: ...".
         throw ServiceError(
           .invalidArgument, "CDH_REJECTED: \(error.message)",
-          field: writes.count == 1 ? writes[0].field : nil)
+          field: writes.count == 1 ? writes[0].field : nil, reason: "CDH_REJECTED")
       case .notFound:
         // CDH has not followed this contact's creation yet: retryable, nothing changed.
         throw ServiceErrors.make(

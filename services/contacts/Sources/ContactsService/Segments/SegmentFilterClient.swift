@@ -74,17 +74,25 @@ public struct SegmentFilterClient: FilterEvaluator {
     } catch let error as RPCError {
       switch error.code {
       case .invalidArgument:
-        throw ServiceError(.invalidArgument, error.message, field: field(of: error) ?? "filter")
+        throw ServiceError(
+          .invalidArgument, error.message, field: field(of: error) ?? "filter",
+          reason: reason(of: error) ?? "INVALID_FILTER")
       case .notFound:
-        throw ServiceError(.notFound, error.message, field: field(of: error))
+        throw ServiceError(
+          .notFound, error.message, field: field(of: error), reason: reason(of: error))
       case .failedPrecondition:
-        throw ServiceError(.failedPrecondition, error.message)
+        throw ServiceError(.failedPrecondition, error.message, reason: reason(of: error))
       case .cancelled:
         throw error
       default:
         throw unavailable
       }
     }
+  }
+
+  /// Segment's reason code (ServiceKit's reason trailer), passed on unchanged (C66).
+  static func reason(of error: RPCError) -> String? {
+    error.metadata[stringValues: ServiceError.reasonMetadataKey].first(where: { _ in true })
   }
 
   static func field(of error: RPCError) -> String? {
