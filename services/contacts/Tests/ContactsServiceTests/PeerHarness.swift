@@ -10,7 +10,10 @@ import Testing
 /// Runs contacts with the peers a test gives it (segment, CDH, LINE adapter), on a fresh
 /// schema, over the real transport.
 enum PeerHarness {
-  static func start(_ database: ServiceDatabase, peers: ContactsPeers) async throws
+  static func start(
+    _ database: ServiceDatabase, peers: ContactsPeers,
+    directory: StaticOrganizationDirectory = ContactsHarness.directory
+  ) async throws
     -> RunningService
   {
     let process = ServiceProcess(
@@ -20,7 +23,7 @@ enum PeerHarness {
         logLevel: .critical))
     let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
     let service = ContactsService(
-      process: process, pool: pool, directory: ContactsHarness.directory,
+      process: process, pool: pool, directory: directory,
       domainResolver: StandInDomainResolver(), peers: peers)
     return try await RunningService.start(
       process, services: service.services, tenancy: service.tenancy, background: service.background)
@@ -28,11 +31,11 @@ enum PeerHarness {
 
   /// Contacts with `peers`, and a client to it.
   static func run(
-    peers: ContactsPeers,
+    peers: ContactsPeers, directory: StaticOrganizationDirectory = ContactsHarness.directory,
     _ body: (ContactsHarness, GRPCClient<NGHTTP2ClientTransport>) async throws -> Void
   ) async throws {
     try await TestDatabase.withServiceDatabase("contacts_peer") { database in
-      let service = try await start(database, peers: peers)
+      let service = try await start(database, peers: peers, directory: directory)
       do {
         try await withTestClient(to: service.address) { client in
           try await body(ContactsHarness(database: database, address: service.address), client)

@@ -160,6 +160,7 @@ struct PersonLevelWriteTests {
       // C62: the contact answers with CDH's merged value at once.
       #expect(bound.customerID == "C-42")
       #expect(bound.isBound)
+      #expect(try await api.get(person.line).customerID == "C-42")
       #expect(try await env.merged(person.line).fields.customID == "C-42")
       let entry = try #require(try await env.history(person.line, field: "custom_id").first)
       #expect(entry.newValue == "C-42")

@@ -25,8 +25,17 @@ struct PersonLevelWrites: Sendable {
     // The contact and its siblings of this organization take the merged values now, in id
     // order (a fixed lock order): a person-level clear reaches every member even though
     // CDH's broadcast of a cleared field carries no provenance to win against local clocks.
+    let ids = Set(merged.memberIDs + [contact.id]).sorted()
+    // Every row lock before the first write: a write takes the outbox counter's lock until
+    // commit, and a concurrent single-row change (a CDH broadcast) holding one of these rows
+    // would otherwise wait for that counter while we wait for its row — a deadlock.
+    _ = try await connection.query(
+      """
+      SELECT id FROM contact WHERE organization_id = \(organizationID) AND id = ANY(\(ids))
+      ORDER BY id FOR UPDATE
+      """)
     var result: (contact: Contact, changed: Bool) = (contact, false)
-    for id in Set(merged.memberIDs + [contact.id]).sorted() {
+    for id in ids {
       do {
         let applied = try await store.mutate(
           on: connection, organizationID: organizationID, id: id, cause: cause
