@@ -37,7 +37,7 @@ public struct ContactsService: Sendable {
       IngestHandler(
         store: store, directory: directory,
         lineProfiles: peers.lineProfiles ?? UnconfiguredLineProfileSource()),
-      InternalHandler(store: store, directory: directory),
+      InternalHandler(store: store, directory: directory, profiles: peers.profiles),
       process.eventStream(
         method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: pool),
     ]

@@ -285,4 +285,48 @@ struct PersonLevelWriteTests {
       #expect(local.city == "Tainan")
     }
   }
+
+  @Test(
+    "C69 (§4.4): ListChannelEntities and GetEmailRecipients(member) find the person's other contacts through CDH's ListUnifiedMembers; without CDH they answer UNAVAILABLE CDH_UNAVAILABLE"
+  )
+  func personLookupsThroughCDH() async throws {
+    try await CDHBeside.run { env in
+      let api = env.api
+      let person = try await env.person()
+      let alone = try await api.createLine(9)
+      var entities = Maac_Contacts_V1_ListChannelEntitiesRequest()
+      entities.memberID = person.line
+      entities.channelType = .email
+      let emails = try await api.internals.listChannelEntities(
+        entities, metadata: As.service(ContactsHarness.orgA))
+      #expect(emails.entities.map(\.id) == [person.email])
+      #expect(emails.entities.first?.externalID == "amy@example.com")
+      #expect(emails.entities.first?.reachable == true)
+      entities.channelID = ContactsHarness.email + 1000  // no such channel of the person
+      #expect(
+        try await api.internals.listChannelEntities(
+          entities, metadata: As.service(ContactsHarness.orgA)
+        ).entities.isEmpty)
+      var recipients = Maac_Contacts_V1_GetEmailRecipientsRequest()
+      recipients.memberID = person.line
+      let found = try await api.internals.getEmailRecipients(
+        recipients, metadata: As.service(ContactsHarness.orgA))
+      #expect(found.recipients.map(\.channelEntityID) == [person.email])
+      #expect(found.recipients.map(\.memberID) == [person.line])
+      #expect(found.recipients.first?.messagingStatus == .subscribed)
+      // A contact CDH has not unified with anyone is a person of its own.
+      entities.memberID = alone.id
+      entities.channelType = .line
+      entities.channelID = 0
+      #expect(
+        try await api.internals.listChannelEntities(
+          entities, metadata: As.service(ContactsHarness.orgA)
+        ).entities.map(\.id) == [alone.id])
+      await env.cdh.stop()
+      await expectRPCError(.unavailable, reason: "CDH_UNAVAILABLE") {
+        _ = try await api.internals.getEmailRecipients(
+          recipients, metadata: As.service(ContactsHarness.orgA))
+      }
+    }
+  }
 }

@@ -30,15 +30,11 @@ public struct CdhProfileClient: ProfileAuthority {
       if let value = write.value { update.setValue = value } else { update.clear = true }
       return update
     }
-    let caller = CallerContext.current
-    let metadata = CallerContext(
-      organizationID: organizationID, userID: caller?.userID ?? "system:contacts",
-      roles: caller?.roles ?? [], requestID: caller?.requestID ?? RequestID.generate()
-    ).metadata
+    let metadata = Self.metadata(organizationID)
     let profiles = Maac_Cdh_V1_ProfileService.Client(wrapping: client)
     let profile: Maac_Cdh_V1_MergedProfile
     do {
-      profile = try await profiles.updateProfile(request, metadata: metadata)
+      profile = try await profiles.updateProfile(request, metadata: metadata, options: Self.options)
     } catch let error as RPCError {
       switch error.code {
       case .invalidArgument:
@@ -63,6 +59,40 @@ public struct CdhProfileClient: ProfileAuthority {
     return MergedProfileValues(
       profileID: profile.profileID, fields: Self.values(of: profile.fields),
       memberIDs: profile.entities.filter { $0.member.source == .maac }.map(\.member.memberID))
+  }
+
+  /// A bounded wait: a person-level write holds the contact's row while CDH answers.
+  static var options: CallOptions {
+    var options = CallOptions.defaults
+    options.timeout = .seconds(10)
+    return options
+  }
+
+  /// The caller's user, roles and request id, for CDH's audit.
+  static func metadata(_ organizationID: Int64) -> Metadata {
+    let caller = CallerContext.current
+    return CallerContext(
+      organizationID: organizationID, userID: caller?.userID ?? "system:contacts",
+      roles: caller?.roles ?? [], requestID: caller?.requestID ?? RequestID.generate()
+    ).metadata
+  }
+
+  public func unifiedMembers(of contactID: Int64, organizationID: Int64) async throws -> [Int64] {
+    var request = Maac_Cdh_V1_ListUnifiedMembersRequest()
+    request.member.source = .maac
+    request.member.memberID = contactID
+    let profiles = Maac_Cdh_V1_ProfileService.Client(wrapping: client)
+    do {
+      let response = try await profiles.listUnifiedMembers(
+        request, metadata: Self.metadata(organizationID), options: Self.options)
+      let members = response.members.filter { $0.source == .maac }.map(\.memberID)
+      return members.contains(contactID) ? members : members + [contactID]
+    } catch let error as RPCError where error.code == .notFound {
+      // CDH has not followed the contact's creation yet: so far it is a person of its own.
+      return [contactID]
+    } catch let error as RPCError where error.code != .cancelled {
+      throw Self.unavailable
+    }
   }
 
   /// CDH's merged fields by their CDH names (the names contacts' attributes use, §6.1).

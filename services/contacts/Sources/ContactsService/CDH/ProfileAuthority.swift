@@ -36,6 +36,10 @@ public protocol ProfileAuthority: Sendable {
   /// INVALID_ARGUMENT when CDH refuses a value.
   func updateProfile(contactID: Int64, organizationID: Int64, writes: [ProfileFieldWrite])
     async throws -> MergedProfileValues
+
+  /// The contacts of this service unified with `contactID` (itself included), any order.
+  /// Throws UNAVAILABLE `CDH_UNAVAILABLE` when CDH cannot answer.
+  func unifiedMembers(of contactID: Int64, organizationID: Int64) async throws -> [Int64]
 }
 
 /// A deployment without a CDH peer: person-level writes answer UNAVAILABLE, and nothing is
@@ -46,6 +50,10 @@ public struct UnreachableProfileAuthority: ProfileAuthority {
   public func updateProfile(
     contactID: Int64, organizationID: Int64, writes: [ProfileFieldWrite]
   ) async throws -> MergedProfileValues {
+    throw CdhProfileClient.unavailable
+  }
+
+  public func unifiedMembers(of contactID: Int64, organizationID: Int64) async throws -> [Int64] {
     throw CdhProfileClient.unavailable
   }
 }

@@ -17,6 +17,14 @@ struct PersonLevelWrites: Sendable {
     _ writes: [ProfileFieldWrite], to contact: Contact, organizationID: Int64, via: String?,
     on connection: PostgresConnection
   ) async throws -> (contact: Contact, changed: Bool) {
+    // The contact's row is held across the CDH call: CDH's broadcast of this very change
+    // then waits and finds the value already written here, so the history entry and event
+    // are this call's (actor, via), never an anonymous echo.
+    _ = try await connection.query(
+      """
+      SELECT id FROM contact WHERE organization_id = \(organizationID) AND id = \(contact.id)
+      FOR UPDATE
+      """)
     let merged = try await profiles.updateProfile(
       contactID: contact.id, organizationID: organizationID, writes: writes)
     let written = writes.map(\.field)
