@@ -116,7 +116,8 @@ struct FilteredSearchTests {
       do {
         _ = try await Self.search(api, filter: StandInSegments.tagFilter(999))
       } catch let error as RPCError {
-        #expect(Array(error.metadata[stringValues: ServiceError.reasonMetadataKey]) == ["UNKNOWN_TAG"])
+        #expect(
+          Array(error.metadata[stringValues: ServiceError.reasonMetadataKey]) == ["UNKNOWN_TAG"])
       }
       segments.setDown(true)
       await expectRPCError(.unavailable, reason: "SEGMENT_UNAVAILABLE") {

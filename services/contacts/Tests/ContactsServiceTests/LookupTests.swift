@@ -47,7 +47,8 @@ struct LookupTests {
       message.kind = .metaMessage
       message.providerEventID = "mid-1"
       message.profile.name = "Chen Wei"
-      _ = try await api.ingest.applyChannelEvent(message, metadata: As.service(ContactsHarness.orgA))
+      _ = try await api.ingest.applyChannelEvent(
+        message, metadata: As.service(ContactsHarness.orgA))
       func search(_ configure: (inout Maac_Contacts_V1_IdentifierQuery) -> Void) async throws
         -> [Int64]
       {
