@@ -10,18 +10,30 @@ final class LaunchedProcess {
   let address: HostAndPort
   let log: URL
 
-  init(_ service: LaunchedService, database: ServiceDatabase) throws {
-    let port = try FreePort.pick()
+  /// - Parameters:
+  ///   - port: where it listens; a free port when `nil`.
+  ///   - environment: more variables, e.g. `MAAC_PEER`.
+  init(
+    _ service: LaunchedService, database: ServiceDatabase?, port: Int? = nil,
+    environment: [String: String] = [:]
+  ) throws {
+    let port = try port ?? FreePort.pick()
     address = HostAndPort(host: "127.0.0.1", port: port)
-    log = FileManager.default.temporaryDirectory.appendingPathComponent("\(database.name).log")
+    log = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "\(database?.name ?? "\(service.name)-\(port)").log")
     process.executableURL = LaunchedService.binaryDirectory.appendingPathComponent(
       service.executable)
-    process.environment = ProcessInfo.processInfo.environment.merging([
-      "MAAC_DATABASE_URL": database.url,
-      "MAAC_DATABASE_SCHEMA": database.name,
+    var variables = [
       "MAAC_LISTEN": "127.0.0.1:\(port)",
       "MAAC_LOG_LEVEL": "warning",
-    ]) { $1 }
+    ]
+    if let database {
+      variables["MAAC_DATABASE_URL"] = database.url
+      variables["MAAC_DATABASE_SCHEMA"] = database.name
+    }
+    process.environment = ProcessInfo.processInfo.environment
+      .merging(variables) { $1 }
+      .merging(environment) { $1 }
     FileManager.default.createFile(atPath: log.path, contents: nil)
     let output = try FileHandle(forWritingTo: log)
     process.standardOutput = output

@@ -6,40 +6,21 @@ import Testing
 /// center executable and PostgreSQL.
 @Suite("Launcher: ./maac admin provision")
 struct LauncherProvisionTests {
-  struct Run {
-    var status: Int32
-    var output: String
-    var errors: String
-  }
-
   /// Runs `./maac admin provision ARGS` with `document` on standard input.
   static func provision(_ document: String, arguments: [String] = [], admin: LaunchedProcess)
-    throws -> Run
+    throws -> CommandRun
   {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments =
-      [LaunchedService.repositoryRoot.appendingPathComponent("maac").path, "admin", "provision"]
-      + arguments
-    process.environment = ProcessInfo.processInfo.environment.merging([
-      "MAAC_BIN": LaunchedService.binaryDirectory.path,
-      "MAAC_ADMIN_ADDRESS": "\(admin.address.host):\(admin.address.port)",
-    ]) { $1 }
-    let input = Pipe()
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    input.fileHandleForWriting.write(Data(document.utf8))
-    try input.fileHandleForWriting.close()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-      errors: String(decoding: err, as: UTF8.self))
+    try CommandRun(
+      URL(fileURLWithPath: "/bin/bash"),
+      arguments: [
+        LaunchedService.repositoryRoot.appendingPathComponent("maac").path, "admin", "provision",
+      ]
+        + arguments,
+      environment: [
+        "MAAC_BIN": LaunchedService.binaryDirectory.path,
+        "MAAC_ADMIN_ADDRESS": "\(admin.address.host):\(admin.address.port)",
+      ],
+      input: document)
   }
 
   static let admin = LaunchedService.fromServicesList().first { $0.name == "admin" }

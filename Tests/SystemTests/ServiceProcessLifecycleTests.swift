@@ -26,7 +26,8 @@ struct ServiceProcessLifecycleTests {
       let launched = try LaunchedProcess(service, database: database)
       let process = launched.process
       let status = try await launched.waitUntilServing()
-      #expect(status == .serving, "\(service.executable) never served health; log:\n\(launched.logText)")
+      #expect(
+        status == .serving, "\(service.executable) never served health; log:\n\(launched.logText)")
 
       kill(process.processIdentifier, SIGTERM)
       for _ in 0..<200 where process.isRunning {
@@ -34,8 +35,10 @@ struct ServiceProcessLifecycleTests {
       }
       #expect(!process.isRunning, "\(service.executable) ignored SIGTERM for 10 s")
       if !process.isRunning {
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0,
-                "\(service.executable) exited with \(process.terminationStatus); log:\n\(launched.logText)")
+        #expect(
+          process.terminationReason == .exit && process.terminationStatus == 0,
+          "\(service.executable) exited with \(process.terminationStatus); log:\n\(launched.logText)"
+        )
       }
     }
   }
@@ -67,9 +70,12 @@ struct LaunchedService: Sendable, CustomTestStringConvertible {
     let text = (try? String(contentsOf: list, encoding: .utf8)) ?? ""
     return text.split(separator: "\n").compactMap { line in
       let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-      guard fields.count >= 3, !fields[0].hasPrefix("#"), let port = Int(fields[1]) else { return nil }
+      guard fields.count >= 3, !fields[0].hasPrefix("#"), let port = Int(fields[1]) else {
+        return nil
+      }
       return LaunchedService(
-        name: fields[0], port: port, executable: fields[2], usesDatabase: fields.dropFirst(3).first != "nodb")
+        name: fields[0], port: port, executable: fields[2],
+        usesDatabase: fields.dropFirst(3).first != "nodb")
     }
   }
 }

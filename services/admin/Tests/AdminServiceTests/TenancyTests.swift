@@ -95,6 +95,16 @@ struct TenancyTests {
     }
   }
 
+  @Test("Tenancy: a call without x-maac-org-id is UNAUTHENTICATED")
+  func missingOrganization() async throws {
+    try await AdminHarness.run { admin in
+      let anonymous = await rpcError {
+        try await admin.center.listChannels(.init(), metadata: AdminHarness.operatorCaller)
+      }
+      #expect(anonymous?.code == .unauthenticated)
+    }
+  }
+
   @Test("Tenancy: a user cannot read another organization by id; a service caller can")
   func organizationByID() async throws {
     try await AdminHarness.run { admin in

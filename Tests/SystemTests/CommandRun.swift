@@ -1,0 +1,37 @@
+import Foundation
+
+/// One run of a command line tool to completion, with text on standard input.
+struct CommandRun {
+  var status: Int32
+  var output: String
+  var errors: String
+
+  init(
+    _ executable: URL, arguments: [String] = [], environment: [String: String] = [:],
+    input: String
+  ) throws {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    // Standard error goes to a file, so a chatty tool never blocks on a full pipe while the
+    // test reads standard output.
+    let errorLog = FileManager.default.temporaryDirectory
+      .appendingPathComponent("command-\(UUID().uuidString).err")
+    FileManager.default.createFile(atPath: errorLog.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: errorLog) }
+    let stdin = Pipe()
+    let stdout = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = try FileHandle(forWritingTo: errorLog)
+    try process.run()
+    stdin.fileHandleForWriting.write(Data(input.utf8))
+    try stdin.fileHandleForWriting.close()
+    let out = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    status = process.terminationStatus
+    output = String(decoding: out, as: UTF8.self)
+    errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
+  }
+}
