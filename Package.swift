@@ -489,6 +489,8 @@ let package = Package(
       dependencies: [
         "ContactsService",
         "ContactsDomain",
+        "CdhService",
+        "SegmentsService",
         "ServiceKit",
         "MAACTestSupport",
         "TagsService",
@@ -498,6 +500,9 @@ let package = Package(
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
       path: "services/contacts/Tests/ContactsServiceTests",
       swiftSettings: strictSwift

@@ -4,7 +4,7 @@ import Logging
 /// Gives every error a handler throws a precise status: RPC errors and
 /// `RPCErrorConvertible` errors pass through, the registered ``ErrorTranslator``s map the
 /// rest, and anything left is INTERNAL with the request id (the details go to the log only,
-/// never to the caller).
+/// never to the caller). Every error answer carries the caller's request id (`x-request-id`).
 public struct ErrorMappingInterceptor: ServerInterceptor {
   private let translators: [any ErrorTranslator]
   private let logger: Logger
@@ -44,7 +44,11 @@ public struct ErrorMappingInterceptor: ServerInterceptor {
     do {
       response = try await next(request, context)
     } catch {
-      return StreamingServerResponse(error: rpcError(for: error, method: context.descriptor))
+      return StreamingServerResponse(
+        error: rpcError(for: error, method: context.descriptor).carryingRequestID())
+    }
+    if case .failure(let error) = response.accepted {
+      response.accepted = .failure(error.carryingRequestID())
     }
     if case .success(var contents) = response.accepted {
       let producer = contents.producer
@@ -53,7 +57,7 @@ public struct ErrorMappingInterceptor: ServerInterceptor {
         do {
           return try await producer(writer)
         } catch {
-          throw self.rpcError(for: error, method: method)
+          throw self.rpcError(for: error, method: method).carryingRequestID()
         }
       }
       response.accepted = .success(contents)

@@ -20,7 +20,7 @@ public struct KnownOrganizationInterceptor: ServerInterceptor {
       do {
         try await gate.admit(organizationID)
       } catch {
-        return StreamingServerResponse(error: error)
+        return StreamingServerResponse(error: error.carryingRequestID())
       }
     }
     return try await next(request, context)

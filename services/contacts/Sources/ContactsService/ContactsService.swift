@@ -24,32 +24,41 @@ public struct ContactsService: Sendable {
     domainResolver: any EmailDomainResolver = SystemEmailDomainResolver(),
     importBatchSize: Int = 10_000,
     importLease: Duration = .seconds(30),
-    tagManager: (any TagManagerClient)? = nil,
-    lineCredentials: (any LineCredentialVerifier)? = nil
+    peers: ContactsPeers = ContactsPeers()
   ) {
     let outbox = process.outbox
     let store = ContactStore(pool: pool, outbox: outbox)
     let imports = ImportService(
-      pool: pool, directory: directory, lineCredentials: lineCredentials)
+      pool: pool, directory: directory, lineCredentials: peers.lineCredentials)
     let exports = ExportService(pool: pool, outbox: outbox, store: store, directory: directory)
     services = [
-      ContactsHandler(store: store, directory: directory, imports: imports, exports: exports),
-      IngestHandler(store: store, directory: directory),
-      InternalHandler(store: store, directory: directory),
+      ContactsHandler(
+        store: store, directory: directory, imports: imports, exports: exports,
+        filters: peers.filters, profiles: peers.profiles),
+      IngestHandler(
+        store: store, directory: directory,
+        lineProfiles: peers.lineProfiles ?? UnconfiguredLineProfileSource()),
+      InternalHandler(store: store, directory: directory, profiles: peers.profiles),
       process.eventStream(
         method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: pool),
     ]
-    background = [
+    var workers: [any Service] = [
       ImportWorker(
         pool: pool, outbox: outbox, directory: directory, domainResolver: domainResolver,
         batchSize: importBatchSize,
-        lease: importLease, logger: process.logger, waitsForTags: tagManager != nil),
+        lease: importLease, logger: process.logger, waitsForTags: peers.tagManager != nil),
       ExportWorker(exports: exports, logger: process.logger),
     ]
     // C26: imported tags go to the tag manager when one is configured.
-    if let tagManager {
-      background.append(TagCommandRelay(pool: pool, tags: tagManager, logger: process.logger))
+    if let tagManager = peers.tagManager {
+      workers.append(TagCommandRelay(pool: pool, tags: tagManager, logger: process.logger))
     }
+    if let lineProfiles = peers.lineProfiles {
+      workers.append(
+        LineNameSyncWorker(
+          store: store, source: lineProfiles, settings: peers.lineNameSync, logger: process.logger))
+    }
+    background = workers
     tenancy = .organizationScoped(callerOnly: ["maac.contacts.v1.ContactsEvents"])
   }
 }

@@ -37,7 +37,7 @@ struct ImportLineCredentialTests {
       let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
       let service = ContactsService(
         process: process, pool: pool, directory: ContactsHarness.directory,
-        domainResolver: StandInDomainResolver(), lineCredentials: adapter)
+        domainResolver: StandInDomainResolver(), peers: ContactsPeers(lineCredentials: adapter))
       let running = try await RunningService.start(
         process, services: service.services, tenancy: service.tenancy,
         background: service.background)

@@ -47,7 +47,7 @@ func startContacts(
     let service = ContactsService(
       process: process, pool: pool, directory: ContactsHarness.directory,
       domainResolver: StandInDomainResolver(), importBatchSize: 2, importLease: .seconds(1),
-      tagManager: GRPCTagManagerClient(client: client))
+      peers: ContactsPeers(tagManager: GRPCTagManagerClient(client: client)))
     let running = try await RunningService.start(
       process, services: service.services, tenancy: service.tenancy,
       background: service.background)

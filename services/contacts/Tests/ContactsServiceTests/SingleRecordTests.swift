@@ -156,9 +156,9 @@ struct SingleRecordTests {
   }
 
   @Test(
-    "C47, C48, C50: bind/unbind; a repeated bind is a no-op without an event; a later bind is published with custom_id"
+    "C48, C69: without CDH, bind and unbind answer UNAVAILABLE CDH_UNAVAILABLE and change nothing (no event); bad input is still INVALID_ARGUMENT first"
   )
-  func binding() async throws {
+  func bindingNeedsCDH() async throws {
     try await ContactsHarness.run { _, client in
       let api = Clients(client)
       let contact = try await api.createLine(6)
@@ -166,35 +166,33 @@ struct SingleRecordTests {
       bind.contactID = contact.id
       bind.customerID = "C-1"
       bind.via = .liff
-      let bound = try await api.contacts.bindCustomerId(
-        bind, metadata: As.user(ContactsHarness.orgA))
-      #expect(bound.isBound)
-      #expect(bound.customerID == "C-1")
-      let again = try await api.contacts.bindCustomerId(
-        bind, metadata: As.user(ContactsHarness.orgA))
-      #expect(again.version == bound.version)
+      await expectRPCError(.unavailable, reason: "CDH_UNAVAILABLE") {
+        _ = try await api.contacts.bindCustomerId(bind, metadata: As.user(ContactsHarness.orgA))
+      }
       var unbind = Maac_Contacts_V1_UnbindCustomerIdRequest()
       unbind.contactID = contact.id
-      let unbound = try await api.contacts.unbindCustomerId(
-        unbind, metadata: As.user(ContactsHarness.orgA))
-      #expect(!unbound.isBound)
-      bind.customerID = "C-2"
-      bind.via = .bindlink
-      _ = try await api.contacts.bindCustomerId(bind, metadata: As.user(ContactsHarness.orgA))
-      let events = try await api.events(count: 4)
-      #expect(
-        events.map(\.eventType) == [
-          "contact.created", "contact.updated", "contact.updated", "contact.updated",
-        ])
-      let last = try Maac_Contacts_V1_ContactUpdated(unpackingAny: events[3].payload)
-      let change = try #require(last.changes.first { $0.attribute == "custom_id" })
-      #expect(change.hasPreviousValue == false)
-      #expect(change.newValue == "C-2")
-      #expect(change.via == "bindlink")
+      await expectRPCError(.unavailable, reason: "CDH_UNAVAILABLE") {
+        _ = try await api.contacts.unbindCustomerId(
+          unbind, metadata: As.user(ContactsHarness.orgA))
+      }
+      let read = try await api.get(contact.id)
+      #expect(!read.isBound)
+      #expect(read.version == contact.version)
       bind.customerID = " "
       await expectRPCError(.invalidArgument, field: "customer_id", reason: "INVALID_SELECTOR") {
         _ = try await api.contacts.bindCustomerId(bind, metadata: As.user(ContactsHarness.orgA))
       }
+      bind.customerID = "C-1"
+      bind.contactID = 999_999
+      await expectRPCError(.notFound, reason: "CONTACT_NOT_FOUND") {
+        _ = try await api.contacts.bindCustomerId(bind, metadata: As.user(ContactsHarness.orgA))
+      }
+      // Still only the creation event: nothing was published for the refused writes.
+      let marker = try await api.createLine(60)
+      let events = try await api.events(count: 2)
+      #expect(events.map(\.eventType) == ["contact.created", "contact.created"])
+      #expect(
+        try Maac_Contacts_V1_ContactCreated(unpackingAny: events[1].payload).contactID == marker.id)
     }
   }
 

@@ -187,7 +187,9 @@ public enum ChannelEventRules {
   }
 
   /// C46, C61: the channel sets original values; display values only when the contact is new.
-  static func applyProfile(_ profile: ChannelProfile, to contact: inout Contact, creating: Bool) {
+  public static func applyProfile(
+    _ profile: ChannelProfile, to contact: inout Contact, creating: Bool
+  ) {
     if let name = Text.normalizedOrNil(profile.name) {
       contact.originalName = name
       if contact.channelType == .line { contact.nameSyncState = .synced }

@@ -78,3 +78,20 @@ public struct ProfileBroadcast: Hashable, Sendable {
     }
   }
 }
+
+extension ProfileBroadcast {
+  /// C48, C69: after CDH accepted a person-level write, the contact takes CDH's merged value
+  /// of every written field (a field absent from `merged` has no value in the person, so it
+  /// is cleared). Returns `nil` when nothing changes (no event).
+  public static func applyMerged(
+    _ merged: [String: String], written: [String], to contact: Contact, now: Date
+  ) -> Contact? {
+    var next = contact
+    for field in written {
+      write(ContactAttribute(rawValue: field), Text.normalizedOrNil(merged[field]), to: &next)
+    }
+    guard next != contact else { return nil }
+    next.updatedAt = now
+    return next
+  }
+}

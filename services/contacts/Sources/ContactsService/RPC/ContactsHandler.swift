@@ -11,8 +11,13 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
   let directory: any OrganizationDirectory
   let imports: ImportService
   let exports: ExportService
+  let filters: any FilterEvaluator
+  let profiles: any ProfileAuthority
 
   // MARK: Single records
+
+  var idempotency: RequestIdempotency { RequestIdempotency(pool: store.pool) }
+  var personLevel: PersonLevelWrites { PersonLevelWrites(store: store, profiles: profiles) }
 
   func createContact(request: Maac_Contacts_V1_CreateContactRequest, context: ServerContext)
     async throws
@@ -34,8 +39,13 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
         organizationID: org,
         context: EditContext(customFieldKeys: Set(definitions.map(\.key)), now: Date()))
     }
-    let stored = try await store.create(contact, cause: Caller.cause(.api))
-    return ContactMapping.contact(stored, definitions: definitions)
+    return try await idempotency.run(
+      method: "CreateContact", requestID: request.requestID, request: request,
+      organizationID: org, resultID: \.id
+    ) { connection in
+      let stored = try await store.create(contact, cause: Caller.cause(.api), on: connection)
+      return ContactMapping.contact(stored, definitions: definitions)
+    }
   }
 
   func getContact(request: Maac_Contacts_V1_GetContactRequest, context: ServerContext) async throws
@@ -48,6 +58,9 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
       contact, definitions: try await directory.customFields(organizationID: org))
   }
 
+  /// C60, C62, C69: the whole edit is validated first; its person-level part (unify keys set,
+  /// contact-level fields cleared) goes through CDH and nothing is written unless CDH accepts;
+  /// the rest is written locally and published.
   func updateContact(request: Maac_Contacts_V1_UpdateContactRequest, context: ServerContext)
     async throws
     -> Maac_Contacts_V1_Contact
@@ -62,15 +75,52 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
       defaultCountry: request.defaultCountry.isEmpty ? nil : request.defaultCountry.uppercased(),
       now: Date())
     let mask = request.updateMask.paths
-    let result = try await store.mutate(
-      organizationID: org, id: target.id, cause: Caller.cause(via: "api")
-    ) {
-      contact, _ in
-      try ServiceErrors.domain {
-        try ContactEditor.apply(input, mask: mask, to: contact, context: editContext).contact
+    // Every field is checked before anything is sent or written (C7–C16).
+    _ = try ServiceErrors.domain {
+      try ContactEditor.apply(input, mask: mask, to: target, context: editContext)
+    }
+    var personPaths: [String] = []
+    var localPaths: [String] = []
+    for path in mask {
+      let edit = try ServiceErrors.domain {
+        try ContactEditor.apply(input, mask: [path], to: target, context: editContext)
+      }
+      if edit.requiresProfileAuthority {
+        personPaths.append(path)
+      } else {
+        localPaths.append(path)
       }
     }
-    return ContactMapping.contact(result.contact, definitions: definitions)
+    let personEdit =
+      personPaths.isEmpty
+      ? nil
+      : try ServiceErrors.domain {
+        try ContactEditor.apply(input, mask: personPaths, to: target, context: editContext)
+      }
+    return try await idempotency.run(
+      method: "UpdateContact", requestID: request.requestID, request: request,
+      organizationID: org, resultID: \.id
+    ) { connection in
+      // One transaction: CDH's merged values and the local fields commit together.
+      var current = target
+      if let personEdit {
+        current = try await personLevel.apply(
+          PersonLevelWrites.writes(of: personEdit), to: target, organizationID: org, via: "api",
+          on: connection
+        ).contact
+      }
+      if !localPaths.isEmpty {
+        current = try await store.mutate(
+          on: connection, organizationID: org, id: target.id, cause: Caller.cause(via: "api")
+        ) { contact, _ in
+          try ServiceErrors.domain {
+            try ContactEditor.apply(input, mask: localPaths, to: contact, context: editContext)
+              .contact
+          }
+        }.contact
+      }
+      return ContactMapping.contact(current, definitions: definitions)
+    }
   }
 
   func deleteContact(request: Maac_Contacts_V1_DeleteContactRequest, context: ServerContext)
@@ -82,15 +132,23 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
       throw ServiceErrors.invalid(
         .invalidSelector, field: "contact_id", "contact_id must be positive")
     }
-    let result = try await store.mutate(
-      organizationID: org, id: request.contactID, cause: Caller.cause(), includeDeleted: true
-    ) { contact, _ in DeletionRules.delete(contact, at: Date()) }
-    var response = Maac_Contacts_V1_DeleteContactResponse()
-    response.deleted = true
-    response.alreadyDeleted = !result.changed
-    return response
+    return try await idempotency.run(
+      method: "DeleteContact", requestID: request.requestID, request: request,
+      organizationID: org, resultID: { _ in request.contactID }
+    ) { connection in
+      let result = try await store.mutate(
+        on: connection, organizationID: org, id: request.contactID, cause: Caller.cause(),
+        includeDeleted: true
+      ) { contact, _ in DeletionRules.delete(contact, at: Date()) }
+      var response = Maac_Contacts_V1_DeleteContactResponse()
+      response.deleted = true
+      response.alreadyDeleted = !result.changed
+      return response
+    }
   }
 
+  /// C48: the customer id is set on the person through CDH; binding the value the contact
+  /// already holds is a no-op (no CDH call, no event).
   func bindCustomerId(request: Maac_Contacts_V1_BindCustomerIdRequest, context: ServerContext)
     async throws
     -> Maac_Contacts_V1_Contact
@@ -98,24 +156,45 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     let org = try Caller.organization()
     let value = try ServiceErrors.domain { try BindingRules.validateCustomerID(request.customerID) }
     let via = try Self.via(request.via)
-    let result = try await store.mutate(
-      organizationID: org, id: request.contactID, cause: Caller.cause(via: via)
-    ) { contact, _ in BindingRules.bind(value, to: contact, at: Date()) }
-    return ContactMapping.contact(
-      result.contact, definitions: try await directory.customFields(organizationID: org))
+    guard let contact = try await store.contact(organizationID: org, id: request.contactID)
+    else { throw ContactStore.notFound }
+    let definitions = try await directory.customFields(organizationID: org)
+    return try await idempotency.run(
+      method: "BindCustomerId", requestID: request.requestID, request: request,
+      organizationID: org, resultID: \.id
+    ) { connection in
+      var stored = contact
+      if BindingRules.bind(value, to: contact, at: Date()) != nil {
+        stored = try await personLevel.apply(
+          [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: value)],
+          to: contact, organizationID: org, via: via, on: connection
+        ).contact
+      }
+      return ContactMapping.contact(stored, definitions: definitions)
+    }
   }
 
+  /// C48: the customer id is cleared on every member of the person through CDH, so no member
+  /// keeps the old value and it cannot come back through merging.
   func unbindCustomerId(request: Maac_Contacts_V1_UnbindCustomerIdRequest, context: ServerContext)
     async throws
     -> Maac_Contacts_V1_Contact
   {
     let org = try Caller.organization()
     let via = request.via == .unspecified ? "api" : try Self.via(request.via)
-    let result = try await store.mutate(
-      organizationID: org, id: request.contactID, cause: Caller.cause(via: via)
-    ) { contact, _ in BindingRules.unbind(contact, at: Date()) }
-    return ContactMapping.contact(
-      result.contact, definitions: try await directory.customFields(organizationID: org))
+    guard let contact = try await store.contact(organizationID: org, id: request.contactID)
+    else { throw ContactStore.notFound }
+    let definitions = try await directory.customFields(organizationID: org)
+    return try await idempotency.run(
+      method: "UnbindCustomerId", requestID: request.requestID, request: request,
+      organizationID: org, resultID: \.id
+    ) { connection in
+      let stored = try await personLevel.apply(
+        [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: nil)],
+        to: contact, organizationID: org, via: via, on: connection
+      ).contact
+      return ContactMapping.contact(stored, definitions: definitions)
+    }
   }
 
   static func via(_ via: Maac_Contacts_V1_BindVia) throws -> String {
@@ -137,7 +216,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     -> Maac_Contacts_V1_SearchContactsResponse
   {
     let org = try Caller.organization()
-    let response = try await ContactSearch(store: store).search(request, organizationID: org)
+    let response = try await ContactSearch(store: store, filters: filters).search(
+      request, organizationID: org)
     return response
   }
 

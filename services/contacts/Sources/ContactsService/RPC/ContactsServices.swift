@@ -20,7 +20,8 @@ public enum ContactsServices {
       ContactsHandler(
         store: store, directory: directory,
         imports: ImportService(pool: pool, directory: directory),
-        exports: ExportService(pool: pool, outbox: outbox, store: store, directory: directory)),
+        exports: ExportService(pool: pool, outbox: outbox, store: store, directory: directory),
+        filters: UnreachableFilterEvaluator(), profiles: UnreachableProfileAuthority()),
       EventStreamService(
         method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, outbox: outbox,
         pool: pool,

@@ -10,6 +10,10 @@ import ServiceKit
 struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
   let store: ContactStore
   let directory: any OrganizationDirectory
+  var lineProfiles: any LineProfileSource = UnconfiguredLineProfileSource()
+
+  /// C56: how long a creating LINE event waits for the profile before committing without it.
+  static let profileBudget: Duration = .seconds(1)
 
   func applyChannelEvent(request: Maac_Contacts_V1_ApplyChannelEventRequest, context: ServerContext)
     async throws
@@ -35,7 +39,7 @@ struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
         locale: p.hasLocale ? p.locale : nil, igName: p.hasIgName ? p.igName : nil,
         isVerifiedUser: p.hasIsVerifiedUser ? p.isVerifiedUser : nil)
     }
-    let event = ChannelEvent(
+    var event = ChannelEvent(
       channelType: type, channelID: request.channelID == 0 ? nil : request.channelID,
       externalUserID: request.externalUserID, destination: request.destination, kind: kind,
       occurredAt: request.hasOccurredAt ? request.occurredAt.date : Date(),
@@ -52,6 +56,21 @@ struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
       guard channel.type == type else {
         throw ServiceErrors.invalid(
           .channelTypeMismatch, field: "channel_id", "channel is not a \(type.rawValue) channel")
+      }
+    }
+    if type == .line, event.kind.createsContact, Text.normalizedOrNil(event.profile?.name) == nil,
+      try await store.contact(
+        organizationID: org, type: .line, channelID: request.channelID, externalID: key) == nil
+    {
+      // C56: a new LINE contact is published with its name when LINE answers in time.
+      if let fetched = try? await lineProfiles.profile(
+        organizationID: org, channelID: request.channelID, userID: key,
+        timeout: Self.profileBudget)
+      {
+        var merged = event.profile ?? ChannelProfile()
+        merged.name = fetched.displayName
+        merged.avatarURL = merged.avatarURL ?? fetched.pictureURL
+        event.profile = merged
       }
     }
     let cause = ChangeCause(
@@ -92,6 +111,17 @@ struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
             before: existing?.contact, after: result.contact, clocks: existing?.fieldClocks ?? [:],
             cause: cause,
             on: connection)
+        }
+        if result.created, stored.channelType == .line, stored.nameSyncState == .syncing,
+          let channelID = stored.channelID
+        {
+          // C56: no name yet — the name-sync worker retries and publishes it when it arrives.
+          _ = try await connection.execute(
+            """
+            INSERT INTO line_name_sync (organization_id, contact_id, channel_id, line_uid)
+            VALUES (\(org), \(stored.id), \(channelID), \(stored.externalID))
+            ON CONFLICT DO NOTHING
+            """)
         }
         if !request.providerEventID.isEmpty {
           _ = try await connection.execute(

@@ -8,6 +8,13 @@ import ServiceKit
 struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol {
   let store: ContactStore
   let directory: any OrganizationDirectory
+  var profiles: any ProfileAuthority = UnreachableProfileAuthority()
+
+  /// The live contacts of `member`'s person in this organization, per CDH (§4.4).
+  func person(of member: Contact, organizationID: Int64) async throws -> [Contact] {
+    let ids = try await profiles.unifiedMembers(of: member.id, organizationID: organizationID)
+    return try await store.contacts(organizationID: organizationID, ids: ids, includeDeleted: false)
+  }
 
   func batchGetContacts(request: Maac_Contacts_V1_BatchGetContactsRequest, context: ServerContext)
     async throws
@@ -112,17 +119,18 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
     guard let member = try await store.contact(organizationID: org, id: request.memberID) else {
       throw ContactStore.notFound
     }
-    // Without CDH the person is the contact itself (contacts never merge, D2).
+    // The contact's person is CDH's to say (contacts never merge, D2).
+    let type = ContactMapping.channelType(request.channelType)
     var response = Maac_Contacts_V1_ListChannelEntitiesResponse()
-    if ContactMapping.channelType(request.channelType) == member.channelType,
-      request.channelID == 0 || request.channelID == member.channelID
-    {
+    response.entities = try await person(of: member, organizationID: org).filter {
+      $0.channelType == type && (request.channelID == 0 || request.channelID == $0.channelID)
+    }.map { contact in
       var entity = Maac_Contacts_V1_ChannelEntityRef()
-      entity.id = member.id
-      entity.channelID = member.channelID ?? 0
-      entity.externalID = member.externalIDRaw
-      entity.reachable = member.reachable
-      response.entities = [entity]
+      entity.id = contact.id
+      entity.channelID = contact.channelID ?? 0
+      entity.externalID = contact.externalIDRaw
+      entity.reachable = contact.reachable
+      return entity
     }
     return response
   }
@@ -134,26 +142,30 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
   {
     try Caller.requireService()
     let org = try Caller.organization()
-    let ids: [Int64]
+    let contacts: [Contact]
+    var memberID: Int64?
     switch request.target {
-    case .channelEntityIds(let list): ids = list.contactIds
+    case .channelEntityIds(let list):
+      contacts = try await store.contacts(
+        organizationID: org, ids: list.contactIds, includeDeleted: false)
     case .memberID(let id):
-      guard try await store.contact(organizationID: org, id: id) != nil else {
+      guard let member = try await store.contact(organizationID: org, id: id) else {
         throw ContactStore.notFound
       }
-      ids = [id]
+      // E10, E11: the member's person's email contacts, per CDH.
+      memberID = id
+      contacts = try await person(of: member, organizationID: org)
     case nil:
       throw ServiceErrors.invalid(
         .invalidSelector, field: "target", "give channel_entity_ids or member_id")
     }
-    let contacts = try await store.contacts(organizationID: org, ids: ids, includeDeleted: false)
     var response = Maac_Contacts_V1_GetEmailRecipientsResponse()
     response.recipients = contacts.filter {
       $0.channelType == .email && (request.channelID == 0 || $0.channelID == request.channelID)
     }.map { contact in
       var recipient = Maac_Contacts_V1_EmailRecipient()
       recipient.channelEntityID = contact.id
-      recipient.memberID = contact.id
+      recipient.memberID = memberID ?? contact.id
       recipient.email = contact.externalIDRaw
       recipient.displayName = contact.resolvedName.name
       recipient.messagingStatus = ContactMapping.emailStatus(contact.emailStatus)

@@ -19,7 +19,8 @@ enum ServiceErrors {
       case .unavailable: .unavailable
       }
     let prefix = field.map { "\($0): " } ?? ""
-    return ServiceError(serviceKind, "\(prefix)\(reason.rawValue): \(message)", field: field)
+    return ServiceError(
+      serviceKind, "\(prefix)\(reason.rawValue): \(message)", field: field, reason: reason.rawValue)
   }
 
   static func from(_ error: DomainError) -> ServiceError {

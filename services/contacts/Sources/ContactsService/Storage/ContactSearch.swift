@@ -2,16 +2,25 @@ import ContactsDomain
 import Foundation
 import MAACContracts
 import ServiceKit
+import SwiftProtobuf
 
-/// SearchContacts (C63–C65): text lookup + channel scope, cursor-paged and pinned to `as_of`.
+/// SearchContacts (C63–C67): text lookup + channel scope, cursor-paged and pinned to `as_of`;
+/// any other condition is a segment `FilterTree` evaluated by segment and hydrated here (C64).
 struct ContactSearch: Sendable {
   let store: ContactStore
+  /// Segment; exports that pass no evaluator answer a filter with SEGMENT_UNAVAILABLE.
+  var filters: any FilterEvaluator = UnreachableFilterEvaluator()
 
   /// The lookup an `IdentifierQuery` asks for.
   enum Lookup {
     case all
     case name(String)
     case exact(LookupField, String)
+
+    var isAll: Bool {
+      if case .all = self { return true }
+      return false
+    }
   }
 
   static func lookup(_ query: Maac_Contacts_V1_IdentifierQuery?) throws -> Lookup {
@@ -50,15 +59,17 @@ struct ContactSearch: Sendable {
     return .all
   }
 
+  /// A page token is bound to the filter it was issued for.
+  static func fingerprint(of filter: Maac_Segments_V1_FilterTree) -> String {
+    var options = BinaryEncodingOptions()
+    options.useDeterministicOrdering = true
+    let bytes: Data = (try? filter.serializedBytes(options: options)) ?? Data()
+    return bytes.base64EncodedString()
+  }
+
   func search(_ request: Maac_Contacts_V1_SearchContactsRequest, organizationID: Int64) async throws
     -> Maac_Contacts_V1_SearchContactsResponse
   {
-    if request.hasFilter {
-      // C64: filters are evaluated by segments, which this deployment does not reach yet.
-      throw ServiceErrors.make(
-        .unavailable, "SEGMENT_UNAVAILABLE",
-        "filters need the segment service, which is unavailable")
-    }
     let size = try ServiceErrors.domain { try PageSize.resolve(request.pageSize) }
     let lookup = try Self.lookup(request.hasQuery ? request.query : nil)
     let types = request.channelTypes.compactMap(ContactMapping.channelType)
@@ -66,6 +77,7 @@ struct ContactSearch: Sendable {
       [
         "search", "\(lookup)", types.map(\.rawValue).joined(separator: ","),
         request.channelIds.map(String.init).joined(separator: ","),
+        request.hasFilter ? Self.fingerprint(of: request.filter) : "",
       ])
     let now = Date()
     var asOf = now
@@ -84,10 +96,17 @@ struct ContactSearch: Sendable {
     case .name(let text): name = text
     case .exact(let field, let value): exact = (field, value)
     }
+    // C64: segment decides which contacts match; every page asks again (C67: its projection
+    // moves on) and the keyset below keeps pages from repeating or skipping (C65).
+    var evaluation: FilterEvaluation?
+    if request.hasFilter {
+      evaluation = try await filters.evaluate(
+        request.filter, channelIDs: request.channelIds, organizationID: organizationID)
+    }
     let page = try await store.page(
       organizationID: organizationID, nameContains: name, exact: exact, types: types,
       channelIDs: request.channelIds,
-      asOf: asOf, after: after, limit: size + 1)
+      asOf: asOf, after: after, limit: size + 1, ids: evaluation?.contactIDs)
     var response = Maac_Contacts_V1_SearchContactsResponse()
     let contacts = Array(page.contacts.prefix(size))
     response.contacts = contacts.map { ContactMapping.contact($0) }
@@ -101,12 +120,23 @@ struct ContactSearch: Sendable {
           fingerprint: print
         ).encoded
     }
+    if let dataAsOf = evaluation?.dataAsOf {
+      response.filterDataAsOf = ContactMapping.timestamp(dataAsOf)
+    }
     if request.includeCount {
-      response.count =
-        try await store.page(
-          organizationID: organizationID, nameContains: name, exact: exact, types: types,
-          channelIDs: request.channelIds, asOf: asOf, after: nil, limit: 0, countOnly: true
-        ).count
+      if request.hasFilter, lookup.isAll, types.isEmpty {
+        // Only segment's conditions and the channel scope: segment's own count (C64).
+        let counted = try await filters.count(
+          request.filter, channelIDs: request.channelIds, organizationID: organizationID)
+        response.count = counted.count
+      } else {
+        response.count =
+          try await store.page(
+            organizationID: organizationID, nameContains: name, exact: exact, types: types,
+            channelIDs: request.channelIds, asOf: asOf, after: nil, limit: 0, countOnly: true,
+            ids: evaluation?.contactIDs
+          ).count
+      }
     }
     return response
   }

@@ -61,11 +61,18 @@ struct ContactStore: Sendable {
 
   /// Inserts a new contact (C3): a taken identity is `ALREADY_EXISTS` naming the existing id.
   func create(_ contact: Contact, cause: ChangeCause) async throws -> Contact {
+    try await pool.withTransaction { connection in
+      try await create(contact, cause: cause, on: connection)
+    }
+  }
+
+  /// ``create(_:cause:)`` inside the caller's transaction (a conflict aborts it).
+  func create(_ contact: Contact, cause: ChangeCause, on connection: PostgresConnection)
+    async throws -> Contact
+  {
     do {
-      return try await pool.withTransaction { connection in
-        try await writer.write(
-          before: nil, after: contact, clocks: [:], cause: cause, on: connection)
-      }
+      return try await writer.write(
+        before: nil, after: contact, clocks: [:], cause: cause, on: connection)
     } catch let error as PostgresError where error.sqlState == .uniqueViolation {
       let existing = try await self.contact(
         organizationID: contact.organizationID, type: contact.channelType,
@@ -85,19 +92,30 @@ struct ContactStore: Sendable {
     _ change: (Contact, [String: Date]) throws -> Contact?
   ) async throws -> (contact: Contact, changed: Bool) {
     try await pool.withTransaction { connection in
-      let rows = try await connection.query(
-        """
-        SELECT \(unescaped: ContactRecord.selectList) FROM contact
-        WHERE organization_id = \(organizationID) AND id = \(id) AND (\(includeDeleted) OR deleted_at IS NULL)
-        FOR UPDATE
-        """)
-      guard let row = rows.first else { throw Self.notFound }
-      let (before, clocks) = try ContactRecord.decode(row)
-      guard let after = try change(before, clocks) else { return (before, false) }
-      let stored = try await writer.write(
-        before: before, after: after, clocks: clocks, cause: cause, on: connection)
-      return (stored, stored != before)
+      try await mutate(
+        on: connection, organizationID: organizationID, id: id, cause: cause,
+        includeDeleted: includeDeleted, change)
     }
+  }
+
+  /// ``mutate(organizationID:id:cause:includeDeleted:_:)`` inside the caller's transaction.
+  func mutate(
+    on connection: PostgresConnection, organizationID: Int64, id: Int64, cause: ChangeCause,
+    includeDeleted: Bool = false,
+    _ change: (Contact, [String: Date]) throws -> Contact?
+  ) async throws -> (contact: Contact, changed: Bool) {
+    let rows = try await connection.query(
+      """
+      SELECT \(unescaped: ContactRecord.selectList) FROM contact
+      WHERE organization_id = \(organizationID) AND id = \(id) AND (\(includeDeleted) OR deleted_at IS NULL)
+      FOR UPDATE
+      """)
+    guard let row = rows.first else { throw Self.notFound }
+    let (before, clocks) = try ContactRecord.decode(row)
+    guard let after = try change(before, clocks) else { return (before, false) }
+    let stored = try await writer.write(
+      before: before, after: after, clocks: clocks, cause: cause, on: connection)
+    return (stored, stored != before)
   }
 
   // MARK: Lookup and list
@@ -136,7 +154,7 @@ struct ContactStore: Sendable {
     organizationID: Int64, nameContains: String?, exact: (LookupField, String)?,
     types: [ChannelType],
     channelIDs: [Int64], asOf: Date, after: (createdAtMicros: Int64, id: Int64)?, limit: Int,
-    countOnly: Bool = false
+    countOnly: Bool = false, ids: [Int64]? = nil
   ) async throws -> (contacts: [Contact], count: Int64) {
     var conditions = ["organization_id = $1", "deleted_at IS NULL", "created_at <= $2"]
     var parameters: [(any PostgresEncodable)?] = [organizationID, asOf]
@@ -148,6 +166,8 @@ struct ContactStore: Sendable {
       conditions.append("channel_type = ANY(\(bind(types.map(\.rawValue)))::text[])")
     }
     if !channelIDs.isEmpty { conditions.append("channel_id = ANY(\(bind(channelIDs))::bigint[])") }
+    // Ids a segment filter matched (C64).
+    if let ids { conditions.append("id = ANY(\(bind(ids))::bigint[])") }
     if let name = nameContains {
       let pattern = bind(
         "%"
