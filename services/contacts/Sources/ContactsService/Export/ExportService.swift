@@ -201,7 +201,7 @@ struct ExportService: Sendable {
       var event = Maac_Contacts_V1_ContactExportFinished()
       event.cause = ContactEvents.cause(
         ChangeCause(origin: .user, actor: createdBy, correlationID: "export-\(id)"),
-        eventID: try await OutboxCursor.next(on: connection))
+        eventID: try await outbox.nextSequence(on: connection))
       event.taskID = id
       event.status = .succeeded
       event.rowCount = count

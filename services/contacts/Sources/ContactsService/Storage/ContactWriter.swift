@@ -57,7 +57,7 @@ struct ContactWriter: Sendable {
       ]
       : HistoryEntry.entries(for: changes, contact: after, at: now, cause: cause)
     try await HistoryStore.insert(entries, organizationID: after.organizationID, on: connection)
-    let eventID = try await OutboxCursor.next(on: connection)
+    let eventID = try await outbox.nextSequence(on: connection)
     let event = ContactEvents.event(
       before: before, after: after, changes: changes, cause: cause, eventID: eventID, at: now,
       requestID: CallerContext.current?.requestID ?? cause.correlationID)
