@@ -98,11 +98,11 @@ final class CDHTestEnvironment: Sendable {
     let pool: PostgresPool
   }
 
-  func startCDH() async throws -> CDH {
+  func startCDH(options: CDHRuntimeOptions = CDHRuntimeOptions()) async throws -> CDH {
     let process = Self.process(cdhDatabase, name: "cdh")
     let pool = try await process.openDatabase(migrations: try CDHMigrations.all())
     let runtime = try await CDHRuntime.start(
-      pool: pool, outbox: process.outbox, logger: process.logger)
+      pool: pool, outbox: process.outbox, logger: process.logger, options: options)
     let contacts = contactsService.address
     let tags = tagsService.address
     let logger = process.logger

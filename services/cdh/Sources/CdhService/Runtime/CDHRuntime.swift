@@ -12,18 +12,25 @@ public actor CDHRuntime {
   let pool: PostgresPool
   let outbox: Outbox
   let logger: Logger
+  let options: CDHRuntimeOptions
   let store = EngineStore()
   var engine: UnificationEngine
   var persistedScopes: [Int64: UnifyScope] = [:]
   var persistedApplied: [Int64: [UnifyAttribute]] = [:]
   var persistedOrgs: [OrgRef: OrgInfo] = [:]
+  /// Jobs replaced by a resync while running; they stop at their next batch boundary.
+  var cancelledJobs: Set<Int64> = []
   private var busy = false
   private var waiters: [CheckedContinuation<Void, Never>] = []
   /// Background work started by operations (jobs, imports), awaited by tests via `idle()`.
   private var background: [Task<Void, Never>] = []
 
-  init(pool: PostgresPool, outbox: Outbox, logger: Logger, engine: UnificationEngine) {
+  init(
+    pool: PostgresPool, outbox: Outbox, logger: Logger, engine: UnificationEngine,
+    options: CDHRuntimeOptions
+  ) {
     self.pool = pool
+    self.options = options
     self.outbox = outbox
     self.logger = logger
     self.engine = engine
@@ -33,11 +40,13 @@ public actor CDHRuntime {
   }
 
   /// Loads the engine from `pool` and resumes unfinished jobs and imports.
-  public static func start(pool: PostgresPool, outbox: Outbox, logger: Logger) async throws
-    -> CDHRuntime
-  {
+  public static func start(
+    pool: PostgresPool, outbox: Outbox, logger: Logger,
+    options: CDHRuntimeOptions = CDHRuntimeOptions()
+  ) async throws -> CDHRuntime {
     let engine = try await EngineStore().load(pool: pool)
-    let runtime = CDHRuntime(pool: pool, outbox: outbox, logger: logger, engine: engine)
+    let runtime = CDHRuntime(
+      pool: pool, outbox: outbox, logger: logger, engine: engine, options: options)
     await runtime.resumeBackgroundWork()
     return runtime
   }
@@ -73,6 +82,7 @@ public actor CDHRuntime {
     await acquire()
     defer { release() }
     let now = Instant.now
+    engine.operationCount &+= 1
     let (value, changes, events): (T, EngineChanges, [OutboundEvent])
     do {
       (value, changes, events) = try operation(&engine, now)
