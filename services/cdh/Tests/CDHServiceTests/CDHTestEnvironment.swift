@@ -98,7 +98,9 @@ final class CDHTestEnvironment: Sendable {
     let pool: PostgresPool
   }
 
-  func startCDH(options: CDHRuntimeOptions = CDHRuntimeOptions()) async throws -> CDH {
+  func startCDH(options: CDHRuntimeOptions = CDHRuntimeOptions(), admin: HostAndPort? = nil)
+    async throws -> CDH
+  {
     let process = Self.process(cdhDatabase, name: "cdh")
     let pool = try await process.openDatabase(migrations: try CDHMigrations.all())
     let runtime = try await CDHRuntime.start(
@@ -117,7 +119,8 @@ final class CDHTestEnvironment: Sendable {
       background: [
         ClosureService("followers") {
           try await CDHEventFollowers.run(
-            runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
+            runtime: runtime, pool: pool, contacts: contacts, tags: tags, admin: admin,
+            logger: logger,
             writeBack: ContactsWriteBack(
               runtime: runtime, pool: pool, outbox: outbox, logger: logger))
         }

@@ -36,6 +36,16 @@ extension CDHRuntime {
     }
   }
 
+  /// Applies one admin center event inside the consumer's transaction (U1, U6, U12).
+  func applyAdminEvent(_ envelope: Maac_Common_V1_EventEnvelope, on connection: PostgresConnection)
+    async throws
+  {
+    guard let info = try InboundEventTranslator.organization(envelope) else { return }
+    _ = try await perform(on: connection) { engine, now in
+      ((), engine.updateOrganization(info, now: now), [])
+    }
+  }
+
   // MARK: Access
 
   /// The scope of the caller's org (provisioned on first sight, U1) or a scope that contains
@@ -63,9 +73,11 @@ extension CDHRuntime {
 
   // MARK: Settings and jobs (U2–U7, U18, U20)
 
-  func updateKeys(
+  /// `UpdateUnifyKeys` (U2–U5, U20): stores the keys and starts a job (its id, 0 when
+  /// nothing changed). `scopeID` 0 addresses the caller's own scope (org-level).
+  public func updateKeys(
     caller: OrgRef, scopeID requested: Int64, keys: [UnifyKeySet.Requested],
-    expectedVersion: Int64, actor: Actor
+    expectedVersion: Int64 = 0, actor: Actor
   ) async throws -> (UnifyScope.KeyUpdate, Int64) {
     let keySet: UnifyKeySet
     do { keySet = try UnifyKeySet.validate(keys) } catch let error as DomainError {

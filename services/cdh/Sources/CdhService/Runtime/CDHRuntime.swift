@@ -51,6 +51,34 @@ public actor CDHRuntime {
     return runtime
   }
 
+  /// Persists a whole engine built in memory into an empty schema in one transaction of bulk
+  /// COPYs (benchmarks, bulk loads) and returns a runtime over it.
+  public static func bulkLoad(
+    _ engine: UnificationEngine, pool: PostgresPool, outbox: Outbox, logger: Logger,
+    options: CDHRuntimeOptions = CDHRuntimeOptions()
+  ) async throws -> CDHRuntime {
+    var everything = EngineChanges()
+    everything.entityWrites = Set(engine.entities.keys)
+    everything.profileWrites = Set(engine.profiles.keys).union(engine.retired.keys)
+    let store = EngineStore()
+    let prepared = store.prepare(
+      everything, engine: engine, scopes: Array(engine.scopes.values),
+      orgs: Array(engine.orgs.values))
+    try await pool.withTransaction { connection in
+      try await store.write(prepared, on: connection)
+    }
+    return CDHRuntime(pool: pool, outbox: outbox, logger: logger, engine: engine, options: options)
+  }
+
+  /// Applies one contact change in its own transaction (U15); the event stream applies them
+  /// inside its consumer's transaction instead.
+  public func apply(_ event: EntityEvent) async throws {
+    _ = try await perform { engine, now in ((), engine.apply(event, now: now), []) }
+  }
+
+  /// The scope of an org, if CDH has seen it.
+  public func scopeID(of org: OrgRef) -> Int64? { engine.orgScope[org] }
+
   // MARK: Serialisation
 
   private func acquire() async {
