@@ -9,7 +9,11 @@ import ServiceLifecycle
 // `admin`, when configured).
 let process = try ServiceProcess(name: "cdh")
 let pool = try await process.openDatabase(migrations: try CDHMigrations.all())
-let runtime = try await CDHRuntime.start(pool: pool, outbox: process.outbox, logger: process.logger)
+// With peer `admin`, unknown organizations are refused by RPC (the platform interceptor) and
+// in inbound events (the runtime asks the same gate).
+let runtime = try await CDHRuntime.start(
+  pool: pool, outbox: process.outbox, logger: process.logger,
+  options: CDHRuntimeOptions(organizationGate: process.organizationGate))
 let contacts = process.configuration.peers["contacts"]
 let tags = process.configuration.peers["tags"]
 let admin = process.configuration.peers["admin"]

@@ -52,7 +52,7 @@ struct AdminCenter {
 @Suite("CDH following the real admin center")
 struct AdminEventsTests {
   @Test(
-    "U1, U6, U12: admin's organization.updated provisions the org's scope with its uuid, name and country; phones normalise with the admin region"
+    "U1, U6, U12, issue #9: admin's organization.updated provisions the org's scope with its uuid, name and country; phones normalise with the admin region; unknown organizations are refused by RPC and in events"
   )
   func followsOrganizations() async throws {
     try await AdminCenter.with { adminCenter in
@@ -126,6 +126,37 @@ struct AdminEventsTests {
               cdh.pool, producer: "contacts", sequence: twelfth)
             #expect(try await CDHServiceTests.members(11, org: taiwan, client: client) == [11])
             #expect(try await CDHServiceTests.members(12, org: taiwan, client: client) == [12])
+
+            // Issue #9: an organization admin center does not know is refused everywhere.
+            let unknown: Int64 = 987_654
+            let rpc = await #expect(throws: RPCError.self) {
+              _ = try await settingsClient.getUnifySettings(.init(), metadata: admin(unknown))
+            }
+            #expect(rpc?.code == .notFound)
+            #expect(
+              rpc?.metadata[stringValues: ServiceError.reasonMetadataKey].first(where: { _ in true })
+                == "ORGANIZATION_NOT_FOUND")
+            // Its contact event is set aside (dead letter, nothing provisioned) and does not
+            // block the stream: the known org's next event is applied.
+            let stranger = try await env.publishContact(
+              "contact.created", org: unknown, contact: 500,
+              changes: [CDHTestEnvironment.change("display_mobile", "090-1234-5678", at: 12)])
+            let after = try await env.publishContact(
+              "contact.created", org: org, contact: 3,
+              changes: [CDHTestEnvironment.change("display_mobile", "09012345678", at: 13)])
+            try await CDHTestEnvironment.waitForCursor(
+              cdh.pool, producer: "contacts", sequence: after)
+            #expect(try await CDHServiceTests.members(3, org: org, client: client) == [1, 2, 3])
+            let parked = try await cdh.pool.query(
+              "SELECT organization_id FROM event_dead_letters WHERE producer = 'contacts' AND sequence = \(stranger)"
+            )
+            #expect(try parked.map { try $0.decode("organization_id", as: Int64.self) } == [unknown])
+            let strangerScopes = try await cdh.pool.query(
+              "SELECT count(*) AS n FROM org_unify_scope WHERE organization_id = \(unknown)")
+            #expect(try strangerScopes[0].decode("n", as: Int64.self) == 0)
+            let entities = try await cdh.pool.query(
+              "SELECT count(*) AS n FROM channel_entity WHERE member_id = 500")
+            #expect(try entities[0].decode("n", as: Int64.self) == 0)
           }
         } catch {
           await cdh.service.stop()

@@ -14,6 +14,7 @@ extension CDHRuntime {
     async throws
   {
     guard let event = try InboundEventTranslator.entityEvent(envelope) else { return }
+    try await admit(envelope.organizationID)
     _ = try await perform(on: connection) { engine, now in
       ((), engine.apply(event, now: now), [])
     }
@@ -24,6 +25,7 @@ extension CDHRuntime {
     async throws
   {
     guard let change = try InboundEventTranslator.tagChange(envelope) else { return }
+    try await admit(envelope.organizationID)
     switch change {
     case .association(let event):
       _ = try await perform(on: connection) { engine, now in ((), engine.apply(event, now: now), [])
@@ -44,6 +46,15 @@ extension CDHRuntime {
     _ = try await perform(on: connection) { engine, now in
       ((), engine.updateOrganization(info, now: now), [])
     }
+    // A created or re-enabled organization is admitted at once, not after the cache expires.
+    options.organizationGate?.invalidate(info.org.orgID)
+  }
+
+  /// Refuses an organization admin center does not know (issue #9): the consumer retries,
+  /// then parks the event as a dead letter; nothing is provisioned for it.
+  func admit(_ organizationID: Int64) async throws {
+    guard let gate = options.organizationGate else { return }
+    try await gate.admit(organizationID)
   }
 
   // MARK: Access
