@@ -94,11 +94,14 @@ func moveEvent(_ sample: Int, after now: Instant, using generator: inout some Ra
     ])
 }
 
-print("cdh-bench: \(count) contacts, \(changeSamples) single changes, load average \(loadAverage())")
+print(
+  "cdh-bench: \(count) contacts, \(changeSamples) single changes, load average \(loadAverage())")
 var engine = UnificationEngine()
 let scopeID = engine.ensureScope(for: org, now: base)
 var start = ContinuousClock.now
-for id in Int64(1)...count { _ = engine.apply(contactEvent(id), now: base.adding(microseconds: id)) }
+for id in Int64(1)...count {
+  _ = engine.apply(contactEvent(id), now: base.adding(microseconds: id))
+}
 print(String(format: "build engine: %.2f s", seconds(since: start)))
 
 // MARK: Reference: the engine alone, in memory.
@@ -134,7 +137,8 @@ do {
     String(
       format: "[engine only] single change at %lld contacts: p50 %.3f ms, p99 %.3f ms, max %.3f ms",
       count, percentile(0.5, durations), percentile(0.99, durations), durations.last! * 1000))
-  print(String(format: "[engine only] peak resident memory (two engines): %.0f MB", peakResidentMB()))
+  print(
+    String(format: "[engine only] peak resident memory (two engines): %.0f MB", peakResidentMB()))
 }
 
 guard !engineOnly else { exit(0) }
@@ -146,7 +150,9 @@ guard
     ?? ProcessInfo.processInfo.environment["MAAC_TEST_DATABASE_URL"],
   var components = URLComponents(string: adminURL)
 else {
-  print("set MAAC_BENCH_DATABASE_URL (or MAAC_TEST_DATABASE_URL) to a superuser URL, or pass --engine-only")
+  print(
+    "set MAAC_BENCH_DATABASE_URL (or MAAC_TEST_DATABASE_URL) to a superuser URL, or pass --engine-only"
+  )
   exit(2)
 }
 let schema = "cdh_bench_\(ProcessInfo.processInfo.processIdentifier)"
@@ -168,7 +174,10 @@ do {
   let runtime = try await CDHRuntime.bulkLoad(
     engine, pool: pool, outbox: process.outbox, logger: process.logger)
   engine = UnificationEngine()  // the runtime holds the only copy from here on
-  print(String(format: "bulk load of %lld contacts into PostgreSQL (COPY): %.2f s", count, seconds(since: start)))
+  print(
+    String(
+      format: "bulk load of %lld contacts into PostgreSQL (COPY): %.2f s", count,
+      seconds(since: start)))
 
   let batchSize = CDHRuntimeOptions().jobBatchSize
   print("settings change -> job in batches of \(batchSize) entities, load average \(loadAverage())")
@@ -180,7 +189,8 @@ do {
   let jobSeconds = seconds(since: start)
   let jobCPU = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpuStart
   let job = try await pool.query(
-    "SELECT status, influenced_entities, batches_published FROM reunify_job WHERE job_id = \(jobID)")[0]
+    "SELECT status, influenced_entities, batches_published FROM reunify_job WHERE job_id = \(jobID)"
+  )[0]
   let profilesOfFour = try await pool.query(
     "SELECT count(*) AS n FROM profile WHERE NOT retired AND member_count = 4")[0].decode(
       "n", as: Int64.self)
@@ -212,7 +222,9 @@ do {
         "[persisted] single change at %lld contacts (%d samples, one transaction each): p50 %.3f ms, p99 %.3f ms, max %.3f ms",
       count, persistedSamples, percentile(0.5, durations), percentile(0.99, durations),
       durations.last! * 1000))
-  print(String(format: "[persisted] peak resident memory (one engine + writes): %.0f MB", peakResidentMB()))
+  print(
+    String(
+      format: "[persisted] peak resident memory (one engine + writes): %.0f MB", peakResidentMB()))
   print("load average at the end: \(loadAverage())")
   await pool.shutdown()
 } catch {

@@ -33,7 +33,8 @@ try await process.serve(
       // The consumers loop until cancelled: end them when the process shuts down gracefully.
       try await cancelWhenGracefulShutdown {
         try await CDHEventFollowers.run(
-          runtime: runtime, pool: pool, contacts: contacts, tags: tags, admin: admin, logger: logger,
+          runtime: runtime, pool: pool, contacts: contacts, tags: tags, admin: admin,
+          logger: logger,
           writeBack: ContactsWriteBack(
             runtime: runtime, pool: pool, outbox: process.outbox, logger: logger))
       }

@@ -11,7 +11,8 @@ struct BatchedJobTests {
         id,
         [
           "custom_id": "C\((id + 1) / 2)",
-          "display_mobile": "09\(String(repeating: "0", count: 6))\(String(format: "%02d", (id + 3) / 4))",
+          "display_mobile":
+            "09\(String(repeating: "0", count: 6))\(String(format: "%02d", (id + 3) / 4))",
         ])
     }
     return harness

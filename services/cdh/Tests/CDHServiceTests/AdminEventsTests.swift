@@ -134,7 +134,8 @@ struct AdminEventsTests {
             }
             #expect(rpc?.code == .notFound)
             #expect(
-              rpc?.metadata[stringValues: ServiceError.reasonMetadataKey].first(where: { _ in true })
+              rpc?.metadata[stringValues: ServiceError.reasonMetadataKey].first(where: { _ in true }
+              )
                 == "ORGANIZATION_NOT_FOUND")
             // Its contact event is set aside (dead letter, nothing provisioned) and does not
             // block the stream: the known org's next event is applied.
@@ -150,7 +151,8 @@ struct AdminEventsTests {
             let parked = try await cdh.pool.query(
               "SELECT organization_id FROM event_dead_letters WHERE producer = 'contacts' AND sequence = \(stranger)"
             )
-            #expect(try parked.map { try $0.decode("organization_id", as: Int64.self) } == [unknown])
+            #expect(
+              try parked.map { try $0.decode("organization_id", as: Int64.self) } == [unknown])
             let strangerScopes = try await cdh.pool.query(
               "SELECT count(*) AS n FROM org_unify_scope WHERE organization_id = \(unknown)")
             #expect(try strangerScopes[0].decode("n", as: Int64.self) == 0)

@@ -67,7 +67,8 @@ struct ReunifyJobTests {
       let gate = BatchGate(batch: 3)
       let cdh = try await env.startCDH(
         options: CDHRuntimeOptions(
-          jobBatchSize: 8, beforeJobBatch: { job, batch in await gate.boundary(job: job, batch: batch) }))
+          jobBatchSize: 8,
+          beforeJobBatch: { job, batch in await gate.boundary(job: job, batch: batch) }))
       do {
         let last = try await Self.seed(env)
         try await CDHTestEnvironment.waitForCursor(cdh.pool, producer: "contacts", sequence: last)
@@ -89,7 +90,8 @@ struct ReunifyJobTests {
           #expect(halfway.values.filter { $0.count == 4 }.count == 16)
           #expect(halfway.values.filter { $0.count == 1 }.count == Int(Self.contacts) - 16)
           #expect(try await !settings.getMergeState(.init(), metadata: admin(100)).isFinished)
-          #expect(try await CDHServiceTests.merged(1, org: 100, client: client).reunificationPending)
+          #expect(
+            try await CDHServiceTests.merged(1, org: 100, client: client).reunificationPending)
 
           // A real-time change between batches is applied at once (the job holds no lock).
           let moved = try await env.publishContact(
@@ -113,13 +115,16 @@ struct ReunifyJobTests {
           #expect(finished.status == "completed")
           #expect(finished.processed == Self.contacts)
           #expect(try await settings.getMergeState(.init(), metadata: admin(100)).isFinished)
-          #expect(try await !CDHServiceTests.merged(1, org: 100, client: client).reunificationPending)
+          #expect(
+            try await !CDHServiceTests.merged(1, org: 100, client: client).reunificationPending)
 
           // Final state = the newest keys applied to the newest values, nothing of the first
           // job's quadruples left.
           let final = try await Self.groups(cdh.pool)
           for id in 1...Self.contacts {
-            let expected: [Int64] = id <= 2 ? [id] : [id.isMultiple(of: 2) ? id - 1 : id, id.isMultiple(of: 2) ? id : id + 1]
+            let expected: [Int64] =
+              id <= 2
+              ? [id] : [id.isMultiple(of: 2) ? id - 1 : id, id.isMultiple(of: 2) ? id : id + 1]
             #expect(final[id] == expected, "member \(id)")
           }
           #expect(try await CDHServiceTests.members(6, org: 100, client: client) == [5, 6])

@@ -367,12 +367,15 @@ extension CDHRuntime {
       let replaced = try await connection.query(
         "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running') RETURNING job_id"
       ).map { try $0.decode("job_id", as: Int64.self) }
-      return (replaced, try await connection.query(
-        """
-        INSERT INTO reunify_job (unify_scope_id, organization_id, trigger, settings_version, broadcast_all, status)
-        VALUES (\(scopeID), \(organizationID), 'admin_resync', \(scope.settingsVersion), \(broadcastAll), 'pending')
-        RETURNING job_id
-        """))
+      return (
+        replaced,
+        try await connection.query(
+          """
+          INSERT INTO reunify_job (unify_scope_id, organization_id, trigger, settings_version, broadcast_all, status)
+          VALUES (\(scopeID), \(organizationID), 'admin_resync', \(scope.settingsVersion), \(broadcastAll), 'pending')
+          RETURNING job_id
+          """)
+      )
     }
     // The replaced job stops at its next batch boundary (U20).
     cancelledJobs.formUnion(replaced)
