@@ -372,6 +372,7 @@ let package = Package(
       name: "CDHServiceTests",
       dependencies: [
         "CdhService",
+        "AdminService",
         "CDHDomain",
         "MAACTestSupport",
         "ServiceKit",
@@ -396,7 +397,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "cdh-bench",
-      dependencies: ["CDHDomain"],
+      dependencies: ["CDHDomain", "CdhService", "PostgresClient", "ServiceKit"],
       path: "services/cdh/Sources/cdh-bench",
       swiftSettings: strictSwift
     ),

@@ -7,6 +7,9 @@ public struct EngineChanges: Sendable {
   public var entityWrites: Set<MemberRef> = []
   /// Members whose profile membership changed.
   public var membershipWrites: Set<MemberRef> = []
+  /// Members that only got a new outbound version (their membership row changes, not their
+  /// replica).
+  public var versionWrites: Set<MemberRef> = []
   /// Member → tag rows written; a key absent from the entity's tags was deleted (U38).
   public var tagWrites: [MemberRef: Set<TagKey>] = [:]
   /// Profiles to upsert (live or retired).
@@ -25,6 +28,7 @@ public struct EngineChanges: Sendable {
 
   public var isEmpty: Bool {
     attributeWrites.isEmpty && entityWrites.isEmpty && membershipWrites.isEmpty
+      && versionWrites.isEmpty
       && tagWrites.isEmpty && profileWrites.isEmpty && audit.isEmpty && profileItems.isEmpty
       && tagItems.isEmpty
   }

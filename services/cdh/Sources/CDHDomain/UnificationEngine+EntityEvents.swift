@@ -95,30 +95,13 @@ extension UnificationEngine {
   }
 
   /// Recomputes the components around `touched` members (their old profiles and everything
-  /// they now link to) and regroups them: O(affected component).
+  /// they now link to, closed under old-profile membership) and regroups them:
+  /// O(affected component).
   mutating func regroupAround(
     _ touched: [MemberRef], removed: [MemberRef] = [], cause: RegroupCause, now: Instant,
     changes: inout EngineChanges
   ) -> RegroupOutcome {
-    var seeds: [MemberRef] = []
-    var seen = Set<MemberRef>()
-    for member in touched + removed {
-      if let id = profileOf[member], let profile = profiles[id] {
-        for other in profile.members where seen.insert(other).inserted { seeds.append(other) }
-      }
-      if seen.insert(member).inserted { seeds.append(member) }
-    }
-    let removedSet = Set(removed)
-    var components: [[MemberRef]] = []
-    var byScope: [Int64: [MemberRef]] = [:]
-    for seed in seeds where !removedSet.contains(seed) {
-      guard let scopeID = entities[seed]?.scopeID else { continue }
-      byScope[scopeID, default: []].append(seed)
-    }
-    for (scopeID, scopeSeeds) in byScope.sorted(by: { $0.key < $1.key }) {
-      guard let graph = graphs[scopeID] else { continue }
-      components.append(contentsOf: graph.components(containing: scopeSeeds))
-    }
+    let components = closedComponents(around: touched + removed, removed: Set(removed))
     return regroup(
       components: components, removed: removed, cause: cause, now: now, changes: &changes)
   }

@@ -219,7 +219,7 @@ extension UnificationEngine {
       changes.profileWrites.insert(id)
       for member in profile.members {
         entities[member]?.version = version
-        changes.entityWrites.insert(member)
+        changes.versionWrites.insert(member)
       }
       changes.profileItems.append(
         ProfileBroadcastItem(

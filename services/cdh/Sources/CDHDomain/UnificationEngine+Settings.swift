@@ -55,30 +55,16 @@ extension UnificationEngine {
     scopeIDs: [Int64], broadcastAll: Bool = false, type: ProfileBroadcastType,
     actor: Actor = .system, correlationID: String, now: Instant
   ) -> (EngineChanges, ReunifyStats) {
+    var run = beginReunify(scopeIDs: scopeIDs)
     var changes = EngineChanges()
+    while !run.isFinished {
+      let batch = applyNextBatch(
+        of: &run, revalidate: false, broadcastAll: broadcastAll, type: type, actor: actor,
+        correlationID: correlationID, now: now)
+      if changes.isEmpty { changes = batch } else { changes.merge(batch) }
+    }
     var stats = ReunifyStats()
-    var changed: [[MemberRef]] = []
-    var unchangedIDs: [Int64] = []
-    for scopeID in scopeIDs {
-      guard graphs[scopeID] != nil, let scope = scopes[scopeID] else { continue }
-      graphs[scopeID]!.keys = scope.keys.attributes
-      for component in graphs[scopeID]!.allComponents() {
-        stats.totalEntities += component.count
-        if let id = profileOf[component[0]], let profile = profiles[id],
-          profile.members == component
-        {
-          unchangedIDs.append(id)
-        } else {
-          changed.append(component)
-        }
-      }
-    }
-    let cause = RegroupCause(type: type, actor: actor, correlationID: correlationID)
-    let outcome = regroup(components: changed, cause: cause, now: now, changes: &changes)
-    publish(outcome.profileIDs, outcome: outcome, cause: cause, now: now, changes: &changes)
-    if broadcastAll {
-      publish(unchangedIDs, force: true, cause: cause, now: now, changes: &changes)
-    }
+    stats.totalEntities = run.totalEntities
     stats.influencedEntities = changes.influencedMembers
     stats.profilesPublished = changes.profileItems.count
     return (changes, stats)
@@ -177,6 +163,7 @@ extension EngineChanges {
     }
     entityWrites.formUnion(other.entityWrites)
     membershipWrites.formUnion(other.membershipWrites)
+    versionWrites.formUnion(other.versionWrites)
     for (member, tags) in other.tagWrites { tagWrites[member, default: []].formUnion(tags) }
     profileWrites.formUnion(other.profileWrites)
     audit.append(contentsOf: other.audit)

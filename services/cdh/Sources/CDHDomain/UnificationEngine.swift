@@ -19,6 +19,9 @@ public struct UnificationEngine: Sendable {
   /// Tags the tag manager deleted, per org: never propagated again (U38).
   public internal(set) var deletedTags: [OrgRef: Set<TagKey>] = [:]
   public var sequences: IdentifierSequences
+  /// Incremented by the owner before every operation; a running job compares it between
+  /// batches to know whether other operations changed the engine (``ReunifyRun``).
+  public var operationCount: UInt64 = 0
 
   public init(sequences: IdentifierSequences = IdentifierSequences()) {
     self.sequences = sequences

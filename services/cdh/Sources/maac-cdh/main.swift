@@ -5,14 +5,21 @@ import ServiceKit
 import ServiceLifecycle
 
 // The CDH unification service: migrations, engine start-up, RPCs, its event stream and the
-// followers of the contacts and tags streams (peers `contacts` and `tags`, when configured).
+// followers of the contacts, tags and admin center streams (peers `contacts`, `tags` and
+// `admin`, when configured).
 let process = try ServiceProcess(name: "cdh")
 let pool = try await process.openDatabase(migrations: try CDHMigrations.all())
-let runtime = try await CDHRuntime.start(pool: pool, outbox: process.outbox, logger: process.logger)
+// With peer `admin`, unknown organizations are refused by RPC (the platform interceptor) and
+// in inbound events (the runtime asks the same gate).
+let runtime = try await CDHRuntime.start(
+  pool: pool, outbox: process.outbox, logger: process.logger,
+  options: CDHRuntimeOptions(organizationGate: process.organizationGate))
 let contacts = process.configuration.peers["contacts"]
 let tags = process.configuration.peers["tags"]
-if contacts == nil || tags == nil {
-  process.logger.warning("contacts or tags peer not configured: that event stream is not followed")
+let admin = process.configuration.peers["admin"]
+if contacts == nil || tags == nil || admin == nil {
+  process.logger.warning(
+    "contacts, tags or admin peer not configured: that event stream is not followed")
 }
 let logger = process.logger
 try await process.serve(
@@ -26,7 +33,8 @@ try await process.serve(
       // The consumers loop until cancelled: end them when the process shuts down gracefully.
       try await cancelWhenGracefulShutdown {
         try await CDHEventFollowers.run(
-          runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
+          runtime: runtime, pool: pool, contacts: contacts, tags: tags, admin: admin,
+          logger: logger,
           writeBack: ContactsWriteBack(
             runtime: runtime, pool: pool, outbox: process.outbox, logger: logger))
       }

@@ -40,11 +40,13 @@ final class CDHTestEnvironment: Sendable {
     self.tagsService = tagsService
   }
 
-  static func process(_ database: ServiceDatabase, name: String) -> ServiceProcess {
+  static func process(
+    _ database: ServiceDatabase, name: String, peers: [String: HostAndPort] = [:]
+  ) -> ServiceProcess {
     ServiceProcess(
       name: name,
       configuration: ServiceConfiguration(
-        databaseURL: database.url, databaseSchema: database.name, logLevel: .error))
+        databaseURL: database.url, databaseSchema: database.name, peers: peers, logLevel: .error))
   }
 
   /// Provisions three schemas (cdh, fake contacts, fake tags) and runs `body`.
@@ -98,11 +100,18 @@ final class CDHTestEnvironment: Sendable {
     let pool: PostgresPool
   }
 
-  func startCDH() async throws -> CDH {
-    let process = Self.process(cdhDatabase, name: "cdh")
+  func startCDH(options: CDHRuntimeOptions = CDHRuntimeOptions(), admin: HostAndPort? = nil)
+    async throws -> CDH
+  {
+    // With admin center as peer the platform's known-organization gate guards RPCs, and the
+    // runtime applies it to inbound events.
+    let process = Self.process(
+      cdhDatabase, name: "cdh", peers: admin.map { ["admin": $0] } ?? [:])
     let pool = try await process.openDatabase(migrations: try CDHMigrations.all())
+    var options = options
+    options.organizationGate = process.organizationGate
     let runtime = try await CDHRuntime.start(
-      pool: pool, outbox: process.outbox, logger: process.logger)
+      pool: pool, outbox: process.outbox, logger: process.logger, options: options)
     let contacts = contactsService.address
     let tags = tagsService.address
     let logger = process.logger
@@ -117,7 +126,8 @@ final class CDHTestEnvironment: Sendable {
       background: [
         ClosureService("followers") {
           try await CDHEventFollowers.run(
-            runtime: runtime, pool: pool, contacts: contacts, tags: tags, logger: logger,
+            runtime: runtime, pool: pool, contacts: contacts, tags: tags, admin: admin,
+            logger: logger,
             writeBack: ContactsWriteBack(
               runtime: runtime, pool: pool, outbox: outbox, logger: logger))
         }

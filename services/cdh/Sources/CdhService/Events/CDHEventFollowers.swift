@@ -6,7 +6,7 @@ import PostgresClient
 import ServiceKit
 import ServiceLifecycle
 
-/// Follows the contacts and tags event streams (cdh.md §5.3) with ServiceKit's
+/// Follows the contacts, tags and admin center event streams (cdh.md §5.3) with ServiceKit's
 /// ``EventConsumer``: each event is applied in the transaction that advances CDH's cursor,
 /// so delivery is at-least-once and the effect exactly-once, resumable after a restart of
 /// either side; the engine's per-attribute timestamps make it out-of-order safe (U43).
@@ -14,11 +14,13 @@ public enum CDHEventFollowers {
   /// Runs both followers with clients to the given peers until cancelled.
   /// With `writeBack`, merged profiles are also written to the contacts service's ingest
   /// RPC at `contacts` (``ContactsWriteBack``).
+  /// `admin` is admin center: its `organization.updated` events provision scopes and carry
+  /// the org uuids ConnectOrgs joins by (U1, U6).
   public static func run(
     runtime: CDHRuntime, pool: PostgresPool, contacts: HostAndPort?, tags: HostAndPort?,
-    logger: Logger, writeBack: ContactsWriteBack? = nil
+    admin: HostAndPort? = nil, logger: Logger, writeBack: ContactsWriteBack? = nil
   ) async throws {
-    guard contacts != nil || tags != nil else {
+    guard contacts != nil || tags != nil || admin != nil else {
       // Nothing to follow: stay up (a finished service would stop the process) until shutdown.
       try await gracefulShutdown()
       return
@@ -35,6 +37,17 @@ public enum CDHEventFollowers {
             eventTypes: InboundEventTranslator.contactEventTypes, pool: pool, logger: logger
           ) { event, connection in
             try await runtime.applyContactEvent(event, on: connection)
+          }
+        }
+      }
+      if let admin {
+        group.addTask {
+          try await follow(
+            producer: "admin", address: admin,
+            method: Maac_Admin_V1_AdminEvents.Method.Subscribe.descriptor,
+            eventTypes: InboundEventTranslator.adminEventTypes, pool: pool, logger: logger
+          ) { event, connection in
+            try await runtime.applyAdminEvent(event, on: connection)
           }
         }
       }

@@ -9,6 +9,24 @@ enum InboundEventTranslator {
   static let contactEventTypes = ["contact.created", "contact.updated", "contact.deleted"]
   /// The tag event types CDH follows.
   static let tagEventTypes = ["tags.member_tag.v1", "tags.tag.v1"]
+  /// The admin center event types CDH follows.
+  static let adminEventTypes = ["organization.updated"]
+
+  /// An organization as admin center reports it; admin center's organizations are MAAC's
+  /// (source `maac`). The region sets the default phone country (§5.3: `tw` → `TW`, ...).
+  static func organization(_ envelope: Maac_Common_V1_EventEnvelope) throws -> OrgInfo? {
+    guard envelope.eventType == "organization.updated" else { return nil }
+    let event = try Maac_Admin_V1_OrganizationUpdated(unpackingAny: envelope.payload)
+    let country: String =
+      switch event.region {
+      case .th: "TH"
+      case .jp: "JP"
+      default: "TW"
+      }
+    return OrgInfo(
+      org: OrgRef(event.organizationID, .maac), orgUUID: event.uuid.isEmpty ? nil : event.uuid,
+      name: event.name.isEmpty ? nil : event.name, defaultCountry: country)
+  }
 
   static func origin(_ origin: Maac_Contacts_V1_Origin) -> ChangeOrigin {
     switch origin {

@@ -32,12 +32,15 @@ enum OutboundEventBuilder {
   }
 
   /// `cdh.contact_profile.v1` messages of at most 500 items (U18). Real-time messages carry
-  /// `is_last_batch = true`; `jobID` marks job messages, which always end with a last batch.
+  /// `is_last_batch = true`; `jobID` marks job messages. A job's final batch
+  /// (`finalJobBatch`) always ends with a last message, even an empty one; earlier batches
+  /// never mark one.
   static func profileEvents(
     _ items: [ProfileBroadcastItem], engine: UnificationEngine, now: Instant, jobID: Int64? = nil,
-    taskID: Int64? = nil, scopeID: Int64? = nil, type: ProfileBroadcastType? = nil
+    taskID: Int64? = nil, scopeID: Int64? = nil, type: ProfileBroadcastType? = nil,
+    finalJobBatch: Bool = true
   ) -> [OutboundEvent] {
-    if items.isEmpty && jobID == nil { return [] }
+    if items.isEmpty && (jobID == nil || !finalJobBatch) { return [] }
     var events: [OutboundEvent] = []
     for batch in BroadcastBatcher.batches(items) {
       let first = batch.items.first
@@ -58,7 +61,7 @@ enum OutboundEventBuilder {
         }
         $0.jobID = jobID ?? 0
         if let taskID { $0.taskID = taskID }
-        $0.isLastBatch = jobID == nil ? true : batch.isLast
+        $0.isLastBatch = jobID == nil ? true : finalJobBatch && batch.isLast
       }
       message.events = batch.items.map(item)
       let organization =

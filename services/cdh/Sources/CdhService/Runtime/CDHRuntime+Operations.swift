@@ -14,6 +14,7 @@ extension CDHRuntime {
     async throws
   {
     guard let event = try InboundEventTranslator.entityEvent(envelope) else { return }
+    try await admit(envelope.organizationID)
     _ = try await perform(on: connection) { engine, now in
       ((), engine.apply(event, now: now), [])
     }
@@ -24,6 +25,7 @@ extension CDHRuntime {
     async throws
   {
     guard let change = try InboundEventTranslator.tagChange(envelope) else { return }
+    try await admit(envelope.organizationID)
     switch change {
     case .association(let event):
       _ = try await perform(on: connection) { engine, now in ((), engine.apply(event, now: now), [])
@@ -34,6 +36,25 @@ extension CDHRuntime {
         on: connection, { engine, now in ((), engine.deleteTag(tag, org: org, now: now), []) },
         extra: { connection, _ in try await store.saveDeletedTag(tag, org: org, on: connection) })
     }
+  }
+
+  /// Applies one admin center event inside the consumer's transaction (U1, U6, U12).
+  func applyAdminEvent(_ envelope: Maac_Common_V1_EventEnvelope, on connection: PostgresConnection)
+    async throws
+  {
+    guard let info = try InboundEventTranslator.organization(envelope) else { return }
+    _ = try await perform(on: connection) { engine, now in
+      ((), engine.updateOrganization(info, now: now), [])
+    }
+    // A created or re-enabled organization is admitted at once, not after the cache expires.
+    options.organizationGate?.invalidate(info.org.orgID)
+  }
+
+  /// Refuses an organization admin center does not know (issue #9): the consumer retries,
+  /// then parks the event as a dead letter; nothing is provisioned for it.
+  func admit(_ organizationID: Int64) async throws {
+    guard let gate = options.organizationGate else { return }
+    try await gate.admit(organizationID)
   }
 
   // MARK: Access
@@ -63,9 +84,11 @@ extension CDHRuntime {
 
   // MARK: Settings and jobs (U2–U7, U18, U20)
 
-  func updateKeys(
+  /// `UpdateUnifyKeys` (U2–U5, U20): stores the keys and starts a job (its id, 0 when
+  /// nothing changed). `scopeID` 0 addresses the caller's own scope (org-level).
+  public func updateKeys(
     caller: OrgRef, scopeID requested: Int64, keys: [UnifyKeySet.Requested],
-    expectedVersion: Int64, actor: Actor
+    expectedVersion: Int64 = 0, actor: Actor
   ) async throws -> (UnifyScope.KeyUpdate, Int64) {
     let keySet: UnifyKeySet
     do { keySet = try UnifyKeySet.validate(keys) } catch let error as DomainError {
@@ -168,8 +191,19 @@ extension CDHRuntime {
     )
   }
 
-  /// Runs one re-unification job (U18): superseded jobs stop (U20), progress and status are
-  /// recorded and published, profile events go out in batches of 500 with `is_last_batch`.
+  /// What one locked step of a job did.
+  enum JobStep: Sendable {
+    /// Newer settings exist: the job stopped at this boundary (U20).
+    case superseded
+    case applied(ReunifyRun)
+  }
+
+  /// Runs one re-unification job (U18) in batches of ``CDHRuntimeOptions/jobBatchSize``
+  /// entities, each one locked engine step and one transaction (rows, audit, profile events,
+  /// progress). Before every step the job checks the scope's settings version: newer
+  /// settings (or a scope change) stop it at that boundary as `superseded` (U20), and the
+  /// newer job starts from the state the applied batches left. Only the final batch of a
+  /// completed job sends `is_last_batch = true` and moves the merge state to finished (U7).
   func runJob(_ jobID: Int64) async {
     do {
       let rows = try await pool.query(
@@ -180,69 +214,110 @@ extension CDHRuntime {
         FROM reunify_job WHERE job_id = \(jobID)
         """)
       guard let row = rows.first else { return }
-      var job = try Self.job(row)
+      let job = try Self.job(row)
       let organizationID = try row.decode("organization_id", as: Int64.self)
       guard job.status.isActive else { return }
-      if ReunifyJobPlanner.isSuperseded(
-        job, currentSettingsVersion: engine.scopes[job.scopeID]?.settingsVersion ?? 0)
-      {
-        _ = try await pool.execute(
-          "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE job_id = \(jobID) AND status IN ('pending', 'running')"
-        )
-        return
-      }
-      job.status = .running
-      let started = job
-      let jobOutbox = self.outbox
-      try await pool.withTransaction { connection in
-        _ = try await connection.execute(
-          "UPDATE reunify_job SET status = 'running', started_at = now() WHERE job_id = \(jobID)")
-        try await jobOutbox.append(
-          Self.jobEvent(started, organizationID: organizationID), on: connection)
-      }
       let scopeID = job.scopeID
       let broadcastAll = job.broadcastAll
       let type: ProfileBroadcastType =
         job.trigger == .adminResync ? .adminResync : .unifyScopeSettingUpdate
-      let runningJob = job
-      let outbox = self.outbox
-      _ = try await perform(
+      let batchSize = options.jobBatchSize
+      let current: @Sendable (UnificationEngine) -> Bool = { engine in
+        !ReunifyJobPlanner.isSuperseded(
+          job, currentSettingsVersion: engine.scopes[scopeID]?.settingsVersion ?? 0)
+      }
+      await options.beforeJobBatch?(jobID, 0)
+      if cancelledJobs.remove(jobID) != nil { return }
+      // The plan: new keys applied to the graph, components computed (U18 steps 1-3).
+      var started = job
+      started.status = .running
+      let plannedStarted = started
+      var step = try await perform(
         buildEvents: false,
-        { engine, now in
-          let (changes, stats) = engine.reunify(
-            scopeIDs: [scopeID], broadcastAll: broadcastAll, type: type,
-            correlationID: "job:\(jobID)", now: now)
-          let events =
-            OutboundEventBuilder.profileEvents(
-              changes.profileItems, engine: engine, now: now, jobID: jobID, scopeID: scopeID,
-              type: type)
-            + OutboundEventBuilder.tagEvents(changes.tagItems, engine: engine, now: now)
-          return (stats, changes, events)
+        { engine, _ in
+          guard current(engine) else { return (JobStep.superseded, EngineChanges(), []) }
+          var run = engine.beginReunify(scopeIDs: [scopeID], batchSize: batchSize)
+          run.lastOperation = engine.operationCount
+          return (
+            .applied(run), EngineChanges(),
+            [Self.jobEvent(plannedStarted, organizationID: organizationID)]
+          )
         },
-        extra: { connection, stats in
-          var finished = runningJob
-          finished.status = .completed
-          finished.totalEntities = Int64(stats.totalEntities)
-          finished.processedEntities = Int64(stats.totalEntities)
-          finished.influencedEntities = Int64(stats.influencedEntities)
-          let batches = Int64(
-            BroadcastBatcher.batches(Array(repeating: 0, count: stats.profilesPublished)).count)
-          _ = try await connection.execute(
-            """
-            UPDATE reunify_job SET status = 'completed', finished_at = now(),
-              total_entities = \(finished.totalEntities), processed_entities = \(finished.processedEntities),
-              influenced_entities = \(finished.influencedEntities), batches_published = \(batches)
-            WHERE job_id = \(jobID)
-            """)
-          try await outbox.append(
-            Self.jobEvent(finished, organizationID: organizationID), on: connection)
-        })
+        extra: { connection, step in
+          try await Self.recordStep(step, jobID: jobID, starting: true, on: connection)
+        }
+      ).0
+      var batch = 0
+      while case .applied(let run) = step, !run.isFinished {
+        batch += 1
+        await options.beforeJobBatch?(jobID, batch)
+        // A resync replaced this job (same settings version): its row is already superseded.
+        if cancelledJobs.remove(jobID) != nil { return }
+        step = try await perform(
+          buildEvents: false,
+          { engine, now in
+            guard current(engine) else { return (JobStep.superseded, EngineChanges(), []) }
+            var next = run
+            let changes = engine.applyNextBatch(
+              of: &next, revalidate: engine.operationCount != run.lastOperation + 1,
+              broadcastAll: broadcastAll, type: type, correlationID: "job:\(jobID)", now: now)
+            next.lastOperation = engine.operationCount
+            var events =
+              OutboundEventBuilder.profileEvents(
+                changes.profileItems, engine: engine, now: now, jobID: jobID, scopeID: scopeID,
+                type: type, finalJobBatch: next.isFinished)
+            let batches = events.count
+            events += OutboundEventBuilder.tagEvents(changes.tagItems, engine: engine, now: now)
+            var progress = plannedStarted
+            progress.totalEntities = Int64(next.totalEntities)
+            progress.processedEntities = Int64(next.processedEntities)
+            progress.influencedEntities = Int64(next.influencedEntities)
+            if next.isFinished {
+              progress.status = .completed
+              events.append(Self.jobEvent(progress, organizationID: organizationID))
+            }
+            next.publishedMessages += batches
+            return (.applied(next), changes, events)
+          },
+          extra: { connection, step in
+            try await Self.recordStep(
+              step, jobID: jobID, starting: false, on: connection)
+          }
+        ).0
+      }
     } catch {
       logger.error(
         "re-unification job failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
       _ = try? await pool.execute(
         "UPDATE reunify_job SET status = 'failed', finished_at = now(), error = \(String(describing: error)) WHERE job_id = \(jobID) AND status IN ('pending', 'running')"
       )
+    }
+  }
+
+  /// Records a job step on its row, in the step's transaction.
+  static func recordStep(
+    _ step: JobStep, jobID: Int64, starting: Bool, on connection: PostgresConnection
+  ) async throws {
+    switch step {
+    case .superseded:
+      _ = try await connection.execute(
+        """
+        UPDATE reunify_job SET status = 'superseded', finished_at = now()
+        WHERE job_id = \(jobID) AND status IN ('pending', 'running')
+        """)
+    case .applied(let run):
+      let status = run.isFinished ? "completed" : "running"
+      _ = try await connection.execute(
+        """
+        UPDATE reunify_job SET status = \(status),
+          started_at = CASE WHEN \(starting) THEN now() ELSE started_at END,
+          finished_at = CASE WHEN \(run.isFinished) THEN now() ELSE NULL END,
+          total_entities = \(Int64(run.totalEntities)),
+          processed_entities = \(Int64(run.processedEntities)),
+          influenced_entities = \(Int64(run.influencedEntities)),
+          batches_published = \(Int64(run.publishedMessages))
+        WHERE job_id = \(jobID) AND status IN ('pending', 'running')
+        """)
     }
   }
 
@@ -288,17 +363,22 @@ extension CDHRuntime {
     guard let scope = engine.scopes[scopeID] else {
       throw ServiceError(.notFound, "unify scope not found", field: "unify_scope_id")
     }
-    let rows = try await pool.withTransaction { connection in
-      _ = try await connection.execute(
-        "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running')"
+    let (replaced, rows) = try await pool.withTransaction { connection in
+      let replaced = try await connection.query(
+        "UPDATE reunify_job SET status = 'superseded', finished_at = now() WHERE unify_scope_id = \(scopeID) AND status IN ('pending', 'running') RETURNING job_id"
+      ).map { try $0.decode("job_id", as: Int64.self) }
+      return (
+        replaced,
+        try await connection.query(
+          """
+          INSERT INTO reunify_job (unify_scope_id, organization_id, trigger, settings_version, broadcast_all, status)
+          VALUES (\(scopeID), \(organizationID), 'admin_resync', \(scope.settingsVersion), \(broadcastAll), 'pending')
+          RETURNING job_id
+          """)
       )
-      return try await connection.query(
-        """
-        INSERT INTO reunify_job (unify_scope_id, organization_id, trigger, settings_version, broadcast_all, status)
-        VALUES (\(scopeID), \(organizationID), 'admin_resync', \(scope.settingsVersion), \(broadcastAll), 'pending')
-        RETURNING job_id
-        """)
     }
+    // The replaced job stops at its next batch boundary (U20).
+    cancelledJobs.formUnion(replaced)
     let jobID = try rows[0].decode("job_id", as: Int64.self)
     spawn { [self] in await self.runJob(jobID) }
     return jobID

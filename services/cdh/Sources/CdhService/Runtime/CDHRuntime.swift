@@ -12,18 +12,25 @@ public actor CDHRuntime {
   let pool: PostgresPool
   let outbox: Outbox
   let logger: Logger
+  let options: CDHRuntimeOptions
   let store = EngineStore()
   var engine: UnificationEngine
   var persistedScopes: [Int64: UnifyScope] = [:]
   var persistedApplied: [Int64: [UnifyAttribute]] = [:]
   var persistedOrgs: [OrgRef: OrgInfo] = [:]
+  /// Jobs replaced by a resync while running; they stop at their next batch boundary.
+  var cancelledJobs: Set<Int64> = []
   private var busy = false
   private var waiters: [CheckedContinuation<Void, Never>] = []
   /// Background work started by operations (jobs, imports), awaited by tests via `idle()`.
   private var background: [Task<Void, Never>] = []
 
-  init(pool: PostgresPool, outbox: Outbox, logger: Logger, engine: UnificationEngine) {
+  init(
+    pool: PostgresPool, outbox: Outbox, logger: Logger, engine: UnificationEngine,
+    options: CDHRuntimeOptions
+  ) {
     self.pool = pool
+    self.options = options
     self.outbox = outbox
     self.logger = logger
     self.engine = engine
@@ -33,14 +40,44 @@ public actor CDHRuntime {
   }
 
   /// Loads the engine from `pool` and resumes unfinished jobs and imports.
-  public static func start(pool: PostgresPool, outbox: Outbox, logger: Logger) async throws
-    -> CDHRuntime
-  {
+  public static func start(
+    pool: PostgresPool, outbox: Outbox, logger: Logger,
+    options: CDHRuntimeOptions = CDHRuntimeOptions()
+  ) async throws -> CDHRuntime {
     let engine = try await EngineStore().load(pool: pool)
-    let runtime = CDHRuntime(pool: pool, outbox: outbox, logger: logger, engine: engine)
+    let runtime = CDHRuntime(
+      pool: pool, outbox: outbox, logger: logger, engine: engine, options: options)
     await runtime.resumeBackgroundWork()
     return runtime
   }
+
+  /// Persists a whole engine built in memory into an empty schema in one transaction of bulk
+  /// COPYs (benchmarks, bulk loads) and returns a runtime over it.
+  public static func bulkLoad(
+    _ engine: UnificationEngine, pool: PostgresPool, outbox: Outbox, logger: Logger,
+    options: CDHRuntimeOptions = CDHRuntimeOptions()
+  ) async throws -> CDHRuntime {
+    var everything = EngineChanges()
+    everything.entityWrites = Set(engine.entities.keys)
+    everything.profileWrites = Set(engine.profiles.keys).union(engine.retired.keys)
+    let store = EngineStore()
+    let prepared = store.prepare(
+      everything, engine: engine, scopes: Array(engine.scopes.values),
+      orgs: Array(engine.orgs.values))
+    try await pool.withTransaction { connection in
+      try await store.write(prepared, on: connection)
+    }
+    return CDHRuntime(pool: pool, outbox: outbox, logger: logger, engine: engine, options: options)
+  }
+
+  /// Applies one contact change in its own transaction (U15); the event stream applies them
+  /// inside its consumer's transaction instead.
+  public func apply(_ event: EntityEvent) async throws {
+    _ = try await perform { engine, now in ((), engine.apply(event, now: now), []) }
+  }
+
+  /// The scope of an org, if CDH has seen it.
+  public func scopeID(of org: OrgRef) -> Int64? { engine.orgScope[org] }
 
   // MARK: Serialisation
 
@@ -73,6 +110,7 @@ public actor CDHRuntime {
     await acquire()
     defer { release() }
     let now = Instant.now
+    engine.operationCount &+= 1
     let (value, changes, events): (T, EngineChanges, [OutboundEvent])
     do {
       (value, changes, events) = try operation(&engine, now)

@@ -19,9 +19,23 @@ struct EngineStore: Sendable {
     var member_id: Int64
     var organization_id: Int64
     var unify_scope_id: Int64
-    var profile_id: Int64?
     var deleted_us: Int64?
     var replica: ChannelEntity
+  }
+
+  /// One `unified_member` row: which profile a live member belongs to.
+  struct MembershipRow: Encodable {
+    var source: String
+    var member_id: Int64
+    var unify_scope_id: Int64
+    var profile_id: Int64
+    var unification_us: Int64?
+    var version: Int64
+  }
+
+  struct MemberKey: Encodable {
+    var source: String
+    var member_id: Int64
   }
 
   struct ProfileRow: Encodable {
@@ -62,6 +76,9 @@ struct EngineStore: Sendable {
     var scopes: [(UnifyScope, [String])] = []
     var orgs: [(OrgInfo, Int64)] = []
     var entities: [EntityRow] = []
+    var memberships: [MembershipRow] = []
+    /// Members that no longer belong to a profile (deleted).
+    var leftMemberships: [MemberKey] = []
     var profiles: [ProfileRow] = []
     var audit: [AuditRow] = []
     var sequences: IdentifierSequences
@@ -73,19 +90,36 @@ struct EngineStore: Sendable {
     var prepared = PreparedWrite(sequences: engine.sequences)
     prepared.scopes = scopes.map { ($0, (engine.graphs[$0.id]?.keys ?? []).map(\.rawValue)) }
     prepared.orgs = orgs.compactMap { info in engine.orgScope[info.org].map { (info, $0) } }
-    var members = Set(changes.attributeWrites.keys)
-    members.formUnion(changes.entityWrites)
-    members.formUnion(changes.membershipWrites)
-    members.formUnion(changes.tagWrites.keys)
-    prepared.entities = members.sorted().compactMap { member in
+    // Replicas are rewritten only when the entity itself changed; a membership or version
+    // change (a job's whole output) only touches its narrow unified_member row.
+    var full = Set(changes.attributeWrites.keys)
+    full.formUnion(changes.entityWrites)
+    full.formUnion(changes.tagWrites.keys)
+    var membership = full
+    membership.formUnion(changes.membershipWrites)
+    membership.formUnion(changes.versionWrites)
+    prepared.entities = Self.ordered(full).compactMap { member in
       guard let entity = engine.entities[member] else { return nil }
       return EntityRow(
         source: member.source.rawValue, member_id: member.memberID,
         organization_id: entity.org.orgID,
-        unify_scope_id: entity.scopeID, profile_id: engine.profileOf[member],
+        unify_scope_id: entity.scopeID,
         deleted_us: entity.deletedAt?.microseconds, replica: entity)
     }
-    prepared.profiles = changes.profileWrites.sorted().map { id in
+    for member in Self.ordered(membership) {
+      guard let entity = engine.entities[member] else { continue }
+      if !entity.isDeleted, let profileID = engine.profileOf[member] {
+        prepared.memberships.append(
+          MembershipRow(
+            source: member.source.rawValue, member_id: member.memberID,
+            unify_scope_id: entity.scopeID, profile_id: profileID,
+            unification_us: entity.unificationUpdatedAt?.microseconds, version: entity.version))
+      } else {
+        prepared.leftMemberships.append(
+          MemberKey(source: member.source.rawValue, member_id: member.memberID))
+      }
+    }
+    prepared.profiles = Self.ordered(changes.profileWrites).map { id in
       if let profile = engine.profiles[id] {
         return ProfileRow(
           profile_id: id, unify_scope_id: profile.scopeID,
@@ -105,47 +139,71 @@ struct EngineStore: Sendable {
   func write(_ prepared: PreparedWrite, on connection: PostgresConnection) async throws {
     try await saveScopes(prepared.scopes, on: connection)
     try await saveOrgs(prepared.orgs, on: connection)
-    let rows = prepared.entities
-    for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
-      let batch = Array(rows[start..<min(start + Self.batchSize, rows.count)])
+    if prepared.entities.count >= Self.copyThreshold {
+      try await copyEntities(prepared.entities, on: connection)
+    } else {
+      for batch in Self.chunks(prepared.entities) {
+        _ = try await connection.execute(
+          """
+          INSERT INTO channel_entity
+            (source, member_id, organization_id, unify_scope_id, deleted_at, replica, updated_at)
+          SELECT x.source, x.member_id, x.organization_id, x.unify_scope_id,
+                 CASE WHEN x.deleted_us IS NULL THEN NULL
+                      ELSE timestamptz 'epoch' + x.deleted_us * interval '1 microsecond' END,
+                 x.replica, now()
+          FROM jsonb_to_recordset(\(try Self.json(batch))) AS x(
+            source text, member_id bigint, organization_id bigint, unify_scope_id bigint,
+            deleted_us bigint, replica jsonb)
+          ON CONFLICT (source, member_id) DO UPDATE SET
+            organization_id = EXCLUDED.organization_id, unify_scope_id = EXCLUDED.unify_scope_id,
+            deleted_at = EXCLUDED.deleted_at, replica = EXCLUDED.replica, updated_at = now()
+          """)
+      }
+    }
+    if prepared.memberships.count >= Self.copyThreshold {
+      try await copyMemberships(prepared.memberships, on: connection)
+    } else {
+      for batch in Self.chunks(prepared.memberships) {
+        _ = try await connection.execute(
+          """
+          INSERT INTO unified_member
+            (source, member_id, unify_scope_id, profile_id, unification_updated_at, version)
+          SELECT x.source, x.member_id, x.unify_scope_id, x.profile_id,
+                 timestamptz 'epoch' + x.unification_us * interval '1 microsecond', x.version
+          FROM jsonb_to_recordset(\(try Self.json(batch))) AS x(
+            source text, member_id bigint, unify_scope_id bigint, profile_id bigint,
+            unification_us bigint, version bigint)
+          ON CONFLICT (source, member_id) DO UPDATE SET
+            unify_scope_id = EXCLUDED.unify_scope_id, profile_id = EXCLUDED.profile_id,
+            unification_updated_at = EXCLUDED.unification_updated_at, version = EXCLUDED.version
+          """)
+      }
+    }
+    for batch in Self.chunks(prepared.leftMemberships) {
       _ = try await connection.execute(
         """
-        INSERT INTO channel_entity
-          (source, member_id, organization_id, unify_scope_id, profile_id, deleted_at, replica, updated_at)
-        SELECT x.source, x.member_id, x.organization_id, x.unify_scope_id, x.profile_id,
-               CASE WHEN x.deleted_us IS NULL THEN NULL
-                    ELSE timestamptz 'epoch' + x.deleted_us * interval '1 microsecond' END,
-               x.replica, now()
-        FROM jsonb_to_recordset(\(try Self.json(batch))) AS x(
-          source text, member_id bigint, organization_id bigint, unify_scope_id bigint,
-          profile_id bigint, deleted_us bigint, replica jsonb)
-        ON CONFLICT (source, member_id) DO UPDATE SET
-          organization_id = EXCLUDED.organization_id, unify_scope_id = EXCLUDED.unify_scope_id,
-          profile_id = EXCLUDED.profile_id, deleted_at = EXCLUDED.deleted_at,
-          replica = EXCLUDED.replica, updated_at = now()
+        DELETE FROM unified_member m USING jsonb_to_recordset(\(try Self.json(batch)))
+          AS x(source text, member_id bigint)
+        WHERE m.source = x.source AND m.member_id = x.member_id
         """)
     }
-    let profileRows = prepared.profiles
-    for start in stride(from: 0, to: profileRows.count, by: Self.batchSize) {
-      let batch = Array(profileRows[start..<min(start + Self.batchSize, profileRows.count)])
-      _ = try await connection.execute(
-        """
-        INSERT INTO profile
-          (profile_id, unify_scope_id, created_at, merged_into, member_count, retired, state, version)
-        SELECT x.profile_id, x.unify_scope_id,
-               timestamptz 'epoch' + x.created_us * interval '1 microsecond',
-               x.merged_into, x.member_count, x.retired, x.state, x.version
-        FROM jsonb_to_recordset(\(try Self.json(batch))) AS x(
-          profile_id bigint, unify_scope_id bigint, created_us bigint, merged_into bigint,
-          member_count int, retired boolean, state jsonb, version bigint)
-        ON CONFLICT (profile_id) DO UPDATE SET
-          unify_scope_id = CASE WHEN EXCLUDED.retired THEN profile.unify_scope_id
-                                ELSE EXCLUDED.unify_scope_id END,
-          created_at = CASE WHEN EXCLUDED.retired THEN profile.created_at ELSE EXCLUDED.created_at END,
-          merged_into = EXCLUDED.merged_into, member_count = EXCLUDED.member_count,
-          retired = EXCLUDED.retired, state = EXCLUDED.state,
-          version = GREATEST(profile.version, EXCLUDED.version)
-        """)
+    if prepared.profiles.count >= Self.copyThreshold {
+      try await copyProfiles(prepared.profiles, on: connection)
+    } else {
+      for batch in Self.chunks(prepared.profiles) {
+        _ = try await connection.execute(
+          """
+          INSERT INTO profile
+            (profile_id, unify_scope_id, created_at, merged_into, member_count, retired, state, version)
+          SELECT x.profile_id, x.unify_scope_id,
+                 timestamptz 'epoch' + x.created_us * interval '1 microsecond',
+                 x.merged_into, x.member_count, x.retired, x.state, x.version
+          FROM jsonb_to_recordset(\(try Self.json(batch))) AS x(
+            profile_id bigint, unify_scope_id bigint, created_us bigint, merged_into bigint,
+            member_count int, retired boolean, state jsonb, version bigint)
+          \(unescaped: Self.profileUpsert)
+          """)
+      }
     }
     try await insertAudit(prepared.audit, on: connection)
     let sequences = prepared.sequences
@@ -172,8 +230,11 @@ struct EngineStore: Sendable {
   }
 
   func insertAudit(_ rows: [AuditRow], on connection: PostgresConnection) async throws {
-    for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
-      let batch = Array(rows[start..<min(start + Self.batchSize, rows.count)])
+    if rows.count >= Self.copyThreshold {
+      try await copyAudit(rows, on: connection)
+      return
+    }
+    for batch in Self.chunks(rows) {
       _ = try await connection.execute(
         """
         INSERT INTO audit_log
@@ -276,13 +337,23 @@ struct EngineStore: Sendable {
     }
     var entities: [ChannelEntity] = []
     var profileOf: [MemberRef: Int64] = [:]
-    for row in try await pool.query("SELECT replica, profile_id FROM channel_entity") {
-      let entity = try row.decode("replica", as: PostgresJSON.self).decode(
+    for row in try await pool.query(
+      """
+      SELECT e.replica, m.profile_id, m.version, m.unification_updated_at
+      FROM channel_entity e LEFT JOIN unified_member m USING (source, member_id)
+      """)
+    {
+      var entity = try row.decode("replica", as: PostgresJSON.self).decode(
         ChannelEntity.self, decoder: decoder)
-      entities.append(entity)
       if let profileID = try row.decode("profile_id", as: Int64?.self), !entity.isDeleted {
         profileOf[entity.member] = profileID
+        // The membership row is newer than the replica for these two (jobs write only it).
+        entity.version = max(entity.version, try row.decode("version", as: Int64.self))
+        if let at = try row.decode("unification_updated_at", as: Date?.self) {
+          entity.unificationUpdatedAt = Instant(at)
+        }
       }
+      entities.append(entity)
     }
     var profiles: [ProfileState] = []
     var retired: [Int64: Int64?] = [:]
