@@ -68,7 +68,7 @@ struct ServiceProcessTests {
       } throws: { error in
         let error = error as? RPCError
         return error?.code == .internalError && error?.message == "internal error (request id req-crash)"
-          && Array(error?.metadata[stringValues: "x-request-id"] ?? []) == ["req-crash"]
+          && error.map { Array($0.metadata[stringValues: "x-request-id"]) } == ["req-crash"]
       }
     }
     await service.stop()
