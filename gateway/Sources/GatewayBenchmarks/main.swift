@@ -47,7 +47,14 @@ func percentile(_ sorted: [Duration], _ p: Double) -> Duration {
   sorted.isEmpty ? .zero : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
 
-func report(_ name: String, _ latencies: [Duration], seconds: Double) {
+/// Requests/s and p99 (µs) of one run.
+struct Figures {
+  var perSecond: Double
+  var p99: Double
+}
+
+@discardableResult
+func report(_ name: String, _ latencies: [Duration], seconds: Double) -> Figures {
   let sorted = latencies.sorted()
   let us = { (d: Duration) in
     Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6
@@ -57,6 +64,7 @@ func report(_ name: String, _ latencies: [Duration], seconds: Double) {
       format: "%@: %.0f req/s, p50 %.0f µs, p99 %.0f µs (%d requests)", name,
       Double(sorted.count) / seconds,
       us(percentile(sorted, 0.5)), us(percentile(sorted, 0.99)), sorted.count))
+  return Figures(perSecond: Double(sorted.count) / seconds, p99: us(percentile(sorted, 0.99)))
 }
 
 let seconds = Double(CommandLine.arguments.dropFirst().first ?? "10") ?? 10
@@ -75,7 +83,7 @@ let configuration = GatewayConfiguration(
   port: 0, grpcPort: nil, jwksFile: keys.jwksPath.path, issuer: DevelopmentKeys.issuer,
   audience: DevelopmentKeys.audience,
   peers: ["contacts": HostAndPort(host: "127.0.0.1", port: upstreamPort)],
-  openAPIPath: nil)
+  openAPIPath: nil, limits: .unlimited)
 var logger = Logger(label: "bench")
 logger.logLevel = .error
 let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -128,7 +136,7 @@ let gatewayLatencies = try await withThrowingTaskGroup(of: [Duration].self) { gr
   for try await part in group { all += part }
   return all
 }
-report("through gateway", gatewayLatencies, seconds: seconds)
+let throughGateway = report("through gateway", gatewayLatencies, seconds: seconds)
 
 // Direct: 64 concurrent callers, one nghttp2 client connection (as the gateway uses).
 let directLatencies = try await withGRPCClient(
@@ -156,7 +164,11 @@ let directLatencies = try await withGRPCClient(
     return all
   }
 }
-report("direct gRPC", directLatencies, seconds: seconds)
+let direct = report("direct gRPC", directLatencies, seconds: seconds)
+print(
+  String(
+    format: "gateway/direct throughput: %.0f %% (target >= 70 %%); added p99: %.0f µs (target < 500 µs)",
+    throughGateway.perSecond / direct.perSecond * 100, throughGateway.p99 - direct.p99))
 gatewayTask.cancel()
 upstream.beginGracefulShutdown()
 upstreamTask.cancel()

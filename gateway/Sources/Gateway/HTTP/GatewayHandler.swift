@@ -112,7 +112,8 @@ public final class GatewayHandler: Sendable {
     guard parts.count == 2, parts[0].lowercased() == "bearer" else {
       return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: true))
     }
-    let token = parts[1].trimmingCharacters(in: .whitespaces)
+    // Foundation's trimmingCharacters bridges through NSString: a hot-path cost for nothing.
+    let token = Self.trimmingSpaces(parts[1])
     guard !token.isEmpty else {
       return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: true))
     }
@@ -235,6 +236,16 @@ public final class GatewayHandler: Sendable {
         "status": "\(status.code)",
       ])
     return HTTPResponse(status: status, headers: headers, body: body)
+  }
+
+  /// `value` without leading and trailing spaces and tabs.
+  static func trimmingSpaces(_ value: Substring) -> String {
+    let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    let utf8 = value.utf8
+    guard let first = utf8.firstIndex(where: { !isSpace($0) }),
+      let last = utf8.lastIndex(where: { !isSpace($0) })
+    else { return "" }
+    return String(Substring(utf8[first...last]))
   }
 
   /// G7: `^[1-9][0-9]{0,18}$` and ≤ Int64.max.
