@@ -30,19 +30,6 @@ struct ContactsStub: RegistrableRPCService {
   }
 }
 
-typealias HTTPConnection = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
-
-func connectHTTP(port: Int) async throws -> HTTPConnection {
-  try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-    .channelOption(.socketOption(.tcp_nodelay), value: 1)
-    .connect(host: "127.0.0.1", port: port) { channel in
-      channel.eventLoop.makeCompletedFuture {
-        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-        return try HTTPConnection(wrappingChannelSynchronously: channel)
-      }
-    }
-}
-
 func percentile(_ sorted: [Duration], _ p: Double) -> Duration {
   sorted.isEmpty ? .zero : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
@@ -99,37 +86,16 @@ for await port in ports {
 }
 
 // Through the gateway: 64 keep-alive HTTP/1.1 connections.
+var requestHeaders = HTTPHeaders()
+requestHeaders.add(name: "host", value: "127.0.0.1")
+requestHeaders.add(name: "authorization", value: "Bearer \(token)")
+let requestHead = HTTPRequestHead(
+  version: .http1_1, method: .GET, uri: "/api/member/v1/contacts/5", headers: requestHeaders)
 let gatewayLatencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
-  let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+  let deadline = NIODeadline.now() + .milliseconds(Int64(seconds * 1000))
   for _ in 0..<concurrency {
     group.addTask {
-      let connection = try await connectHTTP(port: gatewayPort)
-      return try await connection.executeThenClose { inbound, outbound in
-        var iterator = inbound.makeAsyncIterator()
-        var latencies: [Duration] = []
-        var headers = HTTPHeaders()
-        headers.add(name: "host", value: "127.0.0.1")
-        headers.add(name: "authorization", value: "Bearer \(token)")
-        while ContinuousClock.now < deadline {
-          let start = ContinuousClock.now
-          try await outbound.write(
-            .head(
-              HTTPRequestHead(
-                version: .http1_1, method: .GET,
-                uri: "/api/member/v1/contacts/5", headers: headers)))
-          try await outbound.write(.end(nil))
-          loop: while let part = try await iterator.next() {
-            switch part {
-            case .head(let head):
-              precondition(head.status == .ok, "gateway answered \(head.status)")
-            case .body: break
-            case .end: break loop
-            }
-          }
-          latencies.append(ContinuousClock.now - start)
-        }
-        return latencies
-      }
+      try await runHTTPLoad(port: gatewayPort, head: requestHead, deadline: deadline)
     }
   }
   var all: [Duration] = []

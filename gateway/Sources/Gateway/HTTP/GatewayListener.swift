@@ -53,8 +53,12 @@ public final class GatewayListener: Sendable {
             configure: { channel, version in
               switch version {
               case .http1:
+                // HTTP1RequestHandler answers in order itself; the response headers are the
+                // gateway's own, so NIO's pipelining and header-validation handlers would only
+                // add per-message work.
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                  withErrorHandling: true)
+                  withPipeliningAssistance: false, withErrorHandling: true,
+                  withOutboundHeaderValidation: false)
                 try channel.pipeline.syncOperations.addHandler(
                   HTTP1RequestHandler(handler: handler, maxBodyBytes: maxBodyBytes))
                 detected.succeed()
