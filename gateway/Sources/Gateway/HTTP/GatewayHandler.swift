@@ -88,7 +88,9 @@ public final class GatewayHandler: Sendable {
     var headers = result.headers
     headers.append(("x-request-id", requestID))
     headers.append(contentsOf: cors.responseHeaders(origin: origin))
-    if result.body != nil { headers.append(("content-type", "application/json; charset=utf-8")) }
+    if result.body != nil, !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+      headers.append(("content-type", "application/json; charset=utf-8"))
+    }
     // G19: never the Authorization header or the token.
     logger.info(
       "request",
@@ -113,7 +115,7 @@ public final class GatewayHandler: Sendable {
       return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: true))
     }
     // Foundation's trimmingCharacters bridges through NSString: a hot-path cost for nothing.
-    let token = Self.trimmingSpaces(parts[1])
+    let token = parts[1].trimmingSpaces()
     guard !token.isEmpty else {
       return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: true))
     }
@@ -152,7 +154,8 @@ public final class GatewayHandler: Sendable {
         .payloadTooLarge, style: style, code: "PAYLOAD_TOO_LARGE",
         message: "Request body exceeds 1 MiB")
     }
-    if route.acceptsBody, !request.body.isEmpty,
+    let streamed = Self.isStreamedUpload(route)
+    if route.acceptsBody, !streamed, !request.body.isEmpty,
       let contentType = request.headers.first(name: "content-type"),
       !contentType.lowercased().hasPrefix("application/json")
     {
@@ -172,11 +175,19 @@ public final class GatewayHandler: Sendable {
       requestID: requestID
     ).metadata
     metadata.addString(identity.tokenUse, forKey: "x-maac-token-use")
-    let call = RouteCall(
+    var call = RouteCall(
       body: route.acceptsBody ? request.body : [], pathParameters: parameters, query: request.query,
       client: client, metadata: metadata, timeout: timeoutOverride ?? route.timeout)
+    call.contentType = request.headers.first(name: "content-type")
+    if streamed {
+      // Over HTTP/2 the body was buffered; the route reads a stream either way.
+      call.bodyStream = request.bodyStream ?? .complete(request.body)
+    }
     do {
       return try await invoke(route, call)
+    } catch let error as PayloadTooLarge {
+      return ErrorRenderer.result(
+        .payloadTooLarge, style: style, code: "PAYLOAD_TOO_LARGE", message: error.message)
     } catch let error as HTTPInputError {
       return ErrorRenderer.result(
         .badRequest, style: style, code: "BAD_REQUEST", message: "\(error.field): \(error.reason)")
@@ -187,6 +198,20 @@ public final class GatewayHandler: Sendable {
       return ErrorRenderer.result(
         .internalServerError, style: style, code: "INTERNAL_ERROR", message: "Internal error")
     }
+  }
+
+  /// Whether the route of this request streams its body (G13 CSV uploads): the HTTP/1.1
+  /// connection then hands the body over as it arrives instead of buffering 1 MiB.
+  public func streamsBody(method: HTTPMethod, uri: String) -> Bool {
+    let path = uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
+    guard case .route(let route, _) = routes.match(method: method, path: path) else {
+      return false
+    }
+    return Self.isStreamedUpload(route)
+  }
+
+  static func isStreamedUpload(_ route: Route) -> Bool {
+    GatewayRoutes.streamedUploads.contains("\(route.method.rawValue) \(route.path)")
   }
 
   /// G12: an idempotent GET is retried once when the service answered 503 (unavailable, not
@@ -236,16 +261,6 @@ public final class GatewayHandler: Sendable {
         "status": "\(status.code)",
       ])
     return HTTPResponse(status: status, headers: headers, body: body)
-  }
-
-  /// `value` without leading and trailing spaces and tabs.
-  static func trimmingSpaces(_ value: Substring) -> String {
-    let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-    let utf8 = value.utf8
-    guard let first = utf8.firstIndex(where: { !isSpace($0) }),
-      let last = utf8.lastIndex(where: { !isSpace($0) })
-    else { return "" }
-    return String(Substring(utf8[first...last]))
   }
 
   /// G7: `^[1-9][0-9]{0,18}$` and ≤ Int64.max.

@@ -29,6 +29,11 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
   private var pending: [Pending] = []
   private var busy = false
   private var remoteAddress: String?
+  /// The body stream of the request being streamed to its route (G13 uploads), until its end.
+  private var streaming: RequestBodyStream?
+  /// Set when a streamed request was answered before its body ended: the rest of the body
+  /// is unread, so the connection closes after the response.
+  private var closeAfterResponse = false
 
   init(handler: GatewayHandler, maxBodyBytes: Int) {
     self.handler = handler
@@ -48,6 +53,8 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     // Responses still being computed are dropped when they arrive.
     self.context = nil
     pending.removeAll()
+    streaming?.finish(error: RequestBodyInterrupted())
+    streaming = nil
     context.fireChannelInactive()
   }
 
@@ -57,7 +64,19 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
       head = requestHead
       body.clear()
       tooLarge = false
+      if !busy, pending.isEmpty,
+        handler.streamsBody(method: requestHead.method, uri: requestHead.uri)
+      {
+        startStreaming(requestHead, context: context)
+      }
     case .body(var chunk):
+      if let streaming {
+        if streaming.yield(Array(chunk.readableBytesView)) {
+          // Back-pressure: stop reading until the route has consumed enough.
+          context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        }
+        return
+      }
       if body.readableBytes + chunk.readableBytes > maxBodyBytes {
         tooLarge = true
       } else {
@@ -66,6 +85,11 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     case .end:
       guard let requestHead = head else { return }
       head = nil
+      if let streaming {
+        streaming.finish()
+        self.streaming = nil
+        return
+      }
       let request = HTTPRequest(
         method: requestHead.method, uri: requestHead.uri, headers: requestHead.headers,
         body: tooLarge ? [] : Array(body.readableBytesView), remoteAddress: remoteAddress)
@@ -75,16 +99,36 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
   }
 
+  /// Starts the route at the request head; the body follows through a ``RequestBodyStream``.
+  private func startStreaming(_ requestHead: HTTPRequestHead, context: ChannelHandlerContext) {
+    let channel = context.channel
+    let stream = RequestBodyStream(onResume: {
+      channel.eventLoop.execute {
+        channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        channel.read()
+      }
+    })
+    streaming = stream
+    var request = HTTPRequest(
+      method: requestHead.method, uri: requestHead.uri, headers: requestHead.headers, body: [],
+      remoteAddress: remoteAddress)
+    request.bodyStream = stream
+    busy = true
+    run(request, head: requestHead, bodyTooLarge: false)
+  }
+
   private func startNext() {
     guard !busy, let context, !pending.isEmpty else { return }
     busy = true
     let next = pending.removeFirst()
+    run(next.request, head: next.head, bodyTooLarge: next.bodyTooLarge)
+  }
+
+  private func run(_ request: HTTPRequest, head: HTTPRequestHead, bodyTooLarge tooLarge: Bool) {
+    guard let context else { return }
     let handler = self.handler
     let loop = context.eventLoop
     let bound = NIOLoopBound(self, eventLoop: loop)
-    let request = next.request
-    let tooLarge = next.bodyTooLarge
-    let head = next.head
     Task {
       let response = await handler.handle(request, bodyTooLarge: tooLarge)
       loop.execute { bound.value.write(response, for: head) }
@@ -94,11 +138,17 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
   private func write(_ response: HTTPResponse, for requestHead: HTTPRequestHead) {
     busy = false
     guard let context else { return }
+    if let streaming {
+      // Answered before the body ended (e.g. 413): the rest is never read.
+      streaming.finish(error: RequestBodyInterrupted())
+      self.streaming = nil
+      closeAfterResponse = true
+    }
     var headers = HTTPHeaders()
     headers.reserveCapacity(response.headers.count + 2)
     for (name, value) in response.headers { headers.add(name: name, value: value) }
     headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
-    let keepAlive = requestHead.isKeepAlive
+    let keepAlive = requestHead.isKeepAlive && !closeAfterResponse
     if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
     context.write(
       wrapOutboundOut(

@@ -10,6 +10,9 @@ public struct HTTPRequest: Sendable {
   public var body: [UInt8]
   /// The client's IP address (the per-client rate limits' key), when known.
   public var remoteAddress: String?
+  /// The body, for a route that streams it (``GatewayHandler/streamsBody(method:uri:)``);
+  /// ``body`` is then empty.
+  public var bodyStream: RequestBodyStream?
 
   public init(
     method: HTTPMethod, uri: String, headers: HTTPHeaders, body: [UInt8],

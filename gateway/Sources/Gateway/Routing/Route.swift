@@ -36,6 +36,10 @@ struct RouteCall: Sendable {
   var client: GRPCClient<NGHTTP2ClientTransport>
   var metadata: Metadata
   var timeout: Duration
+  /// The request's content type (the CSV upload reads its multipart boundary from it).
+  var contentType: String? = nil
+  /// The body of a streamed upload (G13), instead of ``body``.
+  var bodyStream: RequestBodyStream? = nil
 }
 
 /// An HTTP answer before headers are added: status and an optional JSON body.
