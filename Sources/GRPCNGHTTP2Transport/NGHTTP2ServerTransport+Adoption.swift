@@ -25,7 +25,8 @@ extension NGHTTP2ServerTransport {
       eventLoop: channel.eventLoop,
       onStream: onStream ?? { @Sendable item in
         // Not listening: nobody could run the RPC.
-        item.stream.mailbox.post(ServerConnectionHandler.Mail.finish(item.stream, RPCStreamRefused()))
+        item.stream.mailbox.post(
+          ServerConnectionHandler.Mail.finish(item.stream, RPCStreamRefused()))
       }
     )
     try channel.pipeline.syncOperations.addHandler(handler)

@@ -13,7 +13,8 @@ extension ServerConnectionHandler {
     for (key, value) in stream.metadata {
       switch value {
       case .string(let string): headers.append((key, string))
-      case .binary(let bytes): headers.append((key, String(decoding: Base64.encode(bytes), as: UTF8.self)))
+      case .binary(let bytes):
+        headers.append((key, String(decoding: Base64.encode(bytes), as: UTF8.self)))
       }
     }
     stream.metadata = [:]

@@ -133,7 +133,8 @@ let directLatencies = try await withGRPCClient(
 let direct = report("direct gRPC", directLatencies, seconds: seconds)
 print(
   String(
-    format: "gateway/direct throughput: %.0f %% (target >= 70 %%); added p99: %.0f µs (target < 500 µs)",
+    format:
+      "gateway/direct throughput: %.0f %% (target >= 70 %%); added p99: %.0f µs (target < 500 µs)",
     throughGateway.perSecond / direct.perSecond * 100, throughGateway.p99 - direct.p99))
 gatewayTask.cancel()
 upstream.beginGracefulShutdown()

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("G16 CORS")
 struct CORSTests {
-  static let policy = CORSPolicy(allowedOrigins: ["https://app.maac.test", "https://editor.maac.test"])
+  static let policy = CORSPolicy(allowedOrigins: [
+    "https://app.maac.test", "https://editor.maac.test",
+  ])
 
   @Test("G16: a preflight from an allowed origin is answered by the gateway, without a token")
   func preflightAllowed() async throws {
@@ -45,7 +47,8 @@ struct CORSTests {
     }
   }
 
-  @Test("G16: responses to an allowed origin carry Allow-Origin and expose x-request-id; others none")
+  @Test(
+    "G16: responses to an allowed origin carry Allow-Origin and expose x-request-id; others none")
   func actualRequests() async throws {
     try await ConfiguredGateway.with(cors: Self.policy) { environment in
       let token = try await environment.keys.token()

@@ -6,7 +6,9 @@ import Testing
 
 @Suite("G13 CSV import upload and downloads")
 struct CSVRouteTests {
-  static func withGateway(_ body: (RunningGateway, TestSigningKeys, CSVUpstream) async throws -> Void)
+  static func withGateway(
+    _ body: (RunningGateway, TestSigningKeys, CSVUpstream) async throws -> Void
+  )
     async throws
   {
     let keys = try TestSigningKeys()
@@ -51,7 +53,9 @@ struct CSVRouteTests {
     return Array(text.utf8)
   }
 
-  @Test("G13: a multipart CSV larger than 1 MiB is streamed to UploadImportFile in chunks, then CreateImportTask")
+  @Test(
+    "G13: a multipart CSV larger than 1 MiB is streamed to UploadImportFile in chunks, then CreateImportTask"
+  )
   func streamedUpload() async throws {
     try await Self.withGateway { gateway, keys, upstream in
       let token = try await keys.token(TestSigningKeys.claims(org: 1))
@@ -111,7 +115,8 @@ struct CSVRouteTests {
       #expect(creates.first?.target == .line)
       #expect(creates.first?.key == .phone)
       #expect(creates.first?.defaultCountry == "TW")
-      #expect(creates.last?.rows.rows.map { $0.cells["email"] } == ["a@example.com", "b@example.com"])
+      #expect(
+        creates.last?.rows.rows.map { $0.cells["email"] } == ["a@example.com", "b@example.com"])
       #expect(upstream.snapshot.uploads.count == 1)  // the JSON variant uploads nothing
     }
   }

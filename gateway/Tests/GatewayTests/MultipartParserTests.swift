@@ -61,7 +61,8 @@ struct MultipartParserTests {
   func boundaryParameter() {
     #expect(MultipartParser.boundary(fromContentType: "multipart/form-data; boundary=abc") == "abc")
     #expect(
-      MultipartParser.boundary(fromContentType: "Multipart/Form-Data; charset=utf-8; boundary=\"a b\"")
+      MultipartParser.boundary(
+        fromContentType: "Multipart/Form-Data; charset=utf-8; boundary=\"a b\"")
         == "a b")
     #expect(MultipartParser.boundary(fromContentType: "multipart/form-data") == nil)
     #expect(MultipartParser.boundary(fromContentType: "text/csv; boundary=abc") == nil)

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("G11 rate limits")
 struct RateLimitTests {
-  @Test("G11: the spec's defaults are 20/s burst 40 per org, 10/min validate, 30/min auth failures, 60/min exchange")
+  @Test(
+    "G11: the spec's defaults are 20/s burst 40 per org, 10/min validate, 30/min auth failures, 60/min exchange"
+  )
   func defaults() {
     let limits = RateLimits.defaults
     #expect(limits.organizationPerSecond == 20)

@@ -36,7 +36,8 @@ enum ImportUpload {
       fields = try await upload(stream, boundary: boundary, call: call)
     } else {
       throw HTTPInputError(
-        field: "content-type", reason: "must be multipart/form-data (with a boundary) or application/json")
+        field: "content-type",
+        reason: "must be multipart/form-data (with a boundary) or application/json")
     }
     let json = try JSONSerialization.data(withJSONObject: fields)
     let request: Maac_Contacts_V1_CreateImportTaskRequest

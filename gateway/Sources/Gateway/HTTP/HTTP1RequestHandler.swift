@@ -152,7 +152,9 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
     context.write(
       wrapOutboundOut(
-        .head(HTTPResponseHead(version: requestHead.version, status: response.status, headers: headers))),
+        .head(
+          HTTPResponseHead(version: requestHead.version, status: response.status, headers: headers))
+      ),
       promise: nil)
     if !response.body.isEmpty {
       context.write(

@@ -43,7 +43,8 @@ public final class RequestBodyStream: AsyncSequence, Sendable {
   /// Producer: appends a chunk. Returns true when the producer should stop reading until
   /// `onResume` is called.
   func yield(_ bytes: [UInt8]) -> Bool {
-    let (waiter, pause) = state.withLock { state -> (CheckedContinuation<[UInt8]?, any Error>?, Bool) in
+    let (waiter, pause) = state.withLock {
+      state -> (CheckedContinuation<[UInt8]?, any Error>?, Bool) in
       guard !state.finished else { return (nil, false) }
       if let waiter = state.waiter {
         state.waiter = nil
@@ -107,7 +108,11 @@ public final class RequestBodyStream: AsyncSequence, Sendable {
         if resume { onResume() }
         continuation.resume(returning: chunk)
       case .end(let error):
-        if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: nil) }
+        if let error {
+          continuation.resume(throwing: error)
+        } else {
+          continuation.resume(returning: nil)
+        }
       case .wait:
         break
       }

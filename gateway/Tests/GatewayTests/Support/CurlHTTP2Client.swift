@@ -39,9 +39,11 @@ struct CurlHTTP2Client {
     if let json { arguments += ["-H", "Content-Type: application/json", "--data-binary", json] }
     arguments.append(base + path)
     let process = Process()
-    guard let curl = ["/usr/bin/curl", "/usr/local/bin/curl"].first(where: {
-      FileManager.default.isExecutableFile(atPath: $0)
-    }) else {
+    guard
+      let curl = ["/usr/bin/curl", "/usr/local/bin/curl"].first(where: {
+        FileManager.default.isExecutableFile(atPath: $0)
+      })
+    else {
       throw CurlFailed(description: "curl is not installed: the h2c REST tests need it")
     }
     process.executableURL = URL(fileURLWithPath: curl)

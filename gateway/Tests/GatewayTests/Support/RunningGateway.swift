@@ -29,7 +29,8 @@ final class RunningGateway: Sendable {
     cors: CORSPolicy = CORSPolicy()
   ) async throws -> RunningGateway {
     let configuration = GatewayConfiguration(
-      port: 0, grpcPort: nil, jwksFile: jwksFile, issuer: issuer, audience: TestSigningKeys.audience,
+      port: 0, grpcPort: nil, jwksFile: jwksFile, issuer: issuer,
+      audience: TestSigningKeys.audience,
       peers: peers,
       openAPIPath: openAPIPath, limits: limits, cors: cors)
     var logger = Logger(label: "gateway-test")
