@@ -203,11 +203,11 @@ public final class GatewayHandler: Sendable {
   /// Whether the route of this request streams its body (G13 CSV uploads): the HTTP/1.1
   /// connection then hands the body over as it arrives instead of buffering 1 MiB.
   public func streamsBody(method: HTTPMethod, uri: String) -> Bool {
-    let path = uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
-    guard case .route(let route, _) = routes.match(method: method, path: path) else {
-      return false
-    }
-    return Self.isStreamedUpload(route)
+    // Called for every request head: compare strings instead of matching the route table.
+    guard method == .POST else { return false }
+    var path = Substring(uri.firstIndex(of: "?").map { uri[..<$0] } ?? Substring(uri))
+    if path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+    return GatewayRoutes.streamedUploads.contains("POST \(path)")
   }
 
   static func isStreamedUpload(_ route: Route) -> Bool {

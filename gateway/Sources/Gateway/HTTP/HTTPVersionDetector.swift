@@ -20,6 +20,8 @@ final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler 
   static let preface: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
 
   private var held: ByteBuffer?
+  /// Set once `configure` or `onFailure` ran: each runs at most once.
+  private var decided = false
   private let configure: (any Channel, Version) throws -> Void
   private let onFailure: (any Error) -> Void
 
@@ -51,7 +53,8 @@ final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler 
     } else {
       held!.writeBuffer(&incoming)
     }
-    guard let version = Self.classify(held!) else { return }
+    guard !decided, let version = Self.classify(held!) else { return }
+    decided = true
     do {
       try configure(context.channel, version)
     } catch {
@@ -71,12 +74,18 @@ final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler 
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    onFailure(ChannelError.eof)
+    fail(ChannelError.eof)
     context.fireChannelInactive()
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    onFailure(error)
+    fail(error)
     context.close(promise: nil)
+  }
+
+  private func fail(_ error: any Error) {
+    guard !decided else { return }
+    decided = true
+    onFailure(error)
   }
 }
