@@ -29,7 +29,8 @@ struct Serve: AsyncParsableCommand {
     let logger = Logger(label: "maac.gateway")
     try await GatewayServer(configuration: configuration, logger: logger).run { port in
       logger.info(
-        "gateway listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        "gateway listening (HTTP/1.1, h2c REST and gRPC)",
+        metadata: ["host": "\(configuration.host)", "port": "\(port)"])
     }
   }
 }
