@@ -30,8 +30,9 @@ struct RateLimitTests {
 
   @Test("G11: over the org bucket → 429 RATE_LIMITED with Retry-After; another org is not affected")
   func perOrganization() async throws {
+    // One token back per 1,000 s: nothing refills while the test runs, however slow the machine.
     let limits = RateLimits(
-      organizationPerSecond: 1, organizationBurst: 3, validatePerMinute: 0,
+      organizationPerSecond: 0.001, organizationBurst: 3, validatePerMinute: 0,
       failedAuthenticationsPerMinute: 0, exchangePerMinute: 0)
     try await ConfiguredGateway.with(limits: limits) { environment in
       let org1 = try await environment.keys.token(TestSigningKeys.claims(org: 1))

@@ -31,9 +31,11 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
   private var remoteAddress: String?
   /// The body stream of the request being streamed to its route (G13 uploads), until its end.
   private var streaming: RequestBodyStream?
-  /// Set when a streamed request was answered before its body ended: the rest of the body
-  /// is unread, so the connection closes after the response.
-  private var closeAfterResponse = false
+  /// Bytes discarded so far of a streamed body that was answered before it ended (e.g. a
+  /// 400 for a bad form field): the rest is read and dropped so the client gets its response
+  /// and the connection stays usable; past ``maxDiscardBytes`` the connection is closed.
+  private var discarded: Int?
+  private static var maxDiscardBytes: Int { 128 << 20 }
 
   init(handler: GatewayHandler, maxBodyBytes: Int) {
     self.handler = handler
@@ -70,6 +72,11 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         startStreaming(requestHead, context: context)
       }
     case .body(var chunk):
+      if let count = discarded {
+        discarded = count + chunk.readableBytes
+        if count + chunk.readableBytes > Self.maxDiscardBytes { context.close(promise: nil) }
+        return
+      }
       if let streaming {
         if streaming.yield(Array(chunk.readableBytesView)) {
           // Back-pressure: stop reading until the route has consumed enough.
@@ -88,6 +95,10 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
       if let streaming {
         streaming.finish()
         self.streaming = nil
+        return
+      }
+      if discarded != nil {
+        discarded = nil
         return
       }
       let request = HTTPRequest(
@@ -139,16 +150,18 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     busy = false
     guard let context else { return }
     if let streaming {
-      // Answered before the body ended (e.g. 413): the rest is never read.
+      // Answered before the body ended: the route stopped reading; drop the rest.
       streaming.finish(error: RequestBodyInterrupted())
       self.streaming = nil
-      closeAfterResponse = true
+      discarded = 0
+      context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+      context.read()
     }
     var headers = HTTPHeaders()
     headers.reserveCapacity(response.headers.count + 2)
     for (name, value) in response.headers { headers.add(name: name, value: value) }
     headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
-    let keepAlive = requestHead.isKeepAlive && !closeAfterResponse
+    let keepAlive = requestHead.isKeepAlive
     if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
     context.write(
       wrapOutboundOut(

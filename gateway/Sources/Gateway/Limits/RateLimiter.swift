@@ -10,7 +10,7 @@ final class RateLimiter: Sendable {
 
   init(_ limits: RateLimits) {
     organizations = TokenBucketLimiter(
-      ratePerSecond: Double(limits.organizationPerSecond), burst: limits.organizationBurst)
+      ratePerSecond: limits.organizationPerSecond, burst: limits.organizationBurst)
     validate = TokenBucketLimiter(perMinute: limits.validatePerMinute)
     failedAuthentications = TokenBucketLimiter(perMinute: limits.failedAuthenticationsPerMinute)
     exchange = TokenBucketLimiter(perMinute: limits.exchangePerMinute)

@@ -10,14 +10,15 @@ import ServiceKit
 /// | per client IP, failed authentications | 30 per minute | `gateway-rate-auth-failures` / `MAAC_GATEWAY_RATE_AUTH_FAILURES` |
 /// | per client IP, `POST /api/token/v1/exchange` | 60 per minute | `gateway-rate-exchange` / `MAAC_GATEWAY_RATE_EXCHANGE` |
 public struct RateLimits: Sendable, Equatable {
-  public var organizationPerSecond: Int
+  /// Requests per second refilled into each organization's bucket (fractions allowed).
+  public var organizationPerSecond: Double
   public var organizationBurst: Int
   public var validatePerMinute: Int
   public var failedAuthenticationsPerMinute: Int
   public var exchangePerMinute: Int
 
   public init(
-    organizationPerSecond: Int = 20, organizationBurst: Int = 40, validatePerMinute: Int = 10,
+    organizationPerSecond: Double = 20, organizationBurst: Int = 40, validatePerMinute: Int = 10,
     failedAuthenticationsPerMinute: Int = 30, exchangePerMinute: Int = 60
   ) {
     self.organizationPerSecond = organizationPerSecond
@@ -32,7 +33,7 @@ public struct RateLimits: Sendable, Equatable {
   /// Every limit off (benchmarks; tests that are not about limits).
   public static var unlimited: Self { Self(0, 0, 0, 0, 0) }
 
-  private init(_ org: Int, _ burst: Int, _ validate: Int, _ auth: Int, _ exchange: Int) {
+  private init(_ org: Double, _ burst: Int, _ validate: Int, _ auth: Int, _ exchange: Int) {
     self.init(
       organizationPerSecond: org, organizationBurst: burst, validatePerMinute: validate,
       failedAuthenticationsPerMinute: auth, exchangePerMinute: exchange)
@@ -41,10 +42,11 @@ public struct RateLimits: Sendable, Equatable {
   public init(from source: ConfigurationSource) throws {
     let defaults = Self.defaults
     let range = 0...1_000_000_000
-    organizationPerSecond = try source.integer(
-      "gateway-rate-org", default: defaults.organizationPerSecond, range: range)
+    let perSecond = try source.integer(
+      "gateway-rate-org", default: Int(defaults.organizationPerSecond), range: range)
+    organizationPerSecond = Double(perSecond)
     organizationBurst = try source.integer(
-      "gateway-rate-org-burst", default: max(defaults.organizationBurst, organizationPerSecond * 2),
+      "gateway-rate-org-burst", default: max(defaults.organizationBurst, perSecond * 2),
       range: range)
     validatePerMinute = try source.integer(
       "gateway-rate-validate", default: defaults.validatePerMinute, range: range)
