@@ -564,12 +564,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
   func sessionDataChunk(streamID: Int32, data: UnsafeRawBufferPointer) -> Int32 {
     self.session.consumeConnection(data.count)
-    if let stream = self.streams[streamID], let exchange = stream.plain {
+    let stream = self.streams[streamID]
+    if let exchange = stream?.plain {
       exchange.receive(data, limit: self.configuration.maxPlainRequestBodySize)
       self.session.consumeStream(streamID, data.count)
       return 0
     }
-    guard let stream = self.streams[streamID], let source = stream.source,
+    guard let stream, let source = stream.source,
       stream.responseState != .ended
     else {
       self.session.consumeStream(streamID, data.count)

@@ -50,7 +50,7 @@ struct Serve: AsyncParsableCommand {
     do {
       try await server.value
     } catch is CancellationError {
-    } catch where server.isCancelled {
+    } catch  where server.isCancelled {
       // Stopped by a signal: whatever ended the listener is not a failure.
     }
   }

