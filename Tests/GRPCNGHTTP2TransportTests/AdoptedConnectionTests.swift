@@ -167,4 +167,42 @@ struct AdoptedConnectionTests {
       #expect(result.value(":status") == "415")
     }
   }
+
+  @Test("Graceful shutdown of an unbound transport sends GOAWAY on adopted connections and returns")
+  func gracefulShutdown() async throws {
+    let transport = NGHTTP2ServerTransport(address: .unbound, config: Self.config)
+    let server = GRPCServer(transport: transport, services: [EchoService()])
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.serve() }
+      _ = try await transport.listeningAddress
+      let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .childChannelInitializer { channel in
+          channel.eventLoop.makeCompletedFuture { try transport.adoptConnection(channel) }
+        }
+        .bind(host: "127.0.0.1", port: 0).get()
+      let client = try await RawHTTP2Client.connect(port: listener.localAddress!.port!)
+      let before = try await client.request([
+        (":method", "GET"), (":scheme", "http"), (":authority", "gw.test"), (":path", "/p"),
+      ])
+      #expect(before.value(":status") == "200")
+      server.beginGracefulShutdown()
+      #expect(try await client.waitForClose())
+      // serve() returns once the adopted connection is gone.
+      try await group.next()
+      try await listener.close()
+    }
+  }
+
+  @Test("A connection adopted before the transport listens is refused with GOAWAY")
+  func adoptedBeforeListening() async throws {
+    let transport = NGHTTP2ServerTransport(address: .unbound, config: Self.config)
+    let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .childChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture { try transport.adoptConnection(channel) }
+      }
+      .bind(host: "127.0.0.1", port: 0).get()
+    let client = try await RawHTTP2Client.connect(port: listener.localAddress!.port!)
+    #expect(try await client.waitForClose())
+    try await listener.close()
+  }
 }
