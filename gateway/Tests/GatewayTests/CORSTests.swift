@@ -68,6 +68,7 @@ struct CORSTests {
         "GET", "/api/member/v1/contacts/5", token: token, headers: ["Origin": "https://evil.test"])
       #expect(foreign.status == 200)
       #expect(foreign.header("Access-Control-Allow-Origin") == nil)
+      #expect(foreign.header("Vary") == "Origin")
     }
   }
 

@@ -25,7 +25,9 @@ public struct CORSPolicy: Sendable, Equatable {
 
   /// Headers for an actual (non-preflight) response to `origin`.
   func responseHeaders(origin: String?) -> [(String, String)] {
-    guard let origin, allows(origin) else { return [] }
+    guard let origin, !allowedOrigins.isEmpty else { return [] }
+    // The answer depends on the origin either way: shared caches must key on it.
+    guard allows(origin) else { return [("Vary", "Origin")] }
     return [
       ("Access-Control-Allow-Origin", origin), ("Vary", "Origin"),
       ("Access-Control-Expose-Headers", Self.exposedHeaders),
