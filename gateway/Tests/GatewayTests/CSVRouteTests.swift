@@ -171,6 +171,8 @@ struct CSVRouteTests {
       #expect(file.header("content-type") == "text/csv; charset=utf-8")
       #expect(file.header("content-disposition")?.contains("contacts-export-9.csv") == true)
       #expect(file.header("x-request-id")?.count == 32)
+      // Streamed: chunked encoding, no length known up front.
+      #expect(file.header("content-length") == nil)
       let notReady = try await gateway.client.send(
         "GET", "/api/member/v1/exports/10/file", token: org1)
       #expect(notReady.status == 400)
@@ -196,6 +198,37 @@ struct CSVRouteTests {
       let unknown = try await gateway.client.send(
         "GET", "/api/member/v1/import-templates/fax", token: token)
       #expect(unknown.status == 400)
+    }
+  }
+
+  @Test("G13: a download failing after its first chunk is cut short (the client sees an error)")
+  func downloadCutShort() async throws {
+    try await Self.withGateway { gateway, keys, _ in
+      let token = try await keys.token()
+      // The response was under way (200, first chunk sent) when the RPC failed: the gateway
+      // closes the connection without the last chunk, which the client reports as an error.
+      await #expect(throws: (any Error).self) {
+        _ = try await gateway.client.send("GET", "/api/member/v1/exports/11/file", token: token)
+      }
+      // The gateway still serves.
+      let template = try await gateway.client.send(
+        "GET", "/api/member/v1/import-templates/line", token: token)
+      #expect(template.status == 200)
+    }
+  }
+
+  @Test("G13: downloads over h2c arrive whole (curl --http2-prior-knowledge)")
+  func downloadOverH2C() async throws {
+    try await Self.withGateway { gateway, keys, _ in
+      let token = try await keys.token()
+      let curl = CurlHTTP2Client(base: "http://127.0.0.1:\(gateway.port)")
+      let file = try await curl.send("GET", "/api/member/v1/exports/9/file", token: token)
+      #expect(file.httpVersion == "HTTP/2")
+      #expect(file.status == 200)
+      #expect([UInt8](file.body) == CSVUpstream.exportCSV)
+      #expect(file.header("content-type") == "text/csv; charset=utf-8")
+      let missing = try await curl.send("GET", "/api/member/v1/exports/12/file", token: token)
+      #expect(missing.status == 404)
     }
   }
 }

@@ -8,8 +8,9 @@ extension Route {
   /// A route answering `text/csv` from a server-streaming RPC of `FileChunk`s (the contacts
   /// export file, import failure report and import template, `contacts.md` §5.2).
   ///
-  /// The chunks are gathered before the response starts, so an RPC failure (not found, not
-  /// ready, expired) is still rendered as the family's JSON error with its status.
+  /// The response starts with the first chunk and streams the rest (chunked over HTTP/1.1),
+  /// so an RPC failure before any data is rendered as the family's JSON error with its
+  /// status; a failure later cuts the response short (the connection is closed).
   static func csvDownload<Request: SwiftProtobuf.Message & Sendable>(
     _ template: String,
     upstream: String,
@@ -23,7 +24,7 @@ extension Route {
     let int64 = Set(path.parameterNames.filter { $0.hasSuffix("_id") })
     return Route(
       method: .GET, template: path, family: .contacts, upstream: upstream, rpc: rpc,
-      int64Parameters: int64, extraTokenUses: [], timeout: .seconds(60), acceptsBody: false
+      int64Parameters: int64, extraTokenUses: [], timeout: .seconds(600), acceptsBody: false
     ) { call in
       // A path value naming an enum (`/import-templates/line`) becomes its proto name.
       var path = call.pathParameters
@@ -40,23 +41,50 @@ extension Route {
       var options = CallOptions.defaults
       options.timeout = call.timeout
       options.waitForReady = false
-      let csv = try await call.client.serverStreaming(
-        request: ClientRequest(message: message, metadata: call.metadata),
-        descriptor: rpc,
-        serializer: ProtobufSerializer<Request>(),
-        deserializer: ProtobufDeserializer<Maac_Contacts_V1_FileChunk>(),
-        options: options
-      ) { response in
-        var bytes: [UInt8] = []
-        for try await chunk in response.messages { bytes.append(contentsOf: chunk.data) }
-        return bytes
+      let callOptions = options
+      let client = call.client
+      let metadata = call.metadata
+      let body = ResponseBodyStream()
+      // The RPC runs on its own task and hands chunks over one at a time; the response starts
+      // after the first chunk, so a failure before it (not found, not ready, expired) is
+      // still rendered as the family's JSON error.
+      let rpc = Task {
+        do {
+          try await client.serverStreaming(
+            request: ClientRequest(message: message, metadata: metadata),
+            descriptor: rpc,
+            serializer: ProtobufSerializer<Request>(),
+            deserializer: ProtobufDeserializer<Maac_Contacts_V1_FileChunk>(),
+            options: callOptions
+          ) { response in
+            for try await chunk in response.messages { await body.send([UInt8](chunk.data)) }
+          }
+          body.finish()
+        } catch {
+          body.finish(error: error)
+        }
       }
-      return HTTPResult(
-        status: .ok, body: csv,
+      let first: [UInt8]?
+      do {
+        first = try await withTaskCancellationHandler {
+          try await body.next()
+        } onCancel: {
+          rpc.cancel()
+        }
+      } catch {
+        rpc.cancel()
+        throw error
+      }
+      body.setOnCancel { rpc.cancel() }
+      if let first { body.unread(first) }
+      var result = HTTPResult(
+        status: .ok, body: [],
         headers: [
           ("content-type", "text/csv; charset=utf-8"),
           ("content-disposition", "attachment; filename=\"\(filename(call.pathParameters))\""),
         ])
+      result.bodyStream = body
+      return result
     }
   }
 }

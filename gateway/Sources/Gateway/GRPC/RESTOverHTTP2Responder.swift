@@ -15,9 +15,22 @@ struct RESTOverHTTP2Responder: HTTP2PlainResponder {
         method: HTTPMethod(rawValue: request.method), uri: request.path, headers: headers,
         body: request.body, remoteAddress: Self.host(of: request.remotePeer)),
       bodyTooLarge: request.bodyTooLarge)
+    var body = response.body
+    if let stream = response.bodyStream {
+      // HTTP/2 responses are sent whole; a failure after the first chunk resets the stream
+      // here as a 500 rather than a cut-short body.
+      do {
+        body = try await stream.collect()
+      } catch {
+        stream.cancel()
+        return HTTP2PlainResponse(
+          status: 500, headers: [("content-type", "application/json; charset=utf-8")],
+          body: ErrorRenderer.body(style: .code, code: "INTERNAL_ERROR", message: "Internal error"))
+      }
+    }
     return HTTP2PlainResponse(
       status: Int(response.status.code),
-      headers: response.headers.map { (name: $0.0, value: $0.1) }, body: response.body)
+      headers: response.headers.map { (name: $0.0, value: $0.1) }, body: body)
   }
 
   /// `ipv4:127.0.0.1:5000` / `ipv6:[::1]:5000` → the host part (the rate limits' client key).

@@ -101,7 +101,9 @@ public final class GatewayHandler: Sendable {
         "user_id": "\(identity?.userID ?? "-")", "status": "\(result.status.code)",
         "latency_ms": "\((ContinuousClock.now - started).milliseconds)",
       ])
-    return HTTPResponse(status: result.status, headers: headers, body: result.body ?? [])
+    return HTTPResponse(
+      status: result.status, headers: headers, body: result.body ?? [],
+      bodyStream: result.bodyStream)
   }
 
   private func authenticate(_ request: HTTPRequest, for route: Route) async -> Authentication {

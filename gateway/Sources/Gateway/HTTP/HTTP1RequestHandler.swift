@@ -160,6 +160,10 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     var headers = HTTPHeaders()
     headers.reserveCapacity(response.headers.count + 2)
     for (name, value) in response.headers { headers.add(name: name, value: value) }
+    if let stream = response.bodyStream {
+      writeStreamed(stream, head: requestHead, status: response.status, headers: headers)
+      return
+    }
     headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
     let keepAlive = requestHead.isKeepAlive
     if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
@@ -180,6 +184,50 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     } else {
       let channel = context.channel
       context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+        channel.close(promise: nil)
+      }
+    }
+  }
+
+  /// Writes the head, then each chunk as it comes (chunked encoding), waiting for each write so
+  /// a slow client slows the producer down. A failure after the head can only cut the
+  /// response short: the connection is closed so the client sees it incomplete.
+  private func writeStreamed(
+    _ stream: ResponseBodyStream, head requestHead: HTTPRequestHead,
+    status: HTTPResponseStatus, headers: HTTPHeaders
+  ) {
+    guard let context else {
+      stream.cancel()
+      return
+    }
+    busy = true
+    var headers = headers
+    headers.remove(name: "content-length")
+    headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+    let keepAlive = requestHead.isKeepAlive
+    if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+    context.writeAndFlush(
+      wrapOutboundOut(
+        .head(HTTPResponseHead(version: requestHead.version, status: status, headers: headers))),
+      promise: nil)
+    let channel = context.channel
+    let loop = context.eventLoop
+    let bound = NIOLoopBound(self, eventLoop: loop)
+    Task {
+      do {
+        while let chunk = try await stream.next() {
+          try await channel.writeAndFlush(
+            HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: chunk)))
+          ).get()
+        }
+        try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        loop.execute {
+          let handler = bound.value
+          handler.busy = false
+          if keepAlive { handler.startNext() } else { channel.close(promise: nil) }
+        }
+      } catch {
+        stream.cancel()
         channel.close(promise: nil)
       }
     }

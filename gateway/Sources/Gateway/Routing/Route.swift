@@ -47,6 +47,8 @@ public struct HTTPResult: Sendable {
   public var status: HTTPResponseStatus
   public var body: [UInt8]?
   public var headers: [(String, String)]
+  /// A body streamed after the headers (CSV downloads), instead of ``body``.
+  public var bodyStream: ResponseBodyStream? = nil
 
   public init(status: HTTPResponseStatus, body: [UInt8]?, headers: [(String, String)] = []) {
     self.status = status

@@ -123,6 +123,15 @@ final class CSVUpstream: Sendable {
         if message.taskID == 10 {
           throw ServiceError.failedPrecondition("the export is still running")
         }
+        if message.taskID == 11 {
+          // Fails after the first chunk: the HTTP response is already under way.
+          return StreamingServerResponse { writer in
+            var chunk = Maac_Contacts_V1_FileChunk()
+            chunk.data = Data("id,email\n".utf8)
+            try await writer.write(chunk)
+            throw RPCError(code: .internalError, message: "storage failed")
+          }
+        }
         guard message.taskID == 9, caller.organizationID == 1 else {
           throw ServiceError.notFound("export task", id: message.taskID)
         }
