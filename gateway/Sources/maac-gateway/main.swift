@@ -46,7 +46,7 @@ struct Serve: AsyncParsableCommand {
       source.resume()
       return source
     }
-    defer { signals.forEach { $0.cancel() } }
+    defer { for source in signals { source.cancel() } }
     do {
       try await server.value
     } catch is CancellationError {
