@@ -21,6 +21,8 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
     enum Kind: Hashable {
       case ipv4(String, Int)
       case ipv6(String, Int)
+      /// No socket of its own: connections come through `adoptConnection(_:)`.
+      case unbound
     }
 
     let kind: Kind
@@ -34,18 +36,21 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       switch self.kind {
       case .ipv4(let host, let port): return "ipv4:\(host):\(port)"
       case .ipv6(let host, let port): return "ipv6:[\(host)]:\(port)"
+      case .unbound: return "unbound"
       }
     }
 
     var host: String {
       switch self.kind {
       case .ipv4(let host, _), .ipv6(let host, _): return host
+      case .unbound: return ""
       }
     }
 
     var port: Int {
       switch self.kind {
       case .ipv4(_, let port), .ipv6(_, let port): return port
+      case .unbound: return 0
       }
     }
   }
@@ -71,6 +76,12 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
     public var initialStreamWindowSize: Int
     /// Transport security; only `.plaintext` (h2c with prior knowledge) exists today.
     public var security: NGHTTP2TransportSecurity
+    /// Answers requests that are not gRPC (no `application/grpc*` content-type) on the same
+    /// connections; `nil` rejects them with 415 as the gRPC spec asks.
+    public var plainResponder: (any HTTP2PlainResponder)?
+    /// Largest body of a non-gRPC request buffered for ``plainResponder``; a larger body is
+    /// dropped and the request marked ``HTTP2PlainRequest/bodyTooLarge``.
+    public var maxPlainRequestBodySize: Int
 
     public init(
       maxReceiveMessageSize: Int = 4 * 1024 * 1024,
@@ -78,7 +89,9 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       keepalive: NGHTTP2Keepalive? = nil,
       idleTimeout: Duration? = nil,
       initialStreamWindowSize: Int = 1024 * 1024,
-      security: NGHTTP2TransportSecurity = .plaintext
+      security: NGHTTP2TransportSecurity = .plaintext,
+      plainResponder: (any HTTP2PlainResponder)? = nil,
+      maxPlainRequestBodySize: Int = 1 << 20
     ) {
       self.maxReceiveMessageSize = maxReceiveMessageSize
       self.maxConcurrentStreams = maxConcurrentStreams
@@ -86,37 +99,42 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
       self.idleTimeout = idleTimeout
       self.initialStreamWindowSize = initialStreamWindowSize
       self.security = security
+      self.plainResponder = plainResponder
+      self.maxPlainRequestBodySize = maxPlainRequestBodySize
     }
 
     /// 4 MiB messages, no stream limit, no keepalive or idle timeout, plaintext.
     public static var defaults: Self { Self() }
   }
 
-  private enum State {
+  enum State {
     case idle
-    case listening(any Channel)
+    /// The listener, or `nil` for an unbound transport that only adopts connections.
+    case listening((any Channel)?)
     case shuttingDown
     case finished
   }
 
-  private struct Shared {
+  struct Shared {
     var state = State.idle
     var address: Result<ListeningAddress, any Error>?
     var addressWaiters: [CheckedContinuation<ListeningAddress, any Error>] = []
     var connections: [ObjectIdentifier: ConnectionEntry] = [:]
     var streams: AsyncStream<AcceptedServerStream>.Continuation?
     var shutdownRequested = false
+    /// Where adopted connections hand their RPCs, once ``listen(streamHandler:)`` runs.
+    var onStream: (@Sendable (AcceptedServerStream) -> Void)?
   }
 
-  private struct ConnectionEntry: Sendable {
+  struct ConnectionEntry: Sendable {
     let beginShutdown: @Sendable () -> Void
     let forceClose: @Sendable () -> Void
   }
 
   private let address: Address
-  private let config: Config
+  let config: Config
   private let group: any EventLoopGroup
-  private let shared = Mutex(Shared())
+  let shared = Mutex(Shared())
 
   /// - Parameters:
   ///   - address: Where to listen; port 0 picks a free port (read it from ``listeningAddress``).
@@ -157,9 +175,13 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
     let (accepted, continuation) = AsyncStream.makeStream(of: AcceptedServerStream.self)
     let onStream: @Sendable (AcceptedServerStream) -> Void = { continuation.yield($0) }
 
-    let channel: any Channel
+    let channel: (any Channel)?
     do {
-      channel = try await self.bind(onStream: onStream)
+      if case .unbound = self.address.kind {
+        channel = nil
+      } else {
+        channel = try await self.bind(onStream: onStream)
+      }
     } catch {
       self.publishAddress(.failure(error))
       throw RuntimeError(
@@ -168,21 +190,22 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
 
     let proceed = self.shared.withLock { shared -> Bool in
       shared.streams = continuation
+      shared.onStream = onStream
       if shared.shutdownRequested { return false }
       shared.state = .listening(channel)
       return true
     }
-    let local = channel.localAddress
+    let local = channel?.localAddress
     self.publishAddress(
       .success(
         ListeningAddress(
           host: local?.ipAddress ?? self.address.host, port: local?.port ?? self.address.port))
     )
     if !proceed {
-      channel.close(promise: nil)
+      channel?.close(promise: nil)
     }
 
-    channel.closeFuture.whenComplete { _ in
+    channel?.closeFuture.whenComplete { _ in
       self.listenerClosed()
     }
 
@@ -249,14 +272,7 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
   private func bind(onStream: @escaping @Sendable (AcceptedServerStream) -> Void) async throws
     -> any Channel
   {
-    let config = self.config
-    let handlerConfig = ServerConnectionHandler.Configuration(
-      maxReceiveMessageSize: config.maxReceiveMessageSize,
-      maxConcurrentStreams: config.maxConcurrentStreams,
-      keepalive: config.keepalive,
-      idleTimeout: config.idleTimeout,
-      initialStreamWindowSize: config.initialStreamWindowSize
-    )
+    let handlerConfig = self.handlerConfiguration
     let bootstrap = ServerBootstrap(group: self.group)
       .serverChannelOption(.backlog, value: 1024)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -276,7 +292,19 @@ public final class NGHTTP2ServerTransport: ServerTransport, Sendable {
     return try await bootstrap.bind(host: self.address.host, port: self.address.port).get()
   }
 
-  private func register(channel: any Channel, handler: ServerConnectionHandler) {
+  var handlerConfiguration: ServerConnectionHandler.Configuration {
+    ServerConnectionHandler.Configuration(
+      maxReceiveMessageSize: self.config.maxReceiveMessageSize,
+      maxConcurrentStreams: self.config.maxConcurrentStreams,
+      keepalive: self.config.keepalive,
+      idleTimeout: self.config.idleTimeout,
+      initialStreamWindowSize: self.config.initialStreamWindowSize,
+      plainResponder: self.config.plainResponder,
+      maxPlainRequestBodySize: self.config.maxPlainRequestBodySize
+    )
+  }
+
+  func register(channel: any Channel, handler: ServerConnectionHandler) {
     let id = ObjectIdentifier(channel)
     let mailbox = handler.mailbox
     let entry = ConnectionEntry(

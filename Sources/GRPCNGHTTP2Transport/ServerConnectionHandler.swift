@@ -27,6 +27,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     case gracefulShutdown
     /// Close now, failing every open RPC (the server's `listen` task was cancelled).
     case forceClose
+    /// The ``HTTP2PlainResponder``'s answer to a non-gRPC request.
+    case plainResponse(ServerStream, HTTP2PlainResponse)
   }
 
   struct Configuration {
@@ -35,6 +37,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     var keepalive: NGHTTP2Keepalive?
     var idleTimeout: Duration?
     var initialStreamWindowSize: Int
+    var plainResponder: (any HTTP2PlainResponder)?
+    var maxPlainRequestBodySize: Int
   }
 
   private enum Shutdown {
@@ -45,14 +49,14 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     case goAwaySent
   }
 
-  private let configuration: Configuration
+  let configuration: Configuration
   private let onStream: @Sendable (AcceptedServerStream) -> Void
   let mailbox: Mailbox<ServerConnectionHandler>
-  private var session: NGHTTP2Session!
+  private(set) var session: NGHTTP2Session!
   private var context: ChannelHandlerContext?
-  private var streams: [Int32: ServerStream] = [:]
+  private(set) var streams: [Int32: ServerStream] = [:]
   private var shutdown = Shutdown.running
-  private var remotePeer = ""
+  private(set) var remotePeer = ""
   private var localPeer = ""
   private var idleTask: Scheduled<Void>?
   private var keepaliveTask: RepeatedTask?
@@ -242,6 +246,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         self.beginGracefulShutdown()
       case .forceClose:
         self.close()
+      case .plainResponse(let stream, let response):
+        self.sendPlainResponse(stream, response)
       }
     }
     self.flush()
@@ -353,6 +359,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
   /// Fails a stream the transport can't continue (peer reset, connection gone).
   private func abort(_ stream: ServerStream, error: RPCError) {
+    stream.plain?.task?.cancel()
     stream.source?.finish(error)
     stream.source = nil
     stream.gate.close(with: error)
@@ -388,6 +395,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
         stream.path = String(decoding: value, as: UTF8.self)
       } else if GRPCHeaderNames.equals(name, ":method") {
         stream.method = String(decoding: value, as: UTF8.self)
+      } else if GRPCHeaderNames.equals(name, ":authority") {
+        stream.authority = String(decoding: value, as: UTF8.self)
       }
       return 0
     }
@@ -444,6 +453,12 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   }
 
   private func startRPC(_ stream: ServerStream) {
+    if self.configuration.plainResponder != nil,
+      !(stream.contentType.map(GRPCHeaderNames.isGRPCContentType) ?? false)
+    {
+      stream.plain = PlainExchange()
+      return
+    }
     guard stream.method == "POST" else {
       self.reject(
         stream, httpStatus: 405,
@@ -527,6 +542,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   private func endRequest(_ stream: ServerStream) {
     guard !stream.requestEnded else { return }
     stream.requestEnded = true
+    if let exchange = stream.plain {
+      self.dispatchPlain(stream, exchange: exchange)
+      return
+    }
     guard let source = stream.source else { return }
     if stream.deframer.hasPartialMessage {
       source.finish(
@@ -545,7 +564,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
   func sessionDataChunk(streamID: Int32, data: UnsafeRawBufferPointer) -> Int32 {
     self.session.consumeConnection(data.count)
-    guard let stream = self.streams[streamID], let source = stream.source,
+    let stream = self.streams[streamID]
+    if let exchange = stream?.plain {
+      exchange.receive(data, limit: self.configuration.maxPlainRequestBodySize)
+      self.session.consumeStream(streamID, data.count)
+      return 0
+    }
+    guard let stream, let source = stream.source,
       stream.responseState != .ended
     else {
       self.session.consumeStream(streamID, data.count)
@@ -612,6 +637,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   ) -> Int {
     guard let stream = self.streams[streamID] else {
       return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+    }
+    if let exchange = stream.plain {
+      let count = exchange.readResponse(into: buffer)
+      if exchange.responseFullyRead { flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue }
+      return count
     }
     let count = stream.pending.read(into: buffer)
     if count > 0 {

@@ -34,8 +34,11 @@ final class ServerStream: @unchecked Sendable {
   var path: String?
   var contentType: String?
   var grpcEncoding: String?
+  var authority: String?
   var metadata = Metadata()
   var invalidHeader: String?
+  /// Set when the request is not gRPC and goes to the connection's ``HTTP2PlainResponder``.
+  var plain: PlainExchange?
 
   // Inbound messages.
   var deframer: GRPCMessageDeframer

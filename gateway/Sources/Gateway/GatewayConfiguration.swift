@@ -6,8 +6,10 @@ import ServiceKit
 ///
 /// | setting | flag / env | default |
 /// |---|---|---|
-/// | port | `--gateway-port` / `MAAC_GATEWAY_PORT` | 8080 |
-/// | gRPC pass-through port | `--gateway-grpc-port` / `MAAC_GATEWAY_GRPC_PORT` | 8081 (`-1` disables) |
+/// | port (HTTP/1.1, h2c REST and gRPC) | `--gateway-port` / `MAAC_GATEWAY_PORT` | 8080 |
+/// | extra gRPC-only port | `--gateway-grpc-port` / `MAAC_GATEWAY_GRPC_PORT` | none (`-1`) |
+/// | rate limits (G11) | `MAAC_GATEWAY_RATE_*`, see ``RateLimits`` | the spec's defaults |
+/// | CORS origins (G16) | `--gateway-cors-origins` / `MAAC_GATEWAY_CORS_ORIGINS` | none |
 /// | host | `--gateway-host` / `MAAC_GATEWAY_HOST` | 127.0.0.1 |
 /// | JWKS | `--jwks-file` / `MAAC_JWKS_FILE` | `<MAAC_STATE>/dev-jwt/jwks.json` |
 /// | issuer | `--jwt-issuer` / `MAAC_JWT_ISSUER` | `maac-dev` with the dev JWKS, else required |
@@ -17,19 +19,27 @@ import ServiceKit
 public struct GatewayConfiguration: Sendable {
   public var host: String
   public var port: Int
-  /// The gRPC pass-through listener's port (HTTP/2 h2c), or `nil` for none.
+  /// An extra port serving only the gRPC pass-through, or `nil` (the default): gRPC clients
+  /// then use ``port``, which serves HTTP/1.1 and HTTP/2 (h2c) alike.
   public var grpcPort: Int?
   public var jwksFile: String
   public var issuer: String
   public var audience: String
   public var peers: [String: HostAndPort]
   public var openAPIPath: String?
+  /// G11 rate limits.
+  public var limits: RateLimits
+  /// G16 CORS allow-list.
+  public var cors: CORSPolicy
 
   public init(
     host: String = "127.0.0.1", port: Int, grpcPort: Int? = nil, jwksFile: String, issuer: String,
     audience: String,
-    peers: [String: HostAndPort], openAPIPath: String?
+    peers: [String: HostAndPort], openAPIPath: String?, limits: RateLimits = .defaults,
+    cors: CORSPolicy = CORSPolicy()
   ) {
+    self.limits = limits
+    self.cors = cors
     self.host = host
     self.port = port
     self.grpcPort = grpcPort
@@ -45,7 +55,7 @@ public struct GatewayConfiguration: Sendable {
   public init(from source: ConfigurationSource) throws {
     host = source.string("gateway-host") ?? "127.0.0.1"
     port = try source.integer("gateway-port", default: 8080, range: 0...65535)
-    let grpc = try source.integer("gateway-grpc-port", default: 8081, range: -1...65535)
+    let grpc = try source.integer("gateway-grpc-port", default: -1, range: -1...65535)
     grpcPort = grpc < 0 ? nil : grpc
     audience = source.string("jwt-audience") ?? DevelopmentKeys.audience
     if let file = source.string("jwks-file") {
@@ -68,5 +78,9 @@ public struct GatewayConfiguration: Sendable {
     let services = try ServiceConfiguration(from: source)
     peers = services.peers
     openAPIPath = source.string("gateway-openapi") ?? "gateway/openapi.yaml"
+    limits = try RateLimits(from: source)
+    cors = CORSPolicy(
+      allowedOrigins: (source.string("gateway-cors-origins") ?? "").split(separator: ",")
+        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
   }
 }

@@ -1,6 +1,7 @@
 // Gateway overhead: requests/s and p99 of an authenticated GET through the gateway vs. the
 // same RPC called directly, 64 concurrent connections. Not run by tests.
-//   swift run -c release GatewayBenchmarks [seconds]
+//   swift run -c release GatewayBenchmarks [seconds]  (that many 1 s slices of each path,
+//   alternating)
 import Foundation
 import GRPCCore
 import GRPCNGHTTP2Transport
@@ -30,24 +31,18 @@ struct ContactsStub: RegistrableRPCService {
   }
 }
 
-typealias HTTPConnection = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
-
-func connectHTTP(port: Int) async throws -> HTTPConnection {
-  try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-    .channelOption(.socketOption(.tcp_nodelay), value: 1)
-    .connect(host: "127.0.0.1", port: port) { channel in
-      channel.eventLoop.makeCompletedFuture {
-        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-        return try HTTPConnection(wrappingChannelSynchronously: channel)
-      }
-    }
-}
-
 func percentile(_ sorted: [Duration], _ p: Double) -> Duration {
   sorted.isEmpty ? .zero : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
 
-func report(_ name: String, _ latencies: [Duration], seconds: Double) {
+/// Requests/s and p99 (µs) of one run.
+struct Figures {
+  var perSecond: Double
+  var p99: Double
+}
+
+@discardableResult
+func report(_ name: String, _ latencies: [Duration], seconds: Double) -> Figures {
   let sorted = latencies.sorted()
   let us = { (d: Duration) in
     Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6
@@ -57,6 +52,7 @@ func report(_ name: String, _ latencies: [Duration], seconds: Double) {
       format: "%@: %.0f req/s, p50 %.0f µs, p99 %.0f µs (%d requests)", name,
       Double(sorted.count) / seconds,
       us(percentile(sorted, 0.5)), us(percentile(sorted, 0.99)), sorted.count))
+  return Figures(perSecond: Double(sorted.count) / seconds, p99: us(percentile(sorted, 0.99)))
 }
 
 let seconds = Double(CommandLine.arguments.dropFirst().first ?? "10") ?? 10
@@ -75,7 +71,7 @@ let configuration = GatewayConfiguration(
   port: 0, grpcPort: nil, jwksFile: keys.jwksPath.path, issuer: DevelopmentKeys.issuer,
   audience: DevelopmentKeys.audience,
   peers: ["contacts": HostAndPort(host: "127.0.0.1", port: upstreamPort)],
-  openAPIPath: nil)
+  openAPIPath: nil, limits: .unlimited)
 var logger = Logger(label: "bench")
 logger.logLevel = .error
 let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -91,54 +87,40 @@ for await port in ports {
 }
 
 // Through the gateway: 64 keep-alive HTTP/1.1 connections.
-let gatewayLatencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
-  let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-  for _ in 0..<concurrency {
-    group.addTask {
-      let connection = try await connectHTTP(port: gatewayPort)
-      return try await connection.executeThenClose { inbound, outbound in
-        var iterator = inbound.makeAsyncIterator()
-        var latencies: [Duration] = []
-        var headers = HTTPHeaders()
-        headers.add(name: "host", value: "127.0.0.1")
-        headers.add(name: "authorization", value: "Bearer \(token)")
-        while ContinuousClock.now < deadline {
-          let start = ContinuousClock.now
-          try await outbound.write(
-            .head(
-              HTTPRequestHead(
-                version: .http1_1, method: .GET,
-                uri: "/api/member/v1/contacts/5", headers: headers)))
-          try await outbound.write(.end(nil))
-          loop: while let part = try await iterator.next() {
-            switch part {
-            case .head(let head):
-              precondition(head.status == .ok, "gateway answered \(head.status)")
-            case .body: break
-            case .end: break loop
-            }
-          }
-          latencies.append(ContinuousClock.now - start)
-        }
-        return latencies
+var requestHeaders = HTTPHeaders()
+requestHeaders.add(name: "host", value: "127.0.0.1")
+requestHeaders.add(name: "authorization", value: "Bearer \(token)")
+let requestHead = HTTPRequestHead(
+  version: .http1_1, method: .GET, uri: "/api/member/v1/contacts/5", headers: requestHeaders)
+
+/// One slice through the gateway: 64 keep-alive HTTP/1.1 connections.
+func throughGatewaySlice(_ duration: Duration) async throws -> [Duration] {
+  try await withThrowingTaskGroup(of: [Duration].self) { group in
+    let deadline =
+      NIODeadline.now() + .nanoseconds(Int64(duration.components.seconds * 1_000_000_000))
+    for _ in 0..<concurrency {
+      group.addTask {
+        try await runHTTPLoad(port: gatewayPort, head: requestHead, deadline: deadline)
       }
     }
+    var all: [Duration] = []
+    for try await part in group { all += part }
+    return all
   }
-  var all: [Duration] = []
-  for try await part in group { all += part }
-  return all
 }
-report("through gateway", gatewayLatencies, seconds: seconds)
 
-// Direct: 64 concurrent callers, one nghttp2 client connection (as the gateway uses).
-let directLatencies = try await withGRPCClient(
-  transport: NGHTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: upstreamPort))
-) { client in
-  let contacts = Maac_Contacts_V1_Contacts.Client(wrapping: client)
+/// One slice direct: 64 concurrent callers, each on `clients[index % clients.count]` (one
+/// shared multiplexed connection, or one connection per caller).
+func directSlice(
+  _ clients: [Maac_Contacts_V1_Contacts.Client<NGHTTP2ClientTransport>], _ duration: Duration
+)
+  async throws -> [Duration]
+{
   let metadata = CallerContext(organizationID: 1, userID: "bench", requestID: "r").metadata
   return try await withThrowingTaskGroup(of: [Duration].self) { group in
-    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-    for _ in 0..<concurrency {
+    let deadline = ContinuousClock.now + duration
+    for index in 0..<concurrency {
+      let contacts = clients[index % clients.count]
       group.addTask {
         var latencies: [Duration] = []
         var request = Maac_Contacts_V1_GetContactRequest()
@@ -156,7 +138,52 @@ let directLatencies = try await withGRPCClient(
     return all
   }
 }
-report("direct gRPC", directLatencies, seconds: seconds)
+
+// The paths alternate in 1 s slices, so a change in the machine's load (other builds on the
+// same cores) hits them alike and the ratios stay meaningful. "Direct" is measured twice: with
+// 64 connections (one per caller, the "64 concurrent connections" on both sides) and
+// with 64 callers multiplexed on one connection (cheaper: many calls per socket write).
+let rounds = max(1, Int(seconds.rounded()))
+var gatewayLatencies: [Duration] = []
+var directLatencies: [Duration] = []
+var multiplexedLatencies: [Duration] = []
+let clients = (0..<concurrency).map { _ in
+  GRPCClient(
+    transport: NGHTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: upstreamPort)))
+}
+try await withThrowingDiscardingTaskGroup { group in
+  for client in clients { group.addTask { try await client.runConnections() } }
+  let stubs = clients.map { Maac_Contacts_V1_Contacts.Client(wrapping: $0) }
+  // GATEWAY_BENCH_ONLY=gateway|direct|multiplexed runs one path (for profiling it alone).
+  let only = ProcessInfo.processInfo.environment["GATEWAY_BENCH_ONLY"]
+  for _ in 0..<rounds {
+    if only == nil || only == "gateway" {
+      gatewayLatencies += try await throughGatewaySlice(.seconds(1))
+    }
+    if only == nil || only == "direct" {
+      directLatencies += try await directSlice(stubs, .seconds(1))
+    }
+    if only == nil || only == "multiplexed" {
+      multiplexedLatencies += try await directSlice([stubs[0]], .seconds(1))
+    }
+  }
+  for client in clients { client.beginGracefulShutdown() }
+}
+let throughGateway = report(
+  "through gateway (64 HTTP/1.1 connections)", gatewayLatencies, seconds: Double(rounds))
+let direct = report(
+  "direct gRPC (64 connections)", directLatencies, seconds: Double(rounds))
+let multiplexed = report(
+  "direct gRPC (64 callers, 1 connection)", multiplexedLatencies, seconds: Double(rounds))
+print(
+  String(
+    format:
+      "gateway vs direct, 64 connections each: throughput %.0f %% (target >= 70 %%), added p99 %.0f µs (target < 500 µs)",
+    throughGateway.perSecond / direct.perSecond * 100, throughGateway.p99 - direct.p99))
+print(
+  String(
+    format: "gateway vs direct on 1 multiplexed connection: throughput %.0f %%, added p99 %.0f µs",
+    throughGateway.perSecond / multiplexed.perSecond * 100, throughGateway.p99 - multiplexed.p99))
 gatewayTask.cancel()
 upstream.beginGracefulShutdown()
 upstreamTask.cancel()

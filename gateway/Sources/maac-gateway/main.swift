@@ -27,9 +27,31 @@ struct Serve: AsyncParsableCommand {
     let configuration = try GatewayConfiguration(from: source)
     LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
     let logger = Logger(label: "maac.gateway")
-    try await GatewayServer(configuration: configuration, logger: logger).run { port in
-      logger.info(
-        "gateway listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+    let server = Task {
+      try await GatewayServer(configuration: configuration, logger: logger).run { port in
+        logger.info(
+          "gateway listening (HTTP/1.1, h2c REST and gRPC)",
+          metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+      }
+    }
+    // SIGTERM/SIGINT stop the listener (cancelling `run` closes the port, GOAWAYs the HTTP/2
+    // connections and stops the upstream clients) and the process exits 0.
+    let signals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler {
+        logger.info("stopping", metadata: ["signal": "\(number)"])
+        server.cancel()
+      }
+      source.resume()
+      return source
+    }
+    defer { for source in signals { source.cancel() } }
+    do {
+      try await server.value
+    } catch is CancellationError {
+    } catch  where server.isCancelled {
+      // Stopped by a signal: whatever ended the listener is not a failure.
     }
   }
 }

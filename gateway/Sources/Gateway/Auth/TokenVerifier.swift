@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JWTKit
+import Synchronization
 
 /// Verifies bearer tokens (`gateway.md` G3, §2.2, §2.3).
 ///
@@ -23,7 +24,10 @@ public actor TokenVerifier {
   private let keys: JWKSKeyStore
   private let policy: Policy
   private let now: @Sendable () -> Date
-  private var cache: [Data: (identity: VerifiedIdentity, until: Date)] = [:]
+  /// Read without entering the actor, so a cache hit costs no actor hop (the hot path of
+  /// every request).
+  private nonisolated let cache = Mutex<[SHA256Digest: (identity: VerifiedIdentity, until: Date)]>(
+    [:])
   private static let maxCacheEntries = 100_000
 
   /// Lifetime caps (`exp − iat`) by `token_use`, in seconds.
@@ -39,13 +43,23 @@ public actor TokenVerifier {
   }
 
   /// Verifies `token`, returning the identity it names.
-  public func verify(_ token: String) async throws(TokenRejection) -> VerifiedIdentity {
-    let digest = Data(SHA256.hash(data: Data(token.utf8)))
+  public nonisolated func verify(_ token: String) async throws(TokenRejection) -> VerifiedIdentity {
+    var token = token
+    let digest = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
     let current = now()
-    if let cached = cache[digest] {
+    let hit = cache.withLock { cache -> VerifiedIdentity? in
+      guard let cached = cache[digest] else { return nil }
       if cached.until > current { return cached.identity }
       cache[digest] = nil
+      return nil
     }
+    if let hit { return hit }
+    return try await verifyUncached(token, digest: digest, at: current)
+  }
+
+  private func verifyUncached(_ token: String, digest: SHA256Digest, at current: Date)
+    async throws(TokenRejection) -> VerifiedIdentity
+  {
     let parser = DefaultJWTParser()
     let header: JWTHeader
     do {
@@ -64,10 +78,12 @@ public actor TokenVerifier {
       throw .claims(String(describing: error))
     }
     let identity = try check(claims, at: current)
-    if cache.count >= Self.maxCacheEntries { cache.removeAll(keepingCapacity: true) }
     let until = min(
       Date(timeIntervalSince1970: TimeInterval(claims.exp)), current.addingTimeInterval(60))
-    cache[digest] = (identity, until)
+    cache.withLock { cache in
+      if cache.count >= Self.maxCacheEntries { cache.removeAll(keepingCapacity: true) }
+      cache[digest] = (identity, until)
+    }
     return identity
   }
 

@@ -4,9 +4,11 @@ import Logging
 import NIOHTTP1
 import ServiceKit
 
-/// Serves one HTTP request in the order of `gateway.md` §3: G1 route → G2/G3 authenticate →
-/// G7 path parameters → forward (G5/G6) → render (G8). Never throws: every failure becomes a
-/// response in the route family's style, and every response carries `x-request-id` (G10).
+/// Serves one HTTP request in the order of `gateway.md` §3: G16 preflight → G1 route → G2/G3
+/// authenticate → G11 rate-limit → G7 path parameters → forward (G5/G6, G12 one retry of a
+/// GET on 503) → render (G8). Never throws: every failure becomes a response in the route
+/// family's style, and every response carries `x-request-id` (G10) and, for an allowed
+/// origin, the CORS headers (G16).
 public final class GatewayHandler: Sendable {
   let routes: RouteTable
   let verifier: TokenVerifier
@@ -14,13 +16,18 @@ public final class GatewayHandler: Sendable {
   let openAPIDocument: [UInt8]?
   let logger: Logger
   let timeoutOverride: Duration?
+  let limiter: RateLimiter
+  let cors: CORSPolicy
 
   /// - Parameter timeoutOverride: replaces every route's deadline (tests of G12).
   public init(
     routes: RouteTable, verifier: TokenVerifier, upstreams: Upstreams, openAPIDocument: [UInt8]?,
     logger: Logger,
-    timeoutOverride: Duration? = nil
+    timeoutOverride: Duration? = nil, limits: RateLimits = .defaults,
+    cors: CORSPolicy = CORSPolicy()
   ) {
+    self.limiter = RateLimiter(limits)
+    self.cors = cors
     self.timeoutOverride = timeoutOverride
     self.routes = routes
     self.verifier = verifier
@@ -35,6 +42,12 @@ public final class GatewayHandler: Sendable {
     var result: HTTPResult
     var template = "-"
     var identity: VerifiedIdentity?
+    let origin = request.headers.first(name: "origin")
+    if request.method == .OPTIONS, let origin,
+      let requested = request.headers.first(name: "access-control-request-method")
+    {
+      return preflight(request, origin: origin, requestedMethod: requested, requestID: requestID)
+    }
     if request.method == .GET, request.path == "/openapi.yaml", let openAPIDocument {
       return HTTPResponse(
         status: .ok,
@@ -53,19 +66,31 @@ public final class GatewayHandler: Sendable {
         headers: [("Allow", allowed.map(\.rawValue).joined(separator: ", "))])
     case .route(let route, let parameters):
       template = route.path
+      if let wait = limiter.checkClient(request.remoteAddress, route: route) {
+        result = Self.rateLimited(style: route.family.errorStyle, retryAfter: wait)
+        break
+      }
       switch await authenticate(request, for: route) {
       case .failure(let failure):
+        limiter.recordFailedAuthentication(request.remoteAddress)
         result = failure
       case .success(let verified):
         identity = verified
-        result = await forward(
-          request, route: route, parameters: parameters, identity: verified,
-          requestID: requestID, bodyTooLarge: bodyTooLarge)
+        if let wait = limiter.checkOrganization(verified.organizationID, route: route) {
+          result = Self.rateLimited(style: route.family.errorStyle, retryAfter: wait)
+        } else {
+          result = await forward(
+            request, route: route, parameters: parameters, identity: verified,
+            requestID: requestID, bodyTooLarge: bodyTooLarge)
+        }
       }
     }
     var headers = result.headers
     headers.append(("x-request-id", requestID))
-    if result.body != nil { headers.append(("content-type", "application/json; charset=utf-8")) }
+    headers.append(contentsOf: cors.responseHeaders(origin: origin))
+    if result.body != nil, !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+      headers.append(("content-type", "application/json; charset=utf-8"))
+    }
     // G19: never the Authorization header or the token.
     logger.info(
       "request",
@@ -76,7 +101,9 @@ public final class GatewayHandler: Sendable {
         "user_id": "\(identity?.userID ?? "-")", "status": "\(result.status.code)",
         "latency_ms": "\((ContinuousClock.now - started).milliseconds)",
       ])
-    return HTTPResponse(status: result.status, headers: headers, body: result.body ?? [])
+    return HTTPResponse(
+      status: result.status, headers: headers, body: result.body ?? [],
+      bodyStream: result.bodyStream)
   }
 
   private func authenticate(_ request: HTTPRequest, for route: Route) async -> Authentication {
@@ -89,7 +116,8 @@ public final class GatewayHandler: Sendable {
     guard parts.count == 2, parts[0].lowercased() == "bearer" else {
       return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: true))
     }
-    let token = parts[1].trimmingCharacters(in: .whitespaces)
+    // Foundation's trimmingCharacters bridges through NSString: a hot-path cost for nothing.
+    let token = parts[1].trimmingSpaces()
     guard !token.isEmpty else {
       return .failure(ErrorRenderer.unauthorized(style: style, credentialsMissing: true))
     }
@@ -128,7 +156,8 @@ public final class GatewayHandler: Sendable {
         .payloadTooLarge, style: style, code: "PAYLOAD_TOO_LARGE",
         message: "Request body exceeds 1 MiB")
     }
-    if route.acceptsBody, !request.body.isEmpty,
+    let streamed = Self.isStreamedUpload(route)
+    if route.acceptsBody, !streamed, !request.body.isEmpty,
       let contentType = request.headers.first(name: "content-type"),
       !contentType.lowercased().hasPrefix("application/json")
     {
@@ -148,11 +177,19 @@ public final class GatewayHandler: Sendable {
       requestID: requestID
     ).metadata
     metadata.addString(identity.tokenUse, forKey: "x-maac-token-use")
-    let call = RouteCall(
+    var call = RouteCall(
       body: route.acceptsBody ? request.body : [], pathParameters: parameters, query: request.query,
       client: client, metadata: metadata, timeout: timeoutOverride ?? route.timeout)
+    call.contentType = request.headers.first(name: "content-type")
+    if streamed {
+      // Over HTTP/2 the body was buffered; the route reads a stream either way.
+      call.bodyStream = request.bodyStream ?? .complete(request.body)
+    }
     do {
-      return try await route.invoke(call)
+      return try await invoke(route, call)
+    } catch let error as PayloadTooLarge {
+      return ErrorRenderer.result(
+        .payloadTooLarge, style: style, code: "PAYLOAD_TOO_LARGE", message: error.message)
     } catch let error as HTTPInputError {
       return ErrorRenderer.result(
         .badRequest, style: style, code: "BAD_REQUEST", message: "\(error.field): \(error.reason)")
@@ -163,6 +200,69 @@ public final class GatewayHandler: Sendable {
       return ErrorRenderer.result(
         .internalServerError, style: style, code: "INTERNAL_ERROR", message: "Internal error")
     }
+  }
+
+  /// Whether the route of this request streams its body (G13 CSV uploads): the HTTP/1.1
+  /// connection then hands the body over as it arrives instead of buffering 1 MiB.
+  public func streamsBody(method: HTTPMethod, uri: String) -> Bool {
+    // Called for every request head: compare strings instead of matching the route table.
+    guard method == .POST else { return false }
+    var path = Substring(uri.firstIndex(of: "?").map { uri[..<$0] } ?? Substring(uri))
+    if path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+    return GatewayRoutes.streamedUploads.contains("POST \(path)")
+  }
+
+  static func isStreamedUpload(_ route: Route) -> Bool {
+    GatewayRoutes.streamedUploads.contains("\(route.method.rawValue) \(route.path)")
+  }
+
+  /// G12: an idempotent GET is retried once when the service answered 503 (unavailable, not
+  /// a provider failure); nothing else is retried.
+  private func invoke(_ route: Route, _ call: RouteCall) async throws -> HTTPResult {
+    do {
+      return try await route.invoke(call)
+    } catch let error as RPCError
+      where route.method == .GET && ErrorRenderer.map(error).status == .serviceUnavailable
+    {
+      return try await route.invoke(call)
+    }
+  }
+
+  /// G11: 429 in the family style with `Retry-After`.
+  static func rateLimited(style: ErrorStyle, retryAfter: Int) -> HTTPResult {
+    ErrorRenderer.result(
+      .tooManyRequests, style: style, code: "RATE_LIMITED", message: "Too many requests",
+      headers: [("Retry-After", String(max(1, retryAfter)))])
+  }
+
+  /// G16: a CORS preflight, answered here (no token: browsers send none on preflights).
+  private func preflight(
+    _ request: HTTPRequest, origin: String, requestedMethod: String, requestID: String
+  ) -> HTTPResponse {
+    var status = HTTPResponseStatus.noContent
+    var headers: [(String, String)] = [("x-request-id", requestID)]
+    var body: [UInt8] = []
+    // No route is served with OPTIONS, so matching with it lists the path's methods.
+    switch routes.match(method: .OPTIONS, path: request.path) {
+    case .notFound, .route:
+      status = .notFound
+      body = ErrorRenderer.body(style: .code, code: "NOT_FOUND", message: "Route not found")
+    case .methodNotAllowed(let allowed):
+      if cors.allows(origin) {
+        headers.append(contentsOf: cors.preflightHeaders(origin: origin, methods: allowed))
+      } else {
+        status = .forbidden
+        body = ErrorRenderer.body(style: .code, code: "FORBIDDEN", message: "Origin not allowed")
+      }
+    }
+    if !body.isEmpty { headers.append(("content-type", "application/json; charset=utf-8")) }
+    logger.info(
+      "preflight",
+      metadata: [
+        "request_id": "\(requestID)", "origin": "\(origin)", "method": "\(requestedMethod)",
+        "status": "\(status.code)",
+      ])
+    return HTTPResponse(status: status, headers: headers, body: body)
   }
 
   /// G7: `^[1-9][0-9]{0,18}$` and ≤ Int64.max.

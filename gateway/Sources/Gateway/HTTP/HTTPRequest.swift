@@ -8,12 +8,21 @@ public struct HTTPRequest: Sendable {
   public var uri: String
   public var headers: HTTPHeaders
   public var body: [UInt8]
+  /// The client's IP address (the per-client rate limits' key), when known.
+  public var remoteAddress: String?
+  /// The body, for a route that streams it (``GatewayHandler/streamsBody(method:uri:)``);
+  /// ``body`` is then empty.
+  public var bodyStream: RequestBodyStream?
 
-  public init(method: HTTPMethod, uri: String, headers: HTTPHeaders, body: [UInt8]) {
+  public init(
+    method: HTTPMethod, uri: String, headers: HTTPHeaders, body: [UInt8],
+    remoteAddress: String? = nil
+  ) {
     self.method = method
     self.uri = uri
     self.headers = headers
     self.body = body
+    self.remoteAddress = remoteAddress
   }
 
   /// The path without the query string.

@@ -7,7 +7,7 @@ import NIOHTTP1
 public enum GatewayRoutes {
   /// Every route the gateway serves.
   public static var all: RouteTable {
-    RouteTable(admin + cdhApplication + contacts + tags)
+    RouteTable(admin + cdhApplication + contacts + tags + csv)
   }
 
   typealias Admin = Maac_Admin_V1_AdminCenter.Method

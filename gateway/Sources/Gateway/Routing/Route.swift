@@ -36,6 +36,10 @@ struct RouteCall: Sendable {
   var client: GRPCClient<NGHTTP2ClientTransport>
   var metadata: Metadata
   var timeout: Duration
+  /// The request's content type (the CSV upload reads its multipart boundary from it).
+  var contentType: String? = nil
+  /// The body of a streamed upload (G13), instead of ``body``.
+  var bodyStream: RequestBodyStream? = nil
 }
 
 /// An HTTP answer before headers are added: status and an optional JSON body.
@@ -43,6 +47,8 @@ public struct HTTPResult: Sendable {
   public var status: HTTPResponseStatus
   public var body: [UInt8]?
   public var headers: [(String, String)]
+  /// A body streamed after the headers (CSV downloads), instead of ``body``.
+  public var bodyStream: ResponseBodyStream? = nil
 
   public init(status: HTTPResponseStatus, body: [UInt8]?, headers: [(String, String)] = []) {
     self.status = status

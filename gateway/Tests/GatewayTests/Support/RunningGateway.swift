@@ -25,12 +25,14 @@ final class RunningGateway: Sendable {
 
   static func start(
     jwksFile: String, peers: [String: HostAndPort], issuer: String = TestSigningKeys.issuer,
-    timeoutOverride: Duration? = nil
+    timeoutOverride: Duration? = nil, limits: RateLimits = .unlimited,
+    cors: CORSPolicy = CORSPolicy()
   ) async throws -> RunningGateway {
     let configuration = GatewayConfiguration(
-      port: 0, grpcPort: 0, jwksFile: jwksFile, issuer: issuer, audience: TestSigningKeys.audience,
+      port: 0, grpcPort: nil, jwksFile: jwksFile, issuer: issuer,
+      audience: TestSigningKeys.audience,
       peers: peers,
-      openAPIPath: openAPIPath)
+      openAPIPath: openAPIPath, limits: limits, cors: cors)
     var logger = Logger(label: "gateway-test")
     logger.logLevel = .warning
     let server = GatewayServer(
