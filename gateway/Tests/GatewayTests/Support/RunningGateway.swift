@@ -25,14 +25,19 @@ final class RunningGateway: Sendable {
 
   static func start(
     jwksFile: String, peers: [String: HostAndPort], issuer: String = TestSigningKeys.issuer,
-    timeoutOverride: Duration? = nil
+    timeoutOverride: Duration? = nil, logger: Logger? = nil
   ) async throws -> RunningGateway {
     let configuration = GatewayConfiguration(
       port: 0, grpcPort: 0, jwksFile: jwksFile, issuer: issuer, audience: TestSigningKeys.audience,
       peers: peers,
       openAPIPath: openAPIPath)
-    var logger = Logger(label: "gateway-test")
-    logger.logLevel = .warning
+    let logger =
+      logger
+      ?? {
+        var logger = Logger(label: "gateway-test")
+        logger.logLevel = .warning
+        return logger
+      }()
     let server = GatewayServer(
       configuration: configuration, logger: logger, timeoutOverride: timeoutOverride,
       jwksCheckInterval: .zero)
