@@ -76,13 +76,24 @@ struct JSONMappingTests {
   @Test("A22: members are renamed at their path only")
   func renames() throws {
     var list = Maac_Admin_V1_ListChannelsResponse()
-    list.channels = [.with { $0.id = 1; $0.type = .email; $0.email = .with { $0.brandDomain = "b.example" } }]
+    list.channels = [
+      .with { $0.id = 1; $0.type = .email; $0.email = .with { $0.brandDomain = "b.example" } },
+      .with { $0.id = 2; $0.type = .line },
+      .with { _ in },
+    ]
     let object = try Self.object(
       ResponseMapping.message.render(
         try Self.json(list), enums: EnumFields.channel.under("channels"),
-        renames: ["channels.email": "channel_information"], status: .ok
+        renames: ["channels.email": "channel_information"], empties: ["channels.email"],
+        status: .ok
       ).body)
-    let channel = try #require((object["channels"] as? [[String: Any]])?.first)
+    let channels = try #require(object["channels"] as? [[String: Any]])
+    #expect(channels.count == 3)
+    // A22: non-email channels carry an empty `channel_information`.
+    #expect((channels[1]["channel_information"] as? [String: Any])?.isEmpty == true)
+    #expect((channels[2]["channel_information"] as? [String: Any])?.isEmpty == true)
+    #expect(channels[1]["type"] as? String == "line")
+    let channel = channels[0]
     #expect((channel["channel_information"] as? [String: Any])?["brand_domain"] as? String == "b.example")
     #expect(channel["email"] == nil)
     #expect(channel["type"] as? String == "email")

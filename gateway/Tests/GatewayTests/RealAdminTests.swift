@@ -29,6 +29,7 @@ struct RealAdminTests {
       let information = try #require(email["channel_information"] as? [String: Any])
       #expect(information["brand_domain"] as? String == "brand.example")
       #expect(email["email"] == nil)
+      #expect((line["channel_information"] as? [String: Any])?.isEmpty == true)
       // A24: timestamps are RFC 3339 UTC with Z.
       for channel in channelsA {
         #expect(RealContactsTests.isRFC3339UTC(channel["created_at"]))

@@ -98,7 +98,8 @@ struct RealTagsTests {
         let absent = try await stack.client.send(
           method, template.replacingOccurrences(of: "{id}", with: "\(owned + missing)"),
           token: org2, json: body)
-        RealContactsTests.expectSameNotFound(foreign, absent, "\(method) \(template)")
+        RealContactsTests.expectSameNotFound(
+          foreign, absent, "\(method) \(template)", ids: (owned, owned + missing))
       }
       // Contact-scoped reads and writes of org 2 never see org 1's associations.
       let foreignTags = try await stack.client.send(

@@ -10,22 +10,36 @@ struct ProtoJSONScanner {
   private var output: [UInt8] = []
   private let enums: EnumPaths
   private let renames: [String: String]
+  private let empties: [String: String]
 
-  private init(_ input: [UInt8], enums: EnumPaths, renames: [String: String] = [:]) {
+  private init(
+    _ input: [UInt8], enums: EnumPaths, renames: [String: String] = [:],
+    empties: [String: String] = [:]
+  ) {
     self.input = input
     self.enums = enums
     self.renames = renames
+    self.empties = empties
   }
 
   /// `json` with every enum value at a path of `enums` written as its external name
   /// (`"CHANNEL_TYPE_EMAIL"` → `"email"`, `_UNSPECIFIED` → `null`). Other strings, including
   /// user data that happens to look like an enum name, are copied unchanged. Members at a
   /// path of `renames` are written under the documented key (`email` → `channel_information`).
+  /// A member path of `empties` missing from the output (proto3 omits an unset message) is
+  /// written as `{}` under its (renamed) key, e.g. `channel_information: {}` (A22).
   static func rewritingEnums(
-    _ json: [UInt8], _ enums: EnumPaths, renames: [String: String] = [:]
+    _ json: [UInt8], _ enums: EnumPaths, renames: [String: String] = [:],
+    empties: Set<String> = []
   ) -> [UInt8] {
-    guard !enums.isEmpty || !renames.isEmpty else { return json }
-    var scanner = ProtoJSONScanner(json, enums: enums, renames: renames)
+    guard !enums.isEmpty || !renames.isEmpty || !empties.isEmpty else { return json }
+    // Parent object path → the member's own key.
+    var parents: [String: String] = [:]
+    for path in empties {
+      let parts = path.split(separator: ".")
+      parents[parts.dropLast().joined(separator: ".")] = parts.last.map(String.init)
+    }
+    var scanner = ProtoJSONScanner(json, enums: enums, renames: renames, empties: parents)
     scanner.output.reserveCapacity(json.count)
     scanner.value(path: "")
     // Anything unexpected (never for swift-protobuf output): keep the original bytes.
@@ -90,7 +104,7 @@ struct ProtoJSONScanner {
   /// Copies one value to `output` (when rewriting; `path == nil` only skips), rewriting enum
   /// strings at declared paths.
   private mutating func value(path: String?) {
-    let copying = path != nil && (!enums.isEmpty || !renames.isEmpty)
+    let copying = path != nil && (!enums.isEmpty || !renames.isEmpty || !empties.isEmpty)
     skipWhitespace()
     guard let byte = peek else { return }
     switch byte {
@@ -98,11 +112,17 @@ struct ProtoJSONScanner {
       index += 1
       if copying { output.append(byte) }
       var first = true
+      var wanted = path.flatMap { empties[$0] }
       while true {
         skipWhitespace()
         guard let next = peek else { return }
         if next == UInt8(ascii: "}") {
           index += 1
+          if copying, let path, let key = wanted {
+            let childPath = path.isEmpty ? key : path + "." + key
+            if !first { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: "\"\(renames[childPath] ?? key)\":{}".utf8)
+          }
           if copying { output.append(next) }
           return
         }
@@ -120,6 +140,7 @@ struct ProtoJSONScanner {
           let key = String(
             decoding: input[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)], as: UTF8.self)
           childPath = path.isEmpty ? key : path + "." + key
+          if key == wanted { wanted = nil }
         }
         if copying {
           if let childPath, let renamed = renames[childPath] {

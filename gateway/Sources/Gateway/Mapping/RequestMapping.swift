@@ -13,7 +13,8 @@ public struct RequestMapping: Sendable {
     /// The body object goes under one request field (e.g. `fields` of UpdateContact).
     case nested(String)
     /// A JSON merge patch: keys go under `into` (or the top level when `nil`), and the keys
-    /// present become the FieldMask `mask` (a key with `null` clears the field).
+    /// present become the FieldMask `mask`, relative to `into` (a key with `null` clears the
+    /// field).
     /// `renames` maps body keys to request fields that are not part of the mask.
     case mergePatch(into: String?, mask: String, renames: [String: String])
   }
@@ -99,7 +100,9 @@ public struct RequestMapping: Sendable {
             continue
           }
           patched[key] = value
-          paths.append(Self.lowerCamel((into.map { "\($0)." } ?? "") + key))
+          // Mask paths name the patched fields themselves (relative to `into`): contacts'
+          // UpdateContact masks ContactFields names (`display_name`, not `fields.display_name`).
+          paths.append(Self.lowerCamel(key))
         }
         if let into { object[into] = patched } else { object.merge(patched) { $1 } }
         object[mask] = paths.sorted().joined(separator: ",")

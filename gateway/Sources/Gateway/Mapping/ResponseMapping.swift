@@ -14,19 +14,19 @@ public enum ResponseMapping: Sendable {
 
   /// Renders the response's proto3 JSON (snake_case names, int64 as numbers) with its enum
   /// values at `enums` written in lower case and the members at `renames` under their
-  /// documented keys. The envelope is assembled from byte ranges of
+  /// documented keys; members at `empties` are written as `{}` when unset. The envelope is assembled from byte ranges of
   /// the swift-protobuf output: nothing is parsed into a tree and encoded again.
   func render(
     _ json: [UInt8], enums: EnumPaths, renames: [String: String] = [:],
-    status: HTTPResponseStatus
+    empties: Set<String> = [], status: HTTPResponseStatus
   ) -> HTTPResult {
     switch self {
     case .empty:
       return HTTPResult(status: .noContent, body: nil)
     case .message:
-      return HTTPResult(status: status, body: ProtoJSONScanner.rewritingEnums(json, enums, renames: renames))
+      return HTTPResult(status: status, body: ProtoJSONScanner.rewritingEnums(json, enums, renames: renames, empties: empties))
     case .list(let items, let count):
-      let rewritten = ProtoJSONScanner.rewritingEnums(json, enums, renames: renames)
+      let rewritten = ProtoJSONScanner.rewritingEnums(json, enums, renames: renames, empties: empties)
       let members = ProtoJSONScanner.topLevelMembers(rewritten)
       var body: [UInt8] = []
       body.reserveCapacity(rewritten.count + 48)
@@ -43,7 +43,7 @@ public enum ResponseMapping: Sendable {
       body.append(UInt8(ascii: "}"))
       return HTTPResult(status: status, body: body)
     case .array(let items):
-      let rewritten = ProtoJSONScanner.rewritingEnums(json, enums, renames: renames)
+      let rewritten = ProtoJSONScanner.rewritingEnums(json, enums, renames: renames, empties: empties)
       var body: [UInt8] = []
       Self.append(
         ProtoJSONScanner.topLevelMembers(rewritten)[items], of: rewritten, default: "[]", to: &body)

@@ -28,8 +28,9 @@ public enum GatewayRoutes {
         mapping: RequestMapping(
           queryFields: ["type": "type"], enums: ["type": .channelType]),
         responseEnums: EnumFields.channel.under("channels"),
-        // A22: the email details are documented as `channel_information`.
-        responseRenames: ["channels.email": "channel_information"], extraTokenUses: ["platform"]),
+        // A22: the email details are documented as `channel_information`, `{}` for the others.
+        responseRenames: ["channels.email": "channel_information"],
+        responseEmpties: ["channels.email"], extraTokenUses: ["platform"]),
       .unary(
         .GET, "/api/v1/channels/{channel_id}/sender-domains", family: .admin, upstream: "admin",
         rpc: Admin.ListSenderDomains.descriptor,

@@ -34,6 +34,7 @@ extension Route {
     render: ResponseMapping = .message,
     responseEnums: EnumPaths = [:],
     responseRenames: [String: String] = [:],
+    responseEmpties: Set<String> = [],
     status: HTTPResponseStatus = .ok,
     extraTokenUses: Set<String> = [],
     timeout: Duration = .seconds(10)
@@ -66,7 +67,8 @@ extension Route {
       ) { response in try response.message }
       let replyJSON: [UInt8] = try reply.jsonUTF8Bytes(options: Route.jsonEncoding)
       return render.render(
-        replyJSON, enums: responseEnums, renames: responseRenames, status: status)
+        replyJSON, enums: responseEnums, renames: responseRenames, empties: responseEmpties,
+        status: status)
     }
   }
 }
