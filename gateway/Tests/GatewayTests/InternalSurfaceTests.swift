@@ -14,7 +14,8 @@ struct InternalSurfaceTests {
     Maac_Tags_V1_TagManagerService.descriptor.fullyQualifiedService,
   ]
 
-  @Test("G14: every route calls a public service; no Ops, Internal, Ingest, Testing or Subscribe RPC")
+  @Test(
+    "G14: every route calls a public service; no Ops, Internal, Ingest, Testing or Subscribe RPC")
   func routeTable() {
     let routes = GatewayRoutes.all.routes
     #expect(!routes.isEmpty)

@@ -45,7 +45,12 @@ struct JSONMappingTests {
   @Test("G17: list envelope from byte ranges: results, next_cursor (null on the last page), count")
   func listEnvelope() throws {
     var page = Maac_Contacts_V1_SearchContactsResponse()
-    page.contacts = [.with { $0.id = 1; $0.channelType = .line }, .with { $0.id = 2 }]
+    page.contacts = [
+      .with {
+        $0.id = 1
+        $0.channelType = .line
+      }, .with { $0.id = 2 },
+    ]
     page.nextPageToken = "abc"
     page.count = 7
     let mapping = ResponseMapping.list(items: "contacts", count: "count")
@@ -57,13 +62,20 @@ struct JSONMappingTests {
     #expect(first["next_cursor"] as? String == "abc")
     #expect(first["count"] as? Int == 7)
     let last = try Self.object(
-      mapping.render(try Self.json(Maac_Contacts_V1_SearchContactsResponse()), enums: [:], status: .ok)
-        .body)
+      mapping.render(
+        try Self.json(Maac_Contacts_V1_SearchContactsResponse()), enums: [:], status: .ok
+      )
+      .body)
     #expect((last["results"] as? [Any])?.isEmpty == true)
     #expect(last["next_cursor"] is NSNull)
     #expect(last["count"] as? Int == 0)
     var tags = Maac_Tags_V1_ListTagsResponse()
-    tags.tags = [.with { $0.id = 3; $0.source = .caac }]
+    tags.tags = [
+      .with {
+        $0.id = 3
+        $0.source = .caac
+      }
+    ]
     let array = try #require(
       try JSONSerialization.jsonObject(
         with: Data(
@@ -77,8 +89,15 @@ struct JSONMappingTests {
   func renames() throws {
     var list = Maac_Admin_V1_ListChannelsResponse()
     list.channels = [
-      .with { $0.id = 1; $0.type = .email; $0.email = .with { $0.brandDomain = "b.example" } },
-      .with { $0.id = 2; $0.type = .line },
+      .with {
+        $0.id = 1
+        $0.type = .email
+        $0.email = .with { $0.brandDomain = "b.example" }
+      },
+      .with {
+        $0.id = 2
+        $0.type = .line
+      },
       .with { _ in },
     ]
     let object = try Self.object(
@@ -94,12 +113,15 @@ struct JSONMappingTests {
     #expect((channels[2]["channel_information"] as? [String: Any])?.isEmpty == true)
     #expect(channels[1]["type"] as? String == "line")
     let channel = channels[0]
-    #expect((channel["channel_information"] as? [String: Any])?["brand_domain"] as? String == "b.example")
+    #expect(
+      (channel["channel_information"] as? [String: Any])?["brand_domain"] as? String == "b.example")
     #expect(channel["email"] == nil)
     #expect(channel["type"] as? String == "email")
   }
 
-  @Test("Requests: lower-case names become proto names in bodies, arrays and queries; others → 400 naming the field")
+  @Test(
+    "Requests: lower-case names become proto names in bodies, arrays and queries; others → 400 naming the field"
+  )
   func requestEnums() throws {
     let mapping = RequestMapping(
       body: .fields, queryFields: ["source": "source"],
@@ -108,7 +130,8 @@ struct JSONMappingTests {
         "status": .taskStatus,
       ])
     let data = try mapping.json(
-      body: Array(#"{"channel_types":["line","email"],"fields":{"gender":"male"},"status":"completed"}"#.utf8),
+      body: Array(
+        #"{"channel_types":["line","email"],"fields":{"gender":"male"},"status":"completed"}"#.utf8),
       path: [:], query: [("source", "caac")], repeatedQuery: [])
     let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(object["channel_types"] as? [String] == ["CHANNEL_TYPE_LINE", "CHANNEL_TYPE_EMAIL"])

@@ -5,7 +5,8 @@ import Testing
 /// the Authorization header, tokens or credentials.
 @Suite("G19: logging")
 struct LoggingTests {
-  @Test("G19: one record per request with id, route, org, user, status, latency; no token, no secret")
+  @Test(
+    "G19: one record per request with id, route, org, user, status, latency; no token, no secret")
   func requestLog() async throws {
     let (logger, store) = RecordingLogHandler.logger()
     var tokens: [String] = []
@@ -29,7 +30,8 @@ struct LoggingTests {
     let records = store.all
     #expect(!records.isEmpty)
     for id in requestIDs {
-      let record = try #require(records.first { $0.message == "request" && $0.metadata["request_id"] == id })
+      let record = try #require(
+        records.first { $0.message == "request" && $0.metadata["request_id"] == id })
       #expect(record.metadata["org_id"] != nil && record.metadata["org_id"] != "-")
       #expect(record.metadata["user_id"] == "amy")
       #expect(record.metadata["latency_ms"].flatMap { Int($0) } != nil)
@@ -38,7 +40,8 @@ struct LoggingTests {
     }
     #expect(
       records.contains {
-        $0.metadata["route"] == "/api/member/v1/contacts/{contact_id}" && $0.metadata["status"] == "404"
+        $0.metadata["route"] == "/api/member/v1/contacts/{contact_id}"
+          && $0.metadata["status"] == "404"
       })
     for record in records {
       for token in tokens {

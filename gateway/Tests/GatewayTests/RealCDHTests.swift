@@ -29,7 +29,9 @@ struct RealCDHTests {
           "GET", "\(base)/unify-scope-setting", token: adminA)
         #expect(readA.status == 200)
         #expect(
-          (readA.object["unify_keys"] as? [[String: Any]])?.compactMap { $0["attribute"] as? String }
+          (readA.object["unify_keys"] as? [[String: Any]])?.compactMap {
+            $0["attribute"] as? String
+          }
             == keys)
         let orgsA = (readA.object["orgs"] as? [[String: Any]]) ?? []
         #expect(orgsA.compactMap { $0["org_id"] as? Int } == [Int(stack.orgA)])

@@ -52,7 +52,9 @@ struct RealContactsTests {
       let routes: [(String, String, [String: Any]?)] = [
         ("GET", "/api/member/v1/contacts/{id}", nil),
         ("PATCH", "/api/member/v1/contacts/{id}", ["note": "hi"]),
-        ("PUT", "/api/member/v1/contacts/{id}/customer-id", ["customer_id": "CRM-1", "via": "api"]),
+        (
+          "PUT", "/api/member/v1/contacts/{id}/customer-id", ["customer_id": "CRM-1", "via": "api"]
+        ),
         ("DELETE", "/api/member/v1/contacts/{id}/customer-id", nil),
         ("GET", "/api/member/v1/contacts/{id}/history", nil),
         ("DELETE", "/api/member/v1/contacts/{id}", nil),
@@ -219,7 +221,8 @@ struct RealContactsTests {
         json: ["channel_type": "EMAIL", "channel_id": stack.emailA, "external_id": "a@example.com"])
       #expect(badType.status == 400)
       #expect(badType.object["code"] as? String == "BAD_REQUEST")
-      #expect((badType.object["message"] as? String)?.hasPrefix("channel_type: must be one of") == true)
+      #expect(
+        (badType.object["message"] as? String)?.hasPrefix("channel_type: must be one of") == true)
       let badGender = try await stack.client.send(
         "PATCH", "/api/member/v1/contacts/1", token: token, json: ["gender": "robot"])
       #expect(badGender.status == 400)
@@ -244,7 +247,10 @@ struct RealContactsTests {
       // Another org's channel is not a channel of this org.
       let foreignChannel = try await stack.client.send(
         "POST", "/api/member/v1/contacts", token: token,
-        json: ["channel_type": "line", "channel_id": stack.lineB, "external_id": "U" + String(repeating: "a", count: 32)])
+        json: [
+          "channel_type": "line", "channel_id": stack.lineB,
+          "external_id": "U" + String(repeating: "a", count: 32),
+        ])
       #expect([400, 404].contains(foreignChannel.status))
       // Unknown fields, wrong JSON, and bad path ids.
       let unknown = try await stack.client.send(

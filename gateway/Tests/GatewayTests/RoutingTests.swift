@@ -27,7 +27,8 @@ struct RoutingTests {
       let id = try #require(
         try await stack.client.send("POST", "/api/tag/v1/tags", token: token, json: ["name": "T"])
           .object["id"] as? Int)
-      #expect(try await stack.client.send("GET", "/api/tag/v1/tags/\(id)/", token: token).status == 200)
+      #expect(
+        try await stack.client.send("GET", "/api/tag/v1/tags/\(id)/", token: token).status == 200)
       #expect(try await stack.client.send("GET", "/api/v1/channels/", token: token).status == 200)
       #expect(
         try await stack.client.send("GET", "/api/tag/v1//tags/\(id)", token: token).status == 404)
@@ -92,8 +93,10 @@ struct RoutingTests {
       let token = try await stack.token(stack.orgA)
       for name in ["a", "b", "c"] {
         #expect(
-          try await stack.client.send("POST", "/api/tag/v1/tags", token: token, json: ["name": name])
-            .status == 201)
+          try await stack.client.send(
+            "POST", "/api/tag/v1/tags", token: token, json: ["name": name]
+          )
+          .status == 201)
       }
       let first = try await stack.client.send(
         "GET", "/api/tag/v1/tags?limit=2&sort=name&order=asc", token: token)
@@ -129,7 +132,8 @@ struct RoutingTests {
     await gone.stop()
     let admin = try await Fixtures.adminUpstream()
     let gateway = try await RunningGateway.start(
-      jwksFile: keys.jwksPath, peers: ["tags": address, "contacts": admin.address, "admin": admin.address])
+      jwksFile: keys.jwksPath,
+      peers: ["tags": address, "contacts": admin.address, "admin": admin.address])
     let token = try await keys.token()
     let down = try await gateway.client.send("GET", "/api/tag/v1/tags/7", token: token)
     #expect(down.status == 503)

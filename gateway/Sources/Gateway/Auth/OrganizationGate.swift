@@ -48,8 +48,9 @@ public final class OrganizationGate: Sendable {
   }
 
   /// A gate asking admin center over `client` as the service caller `system:gateway`.
-  public convenience init(admin client: GRPCClient<NGHTTP2ClientTransport>, ttl: Duration = .seconds(5))
-  {
+  public convenience init(
+    admin client: GRPCClient<NGHTTP2ClientTransport>, ttl: Duration = .seconds(5)
+  ) {
     self.init(ttl: ttl) { organizationID in
       let internalAPI = Maac_Admin_V1_AdminInternal.Client(wrapping: client)
       var request = Maac_Admin_V1_GetOrganizationRequest()

@@ -57,7 +57,8 @@ struct ProtoJSONScanner {
       scanner.skipWhitespace()
       guard scanner.peek == UInt8(ascii: "\"") else { break }
       let keyRange = scanner.string()
-      let key = String(decoding: json[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)], as: UTF8.self)
+      let key = String(
+        decoding: json[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)], as: UTF8.self)
       scanner.skipWhitespace()
       guard scanner.peek == UInt8(ascii: ":") else { break }
       scanner.index += 1

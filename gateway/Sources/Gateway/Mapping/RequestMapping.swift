@@ -149,7 +149,8 @@ public struct RequestMapping: Sendable {
       object[field] = items.map { item in item is String ? [key: item] : item }
     }
     for (path, mapping) in enums where !mappedFromQuery.contains(path) {
-      try Self.mapEnum(in: &object, path: path.split(separator: ".").map(String.init)[...],
+      try Self.mapEnum(
+        in: &object, path: path.split(separator: ".").map(String.init)[...],
         fullPath: path, mapping)
     }
     // Without a body every value is one the gateway made (strings, booleans, arrays of them).

@@ -24,9 +24,12 @@ public enum ResponseMapping: Sendable {
     case .empty:
       return HTTPResult(status: .noContent, body: nil)
     case .message:
-      return HTTPResult(status: status, body: ProtoJSONScanner.rewritingEnums(json, enums, renames: renames, empties: empties))
+      return HTTPResult(
+        status: status,
+        body: ProtoJSONScanner.rewritingEnums(json, enums, renames: renames, empties: empties))
     case .list(let items, let count):
-      let rewritten = ProtoJSONScanner.rewritingEnums(json, enums, renames: renames, empties: empties)
+      let rewritten = ProtoJSONScanner.rewritingEnums(
+        json, enums, renames: renames, empties: empties)
       let members = ProtoJSONScanner.topLevelMembers(rewritten)
       var body: [UInt8] = []
       body.reserveCapacity(rewritten.count + 48)
@@ -43,7 +46,8 @@ public enum ResponseMapping: Sendable {
       body.append(UInt8(ascii: "}"))
       return HTTPResult(status: status, body: body)
     case .array(let items):
-      let rewritten = ProtoJSONScanner.rewritingEnums(json, enums, renames: renames, empties: empties)
+      let rewritten = ProtoJSONScanner.rewritingEnums(
+        json, enums, renames: renames, empties: empties)
       var body: [UInt8] = []
       Self.append(
         ProtoJSONScanner.topLevelMembers(rewritten)[items], of: rewritten, default: "[]", to: &body)
@@ -54,6 +58,10 @@ public enum ResponseMapping: Sendable {
   private static func append(
     _ range: Range<Int>?, of json: [UInt8], default fallback: String, to body: inout [UInt8]
   ) {
-    if let range { body.append(contentsOf: json[range]) } else { body.append(contentsOf: fallback.utf8) }
+    if let range {
+      body.append(contentsOf: json[range])
+    } else {
+      body.append(contentsOf: fallback.utf8)
+    }
   }
 }

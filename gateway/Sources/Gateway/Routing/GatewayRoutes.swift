@@ -36,7 +36,8 @@ public enum GatewayRoutes {
         rpc: Admin.ListSenderDomains.descriptor,
         request: Maac_Admin_V1_ListSenderDomainsRequest.self,
         response: Maac_Admin_V1_ListSenderDomainsResponse.self,
-        responseEnums: EnumFields.senderDomain.under("sender_domains"), extraTokenUses: ["platform"]),
+        responseEnums: EnumFields.senderDomain.under("sender_domains"), extraTokenUses: ["platform"]
+      ),
       .unary(
         .GET, "/api/v1/channels/{channel_id}/sender-profiles", family: .admin, upstream: "admin",
         rpc: Admin.ListSenderProfiles.descriptor,

@@ -27,25 +27,26 @@ enum Fixtures {
   /// Admin center knowing every organization as active (GQ6), listing no channels, and
   /// validating sender domains slower than any deadline.
   static func adminUpstream() async throws -> TestUpstream {
-    try await TestUpstream.start([
-      Unary(Maac_Admin_V1_AdminInternal.Method.GetOrganization.descriptor) {
-        (request: Maac_Admin_V1_GetOrganizationRequest, caller) -> Maac_Admin_V1_Organization in
-        .with {
-          $0.id = request.organizationID
-          $0.active = true
-        }
-      },
-      Unary(Maac_Admin_V1_AdminCenter.Method.ListChannels.descriptor) {
-        (request: Maac_Admin_V1_ListChannelsRequest, caller) -> Maac_Admin_V1_ListChannelsResponse
-        in Maac_Admin_V1_ListChannelsResponse()
-      },
-      Unary(Maac_Admin_V1_AdminCenter.Method.ValidateSenderDomain.descriptor) {
-        (request: Maac_Admin_V1_ValidateSenderDomainRequest, caller) -> Maac_Admin_V1_SenderDomain
-        in
-        // Waits until the gateway's deadline cancels the call (the 504 test).
-        try await Task.sleep(for: .seconds(3600))
-        return Maac_Admin_V1_SenderDomain()
-      },
-    ], organizationRequired: false)
+    try await TestUpstream.start(
+      [
+        Unary(Maac_Admin_V1_AdminInternal.Method.GetOrganization.descriptor) {
+          (request: Maac_Admin_V1_GetOrganizationRequest, caller) -> Maac_Admin_V1_Organization in
+          .with {
+            $0.id = request.organizationID
+            $0.active = true
+          }
+        },
+        Unary(Maac_Admin_V1_AdminCenter.Method.ListChannels.descriptor) {
+          (request: Maac_Admin_V1_ListChannelsRequest, caller) -> Maac_Admin_V1_ListChannelsResponse
+          in Maac_Admin_V1_ListChannelsResponse()
+        },
+        Unary(Maac_Admin_V1_AdminCenter.Method.ValidateSenderDomain.descriptor) {
+          (request: Maac_Admin_V1_ValidateSenderDomainRequest, caller) -> Maac_Admin_V1_SenderDomain
+          in
+          // Waits until the gateway's deadline cancels the call (the 504 test).
+          try await Task.sleep(for: .seconds(3600))
+          return Maac_Admin_V1_SenderDomain()
+        },
+      ], organizationRequired: false)
   }
 }

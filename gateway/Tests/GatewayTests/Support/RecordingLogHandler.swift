@@ -9,7 +9,9 @@ struct RecordingLogHandler: LogHandler {
     var message: String
     var metadata: [String: String]
     /// Everything the record would print.
-    var text: String { message + " " + metadata.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+    var text: String {
+      message + " " + metadata.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
   }
 
   final class Store: Sendable {

@@ -63,7 +63,8 @@ struct ServiceStack {
               let admin = try await startAdmin(adminDB, pools: &pools)
               running.append(admin)
               try await withTestClient(to: admin.address) { adminClient in
-                running.append(try await startContacts(contactsDB, admin: adminClient, pools: &pools))
+                running.append(
+                  try await startContacts(contactsDB, admin: adminClient, pools: &pools))
                 running.append(try await startTags(tagsDB, pools: &pools))
                 running.append(try await startCDH(cdhDB, pools: &pools))
                 let ops = Maac_Admin_V1_AdminOps.Client(wrapping: adminClient)
