@@ -58,6 +58,7 @@ struct ServiceStack {
           try await TestDatabase.withServiceDatabase("gw_cdh") { cdhDB in
             var running: [RunningService] = []
             var pools: [PostgresPool] = []
+            var runtimes: [CDHRuntime] = []
             var gateway: RunningGateway?
             do {
               let admin = try await startAdmin(adminDB, pools: &pools)
@@ -66,7 +67,7 @@ struct ServiceStack {
                 running.append(
                   try await startContacts(contactsDB, admin: adminClient, pools: &pools))
                 running.append(try await startTags(tagsDB, pools: &pools))
-                running.append(try await startCDH(cdhDB, pools: &pools))
+                running.append(try await startCDH(cdhDB, pools: &pools, runtimes: &runtimes))
                 let ops = Maac_Admin_V1_AdminOps.Client(wrapping: adminClient)
                 let keys = try TestSigningKeys()
                 let started = try await RunningGateway.start(
@@ -81,10 +82,10 @@ struct ServiceStack {
                 try await body(stack)
               }
             } catch {
-              await stop(gateway, running, pools)
+              await stop(gateway, running, pools, runtimes)
               throw error
             }
-            await stop(gateway, running, pools)
+            await stop(gateway, running, pools, runtimes)
           }
         }
       }
@@ -92,10 +93,13 @@ struct ServiceStack {
   }
 
   private static func stop(
-    _ gateway: RunningGateway?, _ running: [RunningService], _ pools: [PostgresPool]
+    _ gateway: RunningGateway?, _ running: [RunningService], _ pools: [PostgresPool],
+    _ runtimes: [CDHRuntime]
   ) async {
     await gateway?.stop()
     for service in running.reversed() { await service.stop() }
+    // CDH's re-unification jobs run beside its RPCs: let them finish before the schema goes.
+    for runtime in runtimes { await runtime.idle() }
     for pool in pools { await pool.shutdown() }
   }
 
@@ -144,14 +148,15 @@ struct ServiceStack {
   }
 
   /// CDH without its event followers: the gateway tests drive its settings surface only.
-  private static func startCDH(_ database: ServiceDatabase, pools: inout [PostgresPool])
-    async throws -> RunningService
-  {
+  private static func startCDH(
+    _ database: ServiceDatabase, pools: inout [PostgresPool], runtimes: inout [CDHRuntime]
+  ) async throws -> RunningService {
     let process = process(database, name: "cdh")
     let pool = try await process.openDatabase(migrations: try CDHMigrations.all())
     pools.append(pool)
     let runtime = try await CDHRuntime.start(
       pool: pool, outbox: process.outbox, logger: process.logger)
+    runtimes.append(runtime)
     return try await RunningService.start(
       process,
       services: CdhServices.all(
