@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import NIOHTTP1
+import ServiceKit
 import Synchronization
 import Testing
 
@@ -53,39 +54,59 @@ struct OrganizationGateTests {
     func advance(_ by: Duration) { offset.withLock { $0 += by } }
   }
 
-  @Test("GQ6: answers are cached for the TTL, never looked up per request; failures are not cached")
-  func cache() async throws {
-    let clock = ManualClock()
+  /// Admin center's registry as the gate sees it, counting lookups.
+  final class CountingRegistry: OrganizationRegistry {
+    struct Down: Error {}
     let lookups = Mutex<[Int64]>([])
     let failing = Mutex(false)
-    struct Down: Error {}
-    let gate = OrganizationGate(ttl: .seconds(5), now: { clock.now() }) { id in
+    func organization(id: Int64) async throws -> KnownOrganization? {
       lookups.withLock { $0.append(id) }
       if failing.withLock({ $0 }) { throw Down() }
-      return id == 1 ? .active : id == 2 ? .inactive : .unknown
+      return id == 1 || id == 4
+        ? KnownOrganization(id: id) : id == 2 ? KnownOrganization(id: 2, active: false) : nil
     }
+    var count: Int { lookups.withLock { $0.count } }
+  }
+
+  @Test(
+    "GQ6: answers are cached for a few seconds, never looked up per request; 503 when admin cannot confirm"
+  )
+  func cache() async throws {
+    let clock = ManualClock()
+    let registry = CountingRegistry()
+    let check = OrganizationCheck(
+      gate: OrganizationGate(
+        registry: registry, knownLifetime: .seconds(5), unknownLifetime: .seconds(2),
+        now: { clock.now() }))
     for _ in 0..<50 {
-      #expect(await gate.refusal(for: 1, style: .code) == nil)
+      #expect(await check.refusal(for: 1, style: .code) == nil)
     }
-    #expect(lookups.withLock { $0 } == [1])
-    let refused = try #require(await gate.refusal(for: 2, style: .code))
-    #expect(refused.status == .forbidden)
+    #expect(registry.count == 1)
+    let inactive = try #require(await check.refusal(for: 2, style: .code))
+    let unknown = try #require(await check.refusal(for: 3, style: .code))
+    #expect(inactive.status == .forbidden)
+    #expect(unknown.status == .forbidden)
+    #expect(inactive.body == unknown.body, "one answer for unknown and disabled")
     #expect(
-      String(decoding: refused.body ?? [], as: UTF8.self).contains("ORGANIZATION_NOT_ACTIVE"))
-    #expect(await gate.refusal(for: 3, style: .code)?.status == .forbidden)
-    #expect(await gate.refusal(for: 3, style: .code)?.status == .forbidden)
-    #expect(lookups.withLock { $0 } == [1, 2, 3])
+      String(decoding: unknown.body ?? [], as: UTF8.self).contains("ORGANIZATION_NOT_ACTIVE"))
+    #expect(await check.refusal(for: 3, style: .detail)?.status == .forbidden)
+    #expect(registry.count == 3)
+    // Within the lifetimes nothing is asked again; after them, admin center is asked again.
     clock.advance(.seconds(4))
-    #expect(await gate.refusal(for: 1, style: .code) == nil)
-    #expect(lookups.withLock { $0 }.count == 3)
-    // After the TTL admin center is asked again; an organization made inactive is refused.
+    #expect(await check.refusal(for: 1, style: .code) == nil)
+    #expect(registry.count == 3)
     clock.advance(.seconds(2))
-    failing.withLock { $0 = true }
-    #expect(await gate.refusal(for: 1, style: .code)?.status == .serviceUnavailable)
-    #expect(await gate.refusal(for: 1, style: .code)?.status == .serviceUnavailable)
-    #expect(lookups.withLock { $0 }.count == 5, "a failed lookup is not cached")
-    failing.withLock { $0 = false }
-    #expect(await gate.refusal(for: 1, style: .code) == nil)
-    #expect(lookups.withLock { $0 }.count == 6)
+    #expect(await check.refusal(for: 1, style: .code) == nil)
+    #expect(await check.refusal(for: 3, style: .code)?.status == .forbidden)
+    #expect(registry.count == 5)
+    // An organization admin center never confirmed cannot pass while it is unreachable, and
+    // the failure is not cached.
+    registry.failing.withLock { $0 = true }
+    #expect(await check.refusal(for: 4, style: .code)?.status == .serviceUnavailable)
+    #expect(await check.refusal(for: 4, style: .code)?.status == .serviceUnavailable)
+    #expect(registry.count == 7)
+    registry.failing.withLock { $0 = false }
+    #expect(await check.refusal(for: 4, style: .code) == nil)
+    #expect(registry.count == 8)
   }
 }

@@ -80,10 +80,11 @@ struct RoutingTests {
       #expect(requestID != "client-chosen")
       #expect(
         reply.header("x-request-id") == requestID, "G10: the response names the id sent upstream")
-      // GQ6: the organization lookup is a service call, with no organization of its own.
+      // GQ6: the organization lookup is a service call (`system:gateway`) about the token's
+      // organization.
       let lookup = try #require(environment.admin.received.withLock { $0.first })
       #expect(Array(lookup[stringValues: "x-maac-user-id"]) == ["system:gateway"])
-      #expect(Array(lookup[stringValues: "x-maac-org-id"]).isEmpty)
+      #expect(Array(lookup[stringValues: "x-maac-org-id"]) == ["1"])
     }
   }
 

@@ -7,7 +7,7 @@ public final class Upstreams: Sendable {
   let clients: [String: GRPCClient<NGHTTP2ClientTransport>]
   /// GQ6 through admin center (peer `admin`); `nil` when no admin peer is configured, and then
   /// every routed request is refused (503): no organization is trusted unchecked.
-  let organizations: OrganizationGate?
+  let organizations: OrganizationCheck?
 
   /// - Parameter organizationTTL: how long admin center's answer about an organization is
   ///   reused (GQ6).
@@ -21,7 +21,9 @@ public final class Upstreams: Sendable {
       clients[name] = GRPCClient(transport: NGHTTP2ClientTransport(target: target))
     }
     self.clients = clients
-    self.organizations = clients["admin"].map { OrganizationGate(admin: $0, ttl: organizationTTL) }
+    self.organizations = clients["admin"].map {
+      OrganizationCheck(admin: $0, knownLifetime: organizationTTL)
+    }
   }
 
   /// GQ6: the refusal for a token of `organizationID`, or `nil` when admin center knows the

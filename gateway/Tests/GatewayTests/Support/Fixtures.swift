@@ -32,7 +32,8 @@ enum Fixtures {
         Unary(Maac_Admin_V1_AdminInternal.Method.GetOrganization.descriptor) {
           (request: Maac_Admin_V1_GetOrganizationRequest, caller) -> Maac_Admin_V1_Organization in
           .with {
-            $0.id = request.organizationID
+            $0.id =
+              request.organizationID == 0 ? caller.organizationID ?? 0 : request.organizationID
             $0.active = true
           }
         },
