@@ -30,8 +30,9 @@ struct InternalSurfaceTests {
 
   @Test("G14: internal paths, CDH internal endpoints and gRPC method paths over HTTP/1.1 → 404")
   func internalPathsAre404() async throws {
-    try await ServiceStack.with { stack in
-      let token = try await stack.token(stack.orgA)
+    // G1 decides before anything is forwarded: no service is needed to prove a 404.
+    try await GatewayEnvironment.with { environment in
+      let token = try await environment.keys.token()
       let paths: [(String, String)] = [
         ("GET", "/internal/health"),
         ("POST", "/internal/admin/organizations"),
@@ -57,13 +58,14 @@ struct InternalSurfaceTests {
         ("POST", "/maac.admin.v1.AdminTesting/Reset"),
       ]
       for (method, path) in paths {
-        let reply = try await stack.client.send(
+        let reply = try await environment.client.send(
           method, path, token: token, json: method == "GET" ? nil : [String: Any]())
         #expect(reply.status == 404, "\(method) \(path)")
         #expect(
           reply.object as? [String: String] == ["code": "NOT_FOUND", "message": "Route not found"],
           "\(method) \(path)")
       }
+      #expect(environment.totalCalls == 0)
     }
   }
 }

@@ -52,6 +52,14 @@ struct ServiceStack {
   static func with(
     gatewayLogger: Logger? = nil, _ body: (ServiceStack) async throws -> Void
   ) async throws {
+    try await StackLimiter.shared.withSlot {
+      try await run(gatewayLogger: gatewayLogger, body)
+    }
+  }
+
+  private static func run(
+    gatewayLogger: Logger?, _ body: (ServiceStack) async throws -> Void
+  ) async throws {
     try await TestDatabase.withServiceDatabase("gw_admin") { adminDB in
       try await TestDatabase.withServiceDatabase("gw_contacts") { contactsDB in
         try await TestDatabase.withServiceDatabase("gw_tags") { tagsDB in
@@ -107,7 +115,7 @@ struct ServiceStack {
     ServiceProcess(
       name: name,
       configuration: ServiceConfiguration(
-        databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 4,
+        databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 2,
         logLevel: .critical))
   }
 
