@@ -57,6 +57,7 @@ struct ProtoJSONScanner {
       scanner.skipWhitespace()
       guard scanner.peek == UInt8(ascii: "\"") else { break }
       let keyRange = scanner.string()
+      guard keyRange.count >= 2 else { break }
       let key = String(
         decoding: json[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)], as: UTF8.self)
       scanner.skipWhitespace()
