@@ -28,6 +28,17 @@ struct ContactsStub: RegistrableRPCService {
       contact.id = id
       return StreamingServerResponse(single: ServerResponse(message: contact))
     }
+    // GQ6: the gateway asks admin center once per organization and TTL (cached).
+    router.registerHandler(
+      forMethod: Maac_Admin_V1_AdminInternal.Method.GetOrganization.descriptor,
+      deserializer: ProtobufDeserializer<Maac_Admin_V1_GetOrganizationRequest>(),
+      serializer: ProtobufSerializer<Maac_Admin_V1_Organization>()
+    ) { request, _ in
+      var organization = Maac_Admin_V1_Organization()
+      for try await message in request.messages { organization.id = message.organizationID }
+      organization.active = true
+      return StreamingServerResponse(single: ServerResponse(message: organization))
+    }
   }
 }
 
@@ -70,7 +81,10 @@ let token = try await keys.mintToken(organizationID: 1, userID: "bench", roles: 
 let configuration = GatewayConfiguration(
   port: 0, grpcPort: nil, jwksFile: keys.jwksPath.path, issuer: DevelopmentKeys.issuer,
   audience: DevelopmentKeys.audience,
-  peers: ["contacts": HostAndPort(host: "127.0.0.1", port: upstreamPort)],
+  peers: [
+    "contacts": HostAndPort(host: "127.0.0.1", port: upstreamPort),
+    "admin": HostAndPort(host: "127.0.0.1", port: upstreamPort),
+  ],
   openAPIPath: nil, limits: .unlimited)
 var logger = Logger(label: "bench")
 logger.logLevel = .error

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Synchronization
 import Testing
 
 @Suite("Gateway routing, tenancy and error mapping")
@@ -19,18 +20,18 @@ struct RoutingTests {
     }
   }
 
-  @Test("G9: a trailing slash matches the same route; a double slash is 404")
+  @Test("G9: a trailing slash matches the same route; a double slash is 404 (real services)")
   func trailingSlash() async throws {
-    try await GatewayEnvironment.with { environment in
-      let token = try await environment.keys.token()
+    try await ServiceStack.with { stack in
+      let token = try await stack.token(stack.orgA)
+      let id = try #require(
+        try await stack.client.send("POST", "/api/tag/v1/tags", token: token, json: ["name": "T"])
+          .object["id"] as? Int)
       #expect(
-        try await environment.client.send("GET", "/api/member/v1/contacts/5/", token: token).status
-          == 200)
+        try await stack.client.send("GET", "/api/tag/v1/tags/\(id)/", token: token).status == 200)
+      #expect(try await stack.client.send("GET", "/api/v1/channels/", token: token).status == 200)
       #expect(
-        try await environment.client.send("GET", "/api/v1/channels/", token: token).status == 200)
-      #expect(
-        try await environment.client.send("GET", "/api/member/v1//contacts/5", token: token).status
-          == 404)
+        try await stack.client.send("GET", "/api/tag/v1//tags/\(id)", token: token).status == 404)
     }
   }
 
@@ -79,110 +80,45 @@ struct RoutingTests {
       #expect(requestID != "client-chosen")
       #expect(
         reply.header("x-request-id") == requestID, "G10: the response names the id sent upstream")
+      // GQ6: the organization lookup is a service call (`system:gateway`) about the token's
+      // organization.
+      let lookup = try #require(environment.admin.received.withLock { $0.first })
+      #expect(Array(lookup[stringValues: "x-maac-user-id"]) == ["system:gateway"])
+      #expect(Array(lookup[stringValues: "x-maac-org-id"]) == ["1"])
     }
   }
 
-  @Test(
-    "G6: another organization's resource answers 404 exactly like a missing one, in every family")
-  func crossOrganization() async throws {
-    try await GatewayEnvironment.with { environment in
-      let org1 = try await environment.keys.token(TestSigningKeys.claims(org: 1))
-      let org2 = try await environment.keys.token(TestSigningKeys.claims(org: 2))
-      // (path, owned by org 1, missing everywhere)
-      let cases: [(String, String, String)] = [
-        ("contacts", "/api/member/v1/contacts/5", "/api/member/v1/contacts/99"),
-        ("tags", "/api/tag/v1/tags/7", "/api/tag/v1/tags/99"),
-        ("admin", "/api/v1/channels/21/sender-domains", "/api/v1/channels/99/sender-domains"),
-      ]
-      for (family, owned, missing) in cases {
+  @Test("G17: cursor/limit page through the real tag list; the last page's next_cursor is null")
+  func paging() async throws {
+    try await ServiceStack.with { stack in
+      let token = try await stack.token(stack.orgA)
+      for name in ["a", "b", "c"] {
         #expect(
-          try await environment.client.send("GET", owned, token: org1).status == 200, "\(family)")
-        let foreign = try await environment.client.send("GET", owned, token: org2)
-        let absent = try await environment.client.send("GET", missing, token: org2)
-        #expect(foreign.status == 404, "\(family)")
-        #expect(absent.status == 404, "\(family)")
-        #expect(foreign.object["code"] as? String == absent.object["code"] as? String, "\(family)")
-        #expect(foreign.object["code"] as? String == "NOT_FOUND", "\(family)")
+          try await stack.client.send(
+            "POST", "/api/tag/v1/tags", token: token, json: ["name": name]
+          )
+          .status == 201)
       }
-      // CDH application routes carry no id: org 2 has no scope → 404; org 1 sees its own.
+      let first = try await stack.client.send(
+        "GET", "/api/tag/v1/tags?limit=2&sort=name&order=asc", token: token)
+      #expect(first.status == 200)
       #expect(
-        try await environment.client.send(
-          "GET", "/api/v1/applications/cdh/unify-scope-setting", token: org1
-        ).status
-          == 200)
+        (first.object["results"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+          == ["a", "b"])
+      #expect(first.object["count"] as? Int == 3)
+      let cursor = try #require(first.object["next_cursor"] as? String)
+      let second = try await stack.client.send(
+        "GET",
+        "/api/tag/v1/tags?limit=2&sort=name&order=asc&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)",
+        token: token)
+      #expect(second.status == 200, "\(String(decoding: second.body, as: UTF8.self))")
       #expect(
-        try await environment.client.send(
-          "GET", "/api/v1/application/cdh/unify-scope-setting", token: org2
-        ).status
-          == 404)
-      // Lists only show the caller's data.
-      let channels2 = try await environment.client.send("GET", "/api/v1/channels", token: org2)
-      #expect(channels2.status == 200)
-      #expect((channels2.object["channels"] as? [Any])?.isEmpty ?? true)
-      let channels1 = try await environment.client.send("GET", "/api/v1/channels", token: org1)
-      #expect((channels1.object["channels"] as? [[String: Any]])?.first?["id"] as? Int == 21)
-    }
-  }
-
-  @Test(
-    "G17: lists render {results, next_cursor, count}; cursor/limit arrive as page_token/page_size")
-  func lists() async throws {
-    try await GatewayEnvironment.with { environment in
-      let token = try await environment.keys.token()
-      let tags = try await environment.client.send(
-        "GET", "/api/tag/v1/tags?limit=20&cursor=abc", token: token)
-      #expect(tags.status == 200)
-      #expect((tags.object["results"] as? [[String: Any]])?.first?["name"] as? String == "VIP")
-      #expect(tags.object["count"] as? Int == 1)
-      #expect(tags.object["next_cursor"] as? String == "next")
-      let first = try await environment.client.send("GET", "/api/tag/v1/tags", token: token)
-      #expect(first.object["next_cursor"] is NSNull)
-      let history = try await environment.client.send(
-        "GET", "/api/member/v1/contacts/5/history?cursor=c1&limit=7", token: token)
-      #expect(history.status == 200)
-      #expect(history.object["next_cursor"] as? String == "after-c1-7")
-      // Documented array shape of the compatibility endpoint.
-      let cdp = try await environment.client.send(
-        "GET", "/api/cdp/v1/tags?source=maac", token: token)
-      #expect(cdp.status == 200)
-      #expect((cdp.json as? [[String: Any]])?.first?["id"] as? Int == 7)
-    }
-  }
-
-  @Test("G8: INVALID_ARGUMENT → 400 with the service's message; bodies map JSON → protobuf")
-  func invalidArgument() async throws {
-    try await GatewayEnvironment.with { environment in
-      let token = try await environment.keys.token()
-      let found = try await environment.client.send(
-        "POST", "/api/member/v1/search", token: token, json: ["email": "amy@example.com"])
-      #expect(found.status == 200)
-      #expect((found.json as? [[String: Any]])?.first?["email"] as? String == "amy@example.com")
-      let bad = try await environment.client.send(
-        "POST", "/api/member/v1/search", token: token, json: ["email": "x"])
-      #expect(bad.status == 400)
-      #expect(bad.object["code"] as? String == "INVALID_ARGUMENT")
-      #expect(bad.object["message"] as? String == "email: is not an email")
-      let unknownField = try await environment.client.send(
-        "POST", "/api/member/v1/search", token: token, json: ["emial": "amy@example.com"])
-      #expect(unknownField.status == 400)
-      #expect(unknownField.object["code"] as? String == "BAD_REQUEST")
-      let notJSON = try await environment.client.send(
-        "POST", "/api/member/v1/search", token: token,
-        headers: ["Content-Type": "application/json"],
-        body: Data("{".utf8))
-      #expect(notJSON.status == 400)
-    }
-  }
-
-  @Test("204 routes answer without a body")
-  func noContent() async throws {
-    try await GatewayEnvironment.with { environment in
-      let token = try await environment.keys.token()
-      let reply = try await environment.client.send(
-        "POST", "/api/v1/applications/cdh/disconnect", token: token, json: [String: Any]())
-      #expect(reply.status == 204)
-      #expect(reply.body.isEmpty)
-      #expect(reply.header("x-request-id")?.count == 32)
+        (second.object["results"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+          == ["c"])
+      #expect(second.object["next_cursor"] is NSNull)
+      let tooMany = try await stack.client.send(
+        "GET", "/api/tag/v1/tags?limit=1001", token: token)
+      #expect(tooMany.status == 400)
     }
   }
 
@@ -192,12 +128,13 @@ struct RoutingTests {
   func unavailable() async throws {
     let keys = try TestSigningKeys()
     // A port nothing listens on: bind a test upstream, stop it, reuse its address.
-    let gone = try await Fixtures.tagsUpstream()
+    let gone = try await Fixtures.contactsUpstream()
     let address = gone.address
     await gone.stop()
-    let contacts = try await Fixtures.contactsUpstream()
+    let admin = try await Fixtures.adminUpstream()
     let gateway = try await RunningGateway.start(
-      jwksFile: keys.jwksPath, peers: ["tags": address, "contacts": contacts.address])
+      jwksFile: keys.jwksPath,
+      peers: ["tags": address, "contacts": admin.address, "admin": admin.address])
     let token = try await keys.token()
     let down = try await gateway.client.send("GET", "/api/tag/v1/tags/7", token: token)
     #expect(down.status == 503)
@@ -206,15 +143,32 @@ struct RoutingTests {
         "code": "SERVICE_UNAVAILABLE", "message": "Service unavailable",
       ])
     #expect(down.header("x-request-id")?.count == 32)
-    // No peer configured at all (admin) is 503 too.
-    #expect(try await gateway.client.send("GET", "/api/v1/channels", token: token).status == 503)
-    // The contacts stand-in doesn't implement stats: UNIMPLEMENTED → 500 INTERNAL_ERROR.
+    // No peer configured at all (cdh) is 503 too.
+    #expect(
+      try await gateway.client.send(
+        "GET", "/api/v1/applications/cdh/unify-scope-setting", token: token
+      ).status == 503)
+    // The admin stand-in serves no contacts RPC: UNIMPLEMENTED → 500 INTERNAL_ERROR.
     let unimplemented = try await gateway.client.send("GET", "/api/member/v1/stats", token: token)
     #expect(unimplemented.status == 500)
     #expect(
       unimplemented.object as? [String: String] == [
         "code": "INTERNAL_ERROR", "message": "Internal error",
       ])
+    await gateway.stop()
+    await admin.stop()
+  }
+
+  @Test("GQ6: without an admin center to ask, no organization is trusted: 503")
+  func noAdminPeer() async throws {
+    let keys = try TestSigningKeys()
+    let contacts = try await Fixtures.contactsUpstream()
+    let gateway = try await RunningGateway.start(
+      jwksFile: keys.jwksPath, peers: ["contacts": contacts.address])
+    let reply = try await gateway.client.send(
+      "GET", "/api/member/v1/contacts/5", token: try await keys.token())
+    #expect(reply.status == 503)
+    #expect(contacts.callCount == 0)
     await gateway.stop()
     await contacts.stop()
   }
@@ -233,18 +187,23 @@ struct RoutingTests {
     }
   }
 
-  @Test("G4: platform tokens only on admin and CDH application routes")
+  @Test("G4: platform tokens only on admin and CDH application routes (real services)")
   func platformTokens() async throws {
-    try await GatewayEnvironment.with { environment in
+    try await ServiceStack.with { stack in
       let now = Date()
-      let platform = try await environment.keys.token(
+      let platform = try await stack.keys.token(
         TestSigningKeys.claims(
-          tokenUse: "platform", issuedAt: now, expiresAt: now.addingTimeInterval(200)))
+          org: stack.orgA, tokenUse: "platform", issuedAt: now,
+          expiresAt: now.addingTimeInterval(200)))
+      #expect(try await stack.client.send("GET", "/api/v1/channels", token: platform).status == 200)
       #expect(
-        try await environment.client.send("GET", "/api/v1/channels", token: platform).status == 200)
+        try await stack.client.send(
+          "GET", "/api/v1/applications/cdh/unify-scope-setting", token: platform
+        ).status == 200)
       #expect(
-        try await environment.client.send("GET", "/api/member/v1/contacts/5", token: platform)
-          .status == 401)
+        try await stack.client.send("GET", "/api/member/v1/contacts/5", token: platform).status
+          == 401)
+      #expect(try await stack.client.send("GET", "/api/tag/v1/tags", token: platform).status == 401)
     }
   }
 }

@@ -5,7 +5,8 @@ import ServiceKit
 /// gRPC pass-through by service (`/maac.contacts.v1.Contacts/...` → the contacts upstream):
 /// every method of the public services is registered as a streaming forwarder of raw bytes.
 ///
-/// The caller's `authorization: Bearer <jwt>` metadata is verified like a REST call's; the
+/// The caller's `authorization: Bearer <jwt>` metadata is verified like a REST call's, and its
+/// organization checked with admin center (GQ6, PERMISSION_DENIED `ORGANIZATION_NOT_ACTIVE`); the
 /// forwarded call carries only the verified `x-maac-*` identity and a fresh `x-request-id`
 /// (G5, G10) — no client metadata is copied. Internal services (ops, internal, testing,
 /// event streams) are not registered, so they answer UNIMPLEMENTED (G14).
@@ -46,6 +47,7 @@ public struct GRPCPassThrough: RegistrableRPCService {
     _ request: StreamingServerRequest<[UInt8]>, descriptor: MethodDescriptor, upstream: String
   ) async throws -> StreamingServerResponse<[UInt8]> {
     let identity = try await authenticate(request.metadata)
+    try await upstreams.admitOrganization(identity.organizationID)
     guard let client = upstreams.client(upstream) else {
       throw RPCError(code: .unavailable, message: "Service unavailable")
     }

@@ -170,6 +170,10 @@ public final class GatewayHandler: Sendable {
         .serviceUnavailable, style: style, code: "SERVICE_UNAVAILABLE",
         message: "Service unavailable")
     }
+    // GQ6 (gateway-routes): admin center must know the token's organization as active.
+    if let refusal = await upstreams.organizationRefusal(identity.organizationID, style: style) {
+      return refusal
+    }
     // G5: the identity comes from the verified token only; client `x-maac-*` headers are never
     // copied (the RPC metadata is built from scratch).
     var metadata = CallerContext(

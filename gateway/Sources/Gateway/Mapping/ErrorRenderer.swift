@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCProtobuf
 import NIOHTTP1
+import ServiceKit
 
 /// Renders every failure as HTTP in the route family's style, with the one RPC status → HTTP
 /// table of `gateway.md` G8.
@@ -43,8 +44,11 @@ public enum ErrorRenderer {
   public static func map(_ error: RPCError) -> (
     status: HTTPResponseStatus, code: String, message: String
   ) {
-    let reason = (try? error.unpackGoogleRPCStatus())?.details.lazy.compactMap(\.errorInfo).first?
-      .reason
+    // The reason code: google.rpc.ErrorInfo when the service sent a rich status, else
+    // ServiceKit's `x-maac-error-reason` trailer (ServiceError, AdminError, tags' rule errors).
+    let reason =
+      (try? error.unpackGoogleRPCStatus())?.details.lazy.compactMap(\.errorInfo).first?.reason
+      ?? error.metadata[stringValues: ServiceError.reasonMetadataKey].first(where: { !$0.isEmpty })
     switch error.code {
     case .invalidArgument, .failedPrecondition:
       if reason == "PAYLOAD_TOO_LARGE" {

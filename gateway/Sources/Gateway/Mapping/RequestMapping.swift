@@ -13,7 +13,8 @@ public struct RequestMapping: Sendable {
     /// The body object goes under one request field (e.g. `fields` of UpdateContact).
     case nested(String)
     /// A JSON merge patch: keys go under `into` (or the top level when `nil`), and the keys
-    /// present become the FieldMask `mask` (a key with `null` clears the field).
+    /// present become the FieldMask `mask`, relative to `into` (a key with `null` clears the
+    /// field).
     /// `renames` maps body keys to request fields that are not part of the mask.
     case mergePatch(into: String?, mask: String, renames: [String: String])
   }
@@ -25,18 +26,30 @@ public struct RequestMapping: Sendable {
   public var queryFields: [String: String]
   /// Body keys renamed to request fields (e.g. `limit` → `page_size` in a search body).
   public var bodyRenames: [String: String]
-  /// Request fields holding an enum, with the proto value prefix: the documented lower-case
-  /// query value (`source=maac`) becomes the proto name (`TAG_SOURCE_MAAC`).
-  public var enumFields: [String: String]
+  /// Enum fields of the request by dotted path (body, query and path values alike): the
+  /// documented lower-case value (`source=maac`, `"channel_type": "email"`) becomes the proto
+  /// name (`TAG_SOURCE_MAAC`); any other value is refused naming the field.
+  public var enums: EnumPaths
+  /// Repeated fields whose items may be given as a bare string, standing for an object with
+  /// that one key (CDH's documented `{"unify_keys": ["display_mobile"]}` for
+  /// `[{"attribute": "display_mobile"}]`).
+  public var scalarItems: [String: String]
+  /// When set, the only body keys a route accepts; any other key is refused naming it (e.g.
+  /// CDH's application routes act on the caller's own scope: a `unify_scope_id` from the
+  /// client is not taken).
+  public var acceptedBodyKeys: Set<String>?
   /// Fields set to a fixed JSON value (e.g. the documented `tag_source` default).
   public var constants: [String: String]
 
   public init(
     body: Body = .none, pathFields: [String: String] = [:], queryFields: [String: String] = [:],
-    bodyRenames: [String: String] = [:], enumFields: [String: String] = [:],
+    bodyRenames: [String: String] = [:], enums: EnumPaths = [:],
+    scalarItems: [String: String] = [:], acceptedBodyKeys: Set<String>? = nil,
     constants: [String: String] = [:]
   ) {
-    self.enumFields = enumFields
+    self.acceptedBodyKeys = acceptedBodyKeys
+    self.enums = enums
+    self.scalarItems = scalarItems
     self.bodyRenames = bodyRenames
     self.body = body
     self.pathFields = pathFields
@@ -55,6 +68,7 @@ public struct RequestMapping: Sendable {
     throws(HTTPInputError) -> Data
   {
     var object: [String: Any] = [:]
+    var bodyParsed = false
     if case .none = body {
     } else if !bytes.isEmpty {
       let parsed: Any
@@ -63,8 +77,14 @@ public struct RequestMapping: Sendable {
       } catch {
         throw HTTPInputError(field: "body", reason: "is not valid JSON")
       }
+      bodyParsed = true
       guard let bodyObject = parsed as? [String: Any] else {
         throw HTTPInputError(field: "body", reason: "must be a JSON object")
+      }
+      if let acceptedBodyKeys,
+        let refused = bodyObject.keys.sorted().first(where: { !acceptedBodyKeys.contains($0) })
+      {
+        throw HTTPInputError(field: refused, reason: "is not accepted on this route")
       }
       switch body {
       case .none: break
@@ -80,20 +100,28 @@ public struct RequestMapping: Sendable {
             continue
           }
           patched[key] = value
-          paths.append(Self.lowerCamel((into.map { "\($0)." } ?? "") + key))
+          // Mask paths name the patched fields themselves (relative to `into`): contacts'
+          // UpdateContact masks ContactFields names (`display_name`, not `fields.display_name`).
+          paths.append(Self.lowerCamel(key))
         }
         if let into { object[into] = patched } else { object.merge(patched) { $1 } }
         object[mask] = paths.sorted().joined(separator: ",")
       }
     }
+    // Enum query values are mapped here, so a refusal names the parameter the client sent.
+    var mappedFromQuery: Set<String> = []
     for (name, value) in query {
       guard let field = queryFields[name] else { continue }
-      let scalar: Any =
-        if let prefix = enumFields[field], !value.uppercased().hasPrefix(prefix) {
-          prefix + value.uppercased()
-        } else {
-          Self.queryScalar(value)
+      let scalar: Any
+      if let mapping = enums[field] {
+        guard let proto = mapping.proto(value) else {
+          throw HTTPInputError(field: name, reason: mapping.mustBeOneOf)
         }
+        scalar = proto
+        mappedFromQuery.insert(field)
+      } else {
+        scalar = Self.queryScalar(value)
+      }
       if repeatedQuery.contains(field) {
         var values = object[field] as? [Any] ?? []
         values.append(scalar)
@@ -116,11 +144,55 @@ public struct RequestMapping: Sendable {
         (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed]))
         ?? raw
     }
+    for (field, key) in scalarItems {
+      guard let items = object[field] as? [Any] else { continue }
+      object[field] = items.map { item in item is String ? [key: item] : item }
+    }
+    for (path, mapping) in enums where !mappedFromQuery.contains(path) {
+      try Self.mapEnum(
+        in: &object, path: path.split(separator: ".").map(String.init)[...],
+        fullPath: path, mapping)
+    }
+    // Without a body every value is one the gateway made (strings, booleans, arrays of them).
+    if !bodyParsed, constants.isEmpty, let bytes = ScalarJSONWriter.write(object) {
+      return Data(bytes)
+    }
     do {
       return try JSONSerialization.data(withJSONObject: object)
     } catch {
       throw HTTPInputError(field: "body", reason: "could not be re-encoded")
     }
+  }
+
+  /// Replaces the external enum names at `path` (arrays are walked through) by proto names.
+  private static func mapEnum(
+    in object: inout [String: Any], path: ArraySlice<String>, fullPath: String, _ mapping: JSONEnum
+  ) throws(HTTPInputError) {
+    guard let key = path.first, let value = object[key] else { return }
+    let rest = path.dropFirst()
+    object[key] = try mapEnum(value: value, rest: rest, fullPath: fullPath, mapping)
+  }
+
+  private static func mapEnum(
+    value: Any, rest: ArraySlice<String>, fullPath: String, _ mapping: JSONEnum
+  ) throws(HTTPInputError) -> Any {
+    if let array = value as? [Any] {
+      var mapped: [Any] = []
+      for item in array {
+        mapped.append(try mapEnum(value: item, rest: rest, fullPath: fullPath, mapping))
+      }
+      return mapped
+    }
+    if rest.isEmpty {
+      if value is NSNull { return value }
+      guard let name = value as? String, let proto = mapping.proto(name) else {
+        throw HTTPInputError(field: fullPath, reason: mapping.mustBeOneOf)
+      }
+      return proto
+    }
+    guard var nested = value as? [String: Any] else { return value }
+    try mapEnum(in: &nested, path: rest, fullPath: fullPath, mapping)
+    return nested
   }
 
   /// Query values are strings; `true`/`false` become JSON booleans so bool fields decode.

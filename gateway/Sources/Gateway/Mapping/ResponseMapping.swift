@@ -1,4 +1,3 @@
-import Foundation
 import NIOHTTP1
 
 /// How a route renders its RPC response as HTTP (G13, G17).
@@ -13,32 +12,56 @@ public enum ResponseMapping: Sendable {
   /// No body (204).
   case empty
 
-  /// Renders the response's proto3 JSON (snake_case names, defaults printed).
-  func render(_ json: Data, status: HTTPResponseStatus) throws -> HTTPResult {
+  /// Renders the response's proto3 JSON (snake_case names, int64 as numbers) with its enum
+  /// values at `enums` written in lower case and the members at `renames` under their
+  /// documented keys; members at `empties` are written as `{}` when unset. The envelope is assembled from byte ranges of
+  /// the swift-protobuf output: nothing is parsed into a tree and encoded again.
+  func render(
+    _ json: [UInt8], enums: EnumPaths, renames: [String: String] = [:],
+    empties: Set<String> = [], status: HTTPResponseStatus
+  ) -> HTTPResult {
     switch self {
     case .empty:
       return HTTPResult(status: .noContent, body: nil)
     case .message:
-      return HTTPResult(status: status, body: [UInt8](json))
+      return HTTPResult(
+        status: status,
+        body: ProtoJSONScanner.rewritingEnums(json, enums, renames: renames, empties: empties))
     case .list(let items, let count):
-      let object = try JSONSerialization.jsonObject(with: json) as? [String: Any] ?? [:]
-      var rendered: [String: Any] = ["results": object[items] ?? []]
-      let next = object["next_page_token"] as? String ?? ""
-      rendered["next_cursor"] = next.isEmpty ? NSNull() : next
-      if let count { rendered["count"] = Self.integer(object[count]) }
-      return HTTPResult(
-        status: status, body: [UInt8](try JSONSerialization.data(withJSONObject: rendered)))
+      let rewritten = ProtoJSONScanner.rewritingEnums(
+        json, enums, renames: renames, empties: empties)
+      let members = ProtoJSONScanner.topLevelMembers(rewritten)
+      var body: [UInt8] = []
+      body.reserveCapacity(rewritten.count + 48)
+      body.append(contentsOf: #"{"results":"#.utf8)
+      Self.append(members[items], of: rewritten, default: "[]", to: &body)
+      body.append(contentsOf: #","next_cursor":"#.utf8)
+      // An empty page token is omitted by proto3 JSON: the last page says `null`.
+      Self.append(members["next_page_token"], of: rewritten, default: "null", to: &body)
+      if let count {
+        body.append(contentsOf: #","count":"#.utf8)
+        // int64 counts are printed as numbers (`alwaysPrintInt64sAsNumbers`); zero is omitted.
+        Self.append(members[count], of: rewritten, default: "0", to: &body)
+      }
+      body.append(UInt8(ascii: "}"))
+      return HTTPResult(status: status, body: body)
     case .array(let items):
-      let object = try JSONSerialization.jsonObject(with: json) as? [String: Any] ?? [:]
-      let array = object[items] ?? []
-      return HTTPResult(
-        status: status, body: [UInt8](try JSONSerialization.data(withJSONObject: array)))
+      let rewritten = ProtoJSONScanner.rewritingEnums(
+        json, enums, renames: renames, empties: empties)
+      var body: [UInt8] = []
+      Self.append(
+        ProtoJSONScanner.topLevelMembers(rewritten)[items], of: rewritten, default: "[]", to: &body)
+      return HTTPResult(status: status, body: body)
     }
   }
 
-  /// proto3 JSON writes int64 as a string; counts are numbers in the documented shapes.
-  private static func integer(_ value: Any?) -> Any {
-    if let string = value as? String, let number = Int64(string) { return number }
-    return value ?? 0
+  private static func append(
+    _ range: Range<Int>?, of json: [UInt8], default fallback: String, to body: inout [UInt8]
+  ) {
+    if let range {
+      body.append(contentsOf: json[range])
+    } else {
+      body.append(contentsOf: fallback.utf8)
+    }
   }
 }

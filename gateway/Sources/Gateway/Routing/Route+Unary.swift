@@ -17,7 +17,8 @@ extension Route {
     return options
   }()
 
-  /// A route calling a unary RPC, mapping JSON ↔ protobuf through swift-protobuf's JSON mapping.
+  /// A route calling a unary RPC, mapping JSON ↔ protobuf through swift-protobuf's JSON mapping;
+  /// `responseEnums` are the response's enum fields, written as lower-case names.
   public static func unary<
     Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.Message & Sendable
   >(
@@ -31,6 +32,9 @@ extension Route {
     mapping: RequestMapping = RequestMapping(),
     repeatedQuery: Set<String> = [],
     render: ResponseMapping = .message,
+    responseEnums: EnumPaths = [:],
+    responseRenames: [String: String] = [:],
+    responseEmpties: Set<String> = [],
     status: HTTPResponseStatus = .ok,
     extraTokenUses: Set<String> = [],
     timeout: Duration = .seconds(10)
@@ -61,8 +65,10 @@ extension Route {
         deserializer: ProtobufDeserializer<Response>(),
         options: options
       ) { response in try response.message }
-      let replyJSON = try reply.jsonUTF8Data(options: Route.jsonEncoding)
-      return try render.render(replyJSON, status: status)
+      let replyJSON: [UInt8] = try reply.jsonUTF8Bytes(options: Route.jsonEncoding)
+      return render.render(
+        replyJSON, enums: responseEnums, renames: responseRenames, empties: responseEmpties,
+        status: status)
     }
   }
 }

@@ -26,15 +26,20 @@ final class RunningGateway: Sendable {
   static func start(
     jwksFile: String, peers: [String: HostAndPort], issuer: String = TestSigningKeys.issuer,
     timeoutOverride: Duration? = nil, limits: RateLimits = .unlimited,
-    cors: CORSPolicy = CORSPolicy()
+    cors: CORSPolicy = CORSPolicy(), logger: Logger? = nil
   ) async throws -> RunningGateway {
     let configuration = GatewayConfiguration(
       port: 0, grpcPort: nil, jwksFile: jwksFile, issuer: issuer,
       audience: TestSigningKeys.audience,
       peers: peers,
       openAPIPath: openAPIPath, limits: limits, cors: cors)
-    var logger = Logger(label: "gateway-test")
-    logger.logLevel = .warning
+    let logger =
+      logger
+      ?? {
+        var logger = Logger(label: "gateway-test")
+        logger.logLevel = .warning
+        return logger
+      }()
     let server = GatewayServer(
       configuration: configuration, logger: logger, timeoutOverride: timeoutOverride,
       jwksCheckInterval: .zero)

@@ -27,8 +27,12 @@ final class TestUpstream: Sendable {
   var lastMetadata: Metadata? { received.withLock { $0.last } }
 
   /// Starts serving `methods` on a free port.
-  static func start(_ methods: [any TestMethod]) async throws -> TestUpstream {
-    let recorder = Recorder()
+  /// - Parameter organizationRequired: whether calls without `x-maac-org-id` are refused
+  ///   (service callers such as the gateway's GQ6 lookup carry none).
+  static func start(_ methods: [any TestMethod], organizationRequired: Bool = true) async throws
+    -> TestUpstream
+  {
+    let recorder = Recorder(organizationRequired: organizationRequired)
     let transport = NGHTTP2ServerTransport(address: .ipv4(host: "127.0.0.1", port: 0))
     let server = GRPCServer(
       transport: transport, services: [TestService(methods: methods, recorder: recorder)])
@@ -48,6 +52,8 @@ final class TestUpstream: Sendable {
 
   final class Recorder: Sendable {
     let sink = Mutex<TestUpstream?>(nil)
+    let organizationRequired: Bool
+    init(organizationRequired: Bool) { self.organizationRequired = organizationRequired }
     func record(_ metadata: Metadata) {
       let upstream = sink.withLock { $0 }
       upstream?.received.withLock { $0.append(metadata) }
@@ -95,7 +101,8 @@ struct Unary<Request: SwiftProtobuf.Message & Sendable, Response: SwiftProtobuf.
       serializer: ProtobufSerializer<Response>()
     ) { request, context in
       recorder.record(request.metadata)
-      let caller = try CallerContext(metadata: request.metadata, organizationRequired: true)
+      let caller = try CallerContext(
+        metadata: request.metadata, organizationRequired: recorder.organizationRequired)
       var message: Request?
       for try await item in request.messages { message = item }
       guard let message else {

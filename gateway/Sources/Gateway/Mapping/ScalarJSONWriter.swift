@@ -1,0 +1,57 @@
+/// Writes the small JSON objects the gateway builds itself (path ids, query values, enum names)
+/// without going through `JSONSerialization`: for bodiless requests, the common case of every
+/// GET, the request JSON is assembled directly and handed to swift-protobuf.
+enum ScalarJSONWriter {
+  /// The JSON text of `object`, or `nil` when it holds a value other than the gateway's own
+  /// `String`, `Bool` and arrays of them (then the caller falls back to Foundation).
+  static func write(_ object: [String: Any]) -> [UInt8]? {
+    var out: [UInt8] = [UInt8(ascii: "{")]
+    out.reserveCapacity(64)
+    var first = true
+    for (key, value) in object {
+      if !first { out.append(UInt8(ascii: ",")) }
+      first = false
+      appendString(key, to: &out)
+      out.append(UInt8(ascii: ":"))
+      guard append(value, to: &out) else { return nil }
+    }
+    out.append(UInt8(ascii: "}"))
+    return out
+  }
+
+  private static func append(_ value: Any, to out: inout [UInt8]) -> Bool {
+    switch value {
+    case let string as String:
+      appendString(string, to: &out)
+    case let bool as Bool:
+      out.append(contentsOf: (bool ? "true" : "false").utf8)
+    case let array as [Any]:
+      out.append(UInt8(ascii: "["))
+      for (index, item) in array.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        guard append(item, to: &out) else { return false }
+      }
+      out.append(UInt8(ascii: "]"))
+    default:
+      return false
+    }
+    return true
+  }
+
+  private static func appendString(_ string: String, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    for byte in string.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+      case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+      case 0..<0x20:
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(contentsOf: #"\u00"#.utf8)
+        out.append(hex[Int(byte >> 4)])
+        out.append(hex[Int(byte & 0xF)])
+      default: out.append(byte)
+      }
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+}
