@@ -43,14 +43,19 @@ public struct TagManager: Sendable {
 
   /// RPC services to register.
   public let services: [any RegistrableRPCService]
-  /// Background loops: bulk job runner, deleted-tag clean-up, expiry sweeper, and (with a
-  /// `contacts` peer) the follower of contacts' events.
+  /// Background loops: bulk job runner, deleted-tag clean-up, expiry sweeper, the follower
+  /// of contacts' events (peer `contacts`, T25), the follower of CDH's tag propagation (peer
+  /// `cdh`, T23) and the connections of the peer clients (`cdh`, `segments`).
   public let background: [any ServiceLifecycle.Service]
 
   /// Assembles the service for `process` on `pool` (migrations already applied).
   public init(process: ServiceProcess, pool: PostgresPool, settings: Settings = Settings()) {
     let outbox = TagOutbox(outbox: process.outbox)
-    let definitions = TagDefinitionStore(pool: pool, outbox: outbox)
+    let peers = process.configuration.peers
+    let cdh = peers["cdh"].map { PeerClient(name: "cdh", address: $0) }
+    let segmentsPeer = peers["segments"].map { PeerClient(name: "segments", address: $0) }
+    let segments = SegmentTargets(segments: segmentsPeer)
+    let definitions = TagDefinitionStore(pool: pool, outbox: outbox, link: CDHLink(cdh: cdh))
     let associations = AssociationStore(outbox: outbox)
     let jobs = BulkJobStore(pool: pool, outbox: outbox)
     let cleaner = DeletedTagCleaner(
@@ -59,6 +64,7 @@ public struct TagManager: Sendable {
     let sweeper = ExpirySweeper(pool: pool, associations: associations, logger: process.logger)
     let runner = BulkJobRunner(
       pool: pool, jobs: jobs, definitions: definitions, associations: associations,
+      segments: segments,
       settings: BulkJobRunner.Settings(
         batchSize: settings.bulkBatchSize, pollInterval: settings.pollInterval,
         batchPause: settings.bulkBatchPause),
@@ -66,11 +72,19 @@ public struct TagManager: Sendable {
     services = [
       TagManagerHandler(
         pool: pool, definitions: definitions, associations: associations, jobs: jobs,
-        cleaner: cleaner),
+        cleaner: cleaner, segments: segments),
       TagManagerOpsHandler(sweeper: sweeper),
       process.eventStream(method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: pool),
     ]
     var background: [any ServiceLifecycle.Service] = [runner, cleaner, sweeper]
+    for peer in [cdh, segmentsPeer].compactMap({ $0 }) { background.append(peer.connections) }
+    // T23: follow CDH's tag propagation when CDH is configured as a peer.
+    if let cdh {
+      background.append(
+        CDHTagFollower(
+          cdh: cdh, pool: pool, store: InboundTagStore(associations: associations),
+          logger: process.logger))
+    }
     // T25: follow contacts' events when the contacts service is configured as a peer.
     if let contacts = process.configuration.peers["contacts"] {
       background.append(

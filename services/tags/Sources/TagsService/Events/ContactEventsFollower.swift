@@ -71,12 +71,15 @@ struct ContactLifecycleStore: Sendable {
       """)
     let now = Date()
     var changes: [AssociationChange] = []
-    var perTag: [TagKey: Int64] = [:]
+    // Per tag: how many of the contact's rows were direct, and which origins went.
+    var perTag: [TagKey: (direct: Int64, origins: Set<Origin>)] = [:]
     for row in rows {
       let key = TagKey(
         id: try row.decode("tag_id", as: Int64.self),
         source: TagSource(rawValue: try row.decode("tag_source", as: String.self)) ?? .maac)
-      perTag[key, default: 0] += 1
+      let origin = Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct
+      perTag[key, default: (0, [])].origins.insert(origin)
+      if origin == .direct { perTag[key, default: (0, [])].direct += 1 }
       changes.append(
         AssociationChange(
           organizationID: organizationID, contactID: contactID, tag: key,
@@ -86,13 +89,15 @@ struct ContactLifecycleStore: Sendable {
           tagCount: try row.decode("tag_count", as: Int32.self), reason: .contactDeleted,
           occurredAt: now))
     }
-    for (key, count) in perTag {
+    for (key, removed) in perTag {
+      // The contact was one member of the tag, whatever the number of its rows (T12).
       try await associations.adjustCounters(
-        key, organizationID: organizationID, by: -count, on: connection)
-      try await associations.recordRemovals(
-        key, organizationID: organizationID, contactIDs: [contactID], reason: .contactDeleted,
-        ref: nil,
-        at: now, on: connection)
+        key, organizationID: organizationID, members: -1, direct: -removed.direct, on: connection)
+      for origin in removed.origins.sorted(by: { $0.rawValue < $1.rawValue }) {
+        try await associations.recordRemovals(
+          key, organizationID: organizationID, contactIDs: [contactID], reason: .contactDeleted,
+          ref: nil, at: now, origin: origin, on: connection)
+      }
     }
     try await associations.outbox.append(changes.flatMap(\.events), on: connection)
   }

@@ -27,6 +27,8 @@ struct BulkJobRunner: ServiceLifecycle.Service {
   let jobs: BulkJobStore
   let definitions: TagDefinitionStore
   let associations: AssociationStore
+  /// Filters go to segment when it is configured (T16).
+  let segments: SegmentTargets
   let settings: Settings
   let logger: Logger
 
@@ -125,33 +127,62 @@ struct BulkJobRunner: ServiceLifecycle.Service {
         job.progress.status == .running, !job.resolved
       else { return }
       let now = Date()
-      switch job.target.target {
-      case .contactIds(let explicit)?:
-        try await connection.execute(
-          """
-          INSERT INTO bulk_job_targets (job_id, contact_id)
-          SELECT DISTINCT \(jobID)::bigint, c FROM unnest(\(explicit.contactIds)::bigint[]) AS c
-          ON CONFLICT DO NOTHING
-          """)
-      case .filter(let filter)?:
-        let tree = try TagFilter.parse(filter.tree, path: "target.filter.tree")
-        var parameters: [(any PostgresEncodable)?] = [jobID, organizationID]
-        let select = tree.sql(organizationParameter: "$2", parameters: &parameters)
-        try await connection.execute(
-          PostgresQuery(
-            "INSERT INTO bulk_job_targets (job_id, contact_id) SELECT DISTINCT $1::bigint, f.contact_id FROM (\(select)) f ON CONFLICT DO NOTHING",
-            parameters))
-      case .segment?, nil:
-        try job.progress.fail(
-          reason: "TARGET_RESOLUTION_FAILED",
-          message: "segment evaluation unavailable: the segment service is not reachable", at: now)
+      var dataAsOf: Date? = now
+      do {
+        switch job.target.target {
+        case .contactIds(let explicit)?:
+          try await connection.execute(
+            """
+            INSERT INTO bulk_job_targets (job_id, contact_id)
+            SELECT DISTINCT \(jobID)::bigint, c FROM unnest(\(explicit.contactIds)::bigint[]) AS c
+            ON CONFLICT DO NOTHING
+            """)
+        case .filter(let filter)? where segments.isConfigured:
+          // Segment evaluates (B4), once its projection has seen every earlier change: the
+          // job's submission and the end of the organization's previous job (T16, T17).
+          let previous = try await connection.query(
+            """
+            SELECT max(finished_at) AS at FROM bulk_jobs
+            WHERE organization_id = \(organizationID) AND id < \(jobID)
+            """)
+          let minWatermark = max(
+            job.createdAt, try previous.first?.decode("at", as: Date?.self) ?? job.createdAt)
+          dataAsOf = try await segments.evaluate(
+            filter, organizationID: organizationID, minWatermark: minWatermark,
+            attempt: {
+              try await connection.execute("DELETE FROM bulk_job_targets WHERE job_id = \(jobID)")
+            },
+            batch: { ids in
+              try await connection.execute(
+                """
+                INSERT INTO bulk_job_targets (job_id, contact_id)
+                SELECT \(jobID)::bigint, c FROM unnest(\(ids)::bigint[]) AS c
+                ON CONFLICT DO NOTHING
+                """)
+            })
+        case .filter(let filter)?:
+          let tree = try TagFilter.parse(filter.tree, path: "target.filter.tree")
+          var parameters: [(any PostgresEncodable)?] = [jobID, organizationID]
+          let select = tree.sql(organizationParameter: "$2", parameters: &parameters)
+          try await connection.execute(
+            PostgresQuery(
+              "INSERT INTO bulk_job_targets (job_id, contact_id) SELECT DISTINCT $1::bigint, f.contact_id FROM (\(select)) f ON CONFLICT DO NOTHING",
+              parameters))
+        case .segment?, nil:
+          throw TargetResolutionFailure(
+            reason: "TARGET_RESOLUTION_FAILED",
+            message: "segment evaluation unavailable: segment targets are not supported yet")
+        }
+      } catch let failure as TargetResolutionFailure {
+        try await connection.execute("DELETE FROM bulk_job_targets WHERE job_id = \(jobID)")
+        try job.progress.fail(reason: failure.reason, message: failure.message, at: Date())
         try await jobs.save(job, on: connection)
         return
       }
       let count = try await connection.query(
         "SELECT count(*) AS n FROM bulk_job_targets WHERE job_id = \(jobID)")[0].decode(
           "n", as: Int64.self)
-      try job.progress.resolved(matched: count, evaluatedAt: now, dataAsOf: now)
+      try job.progress.resolved(matched: count, evaluatedAt: now, dataAsOf: dataAsOf)
       job.resolved = true
       try await jobs.save(job, on: connection)
     }

@@ -13,6 +13,8 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
   let associations: AssociationStore
   let jobs: BulkJobStore
   let cleaner: DeletedTagCleaner
+  /// Bulk-job filters through segment when configured (T16).
+  let segments: SegmentTargets
 
   /// The caller's organization (T27): from metadata, never from the body.
   static func organization() throws -> Int64 { try CallerContext.requiredOrganizationID() }

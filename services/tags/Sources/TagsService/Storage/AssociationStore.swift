@@ -66,18 +66,26 @@ struct AssociationStore: Sendable {
             + make_interval(days => \(storage.ttlDays ?? 0))
           WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
       RETURNING contact_id, tag_count, first_tagged_at, last_tagged_at, expires_at,
-        (xmax = 0) AS inserted
+        (xmax = 0) AS inserted,
+        EXISTS (SELECT 1 FROM contact_tags i WHERE i.organization_id = ct.organization_id
+          AND i.contact_id = ct.contact_id AND i.tag_source = ct.tag_source
+          AND i.tag_id = ct.tag_id AND i.origin = 'inherited') AS inherited
       """)
     guard !rows.isEmpty else { return [] }
     var applied: [AppliedRow] = []
     var changes: [AssociationChange] = []
     var inserted: Int64 = 0
+    var newMembers: Int64 = 0
     applied.reserveCapacity(rows.count)
     changes.reserveCapacity(rows.count)
     for row in rows {
       let contactID = try row.decode("contact_id", as: Int64.self)
       let count = try row.decode("tag_count", as: Int32.self)
-      if try row.decode("inserted", as: Bool.self) { inserted += 1 }
+      if try row.decode("inserted", as: Bool.self) {
+        inserted += 1
+        // A contact that already had the tag through inheritance is no new member (T12).
+        if try !row.decode("inherited", as: Bool.self) { newMembers += 1 }
+      }
       let isNew = count == 1
       applied.append(
         AppliedRow(contactID: contactID, outcome: isNew ? .attached : .reapplied, tagCount: count))
@@ -92,7 +100,8 @@ struct AssociationStore: Sendable {
     }
     if inserted > 0 {
       try await adjustCounters(
-        definition.key, organizationID: organizationID, by: inserted, on: connection)
+        definition.key, organizationID: organizationID, members: newMembers, direct: inserted,
+        on: connection)
     }
     try await connection.execute(
       """
@@ -135,6 +144,7 @@ struct AssociationStore: Sendable {
     var removed: [RemovedRow] = []
     var changes: [AssociationChange] = []
     var deletedRows: Int64 = 0
+    var lostMembers: Int64 = 0
     var detachedIDs: [Int64] = []
     var expiredIDs: [Int64] = []
     for row in rows {
@@ -142,7 +152,11 @@ struct AssociationStore: Sendable {
       let wasRemoved = try row.decode("removed", as: Bool.self)
       let wasExpired = try row.decode("was_expired", as: Bool.self)
       let stillHas = try row.decode("still_has", as: Bool.self)
-      if wasRemoved { deletedRows += 1 }
+      if wasRemoved {
+        deletedRows += 1
+        // An inherited row keeps the contact a member (T9, T12).
+        if !stillHas { lostMembers += 1 }
+      }
       let detached = wasRemoved && !wasExpired
       removed.append(
         RemovedRow(
@@ -160,7 +174,8 @@ struct AssociationStore: Sendable {
     }
     if deletedRows > 0 {
       try await adjustCounters(
-        definition.key, organizationID: organizationID, by: -deletedRows, on: connection)
+        definition.key, organizationID: organizationID, members: -lostMembers,
+        direct: -deletedRows, on: connection)
     }
     for (ids, why) in [(detachedIDs, reason), (expiredIDs, RemoveReason.expired)] where !ids.isEmpty
     {
@@ -172,31 +187,38 @@ struct AssociationStore: Sendable {
     return removed
   }
 
-  /// Appends `remove` history rows.
+  /// Appends `remove` history rows of `origin`.
   func recordRemovals(
     _ key: TagKey, organizationID: Int64, contactIDs: [Int64], reason: RemoveReason, ref: TagRef?,
-    at now: Date, idempotencyKey: String? = nil, on connection: PostgresConnection
+    at now: Date, idempotencyKey: String? = nil, origin: Origin = .direct,
+    on connection: PostgresConnection
   ) async throws {
     try await connection.execute(
       """
       INSERT INTO tag_events (organization_id, contact_id, tag_source, tag_id, action, origin,
         reason, ref_kind, ref_id, occurred_at, recorded_at, idempotency_key)
-      SELECT \(organizationID), c, \(key.source.rawValue), \(key.id), 'remove', 'direct',
+      SELECT \(organizationID), c, \(key.source.rawValue), \(key.id), 'remove', \(origin.rawValue),
         \(reason.rawValue), \(ref?.kind), \(ref?.id), \(now), \(now), \(idempotencyKey)
       FROM unnest(\(contactIDs)::bigint[]) AS c
       """)
   }
 
-  /// Moves both counters of a tag; every association write calls this in its transaction (T12).
+  /// Moves the counters of a tag; every association write calls this in its transaction (T12).
+  ///
+  /// - Parameters:
+  ///   - members: change of `member_count` (contacts with a row of any origin).
+  ///   - direct: change of `direct_member_count` (contacts with a direct row).
   func adjustCounters(
-    _ key: TagKey, organizationID: Int64, by delta: Int64, on connection: PostgresConnection
+    _ key: TagKey, organizationID: Int64, members: Int64, direct: Int64,
+    on connection: PostgresConnection
   )
     async throws
   {
+    guard members != 0 || direct != 0 else { return }
     try await connection.execute(
       """
-      UPDATE tag_counters SET member_count = member_count + \(delta),
-        direct_member_count = direct_member_count + \(delta)
+      UPDATE tag_counters SET member_count = member_count + \(members),
+        direct_member_count = direct_member_count + \(direct)
       WHERE organization_id = \(organizationID) AND source = \(key.source.rawValue) AND id = \(key.id)
       """)
   }

@@ -8,10 +8,26 @@ import TagsDomain
 struct TagDefinitionStore: Sendable {
   let pool: PostgresPool
   let outbox: TagOutbox
+  /// Whether an organization is linked to CDH (T3).
+  let link: CDHLink
 
-  /// Whether the organization is linked to CDH (T3). CDH's `GetUnifySettings` is not reachable
-  /// yet, so every organization counts as unlinked.
-  func organizationIsCDHLinked(_ organizationID: Int64) -> Bool { false }
+  /// Checks `name` against the active tags holding it (T2, T3). CDH is asked whether the
+  /// organization is linked only when a CAAC tag holds the name.
+  func checkName(
+    _ name: TagName, organizationID: Int64, excluding: TagKey? = nil,
+    on connection: PostgresConnection
+  ) async throws {
+    let sameSource = try await activeHolder(
+      of: name.value, source: .maac, organizationID: organizationID, excluding: excluding,
+      on: connection)
+    let caacHolder = try await activeHolder(
+      of: name.value, source: .caac, organizationID: organizationID, on: connection)
+    let linked =
+      sameSource == nil && caacHolder != nil ? try await link.isLinked(organizationID) : false
+    try TagNamePolicy.check(
+      name: name, sameSource: sameSource, caacHolder: caacHolder,
+      organizationIsCDHLinked: linked)
+  }
 
   // MARK: Reads
 
@@ -127,13 +143,7 @@ struct TagDefinitionStore: Sendable {
       try await lockOrganization(organizationID, on: connection)
       try TagNamePolicy.checkLimit(
         activeTags: try await activeCount(organizationID, on: connection))
-      try TagNamePolicy.check(
-        name: name,
-        sameSource: try await activeHolder(
-          of: name.value, source: .maac, organizationID: organizationID, on: connection),
-        caacHolder: try await activeHolder(
-          of: name.value, source: .caac, organizationID: organizationID, on: connection),
-        organizationIsCDHLinked: organizationIsCDHLinked(organizationID))
+      try await checkName(name, organizationID: organizationID, on: connection)
       guard
         let record = try await insert(
           name: name, organizationID: organizationID, createdVia: createdVia, detail: detail,
@@ -200,14 +210,7 @@ struct TagDefinitionStore: Sendable {
       try record.definition.requireManagedByMAAC()
       try record.definition.requireVersion(expectedVersion)
       if let name, name.value != record.definition.name {
-        try TagNamePolicy.check(
-          name: name,
-          sameSource: try await activeHolder(
-            of: name.value, source: .maac, organizationID: organizationID, excluding: key,
-            on: connection),
-          caacHolder: try await activeHolder(
-            of: name.value, source: .caac, organizationID: organizationID, on: connection),
-          organizationIsCDHLinked: organizationIsCDHLinked(organizationID))
+        try await checkName(name, organizationID: organizationID, excluding: key, on: connection)
       }
       let now = Date()
       let expiryChanged = expiry != nil && expiry != record.definition.expiry
