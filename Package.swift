@@ -421,6 +421,7 @@ let package = Package(
         "TagsDomain",
         "CdhService",
         "AdminService",
+        "SegmentsService",
         "MAACTestSupport",
         "MAACContracts",
         "ServiceKit",

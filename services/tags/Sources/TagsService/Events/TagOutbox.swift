@@ -13,16 +13,18 @@ struct PendingEvent: Sendable {
 }
 
 /// Appends tag events to ServiceKit's outbox tables (`outbox_sequence`, `outbox_events`) in the
-/// caller's transaction, many rows per statement.
+/// caller's transaction, with one binary COPY per call.
 ///
 /// ServiceKit's `Outbox.append` inserts one row per statement; a bulk job writes two events per
-/// contact (1,000,000 contacts → 2,000,000 events), so the tag manager appends with `unnest`
+/// contact (1,000,000 contacts → 2,000,000 events), so the tag manager streams them with COPY
 /// instead. The counter protocol is the same: the `outbox_sequence` row lock is held to
 /// commit, keeping sequences gap-free and in commit order, and the same NOTIFY channel wakes
 /// `EventStreamService`.
 struct TagOutbox: Sendable {
   let outbox: Outbox
-  private static let rowsPerStatement = 5_000
+  private static let columns = [
+    "sequence", "event_type", "organization_id", "request_id", "payload_type", "payload",
+  ]
 
   /// Appends `events` in order.
   func append(_ events: [PendingEvent], on connection: PostgresConnection) async throws {
@@ -35,33 +37,14 @@ struct TagOutbox: Sendable {
         .internal, "outbox_sequence has no row; were the outbox migrations applied?")
     }
     let requestID = CallerContext.current?.requestID ?? ""
-    var sequence = last - count
-    var start = 0
-    while start < events.count {
-      let chunk = events[start..<min(events.count, start + Self.rowsPerStatement)]
-      var sequences: [Int64] = []
-      var types: [String] = []
-      var organizations: [Int64] = []
-      var payloadTypes: [String] = []
-      var payloads: [String] = []
-      for event in chunk {
-        sequence += 1
+    let first = last - count + 1
+    try await connection.copyIn(into: "outbox_events", columns: Self.columns) { copy in
+      for (offset, event) in events.enumerated() {
+        let sequence = first + Int64(offset)
         let any = try Google_Protobuf_Any(message: event.build(sequence))
-        sequences.append(sequence)
-        types.append(event.eventType)
-        organizations.append(event.organizationID)
-        payloadTypes.append(any.typeURL)
-        payloads.append(any.value.base64EncodedString())
+        try await copy.appendRow(
+          sequence, event.eventType, event.organizationID, requestID, any.typeURL, any.value)
       }
-      try await connection.execute(
-        """
-        INSERT INTO outbox_events
-          (sequence, event_type, organization_id, request_id, payload_type, payload)
-        SELECT s, e, o, \(requestID), p, decode(b, 'base64')
-        FROM unnest(\(sequences)::bigint[], \(types)::text[], \(organizations)::bigint[],
-                    \(payloadTypes)::text[], \(payloads)::text[]) AS u(s, e, o, p, b)
-        """)
-      start += Self.rowsPerStatement
     }
     try await connection.notify(channel: outbox.notificationChannel, payload: String(last))
   }

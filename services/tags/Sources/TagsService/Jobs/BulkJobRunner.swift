@@ -204,50 +204,62 @@ struct BulkJobRunner: ServiceLifecycle.Service {
       try await jobs.save(job, on: connection)
       return true
     }
-    let rows = try await connection.query(
-      """
-      SELECT contact_id FROM bulk_job_targets
-      WHERE job_id = \(jobID) AND contact_id > \(job.checkpoint ?? Int64.min)
-      ORDER BY contact_id LIMIT \(Int64(settings.batchSize))
-      """)
-    let batch = try rows.map { try $0.decode("contact_id", as: Int64.self) }
-    guard let last = batch.last else {
+    let after = job.checkpoint ?? Int64.min
+    let ref = TagRef(kind: "bulk_job", id: String(jobID))
+    var counts = BulkBatchCounts()
+    let records = try await definitions.fetch(
+      job.tags, organizationID: organizationID, includeDeleted: false, on: connection)
+    // A tag deleted (or expired) after submission skips its pairs instead of failing the job.
+    let live = job.tags.compactMap { key -> TagRecord? in
+      guard let record = records[key],
+        !(job.action == .add && record.definition.expiry.tagIsExpired(at: now))
+      else { return nil }
+      return record
+    }
+    var batchSize = 0
+    var last: Int64?
+    if job.action == .add, !live.isEmpty {
+      // Each statement reads the batch from bulk_job_targets itself (set-based, T16).
+      for record in live {
+        let batch = try await associations.attach(
+          record, input: .jobBatch(jobID: jobID, after: after, limit: settings.batchSize),
+          taggedVia: .bulkUpdate, ref: ref, occurredAt: now, now: now, idempotencyKey: nil,
+          on: connection)
+        batchSize = batch.inputCount
+        last = batch.lastContactID
+        for row in batch.applied {
+          if row.outcome == .attached { counts.affected += 1 } else { counts.unchanged += 1 }
+        }
+        // Contacts deleted meanwhile (T25) are skipped.
+        counts.skipped += Int64(batch.inputCount - batch.applied.count)
+      }
+    } else {
+      let rows = try await connection.query(
+        """
+        SELECT contact_id FROM bulk_job_targets
+        WHERE job_id = \(jobID) AND contact_id > \(after)
+        ORDER BY contact_id LIMIT \(Int64(settings.batchSize))
+        """)
+      let batch = try rows.map { try $0.decode("contact_id", as: Int64.self) }
+      batchSize = batch.count
+      last = batch.last
+      if !batch.isEmpty {
+        for record in live {
+          let removed = try await associations.detach(
+            record, from: batch, reason: .bulkUpdate, ref: ref, now: now, idempotencyKey: nil,
+            on: connection)
+          for row in removed {
+            if row.outcome == .detached { counts.affected += 1 } else { counts.unchanged += 1 }
+          }
+        }
+      }
+    }
+    guard let last, batchSize > 0 else {
       try job.progress.succeed(at: now)
       try await jobs.save(job, on: connection)
       return true
     }
-    var counts = BulkBatchCounts()
-    let records = try await definitions.fetch(
-      job.tags, organizationID: organizationID, includeDeleted: false, on: connection)
-    for key in job.tags {
-      // A tag deleted (or expired) after submission skips its pairs instead of failing the job.
-      guard let record = records[key],
-        !(job.action == .add && record.definition.expiry.tagIsExpired(at: now))
-      else {
-        counts.skipped += Int64(batch.count)
-        continue
-      }
-      switch job.action {
-      case .add:
-        let applied = try await associations.attach(
-          record, to: batch, taggedVia: .bulkUpdate,
-          ref: TagRef(kind: "bulk_job", id: String(jobID)),
-          occurredAt: now, now: now, idempotencyKey: nil, on: connection)
-        for row in applied {
-          if row.outcome == .attached { counts.affected += 1 } else { counts.unchanged += 1 }
-        }
-        // Contacts deleted meanwhile (T25) are skipped.
-        counts.skipped += Int64(batch.count - applied.count)
-      case .remove:
-        let removed = try await associations.detach(
-          record, from: batch, reason: .bulkUpdate,
-          ref: TagRef(kind: "bulk_job", id: String(jobID)),
-          now: now, idempotencyKey: nil, on: connection)
-        for row in removed {
-          if row.outcome == .detached { counts.affected += 1 } else { counts.unchanged += 1 }
-        }
-      }
-    }
+    counts.skipped += Int64(batchSize) * Int64(job.tags.count - live.count)
     try job.progress.record(counts)
     job.checkpoint = last
     try await jobs.save(job, on: connection)

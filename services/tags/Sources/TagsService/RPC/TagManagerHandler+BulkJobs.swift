@@ -20,7 +20,7 @@ extension TagManagerHandler {
       case .remove: .remove
       default: nil
       }
-    let keys = request.tagIds.map { TagKey(id: $0) }
+    let keys = request.tagIds.map { TagKey(id: $0, source: ProtoMapping.source(request.tagSource)) }
     var target: BulkTarget?
     switch request.target.target {
     case .contactIds(let explicit)?: target = .contactIDs(explicit.contactIds)

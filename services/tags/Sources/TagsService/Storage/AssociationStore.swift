@@ -25,69 +25,132 @@ struct AssociationStore: Sendable {
 
   /// Applies `tag` to every contact of `contactIDs` (distinct) as direct associations (T8).
   /// Contacts deleted in the contacts service (T25) are left out of the result.
-  ///
-  /// Set-based so a bulk job batch of thousands of contacts is a handful of statements.
   func attach(
     _ tag: TagRecord, to contactIDs: [Int64], taggedVia: TaggedVia, ref: TagRef?,
     occurredAt: Date, now: Date, idempotencyKey: String?, on connection: PostgresConnection
   ) async throws -> [AppliedRow] {
     guard !contactIDs.isEmpty else { return [] }
+    return try await attach(
+      tag, input: .contacts(contactIDs), taggedVia: taggedVia, ref: ref, occurredAt: occurredAt,
+      now: now, idempotencyKey: idempotencyKey, on: connection
+    ).applied
+  }
+
+  /// Where an attach takes its contacts from.
+  enum AttachInput: Sendable {
+    /// Explicit contact ids (duplicates collapse).
+    case contacts([Int64])
+    /// The next `limit` resolved targets of bulk job `jobID` after contact `after`, read by
+    /// the statement itself so a batch's ids never travel to the service and back.
+    case jobBatch(jobID: Int64, after: Int64, limit: Int)
+  }
+
+  /// What one attach statement did.
+  struct AttachBatch: Sendable {
+    var applied: [AppliedRow]
+    /// Contacts the input held (deleted contacts included).
+    var inputCount: Int
+    /// The highest contact id of the input (a bulk job's checkpoint), nil when empty.
+    var lastContactID: Int64?
+  }
+
+  /// Applies `tag` to the contacts of `input` in one statement: associations, history and
+  /// counters are data-modifying parts of the same statement; the events follow from the rows
+  /// it returns (T8, T12).
+  func attach(
+    _ tag: TagRecord, input: AttachInput, taggedVia: TaggedVia, ref: TagRef?, occurredAt: Date,
+    now: Date, idempotencyKey: String?, on connection: PostgresConnection
+  ) async throws -> AttachBatch {
     let definition = tag.definition
     let organizationID = definition.organizationID
     let storage = definition.expiry.storage
+    let explicit: [Int64]
+    let job: (id: Int64?, after: Int64, limit: Int64)
+    switch input {
+    case .contacts(let ids):
+      explicit = ids
+      job = (nil, 0, 0)
+    case .jobBatch(let jobID, let after, let limit):
+      explicit = []
+      job = (jobID, after, Int64(limit))
+    }
+    let source = definition.key.source.rawValue
     let rows = try await connection.query(
       """
-      WITH input AS (
-        SELECT DISTINCT c AS contact_id FROM unnest(\(contactIDs)::bigint[]) AS c
+      WITH batch AS (
+        (SELECT contact_id FROM bulk_job_targets
+         WHERE job_id = \(job.id) AND contact_id > \(job.after) ORDER BY contact_id LIMIT \(job.limit))
+        UNION ALL
+        (SELECT DISTINCT c FROM unnest(\(explicit)::bigint[]) AS c)
+      ),
+      input AS (
+        SELECT b.contact_id FROM batch b
         WHERE NOT EXISTS (SELECT 1 FROM deleted_contacts d
-          WHERE d.organization_id = \(organizationID) AND d.contact_id = c)
+          WHERE d.organization_id = \(organizationID) AND d.contact_id = b.contact_id)
+      ),
+      up AS (
+        INSERT INTO contact_tags AS ct (organization_id, contact_id, tag_source, tag_id, origin,
+          ref_type, first_tagged_at, last_tagged_at, tag_count, first_tagged_via, last_tagged_via,
+          last_ref_kind, last_ref_id, expires_at)
+        SELECT \(organizationID), contact_id, \(source), \(definition.key.id),
+          'direct', 'none', \(occurredAt), \(occurredAt), 1, \(taggedVia.rawValue), \(taggedVia.rawValue),
+          \(ref?.kind), \(ref?.id),
+          CASE \(storage.mode) WHEN 'relative' THEN \(occurredAt)::timestamptz + make_interval(days => \(storage.ttlDays ?? 0))
+            WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
+        FROM input ORDER BY contact_id
+        ON CONFLICT (organization_id, contact_id, tag_source, tag_id, origin) DO UPDATE SET
+          first_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_at ELSE ct.first_tagged_at END,
+          first_tagged_via = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_via ELSE ct.first_tagged_via END,
+          last_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
+            ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END,
+          tag_count = CASE WHEN ct.expires_at <= \(now) THEN 1 ELSE ct.tag_count + 1 END,
+          last_tagged_via = EXCLUDED.last_tagged_via,
+          last_ref_kind = EXCLUDED.last_ref_kind,
+          last_ref_id = EXCLUDED.last_ref_id,
+          expires_at = CASE \(storage.mode)
+            WHEN 'relative' THEN (CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
+              ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END)
+              + make_interval(days => \(storage.ttlDays ?? 0))
+            WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
+        RETURNING ct.contact_id, ct.tag_count, ct.first_tagged_at, ct.last_tagged_at, ct.expires_at,
+          (xmax = 0) AS inserted,
+          EXISTS (SELECT 1 FROM contact_tags i WHERE i.organization_id = ct.organization_id
+            AND i.contact_id = ct.contact_id AND i.tag_source = ct.tag_source
+            AND i.tag_id = ct.tag_id AND i.origin = 'inherited') AS inherited
+      ),
+      history AS (
+        INSERT INTO tag_events (organization_id, contact_id, tag_source, tag_id, action, origin,
+          tagged_via, ref_kind, ref_id, occurred_at, recorded_at, idempotency_key)
+        SELECT \(organizationID), contact_id, \(source), \(definition.key.id), 'add', 'direct',
+          \(taggedVia.rawValue), \(ref?.kind), \(ref?.id), \(occurredAt), \(now), \(idempotencyKey)
+        FROM up ORDER BY contact_id
+      ),
+      counted AS (
+        -- A contact that already had the tag through inheritance is no new member (T12).
+        UPDATE tag_counters SET
+          member_count = member_count + (SELECT count(*) FROM up WHERE inserted AND NOT inherited),
+          direct_member_count = direct_member_count + (SELECT count(*) FROM up WHERE inserted)
+        WHERE organization_id = \(organizationID) AND source = \(source) AND id = \(definition.key.id)
+          AND EXISTS (SELECT 1 FROM up WHERE inserted)
       )
-      INSERT INTO contact_tags AS ct (organization_id, contact_id, tag_source, tag_id, origin,
-        ref_type, first_tagged_at, last_tagged_at, tag_count, first_tagged_via, last_tagged_via,
-        last_ref_kind, last_ref_id, expires_at)
-      SELECT \(organizationID), contact_id, \(definition.key.source.rawValue), \(definition.key.id),
-        'direct', 'none', \(occurredAt), \(occurredAt), 1, \(taggedVia.rawValue), \(taggedVia.rawValue),
-        \(ref?.kind), \(ref?.id),
-        CASE \(storage.mode) WHEN 'relative' THEN \(occurredAt)::timestamptz + make_interval(days => \(storage.ttlDays ?? 0))
-          WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
-      FROM input ORDER BY contact_id
-      ON CONFLICT (organization_id, contact_id, tag_source, tag_id, origin) DO UPDATE SET
-        first_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_at ELSE ct.first_tagged_at END,
-        first_tagged_via = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_via ELSE ct.first_tagged_via END,
-        last_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
-          ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END,
-        tag_count = CASE WHEN ct.expires_at <= \(now) THEN 1 ELSE ct.tag_count + 1 END,
-        last_tagged_via = EXCLUDED.last_tagged_via,
-        last_ref_kind = EXCLUDED.last_ref_kind,
-        last_ref_id = EXCLUDED.last_ref_id,
-        expires_at = CASE \(storage.mode)
-          WHEN 'relative' THEN (CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
-            ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END)
-            + make_interval(days => \(storage.ttlDays ?? 0))
-          WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
-      RETURNING contact_id, tag_count, first_tagged_at, last_tagged_at, expires_at,
-        (xmax = 0) AS inserted,
-        EXISTS (SELECT 1 FROM contact_tags i WHERE i.organization_id = ct.organization_id
-          AND i.contact_id = ct.contact_id AND i.tag_source = ct.tag_source
-          AND i.tag_id = ct.tag_id AND i.origin = 'inherited') AS inherited
+      SELECT b.last, b.size, up.contact_id, up.tag_count, up.first_tagged_at, up.last_tagged_at,
+        up.expires_at
+      FROM (SELECT max(contact_id) AS last, count(*) AS size FROM batch) b
+      LEFT JOIN up ON true
+      ORDER BY up.contact_id
       """)
-    guard !rows.isEmpty else { return [] }
-    var applied: [AppliedRow] = []
+    var result = AttachBatch(applied: [], inputCount: 0, lastContactID: nil)
+    guard let first = rows.first else { return result }
+    result.inputCount = Int(try first.decode("size", as: Int64.self))
+    result.lastContactID = try first.decode("last", as: Int64?.self)
     var changes: [AssociationChange] = []
-    var inserted: Int64 = 0
-    var newMembers: Int64 = 0
-    applied.reserveCapacity(rows.count)
+    result.applied.reserveCapacity(rows.count)
     changes.reserveCapacity(rows.count)
     for row in rows {
-      let contactID = try row.decode("contact_id", as: Int64.self)
+      guard let contactID = try row.decode("contact_id", as: Int64?.self) else { continue }
       let count = try row.decode("tag_count", as: Int32.self)
-      if try row.decode("inserted", as: Bool.self) {
-        inserted += 1
-        // A contact that already had the tag through inheritance is no new member (T12).
-        if try !row.decode("inherited", as: Bool.self) { newMembers += 1 }
-      }
       let isNew = count == 1
-      applied.append(
+      result.applied.append(
         AppliedRow(contactID: contactID, outcome: isNew ? .attached : .reapplied, tagCount: count))
       changes.append(
         AssociationChange(
@@ -98,21 +161,8 @@ struct AssociationStore: Sendable {
           lastTaggedAt: try row.decode("last_tagged_at", as: Date.self),
           expiresAt: try row.decode("expires_at", as: Date?.self), occurredAt: occurredAt))
     }
-    if inserted > 0 {
-      try await adjustCounters(
-        definition.key, organizationID: organizationID, members: newMembers, direct: inserted,
-        on: connection)
-    }
-    try await connection.execute(
-      """
-      INSERT INTO tag_events (organization_id, contact_id, tag_source, tag_id, action, origin,
-        tagged_via, ref_kind, ref_id, occurred_at, recorded_at, idempotency_key)
-      SELECT \(organizationID), c, \(definition.key.source.rawValue), \(definition.key.id), 'add',
-        'direct', \(taggedVia.rawValue), \(ref?.kind), \(ref?.id), \(occurredAt), \(now), \(idempotencyKey)
-      FROM unnest(\(applied.map(\.contactID))::bigint[]) AS c
-      """)
     try await outbox.append(changes.flatMap(\.events), on: connection)
-    return applied
+    return result
   }
 
   /// Removes the direct association of `tag` from each contact (T9).

@@ -247,39 +247,55 @@ struct InboundTagStore: Sendable {
     return true
   }
 
+  /// A normal delete means the member no longer has the tag by CDH's account (O22: every
+  /// member loses it, inherited copies included), so every row goes; an inherited delete
+  /// removes only the inherited row. Inherited rows are removed nowhere else (T9).
   private func detach(
     _ inbound: InboundCDHTag, definition: TagDefinition, now: Date,
     on connection: PostgresConnection
   ) async throws -> Bool {
     let organizationID = definition.organizationID
     let key = inbound.tag
-    let origin = inbound.origin
+    let onlyInherited = inbound.inherited
     let rows = try await connection.query(
       """
       DELETE FROM contact_tags ct
       WHERE ct.organization_id = \(organizationID) AND ct.contact_id = \(inbound.contactID)
         AND ct.tag_source = \(key.source.rawValue) AND ct.tag_id = \(key.id)
-        AND ct.origin = \(origin.rawValue)
-      RETURNING ct.ref_type, ct.tag_count,
+        AND (NOT \(onlyInherited) OR ct.origin = 'inherited')
+      RETURNING ct.origin, ct.ref_type, ct.tag_count,
         EXISTS (SELECT 1 FROM contact_tags o WHERE o.organization_id = ct.organization_id
           AND o.contact_id = ct.contact_id AND o.tag_source = ct.tag_source
           AND o.tag_id = ct.tag_id AND o.origin <> ct.origin) AS other_row
       """)
-    guard let row = rows.first else { return false }
-    let otherRow = try row.decode("other_row", as: Bool.self)
+    guard !rows.isEmpty else { return false }
+    var origins: [Origin] = []
+    var changes: [AssociationChange] = []
+    var keptByOther = false
+    for row in rows {
+      let origin = Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct
+      origins.append(origin)
+      // The statement's snapshot still sees a sibling row deleted by the same statement.
+      let otherRow = try row.decode("other_row", as: Bool.self)
+      if otherRow && rows.count == 1 { keptByOther = true }
+      changes.append(
+        AssociationChange(
+          organizationID: organizationID, contactID: inbound.contactID, tag: key,
+          tagName: definition.name, isAttached: false, origin: origin,
+          refType: RefType(rawValue: try row.decode("ref_type", as: String.self)) ?? .none,
+          taggedVia: .cdhSync, tagCount: try row.decode("tag_count", as: Int32.self),
+          reason: .cdhSync, occurredAt: now))
+    }
+    for index in changes.indices { changes[index].stillHasTag = keptByOther }
     try await associations.adjustCounters(
-      key, organizationID: organizationID, members: otherRow ? 0 : -1,
-      direct: origin == .direct ? -1 : 0, on: connection)
-    try await associations.recordRemovals(
-      key, organizationID: organizationID, contactIDs: [inbound.contactID], reason: .cdhSync,
-      ref: nil, at: now, origin: origin, on: connection)
-    let change = AssociationChange(
-      organizationID: organizationID, contactID: inbound.contactID, tag: key,
-      tagName: definition.name, isAttached: false, origin: origin,
-      refType: RefType(rawValue: try row.decode("ref_type", as: String.self)) ?? .none,
-      taggedVia: .cdhSync, tagCount: try row.decode("tag_count", as: Int32.self),
-      reason: .cdhSync, stillHasTag: otherRow, occurredAt: now)
-    try await associations.outbox.append(change.events, on: connection)
+      key, organizationID: organizationID, members: keptByOther ? 0 : -1,
+      direct: origins.contains(.direct) ? -1 : 0, on: connection)
+    for origin in origins {
+      try await associations.recordRemovals(
+        key, organizationID: organizationID, contactIDs: [inbound.contactID], reason: .cdhSync,
+        ref: nil, at: now, origin: origin, on: connection)
+    }
+    try await associations.outbox.append(changes.flatMap(\.events), on: connection)
     return true
   }
 }

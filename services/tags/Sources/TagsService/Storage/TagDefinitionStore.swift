@@ -159,13 +159,15 @@ struct TagDefinitionStore: Sendable {
   }
 
   /// Get-or-create by name (T5, T6, T19): existing active `maac` tags are returned, missing
-  /// ones created; concurrent callers creating the same name get the same tag.
+  /// ones created; concurrent callers creating the same name get the same tag. A missing name
+  /// held by a CAAC tag of a CDH-linked organization is refused for that name alone (T3).
   func ensure(
     names: [TagName], organizationID: Int64, createdVia: CreatedVia, detail: TaggedVia?,
     ref: TagRef?
-  ) async throws -> [TagName: (TagRecord, created: Bool)] {
+  ) async throws -> (ensured: [TagName: (TagRecord, created: Bool)], refused: [TagName: String]) {
     try await pool.withRetryingTransaction(isolation: .readCommitted) { connection in
       var result: [TagName: (TagRecord, created: Bool)] = [:]
+      var refused: [TagName: String] = [:]
       var active = try await activeCount(organizationID, on: connection)
       for name in names {
         if let existing = try await activeHolder(
@@ -176,6 +178,12 @@ struct TagDefinitionStore: Sendable {
           continue
         }
         try TagNamePolicy.checkLimit(activeTags: active)
+        do {
+          try await checkName(name, organizationID: organizationID, on: connection)
+        } catch let violation as TagRuleViolation {
+          refused[name] = violation.reason
+          continue
+        }
         if let record = try await insert(
           name: name, organizationID: organizationID, createdVia: createdVia, detail: detail,
           ref: ref, expiry: .none, on: connection)
@@ -193,7 +201,7 @@ struct TagDefinitionStore: Sendable {
           result[name] = (record, false)
         }
       }
-      return result
+      return (result, refused)
     }
   }
 
