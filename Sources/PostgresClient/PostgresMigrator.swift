@@ -14,15 +14,20 @@ import Logging
 public struct PostgresMigrator: Sendable {
   public let schema: String
   public let migrations: [PostgresMigration]
+  /// Versions that may still be applied after later ones: a reserved range whose migrations
+  /// depend on nothing numbered above it (the platform's tables, versions 1–9), so adding
+  /// one later reaches schemas that already have their service's migrations.
+  public let lateVersions: ClosedRange<Int>?
   let logger: Logger
 
   public init(
-    schema: String, migrations: [PostgresMigration],
+    schema: String, migrations: [PostgresMigration], lateVersions: ClosedRange<Int>? = nil,
     logger: Logger = Logger(label: "maac.postgres.migrations")
   ) throws {
     try PostgresMigration.validate(migrations)
     self.schema = schema
     self.migrations = migrations.sorted { $0.version < $1.version }
+    self.lateVersions = lateVersions
     self.logger = logger
   }
 
@@ -89,7 +94,7 @@ public struct PostgresMigrator: Sendable {
     var appliedNow: [PostgresMigration] = []
     for (index, migration) in migrations.enumerated()
     where !appliedVersions.contains(migration.version) {
-      guard migration.version > latest else {
+      guard migration.version > latest || lateVersions?.contains(migration.version) == true else {
         throw PostgresMigrationError.outOfOrder(file: migration.fileName, latestApplied: latest)
       }
       do {

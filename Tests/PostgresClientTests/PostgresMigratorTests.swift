@@ -92,6 +92,40 @@ struct PostgresMigratorTests {
     await pool.shutdown()
   }
 
+  @Test("a new migration numbered below an applied one is refused, unless its version is in the late range")
+  func lateVersions() async throws {
+    let pool = try TestDatabase.adminPool(maxConnections: 1)
+    let schema = TestDatabase.uniqueName("svc")
+    try await PostgresMigrator(
+      schema: schema,
+      migrations: try PostgresMigration.load(
+        directory: try folder(["0001_platform.sql": "CREATE TABLE p (id int);", "0010_service.sql": "CREATE TABLE s (id int);"])),
+      logger: TestDatabase.logger
+    ).migrate(pool: pool)
+    let grown = try PostgresMigration.load(
+      directory: try folder([
+        "0001_platform.sql": "CREATE TABLE p (id int);",
+        "0002_platform_more.sql": "CREATE TABLE q (id int);",
+        "0010_service.sql": "CREATE TABLE s (id int);",
+      ]))
+    await #expect {
+      try await PostgresMigrator(schema: schema, migrations: grown, logger: TestDatabase.logger)
+        .migrate(pool: pool)
+    } throws: { error in
+      guard case .outOfOrder(let file, let latest) = error as? PostgresMigrationError else { return false }
+      return file == "0002_platform_more.sql" && latest == 10
+    }
+    let applied = try await PostgresMigrator(
+      schema: schema, migrations: grown, lateVersions: 1...9, logger: TestDatabase.logger
+    ).migrate(pool: pool)
+    #expect(applied.map(\.version) == [2])
+    let tables = try await pool.query(
+      "SELECT 1 FROM pg_tables WHERE schemaname = \(schema) AND tablename = 'q'")
+    #expect(tables.count == 1)
+    try await pool.execute("DROP SCHEMA \(identifier: schema) CASCADE")
+    await pool.shutdown()
+  }
+
   @Test("a failing migration applies nothing of the run and names the file")
   func failureAppliesNothing() async throws {
     let pool = try TestDatabase.adminPool(maxConnections: 1)

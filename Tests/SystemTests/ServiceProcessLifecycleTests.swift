@@ -23,34 +23,10 @@ struct ServiceProcessLifecycleTests {
   @Test("serves health once migrated, and exits 0 on SIGTERM", arguments: services)
   func gracefulShutdown(service: LaunchedService) async throws {
     try await TestDatabase.withServiceDatabase(service.name) { database in
-      let port = try FreePort.pick()
-      let log = FileManager.default.temporaryDirectory
-        .appendingPathComponent("\(database.name).log")
-      let process = Process()
-      process.executableURL = LaunchedService.binaryDirectory.appendingPathComponent(service.executable)
-      process.environment = ProcessInfo.processInfo.environment.merging([
-        "MAAC_DATABASE_URL": database.url,
-        "MAAC_DATABASE_SCHEMA": database.name,
-        "MAAC_LISTEN": "127.0.0.1:\(port)",
-        "MAAC_LOG_LEVEL": "warning",
-      ]) { $1 }
-      FileManager.default.createFile(atPath: log.path, contents: nil)
-      let output = try FileHandle(forWritingTo: log)
-      process.standardOutput = output
-      process.standardError = output
-      try process.run()
-      defer { if process.isRunning { process.terminate() } }
-
-      let address = HostAndPort(host: "127.0.0.1", port: port)
-      var status: Grpc_Health_V1_HealthCheckResponse.ServingStatus?
-      for _ in 0..<200 where status != .serving && process.isRunning {
-        status = try? await withTestClient(to: address) { client in
-          try await Grpc_Health_V1_Health.Client(wrapping: client).check(.init()).status
-        }
-        if status != .serving { try await Task.sleep(for: .milliseconds(100)) }
-      }
-      let startupLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-      #expect(status == .serving, "\(service.executable) never served health; log:\n\(startupLog)")
+      let launched = try LaunchedProcess(service, database: database)
+      let process = launched.process
+      let status = try await launched.waitUntilServing()
+      #expect(status == .serving, "\(service.executable) never served health; log:\n\(launched.logText)")
 
       kill(process.processIdentifier, SIGTERM)
       for _ in 0..<200 where process.isRunning {
@@ -59,7 +35,7 @@ struct ServiceProcessLifecycleTests {
       #expect(!process.isRunning, "\(service.executable) ignored SIGTERM for 10 s")
       if !process.isRunning {
         #expect(process.terminationReason == .exit && process.terminationStatus == 0,
-                "\(service.executable) exited with \(process.terminationStatus); log:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+                "\(service.executable) exited with \(process.terminationStatus); log:\n\(launched.logText)")
       }
     }
   }

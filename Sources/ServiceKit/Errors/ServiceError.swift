@@ -42,16 +42,22 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
 
   /// Metadata key naming the offending field of an INVALID_ARGUMENT, for machine readers.
   public static let fieldMetadataKey = "x-maac-error-field"
+  /// Metadata key carrying the spec's reason code (e.g. `ORGANIZATION_NOT_FOUND`), which the
+  /// gateway renders as the body's `code`.
+  public static let reasonMetadataKey = "x-maac-error-reason"
 
   public var kind: Kind
   public var message: String
   /// The request field at fault (dotted path, e.g. `contact.email`), when there is one.
   public var field: String?
+  /// The spec's reason code, when the spec names one for this failure.
+  public var reason: String?
 
-  public init(_ kind: Kind, _ message: String, field: String? = nil) {
+  public init(_ kind: Kind, _ message: String, field: String? = nil, reason: String? = nil) {
     self.kind = kind
     self.message = message
     self.field = field
+    self.reason = reason
   }
 
   public var description: String { message }
@@ -63,7 +69,8 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
 
   /// A resource that does not exist — or belongs to another organization, which callers
   /// must not be able to tell apart.
-  public static func notFound(_ resource: String, id: some CustomStringConvertible) -> ServiceError {
+  public static func notFound(_ resource: String, id: some CustomStringConvertible) -> ServiceError
+  {
     ServiceError(.notFound, "\(resource) \(id) not found")
   }
 
@@ -92,7 +99,9 @@ extension ServiceError: RPCErrorConvertible {
   public var rpcErrorCode: RPCError.Code { kind.code }
   public var rpcErrorMessage: String { message }
   public var rpcErrorMetadata: Metadata {
-    guard let field else { return [:] }
-    return [Self.fieldMetadataKey: .string(field)]
+    var metadata = Metadata()
+    if let field { metadata.addString(field, forKey: Self.fieldMetadataKey) }
+    if let reason { metadata.addString(reason, forKey: Self.reasonMetadataKey) }
+    return metadata
   }
 }

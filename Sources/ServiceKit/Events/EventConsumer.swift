@@ -3,6 +3,7 @@ import GRPCProtobuf
 import Logging
 import MAACContracts
 import PostgresClient
+import Synchronization
 
 /// Follows another context's event stream and applies each event exactly once to this
 /// service's database.
@@ -13,6 +14,11 @@ import PostgresClient
 /// is skipped. A handler that calls other services must make those calls idempotent.
 /// The consumer resubscribes from its cursor after any failure of either side, with
 /// exponential backoff, until its task is cancelled.
+///
+/// An event its handler refuses `maxAttempts` times in a row, for a reason that is not
+/// transient (a database or peer outage, a serialization conflict), is a poison event: it is
+/// kept whole in `event_dead_letters` (``DeadLetterStore``) in the same transaction that
+/// moves the cursor past it, so one bad event never blocks the stream and is never lost.
 public struct EventConsumer<Transport: ClientTransport>: Sendable {
   /// What the handler sees: the event, and the open transaction to apply it in.
   public typealias Handler =
@@ -27,6 +33,9 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
   private let logger: Logger
   private let handler: Handler
   private let maxBackoff: Duration
+  private let maxAttempts: Int
+  private let deadLetters: DeadLetterStore
+  private let failures = FailureCount()
 
   /// - Parameters:
   ///   - consumer: this service's name (the cursor's owner), e.g. `cdh`.
@@ -44,6 +53,7 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
     eventTypes: [String] = [],
     logger: Logger,
     maxBackoff: Duration = .seconds(5),
+    maxAttempts: Int = 5,
     handler: @escaping Handler
   ) {
     self.producer = producer
@@ -55,6 +65,8 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
     self.logger = logger
     self.handler = handler
     self.maxBackoff = maxBackoff
+    self.maxAttempts = max(1, maxAttempts)
+    self.deadLetters = DeadLetterStore(consumer: consumer)
   }
 
   /// Consumes until the task is cancelled.
@@ -71,7 +83,9 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
           "event stream interrupted; resubscribing",
           metadata: [
             "producer": "\(producer)", "consumer": "\(cursors.consumer)",
-            "error": "\(error)", "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)",
+            "error": "\(error)",
+            "backoff_ms":
+              "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)",
           ]
         )
       }
@@ -100,16 +114,80 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
     ) { response in
       var applied = 0
       for try await event in response.messages {
-        let isNew = try await pool.withTransaction { connection in
-          guard try await cursors.advance(from: producer, to: event.sequence, on: connection) else {
-            return false
+        do {
+          let isNew = try await pool.withTransaction { connection in
+            guard try await cursors.advance(from: producer, to: event.sequence, on: connection)
+            else {
+              return false
+            }
+            try await handler(event, connection)
+            return true
           }
-          try await handler(event, connection)
-          return true
+          failures.reset()
+          if isNew { applied += 1 }
+        } catch {
+          if Task.isCancelled || Self.isTransient(error) { throw error }
+          let attempts = failures.record(event.sequence)
+          guard attempts >= maxAttempts else { throw error }
+          try await deadLetter(event, error: error, attempts: attempts)
+          failures.reset()
         }
-        if isNew { applied += 1 }
       }
       return applied
     }
+  }
+
+  private func deadLetter(_ event: Maac_Common_V1_EventEnvelope, error: any Error, attempts: Int)
+    async throws
+  {
+    let (producer, cursors, deadLetters) = (self.producer, self.cursors, self.deadLetters)
+    try await pool.withTransaction { connection in
+      guard try await cursors.advance(from: producer, to: event.sequence, on: connection) else {
+        return
+      }
+      try await deadLetters.record(
+        event, from: producer, error: "\(error)", attempts: attempts, on: connection)
+    }
+    logger.error(
+      "event dead-lettered after repeated handler failures",
+      metadata: [
+        "producer": "\(producer)", "consumer": "\(cursors.consumer)",
+        "sequence": "\(event.sequence)", "event_type": "\(event.eventType)",
+        "organization_id": "\(event.organizationID)", "attempts": "\(attempts)",
+        "error": "\(error)",
+      ])
+  }
+
+  /// Failures that say nothing about the event: retry it for as long as they last.
+  static func isTransient(_ error: any Error) -> Bool {
+    switch error {
+    case is CancellationError:
+      return true
+    case let error as PostgresError:
+      return error.isConnectionFailure || error.isRetryableTransactionFailure
+        || error.kind == .poolExhausted || error.kind == .poolClosed
+    case let error as RPCError:
+      return [.unavailable, .deadlineExceeded, .resourceExhausted, .aborted, .cancelled]
+        .contains(error.code)
+    default:
+      return false
+    }
+  }
+}
+
+/// Consecutive handler failures of the event at the head of the stream.
+private final class FailureCount: Sendable {
+  private let state = Mutex<(sequence: Int64, count: Int)>((0, 0))
+
+  /// Counts one more failure of `sequence`; returns how many in a row it has had.
+  func record(_ sequence: Int64) -> Int {
+    state.withLock { state in
+      state = state.sequence == sequence ? (sequence, state.count + 1) : (sequence, 1)
+      return state.count
+    }
+  }
+
+  func reset() {
+    state.withLock { $0 = (0, 0) }
   }
 }

@@ -34,4 +34,22 @@ public enum OutboxSchema {
       PRIMARY KEY (consumer, producer)
     );
     """
+
+  /// Creates `event_dead_letters`: events a consumer's handler refused again and again,
+  /// kept whole (the envelope's bytes) so they can be inspected and replayed; the consumer
+  /// moves past them instead of blocking its stream behind one poison event.
+  public static let deadLetterMigration = """
+    CREATE TABLE event_dead_letters (
+      consumer text NOT NULL,
+      producer text NOT NULL,
+      sequence bigint NOT NULL,
+      event_type text NOT NULL,
+      organization_id bigint NOT NULL,
+      envelope bytea NOT NULL,
+      error text NOT NULL,
+      attempts integer NOT NULL,
+      dead_lettered_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (consumer, producer, sequence)
+    );
+    """
 }

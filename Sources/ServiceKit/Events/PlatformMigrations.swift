@@ -6,11 +6,17 @@ import PostgresClient
 public enum PlatformMigrations {
   /// The first version a service's own migration may use.
   public static let firstServiceVersion = 10
+  /// The versions reserved for the platform; the migrator may apply a new one after a
+  /// schema's service migrations.
+  public static let reservedVersions = 1...(firstServiceVersion - 1)
 
   /// The platform's migrations.
   public static let all: [PostgresMigration] = [
     PostgresMigration(version: 1, name: "platform_outbox", sql: OutboxSchema.producerMigration),
-    PostgresMigration(version: 2, name: "platform_event_cursors", sql: OutboxSchema.consumerMigration),
+    PostgresMigration(
+      version: 2, name: "platform_event_cursors", sql: OutboxSchema.consumerMigration),
+    PostgresMigration(
+      version: 3, name: "platform_event_dead_letters", sql: OutboxSchema.deadLetterMigration),
   ]
 
   /// The platform's migrations followed by the service's own.

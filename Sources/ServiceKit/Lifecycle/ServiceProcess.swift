@@ -27,6 +27,8 @@ public final class ServiceProcess: Sendable {
   /// Wakes this process's event subscribers when its outbox commits.
   public let outboxWakeups: OutboxWakeups
   private let openedPool = Mutex<PostgresPool?>(nil)
+  private let peerClients = Mutex<[String: GRPCClient<NGHTTP2ClientTransport>]>([:])
+  private let gate = Mutex<OrganizationGate??>(nil)
 
   /// - Parameter outboxPollInterval: how long event subscribers wait for a NOTIFY before
   ///   they look at the outbox anyway.
@@ -65,6 +67,7 @@ public final class ServiceProcess: Sendable {
     let migrator = try PostgresMigrator(
       schema: configuration.databaseSchema ?? name,
       migrations: try PlatformMigrations.followed(by: migrations),
+      lateVersions: PlatformMigrations.reservedVersions,
       logger: logger
     )
     try await migrator.migrate(pool: pool)
@@ -83,15 +86,59 @@ public final class ServiceProcess: Sendable {
     EventStreamService(method: method, outbox: outbox, pool: pool, wakeups: outboxWakeups)
   }
 
+  /// A client of peer `name` (`--peer NAME=host:port`), made once per process. Its
+  /// connections run while ``serve(services:tenancy:background:onListening:)`` runs, so ask
+  /// for every client before serving.
+  public func client(forPeer name: String) throws(ConfigurationError)
+    -> GRPCClient<NGHTTP2ClientTransport>
+  {
+    let address = try configuration.peer(name)
+    return peerClients.withLock { clients in
+      if let client = clients[name] { return client }
+      let client = GRPCClient(
+        transport: NGHTTP2ClientTransport(
+          target: address.isIPv6
+            ? .ipv6(host: address.host, port: address.port)
+            : .ipv4(host: address.host, port: address.port)))
+      clients[name] = client
+      return client
+    }
+  }
+
+  /// The known-organization check, present whenever admin center is configured as peer
+  /// `admin` (every service but admin center itself; the launcher always configures it).
+  /// The platform interceptors run it on every call that names an organization; services
+  /// use it too for work that does not arrive by RPC.
+  public var organizationGate: OrganizationGate? {
+    if let made = gate.withLock({ $0 }) { return made }
+    var made: OrganizationGate?
+    if name != "admin", configuration.peers["admin"] != nil,
+      let admin = try? client(forPeer: "admin")
+    {
+      made = OrganizationGate(registry: AdminOrganizationRegistry(client: admin, service: name))
+    }
+    return gate.withLock { stored in
+      if let existing = stored { return existing }
+      stored = .some(made)
+      return made
+    }
+  }
+
   /// The interceptors every service runs, outermost first: metrics see the final status,
-  /// tenancy binds the caller before anything else runs, errors are mapped innermost so
-  /// their log lines carry the caller.
+  /// tenancy binds the caller before anything else runs, the known-organization check (when
+  /// admin center is configured) refuses unknown tenants before any handler, errors are
+  /// mapped innermost so their log lines carry the caller.
   public func interceptors(tenancy: TenancyPolicy) -> [any ServerInterceptor] {
-    [
+    var interceptors: [any ServerInterceptor] = [
       MetricsInterceptor(metrics: metrics),
       TenancyInterceptor(policy: tenancy),
-      ErrorMappingInterceptor(translators: [PostgresErrorTranslator()], logger: logger),
     ]
+    if let organizationGate {
+      interceptors.append(KnownOrganizationInterceptor(gate: organizationGate))
+    }
+    interceptors.append(
+      ErrorMappingInterceptor(translators: [PostgresErrorTranslator()], logger: logger))
+    return interceptors
   }
 
   /// Serves `services` (plus health) until SIGTERM/SIGINT or cancellation, running
@@ -114,6 +161,7 @@ public final class ServiceProcess: Sendable {
       services: services + [HealthService(registry: health)],
       interceptors: interceptors(tenancy: tenancy)
     )
+    let clients = Array(peerClients.withLock { $0.values })
     var admin: AdminHTTPServer?
     if let adminListen = configuration.adminListen {
       admin = try await AdminHTTPServer.start(at: adminListen, metrics: metrics, health: health)
@@ -128,8 +176,19 @@ public final class ServiceProcess: Sendable {
     }
     let pool = openedPool.withLock { $0 }
     var background = background
+    if !clients.isEmpty {
+      background.append(
+        ClosureService("peer-clients") {
+          try await withThrowingDiscardingTaskGroup { group in
+            for client in clients {
+              group.addTask { try await client.runConnections() }
+            }
+          }
+        })
+    }
     if let pool {
-      background.append(outboxWakeups.following(outbox: outbox, configuration: pool.configuration, logger: logger))
+      background.append(
+        outboxWakeups.following(outbox: outbox, configuration: pool.configuration, logger: logger))
       let reporter = PoolMetricsReporter(pool: pool, metrics: metrics)
       background.append(
         ClosureService("pool-metrics") {

@@ -6,7 +6,7 @@ import ServiceKit
 /// `x-maac-error-reason` trailer so the gateway can render `{"code": ..., "message": ...}`.
 public enum AdminError {
   /// Trailer key carrying the reason code (e.g. `CHANNEL_NOT_FOUND`).
-  public static let reasonMetadataKey = "x-maac-error-reason"
+  public static let reasonMetadataKey = ServiceError.reasonMetadataKey
 
   static func error(
     _ code: RPCError.Code, reason: String, _ message: String, field: String? = nil
