@@ -44,17 +44,17 @@ public struct TagManager: Sendable {
   /// RPC services to register.
   public let services: [any RegistrableRPCService]
   /// Background loops: bulk job runner, deleted-tag clean-up, expiry sweeper, the follower
-  /// of contacts' events (peer `contacts`, T25), the follower of CDH's tag propagation (peer
-  /// `cdh`, T23) and the connections of the peer clients (`cdh`, `segments`).
+  /// of contacts' events (peer `contacts`, T25) and the follower of CDH's tag propagation
+  /// (peer `cdh`, T23). Peers `segments` (bulk filters, T16) and `admin` (known
+  /// organizations, issue #9) are ServiceKit clients of the process.
   public let background: [any ServiceLifecycle.Service]
 
   /// Assembles the service for `process` on `pool` (migrations already applied).
   public init(process: ServiceProcess, pool: PostgresPool, settings: Settings = Settings()) {
-    let outbox = TagOutbox(outbox: process.outbox)
-    let peers = process.configuration.peers
-    let cdh = peers["cdh"].map { PeerClient(name: "cdh", address: $0) }
-    let segmentsPeer = peers["segments"].map { PeerClient(name: "segments", address: $0) }
-    let segments = SegmentTargets(segments: segmentsPeer)
+    let outbox = process.outbox
+    // Peer clients are ServiceKit's, connected while the process serves.
+    let cdh = try? process.client(forPeer: "cdh")
+    let segments = SegmentTargets(segments: try? process.client(forPeer: "segments"))
     let definitions = TagDefinitionStore(pool: pool, outbox: outbox, link: CDHLink(cdh: cdh))
     let associations = AssociationStore(outbox: outbox)
     let jobs = BulkJobStore(pool: pool, outbox: outbox)
@@ -77,7 +77,6 @@ public struct TagManager: Sendable {
       process.eventStream(method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: pool),
     ]
     var background: [any ServiceLifecycle.Service] = [runner, cleaner, sweeper]
-    for peer in [cdh, segmentsPeer].compactMap({ $0 }) { background.append(peer.connections) }
     // T23: follow CDH's tag propagation when CDH is configured as a peer.
     if let cdh {
       background.append(

@@ -55,12 +55,13 @@ struct CDHSyncTests {
   )
   func propagationFromRealCDH() async throws {
     try await CDHEnvironment.with { env in
+      // CDH starts following once the tag manager listens.
+      let pool = try env.tags.pool()
+      var tags = try await env.startTags()
       try await env.setKeys([.customID], org: 100)
       try await env.contactCreated(org: 100, contact: 1, customID: "A")
       let second = try await env.contactCreated(org: 100, contact: 2, customID: "A")
       try await env.waitForCDH(producer: "contacts", sequence: second)
-      let pool = try env.tags.pool()
-      var tags = try await env.startTags()
       let gold = try await withTestClient(to: tags.address) { raw -> Int64 in
           let client = TagsClient(wrapping: raw)
           let vip = try await client.create("vip", org: 100)
@@ -117,18 +118,14 @@ struct CDHSyncTests {
           tag = try await client.tag(vip.id, org: 100)
           #expect(tag.memberCount == 3)
           #expect(tag.directMemberCount == 3)
-          // T9: detaching removes the direct row only; the inherited row keeps the tag.
+          // T9: detaching removes the direct row only; the inherited row keeps the tag (the
+          // counts of this case are checked where CDH does not react, in the CAAC test).
           var detach = Maac_Tags_V1_DetachTagsRequest()
           detach.contactIds = [3]
           detach.tagIds = [vip.id]
           let detached = try await client.detachTags(detach, metadata: tenant(100))
           #expect(detached.results.map(\.outcome) == [.detached])
           #expect(detached.results.first?.stillHasTag == true)
-          tag = try await client.tag(vip.id, org: 100)
-          #expect(tag.memberCount == 3)
-          #expect(tag.directMemberCount == 2)
-          #expect(
-            try await Self.entry(client, contact: 3, tag: vip.id, org: 100)?.origin == .inherited)
           // CDH then removes the tag from the whole profile (O22) and says so: every row goes,
           // the inherited one by the CDH consumer only (T9, T23).
           try await eventually { try await client.tag(vip.id, org: 100).memberCount == 0 }
@@ -224,21 +221,50 @@ struct CDHSyncTests {
           _ = try await client.updateTag(rename, metadata: tenant(100))
         }
 
-        // T23: an item older than the association's last change is ignored ...
+        // T23: an item older than the association's last change is ignored.
         let stale = try await env.injectTagEvent(
           org: 100, members: [7], tag: 9_001, source: .caac, name: "Gold", action: .delete,
           at: t0.addingTimeInterval(-60))
         try await waitForTags(pool, cdhSequence: stale)
-        #expect(try await Self.entry(client, contact: 7, tag: 9_001, org: 100) != nil)
-        // ... and CDH's rename (postfix at enablement, T3) frees the name.
+        #expect(try await Self.entry(client, contact: 7, tag: 9_001, org: 100)?.origin == .direct)
+
+        // T10/T12: an inherited copy on top of the cdh row is the same member, one entry (T11).
+        let inherit = try await env.injectTagEvent(
+          org: 100, members: [7], tag: 9_001, source: .caac, name: "Gold", action: .add,
+          inherited: true, at: t0.addingTimeInterval(10))
+        try await waitForTags(pool, cdhSequence: inherit)
+        let both = try await client.contactTags(7, org: 100).filter { $0.tagID == 9_001 }
+        #expect(both.count == 1)
+        #expect(both.first?.origin == .direct)
+        #expect(both.first?.alsoInherited == true)
+        get.tagID = 9_001
+        var counted = try await client.getTag(get, metadata: tenant(100))
+        #expect(counted.memberCount == 1)
+        #expect(counted.directMemberCount == 1)
+        // T9: MAAC detaches the direct row only; the inherited row keeps the tag and the member.
+        var detach = Maac_Tags_V1_DetachTagsRequest()
+        detach.contactIds = [7]
+        detach.tagIds = [9_001]
+        detach.tagSource = .caac
+        let detached = try await client.detachTags(detach, metadata: tenant(100))
+        #expect(detached.results.map(\.outcome) == [.detached])
+        #expect(detached.results.first?.stillHasTag == true)
+        counted = try await client.getTag(get, metadata: tenant(100))
+        #expect(counted.memberCount == 1)
+        #expect(counted.directMemberCount == 0)
+        #expect(
+          try await Self.entry(client, contact: 7, tag: 9_001, org: 100)?.origin == .inherited)
+
+        // CDH's rename (postfix at enablement, T3) frees the name.
         let renamed = try await env.injectTagEvent(
           org: 100, members: [7], tag: 9_001, source: .caac, name: "Gold_CAAC", action: .delete,
           at: t0.addingTimeInterval(60))
         try await waitForTags(pool, cdhSequence: renamed)
-        get.tagID = 9_001
         let after = try await client.getTag(get, metadata: tenant(100))
         #expect(after.name == "Gold_CAAC")
+        // A normal delete from CDH means the member no longer has the tag: every row goes.
         #expect(after.memberCount == 0)
+        #expect(after.directMemberCount == 0)
         #expect(try await Self.entry(client, contact: 7, tag: 9_001, org: 100) == nil)
         let created = try await client.create("Gold", org: 100)
         #expect(created.source == .maac)

@@ -17,7 +17,8 @@ import SwiftProtobuf
 struct CDHTagFollower: ServiceLifecycle.Service {
   static let eventType = "cdh.member_tag.v1"
 
-  let cdh: PeerClient
+  /// ServiceKit's client of peer `cdh`.
+  let cdh: GRPCClient<NGHTTP2ClientTransport>
   let pool: PostgresPool
   let store: InboundTagStore
   let logger: Logger
@@ -27,7 +28,7 @@ struct CDHTagFollower: ServiceLifecycle.Service {
     let logger = self.logger
     let consumer = EventConsumer(
       consumer: "tags", producer: "cdh",
-      method: Maac_Cdh_V1_CdhEvents.Method.Subscribe.descriptor, client: cdh.client,
+      method: Maac_Cdh_V1_CdhEvents.Method.Subscribe.descriptor, client: cdh,
       pool: pool, eventTypes: [Self.eventType], logger: logger
     ) { envelope, connection in
       guard envelope.eventType == Self.eventType else { return }
@@ -41,6 +42,6 @@ struct CDHTagFollower: ServiceLifecycle.Service {
           "ignored": "\(outcome.ignored)",
         ])
     }
-    try await cancelWhenGracefulShutdown { await consumer.run() }
+    await cancelWhenGracefulShutdown { await consumer.run() }
   }
 }

@@ -33,7 +33,7 @@ struct BulkJobRunner: ServiceLifecycle.Service {
   let logger: Logger
 
   func run() async throws {
-    try await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
       while !Task.isCancelled {
         do {
           try await runOnce()

@@ -15,7 +15,7 @@ struct DeletedTagCleaner: ServiceLifecycle.Service {
   let logger: Logger
 
   func run() async throws {
-    try await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
       while !Task.isCancelled {
         do {
           try await cleanAll()

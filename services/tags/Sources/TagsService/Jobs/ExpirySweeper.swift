@@ -15,7 +15,7 @@ struct ExpirySweeper: ServiceLifecycle.Service {
   let logger: Logger
 
   func run() async throws {
-    try await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
       while !Task.isCancelled {
         // Reads hide expired rows already; the sweep only has to follow within `interval`.
         try? await Task.sleep(for: interval)

@@ -16,7 +16,8 @@ struct TargetResolutionFailure: Error, Sendable {
 /// submission, `SegmentsInternal/EvaluateFilter` when the job runs, with `min_watermark` so the
 /// projection has seen every earlier change.
 struct SegmentTargets: Sendable {
-  let segments: PeerClient?
+  /// ServiceKit's client of peer `segments`, if configured.
+  let segments: GRPCClient<NGHTTP2ClientTransport>?
   /// Tries of `EvaluateFilter` while segment is unavailable.
   var attempts = 3
   var retryPause: Duration = .milliseconds(200)
@@ -41,7 +42,7 @@ struct SegmentTargets: Sendable {
     request.filters = filter.tree
     if filter.hasChannelScope { request.channelScope = filter.channelScope }
     do {
-      _ = try await Maac_Segments_V1_SegmentsInternal.Client(wrapping: segments.client)
+      _ = try await Maac_Segments_V1_SegmentsInternal.Client(wrapping: segments)
         .validateFilter(request, metadata: caller(organizationID))
     } catch let error as RPCError {
       switch error.code {
@@ -72,7 +73,7 @@ struct SegmentTargets: Sendable {
     request.filters = filter.tree
     if filter.hasChannelScope { request.channelScope = filter.channelScope }
     request.minWatermark = Google_Protobuf_Timestamp(date: minWatermark)
-    let client = Maac_Segments_V1_SegmentsInternal.Client(wrapping: segments.client)
+    let client = Maac_Segments_V1_SegmentsInternal.Client(wrapping: segments)
     var last: RPCError?
     for attempt in 1...max(1, attempts) {
       do {

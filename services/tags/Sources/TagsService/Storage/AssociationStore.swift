@@ -21,7 +21,7 @@ struct RemovedRow: Sendable {
 /// the exact counters (`tag_counters`), always written together in the caller's transaction
 /// with their events.
 struct AssociationStore: Sendable {
-  let outbox: TagOutbox
+  let outbox: Outbox
 
   /// Applies `tag` to every contact of `contactIDs` (distinct) as direct associations (T8).
   /// Contacts deleted in the contacts service (T25) are left out of the result.

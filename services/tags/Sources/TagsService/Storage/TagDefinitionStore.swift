@@ -7,7 +7,7 @@ import TagsDomain
 /// tables. Every statement filters on the organization (T27).
 struct TagDefinitionStore: Sendable {
   let pool: PostgresPool
-  let outbox: TagOutbox
+  let outbox: Outbox
   /// Whether an organization is linked to CDH (T3).
   let link: CDHLink
 
