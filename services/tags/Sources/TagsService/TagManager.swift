@@ -19,7 +19,7 @@ public struct TagManager: Sendable {
 
     /// Production defaults.
     public init(
-      bulkBatchSize: Int = 5_000, bulkBatchPause: Duration = .zero,
+      bulkBatchSize: Int = 10_000, bulkBatchPause: Duration = .zero,
       pollInterval: Duration = .milliseconds(200)
     ) {
       self.bulkBatchSize = bulkBatchSize
@@ -82,7 +82,7 @@ public struct TagManager: Sendable {
       background.append(
         CDHTagFollower(
           cdh: cdh, pool: pool, store: InboundTagStore(associations: associations),
-          logger: process.logger))
+          gate: process.organizationGate, logger: process.logger))
     }
     // T25: follow contacts' events when the contacts service is configured as a peer.
     if let contacts = process.configuration.peers["contacts"] {

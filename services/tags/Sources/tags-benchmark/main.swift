@@ -20,6 +20,7 @@ import TagsService
 let environment = ProcessInfo.processInfo.environment
 let contactCount = Int64(environment["TAGS_BENCH_CONTACTS"] ?? "") ?? 1_000_000
 let samples = Int(environment["TAGS_BENCH_SAMPLES"] ?? "") ?? 2_000
+let batchSize = Int(environment["TAGS_BENCH_BATCH"] ?? "") ?? TagManager.Settings().bulkBatchSize
 let organizationID: Int64 = 1
 let caller = CallerContext(organizationID: organizationID, userID: "bench", requestID: "bench")
   .metadata
@@ -45,7 +46,8 @@ try await TestDatabase.withServiceDatabase("tagsbench") { database in
       logLevel: .error))
   let pool = try await process.openDatabase(migrations: try TagManager.migrations())
   let tags = TagManager(
-    process: process, pool: pool, settings: TagManager.Settings(pollInterval: .milliseconds(20)))
+    process: process, pool: pool,
+    settings: TagManager.Settings(bulkBatchSize: batchSize, pollInterval: .milliseconds(20)))
   let service = try await RunningService.start(
     process, services: tags.services, tenancy: TagManager.tenancy, background: tags.background)
   let seedPool = try database.pool(maxConnections: 1)
@@ -71,6 +73,7 @@ try await TestDatabase.withServiceDatabase("tagsbench") { database in
       "UPDATE tag_counters SET member_count = \(contactCount), direct_member_count = \(contactCount) WHERE id = \(seed)"
     )
     try await seedPool.execute("ANALYZE contact_tags")
+    print("bulk batch size \(batchSize)")
     print(
       "seeded \(contactCount) associations in \(format(milliseconds(since: seedStart) / 1000)) s")
 

@@ -16,7 +16,7 @@ struct BulkJobRunner: ServiceLifecycle.Service {
   /// Tuning of the runner.
   struct Settings: Sendable {
     /// Contacts per batch transaction.
-    var batchSize = 5_000
+    var batchSize = 10_000
     /// How often idle runners look for work.
     var pollInterval: Duration = .milliseconds(200)
     /// A pause between batches (tests use it to stop a job in the middle).
