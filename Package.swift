@@ -422,6 +422,7 @@ let package = Package(
         "CdhService",
         "AdminService",
         "SegmentsService",
+        "ContactsService",
         "MAACTestSupport",
         "MAACContracts",
         "ServiceKit",

@@ -16,12 +16,15 @@ public struct TagManager: Sendable {
     public var bulkBatchPause: Duration
     /// How often idle background loops look for work.
     public var pollInterval: Duration
+    /// How often the current day's coverage snapshot is recomputed (T21).
+    public var coverageInterval: Duration
 
     /// Production defaults.
     public init(
       bulkBatchSize: Int = 10_000, bulkBatchPause: Duration = .zero,
-      pollInterval: Duration = .milliseconds(200)
+      pollInterval: Duration = .milliseconds(200), coverageInterval: Duration = .seconds(600)
     ) {
+      self.coverageInterval = coverageInterval
       self.bulkBatchSize = bulkBatchSize
       self.bulkBatchPause = bulkBatchPause
       self.pollInterval = pollInterval
@@ -62,6 +65,10 @@ public struct TagManager: Sendable {
       pool: pool, associations: associations, pollInterval: settings.pollInterval,
       logger: process.logger)
     let sweeper = ExpirySweeper(pool: pool, associations: associations, logger: process.logger)
+    let contacts = try? process.client(forPeer: "contacts")
+    let coverage = CoverageCalculator(
+      pool: pool, contacts: contacts, gate: process.organizationGate,
+      interval: settings.coverageInterval, logger: process.logger)
     let runner = BulkJobRunner(
       pool: pool, jobs: jobs, definitions: definitions, associations: associations,
       segments: segments,
@@ -73,10 +80,10 @@ public struct TagManager: Sendable {
       TagManagerHandler(
         pool: pool, definitions: definitions, associations: associations, jobs: jobs,
         cleaner: cleaner, segments: segments),
-      TagManagerOpsHandler(sweeper: sweeper),
+      TagManagerOpsHandler(sweeper: sweeper, coverage: coverage),
       process.eventStream(method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: pool),
     ]
-    var background: [any ServiceLifecycle.Service] = [runner, cleaner, sweeper]
+    var background: [any ServiceLifecycle.Service] = [runner, cleaner, sweeper, coverage]
     // T23: follow CDH's tag propagation when CDH is configured as a peer.
     if let cdh {
       background.append(
@@ -84,8 +91,8 @@ public struct TagManager: Sendable {
           cdh: cdh, pool: pool, store: InboundTagStore(associations: associations),
           gate: process.organizationGate, logger: process.logger))
     }
-    // T25: follow contacts' events when the contacts service is configured as a peer.
-    if let contacts = process.configuration.peers["contacts"] {
+    // T25, T21: follow contacts' events when the contacts service is configured as a peer.
+    if let contacts {
       background.append(
         ContactEventsFollower(
           contacts: contacts, pool: pool,
