@@ -91,8 +91,10 @@ struct CoverageCalculator: ServiceLifecycle.Service {
     let caller = CallerContext(
       organizationID: organizationID, userID: "system:tags",
       requestID: CallerContext.current?.requestID ?? RequestID.generate())
+    var options = CallOptions.defaults
+    options.timeout = .seconds(10)
     let totals = try await Maac_Contacts_V1_ContactsInternal.Client(wrapping: contacts)
-      .listChannelContactCounts(.init(), metadata: caller.metadata)
+      .listChannelContactCounts(.init(), metadata: caller.metadata, options: options)
     let tagged = try await pool.query(
       """
       SELECT cc.channel_id, count(*) AS tagged,
@@ -139,6 +141,15 @@ struct CoverageCalculator: ServiceLifecycle.Service {
         total_contacts = EXCLUDED.total_contacts, tagged_contacts = EXCLUDED.tagged_contacts,
         following_total = EXCLUDED.following_total, following_tagged = EXCLUDED.following_tagged,
         failure_reason = NULL, computed_at = EXCLUDED.computed_at
+      """)
+    // Contacts lists only channels that have contacts: a channel computed earlier today that
+    // lost its last contact now has none (a real 0, not a failure).
+    try await pool.execute(
+      """
+      UPDATE coverage_daily SET total_contacts = 0, tagged_contacts = 0, following_total = 0,
+        following_tagged = 0, computed_at = now()
+      WHERE organization_id = \(organizationID) AND day = \(day.description)::date
+        AND state = 'computed' AND NOT (channel_id = ANY(\(channels)::bigint[]))
       """)
   }
 

@@ -13,13 +13,19 @@ struct TagDefinitionStore: Sendable {
 
   /// Checks `name` against the active tags holding it (T2, T3). CDH is asked whether the
   /// organization is linked only when a CAAC tag holds the name.
+  ///
+  /// - Parameter otherSourceOnly: only the CAAC check (EnsureTags, where a MAAC holder is the
+  ///   answer, not a conflict).
   func checkName(
     _ name: TagName, organizationID: Int64, excluding: TagKey? = nil,
-    on connection: PostgresConnection
+    otherSourceOnly: Bool = false, on connection: PostgresConnection
   ) async throws {
-    let sameSource = try await activeHolder(
-      of: name.value, source: .maac, organizationID: organizationID, excluding: excluding,
-      on: connection)
+    let sameSource =
+      otherSourceOnly
+      ? nil
+      : try await activeHolder(
+        of: name.value, source: .maac, organizationID: organizationID, excluding: excluding,
+        on: connection)
     let caacHolder = try await activeHolder(
       of: name.value, source: .caac, organizationID: organizationID, on: connection)
     let linked =
@@ -179,7 +185,8 @@ struct TagDefinitionStore: Sendable {
         }
         try TagNamePolicy.checkLimit(activeTags: active)
         do {
-          try await checkName(name, organizationID: organizationID, on: connection)
+          try await checkName(
+            name, organizationID: organizationID, otherSourceOnly: true, on: connection)
         } catch let violation as TagRuleViolation {
           refused[name] = violation.reason
           continue
