@@ -79,7 +79,8 @@ try await TestDatabase.withServiceDatabase("tagsbench") { database in
 
     // Reference: the same rows written by plain INSERT ... SELECT, no service in between.
     for table in ["contact_tags", "tag_events", "outbox_events"] {
-      try await seedPool.execute("CREATE TABLE ref_\(unescaped: table) (LIKE \(unescaped: table) INCLUDING ALL)")
+      try await seedPool.execute(
+        "CREATE TABLE ref_\(unescaped: table) (LIKE \(unescaped: table) INCLUDING ALL)")
     }
     let referenceStart = ContinuousClock.now
     do {

@@ -63,82 +63,82 @@ struct CDHSyncTests {
       let second = try await env.contactCreated(org: 100, contact: 2, customID: "A")
       try await env.waitForCDH(producer: "contacts", sequence: second)
       let gold = try await withTestClient(to: tags.address) { raw -> Int64 in
-          let client = TagsClient(wrapping: raw)
-          let vip = try await client.create("vip", org: 100)
-          let attached = try await client.attach([vip.id], to: [1], org: 100)
-          #expect(attached.results.map(\.outcome) == [.attached])
-          // CDH propagates the tag to the other member of the profile as a normal tag (U35);
-          // the tag manager writes a direct `cdh` row (T10, T23).
-          try await eventually {
-            try await Self.entry(client, contact: 2, tag: vip.id, org: 100) != nil
-          }
-          let two = try #require(try await Self.entry(client, contact: 2, tag: vip.id, org: 100))
-          #expect(two.origin == .direct)
-          #expect(two.refType == .cdh)
-          #expect(two.firstTaggedVia == .cdhSync)
-          // CDH names contact 1 too; it already has the tag, so nothing is applied twice.
-          let one = try #require(try await Self.entry(client, contact: 1, tag: vip.id, org: 100))
-          #expect(one.tagCount == 1)
-          #expect(one.refType == .none)
-          var tag = try await client.tag(vip.id, org: 100)
-          #expect(tag.memberCount == 2)
-          #expect(tag.directMemberCount == 2)
+        let client = TagsClient(wrapping: raw)
+        let vip = try await client.create("vip", org: 100)
+        let attached = try await client.attach([vip.id], to: [1], org: 100)
+        #expect(attached.results.map(\.outcome) == [.attached])
+        // CDH propagates the tag to the other member of the profile as a normal tag (U35);
+        // the tag manager writes a direct `cdh` row (T10, T23).
+        try await eventually {
+          try await Self.entry(client, contact: 2, tag: vip.id, org: 100) != nil
+        }
+        let two = try #require(try await Self.entry(client, contact: 2, tag: vip.id, org: 100))
+        #expect(two.origin == .direct)
+        #expect(two.refType == .cdh)
+        #expect(two.firstTaggedVia == .cdhSync)
+        // CDH names contact 1 too; it already has the tag, so nothing is applied twice.
+        let one = try #require(try await Self.entry(client, contact: 1, tag: vip.id, org: 100))
+        #expect(one.tagCount == 1)
+        #expect(one.refType == .none)
+        var tag = try await client.tag(vip.id, org: 100)
+        #expect(tag.memberCount == 2)
+        #expect(tag.directMemberCount == 2)
 
-          // A third contact joins the profile: CDH gives it the tag as inherited (U36) with
-          // the original attach time; the tag manager writes an inherited row (T10).
-          let third = try await env.contactCreated(org: 100, contact: 3, customID: "A")
-          try await env.waitForCDH(producer: "contacts", sequence: third)
-          try await eventually {
-            try await Self.entry(client, contact: 3, tag: vip.id, org: 100) != nil
-          }
-          let three = try #require(
-            try await Self.entry(client, contact: 3, tag: vip.id, org: 100))
-          #expect(three.origin == .inherited)
-          #expect(three.refType == .cdhInherited)
-          #expect(three.firstTaggedVia == .unification)
-          #expect(
-            abs(three.firstTaggedAt.date.timeIntervalSince(one.firstTaggedAt.date)) < 0.001)
-          tag = try await client.tag(vip.id, org: 100)
-          #expect(tag.memberCount == 3)
-          #expect(tag.directMemberCount == 2)
-          // Inherited rows are published on the record stream, never on the trigger feed
-          // that journeys and webhooks read (T10, T24).
-          #expect(
-            try await Self.published(pool, type: "tags.member_tag.v1", tag: vip.id).contains(3))
-          #expect(
-            try await Self.published(pool, type: "member.tag.update", tag: vip.id).sorted()
-              == [1, 2])
+        // A third contact joins the profile: CDH gives it the tag as inherited (U36) with
+        // the original attach time; the tag manager writes an inherited row (T10).
+        let third = try await env.contactCreated(org: 100, contact: 3, customID: "A")
+        try await env.waitForCDH(producer: "contacts", sequence: third)
+        try await eventually {
+          try await Self.entry(client, contact: 3, tag: vip.id, org: 100) != nil
+        }
+        let three = try #require(
+          try await Self.entry(client, contact: 3, tag: vip.id, org: 100))
+        #expect(three.origin == .inherited)
+        #expect(three.refType == .cdhInherited)
+        #expect(three.firstTaggedVia == .unification)
+        #expect(
+          abs(three.firstTaggedAt.date.timeIntervalSince(one.firstTaggedAt.date)) < 0.001)
+        tag = try await client.tag(vip.id, org: 100)
+        #expect(tag.memberCount == 3)
+        #expect(tag.directMemberCount == 2)
+        // Inherited rows are published on the record stream, never on the trigger feed
+        // that journeys and webhooks read (T10, T24).
+        #expect(
+          try await Self.published(pool, type: "tags.member_tag.v1", tag: vip.id).contains(3))
+        #expect(
+          try await Self.published(pool, type: "member.tag.update", tag: vip.id).sorted()
+            == [1, 2])
 
-          // T11: a direct application on top of the inherited row is one entry, direct first.
-          _ = try await client.attach([vip.id], to: [3], org: 100)
-          let listed = try await client.contactTags(3, org: 100).filter { $0.tagID == vip.id }
-          #expect(listed.count == 1)
-          #expect(listed.first?.origin == .direct)
-          #expect(listed.first?.alsoInherited == true)
-          tag = try await client.tag(vip.id, org: 100)
-          #expect(tag.memberCount == 3)
-          #expect(tag.directMemberCount == 3)
-          // T9: detaching removes the direct row only; the inherited row keeps the tag (the
-          // counts of this case are checked where CDH does not react, in the CAAC test).
-          var detach = Maac_Tags_V1_DetachTagsRequest()
-          detach.contactIds = [3]
-          detach.tagIds = [vip.id]
-          let detached = try await client.detachTags(detach, metadata: tenant(100))
-          #expect(detached.results.map(\.outcome) == [.detached])
-          #expect(detached.results.first?.stillHasTag == true)
-          // CDH then removes the tag from the whole profile (O22) and says so: every row goes,
-          // the inherited one by the CDH consumer only (T9, T23).
-          try await eventually { try await client.tag(vip.id, org: 100).memberCount == 0 }
-          for contact: Int64 in [1, 2, 3] {
-            #expect(try await Self.entry(client, contact: contact, tag: vip.id, org: 100) == nil)
-          }
-          #expect(try await client.tag(vip.id, org: 100).directMemberCount == 0)
+        // T11: a direct application on top of the inherited row is one entry, direct first.
+        _ = try await client.attach([vip.id], to: [3], org: 100)
+        let listed = try await client.contactTags(3, org: 100).filter { $0.tagID == vip.id }
+        #expect(listed.count == 1)
+        #expect(listed.first?.origin == .direct)
+        #expect(listed.first?.alsoInherited == true)
+        tag = try await client.tag(vip.id, org: 100)
+        #expect(tag.memberCount == 3)
+        #expect(tag.directMemberCount == 3)
+        // T9: detaching removes the direct row only; the inherited row keeps the tag (the
+        // counts of this case are checked where CDH does not react, in the CAAC test).
+        var detach = Maac_Tags_V1_DetachTagsRequest()
+        detach.contactIds = [3]
+        detach.tagIds = [vip.id]
+        let detached = try await client.detachTags(detach, metadata: tenant(100))
+        #expect(detached.results.map(\.outcome) == [.detached])
+        #expect(detached.results.first?.stillHasTag == true)
+        // CDH then removes the tag from the whole profile (O22) and says so: every row goes,
+        // the inherited one by the CDH consumer only (T9, T23).
+        try await eventually { try await client.tag(vip.id, org: 100).memberCount == 0 }
+        for contact: Int64 in [1, 2, 3] {
+          #expect(try await Self.entry(client, contact: contact, tag: vip.id, org: 100) == nil)
+        }
+        #expect(try await client.tag(vip.id, org: 100).directMemberCount == 0)
 
-          // Another tag, propagated to every member before the tag manager goes down.
-          let gold = try await client.create("gold", org: 100).id
-          _ = try await client.attach([gold], to: [1], org: 100)
-          try await eventually { try await client.tag(gold, org: 100).memberCount == 3 }
-          return gold
+        // Another tag, propagated to every member before the tag manager goes down.
+        let gold = try await client.create("gold", org: 100).id
+        _ = try await client.attach([gold], to: [1], org: 100)
+        try await eventually { try await client.tag(gold, org: 100).memberCount == 3 }
+        return gold
       }
       // T23 exactly once and resumable: CDH publishes while the tag manager is down.
       await tags.stop()

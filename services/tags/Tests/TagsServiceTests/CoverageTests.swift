@@ -61,7 +61,9 @@ struct CoverageTests {
                 request.channelID = Int64(channel)
                 request.externalID = "U" + String(format: "%032x", index + 1)
                 created.append(
-                  try await api.createContact(request, metadata: CallerContext.tenant(Self.org).metadata).id)
+                  try await api.createContact(
+                    request, metadata: CallerContext.tenant(Self.org).metadata
+                  ).id)
               }
               return created
             }
@@ -95,9 +97,11 @@ struct CoverageTests {
             #expect(second.coverageRate == 1)
             // Yesterday never ran: missing.
             var yesterday = Maac_Tags_V1_GetTagCoverageRequest()
-            yesterday.startDate = CalendarDay(
-              containing: Date().addingTimeInterval(-86_400), in: CoverageCalculator.defaultTimeZone
-            ).description
+            yesterday.startDate =
+              CalendarDay(
+                containing: Date().addingTimeInterval(-86_400),
+                in: CoverageCalculator.defaultTimeZone
+              ).description
             yesterday.endDate = today.description
             let points = try await client.getTagCoverage(yesterday, metadata: tenant(Self.org))
               .points

@@ -13,7 +13,9 @@ import Testing
 /// before any tag manager handler runs.
 @Suite("Tag manager refuses organizations admin center does not know")
 struct KnownOrganizationTests {
-  @Test("Issue #9/T27: a known organization is served; an unknown one is NOT_FOUND ORGANIZATION_NOT_FOUND and nothing is written")
+  @Test(
+    "Issue #9/T27: a known organization is served; an unknown one is NOT_FOUND ORGANIZATION_NOT_FOUND and nothing is written"
+  )
   func unknownOrganizationRefused() async throws {
     try await TestDatabase.withServiceDatabase("tgadmin") { adminDatabase in
       let adminProcess = ServiceProcess(

@@ -146,7 +146,8 @@ struct SegmentFilterTests {
           let tag = try await client.create("winners", org: 5)
           // Segment's refusal is the caller's error, code and reason unchanged (§9).
           await expectError(.invalidArgument, reason: "INVALID_FILTER") {
-            _ = try await client.startJob(.add, tags: [tag.id], target: segmentFilter([("bad", 1)]), org: 5)
+            _ = try await client.startJob(
+              .add, tags: [tag.id], target: segmentFilter([("bad", 1)]), org: 5)
           }
           // Conditions beyond tags are segment's to evaluate (B4), so they are accepted.
           segments.setMatches([99])
@@ -178,7 +179,9 @@ struct SegmentFilterTests {
           #expect(try await client.contactTags(99, org: 5).isEmpty)
           let evaluated = try #require(segments.state.withLock { $0.evaluated.first })
           #expect(evaluated.at >= submittedAt)
-          #expect(evaluated.request.minWatermark.date >= submitted.createdAt.date.addingTimeInterval(-0.001))
+          #expect(
+            evaluated.request.minWatermark.date
+              >= submitted.createdAt.date.addingTimeInterval(-0.001))
           #expect(evaluated.request.filters.conditions.count == 2)
         }
       }

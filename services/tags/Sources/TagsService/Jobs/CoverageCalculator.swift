@@ -42,7 +42,8 @@ struct CoverageCalculator: ServiceLifecycle.Service {
               return
             } catch {
               logger.warning(
-                "coverage run failed", metadata: ["organization": "\(organizationID)", "error": "\(error)"])
+                "coverage run failed",
+                metadata: ["organization": "\(organizationID)", "error": "\(error)"])
             }
           }
         } catch is CancellationError {
