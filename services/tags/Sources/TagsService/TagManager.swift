@@ -16,12 +16,15 @@ public struct TagManager: Sendable {
     public var bulkBatchPause: Duration
     /// How often idle background loops look for work.
     public var pollInterval: Duration
+    /// How often the current day's coverage snapshot is recomputed (T21).
+    public var coverageInterval: Duration
 
     /// Production defaults.
     public init(
-      bulkBatchSize: Int = 5_000, bulkBatchPause: Duration = .zero,
-      pollInterval: Duration = .milliseconds(200)
+      bulkBatchSize: Int = 10_000, bulkBatchPause: Duration = .zero,
+      pollInterval: Duration = .milliseconds(200), coverageInterval: Duration = .seconds(600)
     ) {
+      self.coverageInterval = coverageInterval
       self.bulkBatchSize = bulkBatchSize
       self.bulkBatchPause = bulkBatchPause
       self.pollInterval = pollInterval
@@ -43,22 +46,32 @@ public struct TagManager: Sendable {
 
   /// RPC services to register.
   public let services: [any RegistrableRPCService]
-  /// Background loops: bulk job runner, deleted-tag clean-up, expiry sweeper, and (with a
-  /// `contacts` peer) the follower of contacts' events.
+  /// Background loops: bulk job runner, deleted-tag clean-up, expiry sweeper, the follower
+  /// of contacts' events (peer `contacts`, T25) and the follower of CDH's tag propagation
+  /// (peer `cdh`, T23). Peers `segments` (bulk filters, T16) and `admin` (known
+  /// organizations, issue #9) are ServiceKit clients of the process.
   public let background: [any ServiceLifecycle.Service]
 
   /// Assembles the service for `process` on `pool` (migrations already applied).
   public init(process: ServiceProcess, pool: PostgresPool, settings: Settings = Settings()) {
-    let outbox = TagOutbox(outbox: process.outbox)
-    let definitions = TagDefinitionStore(pool: pool, outbox: outbox)
+    let outbox = process.outbox
+    // Peer clients are ServiceKit's, connected while the process serves.
+    let cdh = try? process.client(forPeer: "cdh")
+    let segments = SegmentTargets(segments: try? process.client(forPeer: "segments"))
+    let definitions = TagDefinitionStore(pool: pool, outbox: outbox, link: CDHLink(cdh: cdh))
     let associations = AssociationStore(outbox: outbox)
     let jobs = BulkJobStore(pool: pool, outbox: outbox)
     let cleaner = DeletedTagCleaner(
       pool: pool, associations: associations, pollInterval: settings.pollInterval,
       logger: process.logger)
     let sweeper = ExpirySweeper(pool: pool, associations: associations, logger: process.logger)
+    let contacts = try? process.client(forPeer: "contacts")
+    let coverage = CoverageCalculator(
+      pool: pool, contacts: contacts, gate: process.organizationGate,
+      interval: settings.coverageInterval, logger: process.logger)
     let runner = BulkJobRunner(
       pool: pool, jobs: jobs, definitions: definitions, associations: associations,
+      segments: segments,
       settings: BulkJobRunner.Settings(
         batchSize: settings.bulkBatchSize, pollInterval: settings.pollInterval,
         batchPause: settings.bulkBatchPause),
@@ -66,13 +79,20 @@ public struct TagManager: Sendable {
     services = [
       TagManagerHandler(
         pool: pool, definitions: definitions, associations: associations, jobs: jobs,
-        cleaner: cleaner),
-      TagManagerOpsHandler(sweeper: sweeper),
+        cleaner: cleaner, segments: segments),
+      TagManagerOpsHandler(sweeper: sweeper, coverage: coverage),
       process.eventStream(method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: pool),
     ]
-    var background: [any ServiceLifecycle.Service] = [runner, cleaner, sweeper]
-    // T25: follow contacts' events when the contacts service is configured as a peer.
-    if let contacts = process.configuration.peers["contacts"] {
+    var background: [any ServiceLifecycle.Service] = [runner, cleaner, sweeper, coverage]
+    // T23: follow CDH's tag propagation when CDH is configured as a peer.
+    if let cdh {
+      background.append(
+        CDHTagFollower(
+          cdh: cdh, pool: pool, store: InboundTagStore(associations: associations),
+          gate: process.organizationGate, logger: process.logger))
+    }
+    // T25, T21: follow contacts' events when the contacts service is configured as a peer.
+    if let contacts {
       background.append(
         ContactEventsFollower(
           contacts: contacts, pool: pool,

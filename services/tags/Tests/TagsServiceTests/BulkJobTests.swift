@@ -176,4 +176,32 @@ struct BulkJobServiceTests {
       await pool.shutdown()
     }
   }
+  @Test("T18: a running job older than 60 minutes fails with JOB_TIMEOUT and keeps what it applied")
+  func timesOut() async throws {
+    let slow = TagManager.Settings(
+      bulkBatchSize: 10, bulkBatchPause: .milliseconds(100), pollInterval: .milliseconds(50))
+    try await TagsHarness.withDatabase(settings: slow) { harness in
+      try await harness.withService { tags, _ in
+        let tag = try await tags.create("Long", org: 1)
+        let job = try await tags.startJob(
+          .add, tags: [tag.id], target: contactsTarget(Array(1...500)), org: 1)
+        try await eventually { try await tags.job(job.id, org: 1).affectedCount >= 20 }
+        // The job has been running for an hour as far as the next batch can tell.
+        let pool = try harness.pool()
+        try await pool.execute(
+          "UPDATE bulk_jobs SET started_at = started_at - interval '61 minutes' WHERE id = \(job.id)"
+        )
+        await pool.shutdown()
+        var finished = job
+        try await eventually {
+          finished = try await tags.job(job.id, org: 1)
+          return isTerminal(finished)
+        }
+        #expect(finished.status == .failed)
+        #expect(finished.errorReason == "JOB_TIMEOUT")
+        #expect(finished.affectedCount < 500)
+        #expect(try await tags.tag(tag.id, org: 1).memberCount == finished.affectedCount)
+      }
+    }
+  }
 }

@@ -9,37 +9,56 @@ import ServiceLifecycle
 import SwiftProtobuf
 import TagsDomain
 
-/// Follows the contacts service's `ContactsEvents/Subscribe` for `contact.deleted` (T25):
-/// removes every association of the deleted contact (history reason `contact_deleted`,
-/// counters down, `tags.member_tag.v1` records but no trigger-feed events or webhooks) and
-/// remembers the deletion so later applications answer `contact_not_found`.
+/// Follows the contacts service's `ContactsEvents/Subscribe`: `contact.deleted` (T25) removes
+/// every association of the deleted contact (history reason `contact_deleted`, counters down,
+/// `tags.member_tag.v1` records but no trigger-feed events or webhooks) and remembers the
+/// deletion so later applications answer `contact_not_found`; `contact.created` /
+/// `contact.updated` keep the coverage copy of the contact's channel (T21).
 ///
 /// ServiceKit's `EventConsumer` applies each event exactly once (cursor in this schema).
 struct ContactEventsFollower: ServiceLifecycle.Service {
-  let contacts: HostAndPort
+  /// ServiceKit's client of peer `contacts`.
+  let contacts: GRPCClient<NGHTTP2ClientTransport>
   let pool: PostgresPool
   let lifecycle: ContactLifecycleStore
+  var channels = ContactChannelCopy()
   let logger: Logger
 
   func run() async throws {
-    let target: NGHTTP2ClientTransport.Target =
-      contacts.isIPv6
-      ? .ipv6(host: contacts.host, port: contacts.port)
-      : .ipv4(host: contacts.host, port: contacts.port)
-    try await cancelWhenGracefulShutdown {
-      try await withGRPCClient(transport: NGHTTP2ClientTransport(target: target)) { client in
-        let lifecycle = self.lifecycle
+    let client = contacts
+    await cancelWhenGracefulShutdown {
+      do {
+        let (lifecycle, channels) = (self.lifecycle, self.channels)
         let consumer = EventConsumer(
           consumer: "tags", producer: "contacts",
           method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, client: client,
-          pool: pool, eventTypes: ["contact.deleted"], logger: logger
+          pool: pool, eventTypes: ["contact.created", "contact.updated", "contact.deleted"],
+          logger: logger
         ) { envelope, connection in
-          guard envelope.eventType == "contact.deleted" else { return }
-          let deleted = try Maac_Contacts_V1_ContactDeleted(unpackingAny: envelope.payload)
-          try await lifecycle.contactDeleted(
-            organizationID: envelope.organizationID, contactID: deleted.contactID,
-            at: deleted.hasDeletedAt ? deleted.deletedAt.date : envelope.occurredAt.date,
-            on: connection)
+          let organizationID = envelope.organizationID
+          switch envelope.eventType {
+          case "contact.created":
+            let created = try Maac_Contacts_V1_ContactCreated(unpackingAny: envelope.payload)
+            try await channels.record(
+              organizationID: organizationID, contactID: created.contactID,
+              version: created.sourceVersion, state: created.state, on: connection)
+          case "contact.updated":
+            let updated = try Maac_Contacts_V1_ContactUpdated(unpackingAny: envelope.payload)
+            guard updated.hasState else { return }
+            try await channels.record(
+              organizationID: organizationID, contactID: updated.contactID,
+              version: updated.sourceVersion, state: updated.state, on: connection)
+          case "contact.deleted":
+            let deleted = try Maac_Contacts_V1_ContactDeleted(unpackingAny: envelope.payload)
+            let at = deleted.hasDeletedAt ? deleted.deletedAt.date : envelope.occurredAt.date
+            try await lifecycle.contactDeleted(
+              organizationID: organizationID, contactID: deleted.contactID, at: at,
+              on: connection)
+            try await channels.delete(
+              organizationID: organizationID, contactID: deleted.contactID, at: at,
+              on: connection)
+          default: return
+          }
         }
         await consumer.run()
       }
@@ -71,12 +90,15 @@ struct ContactLifecycleStore: Sendable {
       """)
     let now = Date()
     var changes: [AssociationChange] = []
-    var perTag: [TagKey: Int64] = [:]
+    // Per tag: how many of the contact's rows were direct, and which origins went.
+    var perTag: [TagKey: (direct: Int64, origins: Set<Origin>)] = [:]
     for row in rows {
       let key = TagKey(
         id: try row.decode("tag_id", as: Int64.self),
         source: TagSource(rawValue: try row.decode("tag_source", as: String.self)) ?? .maac)
-      perTag[key, default: 0] += 1
+      let origin = Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct
+      perTag[key, default: (0, [])].origins.insert(origin)
+      if origin == .direct { perTag[key, default: (0, [])].direct += 1 }
       changes.append(
         AssociationChange(
           organizationID: organizationID, contactID: contactID, tag: key,
@@ -86,13 +108,15 @@ struct ContactLifecycleStore: Sendable {
           tagCount: try row.decode("tag_count", as: Int32.self), reason: .contactDeleted,
           occurredAt: now))
     }
-    for (key, count) in perTag {
+    for (key, removed) in perTag {
+      // The contact was one member of the tag, whatever the number of its rows (T12).
       try await associations.adjustCounters(
-        key, organizationID: organizationID, by: -count, on: connection)
-      try await associations.recordRemovals(
-        key, organizationID: organizationID, contactIDs: [contactID], reason: .contactDeleted,
-        ref: nil,
-        at: now, on: connection)
+        key, organizationID: organizationID, members: -1, direct: -removed.direct, on: connection)
+      for origin in removed.origins.sorted(by: { $0.rawValue < $1.rawValue }) {
+        try await associations.recordRemovals(
+          key, organizationID: organizationID, contactIDs: [contactID], reason: .contactDeleted,
+          ref: nil, at: now, origin: origin, on: connection)
+      }
     }
     try await associations.outbox.append(changes.flatMap(\.events), on: connection)
   }

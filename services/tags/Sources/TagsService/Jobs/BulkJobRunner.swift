@@ -16,7 +16,7 @@ struct BulkJobRunner: ServiceLifecycle.Service {
   /// Tuning of the runner.
   struct Settings: Sendable {
     /// Contacts per batch transaction.
-    var batchSize = 5_000
+    var batchSize = 10_000
     /// How often idle runners look for work.
     var pollInterval: Duration = .milliseconds(200)
     /// A pause between batches (tests use it to stop a job in the middle).
@@ -27,11 +27,13 @@ struct BulkJobRunner: ServiceLifecycle.Service {
   let jobs: BulkJobStore
   let definitions: TagDefinitionStore
   let associations: AssociationStore
+  /// Filters go to segment when it is configured (T16).
+  let segments: SegmentTargets
   let settings: Settings
   let logger: Logger
 
   func run() async throws {
-    try await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
       while !Task.isCancelled {
         do {
           try await runOnce()
@@ -125,33 +127,62 @@ struct BulkJobRunner: ServiceLifecycle.Service {
         job.progress.status == .running, !job.resolved
       else { return }
       let now = Date()
-      switch job.target.target {
-      case .contactIds(let explicit)?:
-        try await connection.execute(
-          """
-          INSERT INTO bulk_job_targets (job_id, contact_id)
-          SELECT DISTINCT \(jobID)::bigint, c FROM unnest(\(explicit.contactIds)::bigint[]) AS c
-          ON CONFLICT DO NOTHING
-          """)
-      case .filter(let filter)?:
-        let tree = try TagFilter.parse(filter.tree, path: "target.filter.tree")
-        var parameters: [(any PostgresEncodable)?] = [jobID, organizationID]
-        let select = tree.sql(organizationParameter: "$2", parameters: &parameters)
-        try await connection.execute(
-          PostgresQuery(
-            "INSERT INTO bulk_job_targets (job_id, contact_id) SELECT DISTINCT $1::bigint, f.contact_id FROM (\(select)) f ON CONFLICT DO NOTHING",
-            parameters))
-      case .segment?, nil:
-        try job.progress.fail(
-          reason: "TARGET_RESOLUTION_FAILED",
-          message: "segment evaluation unavailable: the segment service is not reachable", at: now)
+      var dataAsOf: Date? = now
+      do {
+        switch job.target.target {
+        case .contactIds(let explicit)?:
+          try await connection.execute(
+            """
+            INSERT INTO bulk_job_targets (job_id, contact_id)
+            SELECT DISTINCT \(jobID)::bigint, c FROM unnest(\(explicit.contactIds)::bigint[]) AS c
+            ON CONFLICT DO NOTHING
+            """)
+        case .filter(let filter)? where segments.isConfigured:
+          // Segment evaluates (B4), once its projection has seen every earlier change: the
+          // job's submission and the end of the organization's previous job (T16, T17).
+          let previous = try await connection.query(
+            """
+            SELECT max(finished_at) AS at FROM bulk_jobs
+            WHERE organization_id = \(organizationID) AND id < \(jobID)
+            """)
+          let minWatermark = max(
+            job.createdAt, try previous.first?.decode("at", as: Date?.self) ?? job.createdAt)
+          dataAsOf = try await segments.evaluate(
+            filter, organizationID: organizationID, minWatermark: minWatermark,
+            attempt: {
+              try await connection.execute("DELETE FROM bulk_job_targets WHERE job_id = \(jobID)")
+            },
+            batch: { ids in
+              try await connection.execute(
+                """
+                INSERT INTO bulk_job_targets (job_id, contact_id)
+                SELECT \(jobID)::bigint, c FROM unnest(\(ids)::bigint[]) AS c
+                ON CONFLICT DO NOTHING
+                """)
+            })
+        case .filter(let filter)?:
+          let tree = try TagFilter.parse(filter.tree, path: "target.filter.tree")
+          var parameters: [(any PostgresEncodable)?] = [jobID, organizationID]
+          let select = tree.sql(organizationParameter: "$2", parameters: &parameters)
+          try await connection.execute(
+            PostgresQuery(
+              "INSERT INTO bulk_job_targets (job_id, contact_id) SELECT DISTINCT $1::bigint, f.contact_id FROM (\(select)) f ON CONFLICT DO NOTHING",
+              parameters))
+        case .segment?, nil:
+          throw TargetResolutionFailure(
+            reason: "TARGET_RESOLUTION_FAILED",
+            message: "segment evaluation unavailable: segment targets are not supported yet")
+        }
+      } catch let failure as TargetResolutionFailure {
+        try await connection.execute("DELETE FROM bulk_job_targets WHERE job_id = \(jobID)")
+        try job.progress.fail(reason: failure.reason, message: failure.message, at: Date())
         try await jobs.save(job, on: connection)
         return
       }
       let count = try await connection.query(
         "SELECT count(*) AS n FROM bulk_job_targets WHERE job_id = \(jobID)")[0].decode(
           "n", as: Int64.self)
-      try job.progress.resolved(matched: count, evaluatedAt: now, dataAsOf: now)
+      try job.progress.resolved(matched: count, evaluatedAt: now, dataAsOf: dataAsOf)
       job.resolved = true
       try await jobs.save(job, on: connection)
     }
@@ -173,50 +204,62 @@ struct BulkJobRunner: ServiceLifecycle.Service {
       try await jobs.save(job, on: connection)
       return true
     }
-    let rows = try await connection.query(
-      """
-      SELECT contact_id FROM bulk_job_targets
-      WHERE job_id = \(jobID) AND contact_id > \(job.checkpoint ?? Int64.min)
-      ORDER BY contact_id LIMIT \(Int64(settings.batchSize))
-      """)
-    let batch = try rows.map { try $0.decode("contact_id", as: Int64.self) }
-    guard let last = batch.last else {
+    let after = job.checkpoint ?? Int64.min
+    let ref = TagRef(kind: "bulk_job", id: String(jobID))
+    var counts = BulkBatchCounts()
+    let records = try await definitions.fetch(
+      job.tags, organizationID: organizationID, includeDeleted: false, on: connection)
+    // A tag deleted (or expired) after submission skips its pairs instead of failing the job.
+    let live = job.tags.compactMap { key -> TagRecord? in
+      guard let record = records[key],
+        !(job.action == .add && record.definition.expiry.tagIsExpired(at: now))
+      else { return nil }
+      return record
+    }
+    var batchSize = 0
+    var last: Int64?
+    if job.action == .add, !live.isEmpty {
+      // Each statement reads the batch from bulk_job_targets itself (set-based, T16).
+      for record in live {
+        let batch = try await associations.attach(
+          record, input: .jobBatch(jobID: jobID, after: after, limit: settings.batchSize),
+          taggedVia: .bulkUpdate, ref: ref, occurredAt: now, now: now, idempotencyKey: nil,
+          on: connection)
+        batchSize = batch.inputCount
+        last = batch.lastContactID
+        for row in batch.applied {
+          if row.outcome == .attached { counts.affected += 1 } else { counts.unchanged += 1 }
+        }
+        // Contacts deleted meanwhile (T25) are skipped.
+        counts.skipped += Int64(batch.inputCount - batch.applied.count)
+      }
+    } else {
+      let rows = try await connection.query(
+        """
+        SELECT contact_id FROM bulk_job_targets
+        WHERE job_id = \(jobID) AND contact_id > \(after)
+        ORDER BY contact_id LIMIT \(Int64(settings.batchSize))
+        """)
+      let batch = try rows.map { try $0.decode("contact_id", as: Int64.self) }
+      batchSize = batch.count
+      last = batch.last
+      if !batch.isEmpty {
+        for record in live {
+          let removed = try await associations.detach(
+            record, from: batch, reason: .bulkUpdate, ref: ref, now: now, idempotencyKey: nil,
+            on: connection)
+          for row in removed {
+            if row.outcome == .detached { counts.affected += 1 } else { counts.unchanged += 1 }
+          }
+        }
+      }
+    }
+    guard let last, batchSize > 0 else {
       try job.progress.succeed(at: now)
       try await jobs.save(job, on: connection)
       return true
     }
-    var counts = BulkBatchCounts()
-    let records = try await definitions.fetch(
-      job.tags, organizationID: organizationID, includeDeleted: false, on: connection)
-    for key in job.tags {
-      // A tag deleted (or expired) after submission skips its pairs instead of failing the job.
-      guard let record = records[key],
-        !(job.action == .add && record.definition.expiry.tagIsExpired(at: now))
-      else {
-        counts.skipped += Int64(batch.count)
-        continue
-      }
-      switch job.action {
-      case .add:
-        let applied = try await associations.attach(
-          record, to: batch, taggedVia: .bulkUpdate,
-          ref: TagRef(kind: "bulk_job", id: String(jobID)),
-          occurredAt: now, now: now, idempotencyKey: nil, on: connection)
-        for row in applied {
-          if row.outcome == .attached { counts.affected += 1 } else { counts.unchanged += 1 }
-        }
-        // Contacts deleted meanwhile (T25) are skipped.
-        counts.skipped += Int64(batch.count - applied.count)
-      case .remove:
-        let removed = try await associations.detach(
-          record, from: batch, reason: .bulkUpdate,
-          ref: TagRef(kind: "bulk_job", id: String(jobID)),
-          now: now, idempotencyKey: nil, on: connection)
-        for row in removed {
-          if row.outcome == .detached { counts.affected += 1 } else { counts.unchanged += 1 }
-        }
-      }
-    }
+    counts.skipped += Int64(batchSize) * Int64(job.tags.count - live.count)
     try job.progress.record(counts)
     job.checkpoint = last
     try await jobs.save(job, on: connection)

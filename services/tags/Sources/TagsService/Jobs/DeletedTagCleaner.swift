@@ -15,7 +15,7 @@ struct DeletedTagCleaner: ServiceLifecycle.Service {
   let logger: Logger
 
   func run() async throws {
-    try await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
       while !Task.isCancelled {
         do {
           try await cleanAll()
@@ -55,29 +55,43 @@ struct DeletedTagCleaner: ServiceLifecycle.Service {
   func purge(_ key: TagKey, organizationID: Int64, limit: Int?, on connection: PostgresConnection)
     async throws -> Int
   {
+    // Whole contacts per batch (their direct and inherited rows together), so each removed
+    // contact is one member less (T12).
     let rows = try await connection.query(
       """
       WITH doomed AS (
-        SELECT contact_id, origin FROM contact_tags
+        SELECT DISTINCT contact_id FROM contact_tags
         WHERE organization_id = \(organizationID) AND tag_source = \(key.source.rawValue)
           AND tag_id = \(key.id)
         ORDER BY contact_id LIMIT \(Int64(limit ?? Int(Int32.max)))
       )
       DELETE FROM contact_tags ct USING doomed
       WHERE ct.organization_id = \(organizationID) AND ct.tag_source = \(key.source.rawValue)
-        AND ct.tag_id = \(key.id) AND ct.contact_id = doomed.contact_id AND ct.origin = doomed.origin
-      RETURNING ct.contact_id
+        AND ct.tag_id = \(key.id) AND ct.contact_id = doomed.contact_id
+      RETURNING ct.contact_id, ct.origin
       """)
-    let contactIDs = try rows.map { try $0.decode("contact_id", as: Int64.self) }
+    var byOrigin: [Origin: [Int64]] = [:]
+    var contacts = Set<Int64>()
+    for row in rows {
+      let origin = Origin(rawValue: try row.decode("origin", as: String.self)) ?? .direct
+      let contactID = try row.decode("contact_id", as: Int64.self)
+      byOrigin[origin, default: []].append(contactID)
+      contacts.insert(contactID)
+    }
+    let members = Int64(contacts.count)
+    let contactIDs = byOrigin.values.flatMap { $0 }
     let now = Date()
     if !contactIDs.isEmpty {
       try await associations.adjustCounters(
-        key, organizationID: organizationID, by: -Int64(contactIDs.count), on: connection)
-      try await associations.recordRemovals(
-        key, organizationID: organizationID, contactIDs: contactIDs, reason: .tagDeleted, ref: nil,
-        at: now, on: connection)
+        key, organizationID: organizationID, members: -members,
+        direct: -Int64(byOrigin[.direct]?.count ?? 0), on: connection)
+      for (origin, ids) in byOrigin.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        try await associations.recordRemovals(
+          key, organizationID: organizationID, contactIDs: ids, reason: .tagDeleted, ref: nil,
+          at: now, origin: origin, on: connection)
+      }
     }
-    if limit == nil || contactIDs.count < limit! {
+    if limit == nil || contacts.count < limit! {
       try await connection.execute(
         """
         UPDATE tags SET cleanup_pending = false
@@ -89,6 +103,6 @@ struct DeletedTagCleaner: ServiceLifecycle.Service {
         WHERE organization_id = \(organizationID) AND source = \(key.source.rawValue) AND id = \(key.id)
         """)
     }
-    return contactIDs.count
+    return contacts.count
   }
 }

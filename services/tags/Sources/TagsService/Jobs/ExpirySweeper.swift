@@ -15,7 +15,7 @@ struct ExpirySweeper: ServiceLifecycle.Service {
   let logger: Logger
 
   func run() async throws {
-    try await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
       while !Task.isCancelled {
         // Reads hide expired rows already; the sweep only has to follow within `interval`.
         try? await Task.sleep(for: interval)
@@ -91,9 +91,15 @@ struct ExpirySweeper: ServiceLifecycle.Service {
       RETURNING ct.organization_id, ct.contact_id, ct.tag_source, ct.tag_id, ct.origin, ct.ref_type,
         ct.tag_count, ct.first_tagged_at, ct.last_tagged_at, ct.expires_at,
         (SELECT name FROM tags t WHERE t.organization_id = ct.organization_id
-           AND t.source = ct.tag_source AND t.id = ct.tag_id) AS tag_name
+           AND t.source = ct.tag_source AND t.id = ct.tag_id) AS tag_name,
+        EXISTS (SELECT 1 FROM contact_tags o WHERE o.organization_id = ct.organization_id
+          AND o.contact_id = ct.contact_id AND o.tag_source = ct.tag_source AND o.tag_id = ct.tag_id
+          AND o.origin <> ct.origin AND (o.expires_at IS NULL OR o.expires_at > \(now))) AS kept
       """)
     var byTag: [TagScope: [Int64]] = [:]
+    // Contacts that stop being members: no other (unexpired) row of the tag keeps them (T12).
+    var lostMembers: [TagScope: Int64] = [:]
+    var directRows: [TagScope: Int64] = [:]
     var changes: [AssociationChange] = []
     for row in rows {
       let organization = try row.decode("organization_id", as: Int64.self)
@@ -101,7 +107,12 @@ struct ExpirySweeper: ServiceLifecycle.Service {
         id: try row.decode("tag_id", as: Int64.self),
         source: TagSource(rawValue: try row.decode("tag_source", as: String.self)) ?? .maac)
       let contactID = try row.decode("contact_id", as: Int64.self)
-      byTag[TagScope(organizationID: organization, key: key), default: []].append(contactID)
+      let scope = TagScope(organizationID: organization, key: key)
+      byTag[scope, default: []].append(contactID)
+      if try !row.decode("kept", as: Bool.self) { lostMembers[scope, default: 0] += 1 }
+      if try row.decode("origin", as: String.self) == Origin.direct.rawValue {
+        directRows[scope, default: 0] += 1
+      }
       changes.append(
         AssociationChange(
           organizationID: organization, contactID: contactID, tag: key,
@@ -116,7 +127,8 @@ struct ExpirySweeper: ServiceLifecycle.Service {
     }
     for (scope, contacts) in byTag {
       try await associations.adjustCounters(
-        scope.key, organizationID: scope.organizationID, by: -Int64(contacts.count), on: connection)
+        scope.key, organizationID: scope.organizationID, members: -(lostMembers[scope] ?? 0),
+        direct: -(directRows[scope] ?? 0), on: connection)
       try await associations.recordRemovals(
         scope.key, organizationID: scope.organizationID, contactIDs: contacts, reason: .expired,
         ref: nil, at: now, on: connection)

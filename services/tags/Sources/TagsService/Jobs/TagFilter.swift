@@ -92,6 +92,21 @@ indirect enum TagFilter: Sendable, Hashable {
     return tree.match == .all ? .all(nodes) : .any(nodes)
   }
 
+  /// The tags that `tag` conditions of any tree mention, whatever else it holds (the
+  /// self-reference warning of filters that segment evaluates, T17).
+  static func referencedTags(in tree: Maac_Segments_V1_FilterTree) -> Set<TagKey> {
+    tree.conditions.reduce(into: []) { tags, node in
+      switch node.node {
+      case .group(let group)?: tags.formUnion(referencedTags(in: group))
+      case .condition(let condition)? where condition.condition == "tag":
+        if case .intValue(let id)? = condition.value.kind, id > 0 {
+          tags.insert(TagKey(id: id, source: condition.extra.source == .caac ? .caac : .maac))
+        }
+      default: break
+      }
+    }
+  }
+
   /// Every tag a condition mentions (for the self-reference warning, T17).
   var referencedTags: Set<TagKey> {
     switch self {

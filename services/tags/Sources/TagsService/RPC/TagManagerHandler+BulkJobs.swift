@@ -20,10 +20,15 @@ extension TagManagerHandler {
       case .remove: .remove
       default: nil
       }
-    let keys = request.tagIds.map { TagKey(id: $0) }
+    let keys = request.tagIds.map { TagKey(id: $0, source: ProtoMapping.source(request.tagSource)) }
     var target: BulkTarget?
     switch request.target.target {
     case .contactIds(let explicit)?: target = .contactIDs(explicit.contactIds)
+    case .filter(let filter)? where segments.isConfigured:
+      // Segment validates at submission (its refusal is the caller's error) and evaluates
+      // when the job runs (T16, B4).
+      try await segments.validate(filter, organizationID: organizationID)
+      target = .filter(referencedTags: TagFilter.referencedTags(in: filter.tree))
     case .filter(let filter)?:
       // Validated at submission, resolved only when the job runs (T16).
       let tree = try TagFilter.parse(filter.tree, path: "target.filter.tree")

@@ -13,6 +13,8 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
   let associations: AssociationStore
   let jobs: BulkJobStore
   let cleaner: DeletedTagCleaner
+  /// Bulk-job filters through segment when configured (T16).
+  let segments: SegmentTargets
 
   /// The caller's organization (T27): from metadata, never from the body.
   static func organization() throws -> Int64 { try CallerContext.requiredOrganizationID() }
@@ -55,7 +57,7 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     -> Maac_Tags_V1_Tag
   {
     let organizationID = try Self.organization()
-    let key = try Self.key(request.tagID)
+    let key = try Self.key(request.tagID, request.tagSource)
     let record = try await pool.withConnection { connection in
       try await definitions.fetch(key, organizationID: organizationID, on: connection)
     }
@@ -72,7 +74,7 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     try TagLimits.requireCount(
       request.tagIds.count, field: "tag_ids", maximum: TagLimits.idsPerBatch,
       tooManyReason: "TOO_MANY_IDS")
-    let keys = request.tagIds.map { TagKey(id: $0) }
+    let keys = request.tagIds.map { TagKey(id: $0, source: ProtoMapping.source(request.tagSource)) }
     let found = try await pool.withConnection { connection in
       try await definitions.fetch(
         keys, organizationID: organizationID, includeDeleted: request.includeDeleted, on: connection
@@ -137,7 +139,7 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     -> Maac_Tags_V1_Tag
   {
     let organizationID = try Self.organization()
-    let key = try Self.key(request.tagID)
+    let key = try Self.key(request.tagID, request.tagSource)
     let now = Date()
     let name = request.hasName ? try TagName(validating: request.name) : nil
     let expiry = request.hasExpiry ? try ProtoMapping.expiry(request.expiry, now: now) : nil
@@ -151,7 +153,7 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     -> Maac_Tags_V1_DeleteTagResponse
   {
     let organizationID = try Self.organization()
-    let key = try Self.key(request.tagID)
+    let key = try Self.key(request.tagID, request.tagSource)
     let (record, _) = try await definitions.delete(key, organizationID: organizationID)
     var response = Maac_Tags_V1_DeleteTagResponse()
     response.tag = record.wire(at: Date())
@@ -193,7 +195,7 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     let plan = try EnsureTagsPlan(names: request.names)
     let createdVia = try TagNamePolicy.creationSource(
       for: ProtoMapping.createdVia(request.createdVia))
-    let ensured = try await definitions.ensure(
+    let (ensured, refused) = try await definitions.ensure(
       names: plan.distinctValidNames, organizationID: organizationID, createdVia: createdVia,
       detail: ProtoMapping.taggedVia(request.createdViaDetail),
       ref: ProtoMapping.ref(request.createdByRef, has: request.hasCreatedByRef))
@@ -210,7 +212,8 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
         result.tag = record.wire(at: now)
       } else {
         result.outcome = .invalid
-        result.errorReason = item.violation?.reason ?? "TAG_NAME_INVALID_CHARS"
+        result.errorReason =
+          item.violation?.reason ?? item.name.flatMap { refused[$0] } ?? "TAG_NAME_INVALID_CHARS"
       }
       response.results.append(result)
     }

@@ -10,8 +10,8 @@ public enum TagsServices {
   /// the services without a database.
   ///
   /// The pool behind them points nowhere and is never reached: every method refuses a call
-  /// without caller metadata (UNAUTHENTICATED) before any storage is touched, and the one
-  /// unimplemented method (RecomputeTagCoverage) answers UNIMPLEMENTED at once. A real process uses ``TagManager``.
+  /// without caller metadata (UNAUTHENTICATED) before any storage is touched. A real process
+  /// uses ``TagManager``.
   public static func all() -> [any RegistrableRPCService] {
     let process = ServiceProcess(
       name: "tags", configuration: ServiceConfiguration(logLevel: .critical))
@@ -25,6 +25,6 @@ public enum TagsServices {
   /// conformance tests expect UNIMPLEMENTED from every other method.
   public static let implementedMethods: Set<String> = Set(
     (Maac_Tags_V1_TagManagerService.Method.descriptors + Maac_Tags_V1_TagsEvents.Method.descriptors
-      + [Maac_Tags_V1_TagManagerOps.Method.RunExpirySweep.descriptor])
+      + Maac_Tags_V1_TagManagerOps.Method.descriptors)
       .map(\.fullyQualifiedMethod))
 }

@@ -21,65 +21,136 @@ struct RemovedRow: Sendable {
 /// the exact counters (`tag_counters`), always written together in the caller's transaction
 /// with their events.
 struct AssociationStore: Sendable {
-  let outbox: TagOutbox
+  let outbox: Outbox
 
   /// Applies `tag` to every contact of `contactIDs` (distinct) as direct associations (T8).
   /// Contacts deleted in the contacts service (T25) are left out of the result.
-  ///
-  /// Set-based so a bulk job batch of thousands of contacts is a handful of statements.
   func attach(
     _ tag: TagRecord, to contactIDs: [Int64], taggedVia: TaggedVia, ref: TagRef?,
     occurredAt: Date, now: Date, idempotencyKey: String?, on connection: PostgresConnection
   ) async throws -> [AppliedRow] {
     guard !contactIDs.isEmpty else { return [] }
+    return try await attach(
+      tag, input: .contacts(contactIDs), taggedVia: taggedVia, ref: ref, occurredAt: occurredAt,
+      now: now, idempotencyKey: idempotencyKey, on: connection
+    ).applied
+  }
+
+  /// Where an attach takes its contacts from.
+  enum AttachInput: Sendable {
+    /// Explicit contact ids (duplicates collapse).
+    case contacts([Int64])
+    /// The next `limit` resolved targets of bulk job `jobID` after contact `after`, read by
+    /// the statement itself so a batch's ids never travel to the service and back.
+    case jobBatch(jobID: Int64, after: Int64, limit: Int)
+  }
+
+  /// What one attach statement did.
+  struct AttachBatch: Sendable {
+    var applied: [AppliedRow]
+    /// Contacts the input held (deleted contacts included).
+    var inputCount: Int
+    /// The highest contact id of the input (a bulk job's checkpoint), nil when empty.
+    var lastContactID: Int64?
+  }
+
+  /// Applies `tag` to the contacts of `input` in one statement: associations, history and
+  /// counters are data-modifying parts of the same statement; the events follow from the rows
+  /// it returns (T8, T12).
+  func attach(
+    _ tag: TagRecord, input: AttachInput, taggedVia: TaggedVia, ref: TagRef?, occurredAt: Date,
+    now: Date, idempotencyKey: String?, on connection: PostgresConnection
+  ) async throws -> AttachBatch {
     let definition = tag.definition
     let organizationID = definition.organizationID
     let storage = definition.expiry.storage
+    let explicit: [Int64]
+    let job: (id: Int64?, after: Int64, limit: Int64)
+    switch input {
+    case .contacts(let ids):
+      explicit = ids
+      job = (nil, 0, 0)
+    case .jobBatch(let jobID, let after, let limit):
+      explicit = []
+      job = (jobID, after, Int64(limit))
+    }
+    let source = definition.key.source.rawValue
     let rows = try await connection.query(
       """
-      WITH input AS (
-        SELECT DISTINCT c AS contact_id FROM unnest(\(contactIDs)::bigint[]) AS c
+      WITH batch AS (
+        (SELECT contact_id FROM bulk_job_targets
+         WHERE job_id = \(job.id) AND contact_id > \(job.after) ORDER BY contact_id LIMIT \(job.limit))
+        UNION ALL
+        (SELECT DISTINCT c FROM unnest(\(explicit)::bigint[]) AS c)
+      ),
+      input AS (
+        SELECT b.contact_id FROM batch b
         WHERE NOT EXISTS (SELECT 1 FROM deleted_contacts d
-          WHERE d.organization_id = \(organizationID) AND d.contact_id = c)
+          WHERE d.organization_id = \(organizationID) AND d.contact_id = b.contact_id)
+      ),
+      up AS (
+        INSERT INTO contact_tags AS ct (organization_id, contact_id, tag_source, tag_id, origin,
+          ref_type, first_tagged_at, last_tagged_at, tag_count, first_tagged_via, last_tagged_via,
+          last_ref_kind, last_ref_id, expires_at)
+        SELECT \(organizationID), contact_id, \(source), \(definition.key.id),
+          'direct', 'none', \(occurredAt), \(occurredAt), 1, \(taggedVia.rawValue), \(taggedVia.rawValue),
+          \(ref?.kind), \(ref?.id),
+          CASE \(storage.mode) WHEN 'relative' THEN \(occurredAt)::timestamptz + make_interval(days => \(storage.ttlDays ?? 0))
+            WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
+        FROM input ORDER BY contact_id
+        ON CONFLICT (organization_id, contact_id, tag_source, tag_id, origin) DO UPDATE SET
+          first_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_at ELSE ct.first_tagged_at END,
+          first_tagged_via = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_via ELSE ct.first_tagged_via END,
+          last_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
+            ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END,
+          tag_count = CASE WHEN ct.expires_at <= \(now) THEN 1 ELSE ct.tag_count + 1 END,
+          last_tagged_via = EXCLUDED.last_tagged_via,
+          last_ref_kind = EXCLUDED.last_ref_kind,
+          last_ref_id = EXCLUDED.last_ref_id,
+          expires_at = CASE \(storage.mode)
+            WHEN 'relative' THEN (CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
+              ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END)
+              + make_interval(days => \(storage.ttlDays ?? 0))
+            WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
+        RETURNING ct.contact_id, ct.tag_count, ct.first_tagged_at, ct.last_tagged_at, ct.expires_at,
+          (xmax = 0) AS inserted,
+          EXISTS (SELECT 1 FROM contact_tags i WHERE i.organization_id = ct.organization_id
+            AND i.contact_id = ct.contact_id AND i.tag_source = ct.tag_source
+            AND i.tag_id = ct.tag_id AND i.origin = 'inherited') AS inherited
+      ),
+      history AS (
+        INSERT INTO tag_events (organization_id, contact_id, tag_source, tag_id, action, origin,
+          tagged_via, ref_kind, ref_id, occurred_at, recorded_at, idempotency_key)
+        SELECT \(organizationID), contact_id, \(source), \(definition.key.id), 'add', 'direct',
+          \(taggedVia.rawValue), \(ref?.kind), \(ref?.id), \(occurredAt), \(now), \(idempotencyKey)
+        FROM up ORDER BY contact_id
+      ),
+      counted AS (
+        -- A contact that already had the tag through inheritance is no new member (T12).
+        UPDATE tag_counters SET
+          member_count = member_count + (SELECT count(*) FROM up WHERE inserted AND NOT inherited),
+          direct_member_count = direct_member_count + (SELECT count(*) FROM up WHERE inserted)
+        WHERE organization_id = \(organizationID) AND source = \(source) AND id = \(definition.key.id)
+          AND EXISTS (SELECT 1 FROM up WHERE inserted)
       )
-      INSERT INTO contact_tags AS ct (organization_id, contact_id, tag_source, tag_id, origin,
-        ref_type, first_tagged_at, last_tagged_at, tag_count, first_tagged_via, last_tagged_via,
-        last_ref_kind, last_ref_id, expires_at)
-      SELECT \(organizationID), contact_id, \(definition.key.source.rawValue), \(definition.key.id),
-        'direct', 'none', \(occurredAt), \(occurredAt), 1, \(taggedVia.rawValue), \(taggedVia.rawValue),
-        \(ref?.kind), \(ref?.id),
-        CASE \(storage.mode) WHEN 'relative' THEN \(occurredAt)::timestamptz + make_interval(days => \(storage.ttlDays ?? 0))
-          WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
-      FROM input ORDER BY contact_id
-      ON CONFLICT (organization_id, contact_id, tag_source, tag_id, origin) DO UPDATE SET
-        first_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_at ELSE ct.first_tagged_at END,
-        first_tagged_via = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.first_tagged_via ELSE ct.first_tagged_via END,
-        last_tagged_at = CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
-          ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END,
-        tag_count = CASE WHEN ct.expires_at <= \(now) THEN 1 ELSE ct.tag_count + 1 END,
-        last_tagged_via = EXCLUDED.last_tagged_via,
-        last_ref_kind = EXCLUDED.last_ref_kind,
-        last_ref_id = EXCLUDED.last_ref_id,
-        expires_at = CASE \(storage.mode)
-          WHEN 'relative' THEN (CASE WHEN ct.expires_at <= \(now) THEN EXCLUDED.last_tagged_at
-            ELSE GREATEST(ct.last_tagged_at, EXCLUDED.last_tagged_at) END)
-            + make_interval(days => \(storage.ttlDays ?? 0))
-          WHEN 'absolute' THEN \(storage.expireAt)::timestamptz ELSE NULL END
-      RETURNING contact_id, tag_count, first_tagged_at, last_tagged_at, expires_at,
-        (xmax = 0) AS inserted
+      SELECT b.last, b.size, up.contact_id, up.tag_count, up.first_tagged_at, up.last_tagged_at,
+        up.expires_at
+      FROM (SELECT max(contact_id) AS last, count(*) AS size FROM batch) b
+      LEFT JOIN up ON true
+      ORDER BY up.contact_id
       """)
-    guard !rows.isEmpty else { return [] }
-    var applied: [AppliedRow] = []
+    var result = AttachBatch(applied: [], inputCount: 0, lastContactID: nil)
+    guard let first = rows.first else { return result }
+    result.inputCount = Int(try first.decode("size", as: Int64.self))
+    result.lastContactID = try first.decode("last", as: Int64?.self)
     var changes: [AssociationChange] = []
-    var inserted: Int64 = 0
-    applied.reserveCapacity(rows.count)
+    result.applied.reserveCapacity(rows.count)
     changes.reserveCapacity(rows.count)
     for row in rows {
-      let contactID = try row.decode("contact_id", as: Int64.self)
+      guard let contactID = try row.decode("contact_id", as: Int64?.self) else { continue }
       let count = try row.decode("tag_count", as: Int32.self)
-      if try row.decode("inserted", as: Bool.self) { inserted += 1 }
       let isNew = count == 1
-      applied.append(
+      result.applied.append(
         AppliedRow(contactID: contactID, outcome: isNew ? .attached : .reapplied, tagCount: count))
       changes.append(
         AssociationChange(
@@ -90,20 +161,8 @@ struct AssociationStore: Sendable {
           lastTaggedAt: try row.decode("last_tagged_at", as: Date.self),
           expiresAt: try row.decode("expires_at", as: Date?.self), occurredAt: occurredAt))
     }
-    if inserted > 0 {
-      try await adjustCounters(
-        definition.key, organizationID: organizationID, by: inserted, on: connection)
-    }
-    try await connection.execute(
-      """
-      INSERT INTO tag_events (organization_id, contact_id, tag_source, tag_id, action, origin,
-        tagged_via, ref_kind, ref_id, occurred_at, recorded_at, idempotency_key)
-      SELECT \(organizationID), c, \(definition.key.source.rawValue), \(definition.key.id), 'add',
-        'direct', \(taggedVia.rawValue), \(ref?.kind), \(ref?.id), \(occurredAt), \(now), \(idempotencyKey)
-      FROM unnest(\(applied.map(\.contactID))::bigint[]) AS c
-      """)
     try await outbox.append(changes.flatMap(\.events), on: connection)
-    return applied
+    return result
   }
 
   /// Removes the direct association of `tag` from each contact (T9).
@@ -135,6 +194,7 @@ struct AssociationStore: Sendable {
     var removed: [RemovedRow] = []
     var changes: [AssociationChange] = []
     var deletedRows: Int64 = 0
+    var lostMembers: Int64 = 0
     var detachedIDs: [Int64] = []
     var expiredIDs: [Int64] = []
     for row in rows {
@@ -142,7 +202,11 @@ struct AssociationStore: Sendable {
       let wasRemoved = try row.decode("removed", as: Bool.self)
       let wasExpired = try row.decode("was_expired", as: Bool.self)
       let stillHas = try row.decode("still_has", as: Bool.self)
-      if wasRemoved { deletedRows += 1 }
+      if wasRemoved {
+        deletedRows += 1
+        // An inherited row keeps the contact a member (T9, T12).
+        if !stillHas { lostMembers += 1 }
+      }
       let detached = wasRemoved && !wasExpired
       removed.append(
         RemovedRow(
@@ -160,7 +224,8 @@ struct AssociationStore: Sendable {
     }
     if deletedRows > 0 {
       try await adjustCounters(
-        definition.key, organizationID: organizationID, by: -deletedRows, on: connection)
+        definition.key, organizationID: organizationID, members: -lostMembers,
+        direct: -deletedRows, on: connection)
     }
     for (ids, why) in [(detachedIDs, reason), (expiredIDs, RemoveReason.expired)] where !ids.isEmpty
     {
@@ -172,31 +237,38 @@ struct AssociationStore: Sendable {
     return removed
   }
 
-  /// Appends `remove` history rows.
+  /// Appends `remove` history rows of `origin`.
   func recordRemovals(
     _ key: TagKey, organizationID: Int64, contactIDs: [Int64], reason: RemoveReason, ref: TagRef?,
-    at now: Date, idempotencyKey: String? = nil, on connection: PostgresConnection
+    at now: Date, idempotencyKey: String? = nil, origin: Origin = .direct,
+    on connection: PostgresConnection
   ) async throws {
     try await connection.execute(
       """
       INSERT INTO tag_events (organization_id, contact_id, tag_source, tag_id, action, origin,
         reason, ref_kind, ref_id, occurred_at, recorded_at, idempotency_key)
-      SELECT \(organizationID), c, \(key.source.rawValue), \(key.id), 'remove', 'direct',
+      SELECT \(organizationID), c, \(key.source.rawValue), \(key.id), 'remove', \(origin.rawValue),
         \(reason.rawValue), \(ref?.kind), \(ref?.id), \(now), \(now), \(idempotencyKey)
       FROM unnest(\(contactIDs)::bigint[]) AS c
       """)
   }
 
-  /// Moves both counters of a tag; every association write calls this in its transaction (T12).
+  /// Moves the counters of a tag; every association write calls this in its transaction (T12).
+  ///
+  /// - Parameters:
+  ///   - members: change of `member_count` (contacts with a row of any origin).
+  ///   - direct: change of `direct_member_count` (contacts with a direct row).
   func adjustCounters(
-    _ key: TagKey, organizationID: Int64, by delta: Int64, on connection: PostgresConnection
+    _ key: TagKey, organizationID: Int64, members: Int64, direct: Int64,
+    on connection: PostgresConnection
   )
     async throws
   {
+    guard members != 0 || direct != 0 else { return }
     try await connection.execute(
       """
-      UPDATE tag_counters SET member_count = member_count + \(delta),
-        direct_member_count = direct_member_count + \(delta)
+      UPDATE tag_counters SET member_count = member_count + \(members),
+        direct_member_count = direct_member_count + \(direct)
       WHERE organization_id = \(organizationID) AND source = \(key.source.rawValue) AND id = \(key.id)
       """)
   }

@@ -1,13 +1,14 @@
 import Foundation
 import MAACContracts
 import PostgresClient
+import ServiceKit
 import SwiftProtobuf
 import TagsDomain
 
 /// Bulk tag jobs (`bulk_jobs`, `bulk_job_targets`).
 struct BulkJobStore: Sendable {
   let pool: PostgresPool
-  let outbox: TagOutbox
+  let outbox: Outbox
 
   func fetch(
     _ id: Int64, organizationID: Int64, on connection: PostgresConnection, lock: Bool = false

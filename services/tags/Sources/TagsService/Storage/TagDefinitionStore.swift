@@ -7,11 +7,33 @@ import TagsDomain
 /// tables. Every statement filters on the organization (T27).
 struct TagDefinitionStore: Sendable {
   let pool: PostgresPool
-  let outbox: TagOutbox
+  let outbox: Outbox
+  /// Whether an organization is linked to CDH (T3).
+  let link: CDHLink
 
-  /// Whether the organization is linked to CDH (T3). CDH's `GetUnifySettings` is not reachable
-  /// yet, so every organization counts as unlinked.
-  func organizationIsCDHLinked(_ organizationID: Int64) -> Bool { false }
+  /// Checks `name` against the active tags holding it (T2, T3). CDH is asked whether the
+  /// organization is linked only when a CAAC tag holds the name.
+  ///
+  /// - Parameter otherSourceOnly: only the CAAC check (EnsureTags, where a MAAC holder is the
+  ///   answer, not a conflict).
+  func checkName(
+    _ name: TagName, organizationID: Int64, excluding: TagKey? = nil,
+    otherSourceOnly: Bool = false, on connection: PostgresConnection
+  ) async throws {
+    let sameSource =
+      otherSourceOnly
+      ? nil
+      : try await activeHolder(
+        of: name.value, source: .maac, organizationID: organizationID, excluding: excluding,
+        on: connection)
+    let caacHolder = try await activeHolder(
+      of: name.value, source: .caac, organizationID: organizationID, on: connection)
+    let linked =
+      sameSource == nil && caacHolder != nil ? try await link.isLinked(organizationID) : false
+    try TagNamePolicy.check(
+      name: name, sameSource: sameSource, caacHolder: caacHolder,
+      organizationIsCDHLinked: linked)
+  }
 
   // MARK: Reads
 
@@ -127,13 +149,7 @@ struct TagDefinitionStore: Sendable {
       try await lockOrganization(organizationID, on: connection)
       try TagNamePolicy.checkLimit(
         activeTags: try await activeCount(organizationID, on: connection))
-      try TagNamePolicy.check(
-        name: name,
-        sameSource: try await activeHolder(
-          of: name.value, source: .maac, organizationID: organizationID, on: connection),
-        caacHolder: try await activeHolder(
-          of: name.value, source: .caac, organizationID: organizationID, on: connection),
-        organizationIsCDHLinked: organizationIsCDHLinked(organizationID))
+      try await checkName(name, organizationID: organizationID, on: connection)
       guard
         let record = try await insert(
           name: name, organizationID: organizationID, createdVia: createdVia, detail: detail,
@@ -149,13 +165,15 @@ struct TagDefinitionStore: Sendable {
   }
 
   /// Get-or-create by name (T5, T6, T19): existing active `maac` tags are returned, missing
-  /// ones created; concurrent callers creating the same name get the same tag.
+  /// ones created; concurrent callers creating the same name get the same tag. A missing name
+  /// held by a CAAC tag of a CDH-linked organization is refused for that name alone (T3).
   func ensure(
     names: [TagName], organizationID: Int64, createdVia: CreatedVia, detail: TaggedVia?,
     ref: TagRef?
-  ) async throws -> [TagName: (TagRecord, created: Bool)] {
+  ) async throws -> (ensured: [TagName: (TagRecord, created: Bool)], refused: [TagName: String]) {
     try await pool.withRetryingTransaction(isolation: .readCommitted) { connection in
       var result: [TagName: (TagRecord, created: Bool)] = [:]
+      var refused: [TagName: String] = [:]
       var active = try await activeCount(organizationID, on: connection)
       for name in names {
         if let existing = try await activeHolder(
@@ -166,6 +184,13 @@ struct TagDefinitionStore: Sendable {
           continue
         }
         try TagNamePolicy.checkLimit(activeTags: active)
+        do {
+          try await checkName(
+            name, organizationID: organizationID, otherSourceOnly: true, on: connection)
+        } catch let violation as TagRuleViolation {
+          refused[name] = violation.reason
+          continue
+        }
         if let record = try await insert(
           name: name, organizationID: organizationID, createdVia: createdVia, detail: detail,
           ref: ref, expiry: .none, on: connection)
@@ -183,7 +208,7 @@ struct TagDefinitionStore: Sendable {
           result[name] = (record, false)
         }
       }
-      return result
+      return (result, refused)
     }
   }
 
@@ -200,14 +225,7 @@ struct TagDefinitionStore: Sendable {
       try record.definition.requireManagedByMAAC()
       try record.definition.requireVersion(expectedVersion)
       if let name, name.value != record.definition.name {
-        try TagNamePolicy.check(
-          name: name,
-          sameSource: try await activeHolder(
-            of: name.value, source: .maac, organizationID: organizationID, excluding: key,
-            on: connection),
-          caacHolder: try await activeHolder(
-            of: name.value, source: .caac, organizationID: organizationID, on: connection),
-          organizationIsCDHLinked: organizationIsCDHLinked(organizationID))
+        try await checkName(name, organizationID: organizationID, excluding: key, on: connection)
       }
       let now = Date()
       let expiryChanged = expiry != nil && expiry != record.definition.expiry

@@ -13,14 +13,19 @@ struct TagRecord: Sendable {
   var directMemberCount: Int64
 
   /// Columns selected by every tag read; `t` is `tags`, `c` is `tag_counters`. Counts leave
-  /// out associations that expired but were not swept yet, so expiry is visible at once (T20).
+  /// out associations that expired but were not swept yet, so expiry is visible at once (T20);
+  /// a contact whose expired direct row is backed by an inherited row stays a member.
   static let columns = """
     t.organization_id, t.source, t.id, t.name, t.created_via, t.created_via_detail,
     t.created_by_ref_kind, t.created_by_ref_id, t.expiry_mode, t.ttl_days, t.expire_at,
     t.version, t.created_at, t.updated_at, t.deleted_at,
     c.member_count - (SELECT count(*) FROM contact_tags x
         WHERE x.organization_id = t.organization_id AND x.tag_source = t.source
-          AND x.tag_id = t.id AND x.expires_at IS NOT NULL AND x.expires_at <= now()) AS member_count,
+          AND x.tag_id = t.id AND x.expires_at IS NOT NULL AND x.expires_at <= now()
+          AND NOT EXISTS (SELECT 1 FROM contact_tags o WHERE o.organization_id = x.organization_id
+            AND o.contact_id = x.contact_id AND o.tag_source = x.tag_source AND o.tag_id = x.tag_id
+            AND o.origin <> x.origin AND (o.expires_at IS NULL OR o.expires_at > now())))
+      AS member_count,
     c.direct_member_count - (SELECT count(*) FROM contact_tags x
         WHERE x.organization_id = t.organization_id AND x.tag_source = t.source
           AND x.tag_id = t.id AND x.origin = 'direct'

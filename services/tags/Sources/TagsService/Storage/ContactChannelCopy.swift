@@ -1,0 +1,45 @@
+import Foundation
+import MAACContracts
+import PostgresClient
+
+/// The coverage copy of contacts (`contact_channel`, T21): channel, channel type, LINE follow
+/// status and deletion of each contact, from contacts' events.
+struct ContactChannelCopy: Sendable {
+  /// Records a contact's state from `contact.created` / `contact.updated`.
+  func record(
+    organizationID: Int64, contactID: Int64, version: Int64, state: Maac_Contacts_V1_ContactState,
+    on connection: PostgresConnection
+  ) async throws {
+    let follow: String? =
+      switch state.lineFollowStatus {
+      case .following: "following"
+      case .auth: "auth"
+      case .blocked: "blocked"
+      case .unknown: "unknown"
+      default: nil
+      }
+    try await connection.execute(
+      """
+      INSERT INTO contact_channel AS cc (organization_id, contact_id, channel_id, channel_type,
+        line_follow_status, source_version)
+      VALUES (\(organizationID), \(contactID), \(state.channelID), \(String(describing: state.channelType)),
+        \(follow), \(version))
+      ON CONFLICT (organization_id, contact_id) DO UPDATE SET channel_id = EXCLUDED.channel_id,
+        channel_type = EXCLUDED.channel_type, line_follow_status = EXCLUDED.line_follow_status,
+        source_version = EXCLUDED.source_version
+        WHERE cc.source_version <= EXCLUDED.source_version AND cc.deleted_at IS NULL
+      """)
+  }
+
+  /// Marks a contact deleted (`contact.deleted`): it leaves every total at once.
+  func delete(
+    organizationID: Int64, contactID: Int64, at deletedAt: Date, on connection: PostgresConnection
+  ) async throws {
+    try await connection.execute(
+      """
+      INSERT INTO contact_channel (organization_id, contact_id, channel_id, channel_type, deleted_at)
+      VALUES (\(organizationID), \(contactID), 0, 'unknown', \(deletedAt))
+      ON CONFLICT (organization_id, contact_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at
+      """)
+  }
+}
