@@ -13,17 +13,21 @@ struct CSVRouteTests {
   {
     let keys = try TestSigningKeys()
     let upstream = try await CSVUpstream.start()
+    // GQ6: the gateway asks admin center about the token's organization first.
+    let admin = try await Fixtures.adminUpstream()
     let gateway = try await RunningGateway.start(
-      jwksFile: keys.jwksPath, peers: ["contacts": upstream.address])
+      jwksFile: keys.jwksPath, peers: ["contacts": upstream.address, "admin": admin.address])
     do {
       try await body(gateway, keys, upstream)
     } catch {
       await gateway.stop()
       await upstream.stop()
+      await admin.stop()
       throw error
     }
     await gateway.stop()
     await upstream.stop()
+    await admin.stop()
   }
 
   static func multipart(boundary: String, fields: [(String, String)], file: [UInt8]?) -> Data {

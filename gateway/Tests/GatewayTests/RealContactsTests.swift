@@ -155,9 +155,18 @@ struct RealContactsTests {
       // G18 / A24: service timestamps are passed through as RFC 3339 UTC with Z.
       #expect(Self.isRFC3339UTC(created.object["created_at"]))
 
-      let patched = try await stack.client.send(
+      // Clearing a contact-level field and binding act on the person through CDH (C48, C69),
+      // which must first have followed the contact's creation event: until then contacts
+      // answers 503 CDH_UNAVAILABLE (retryable).
+      var patched = try await stack.client.send(
         "PATCH", "/api/member/v1/contacts/\(id)", token: token,
         json: ["gender": "male", "note": "VIP", "display_name": NSNull()])
+      for _ in 0..<100 where patched.status == 503 {
+        try await Task.sleep(for: .milliseconds(100))
+        patched = try await stack.client.send(
+          "PATCH", "/api/member/v1/contacts/\(id)", token: token,
+          json: ["gender": "male", "note": "VIP", "display_name": NSNull()])
+      }
       #expect(patched.status == 200, "\(String(decoding: patched.body, as: UTF8.self))")
       #expect(patched.object["gender"] as? String == "male")
       #expect(patched.object["note"] as? String == "VIP")

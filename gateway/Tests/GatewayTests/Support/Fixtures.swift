@@ -8,7 +8,8 @@ import ServiceKit
 /// (G5), a service slower than the deadline (G12) and one that implements nothing (500). The
 /// routes themselves are tested against the real services (`ServiceStack`).
 enum Fixtures {
-  /// Contacts answering GetContact: org 1 owns contact 5, org 2 contact 6.
+  /// Contacts answering GetContact (org 1 owns contact 5, org 2 contact 6) and
+  /// SearchEmailContacts.
   static func contactsUpstream() async throws -> TestUpstream {
     try await TestUpstream.start([
       Unary(Maac_Contacts_V1_Contacts.Method.GetContact.descriptor) {
@@ -20,7 +21,20 @@ enum Fixtures {
         var contact = Maac_Contacts_V1_Contact()
         contact.id = request.contactID
         return contact
-      }
+      },
+      // A JSON request body over h2c (OnePortTests): org 1 finds amy@example.com.
+      Unary(Maac_Contacts_V1_Contacts.Method.SearchEmailContacts.descriptor) {
+        (request: Maac_Contacts_V1_SearchEmailContactsRequest, caller)
+          -> Maac_Contacts_V1_SearchEmailContactsResponse
+        in
+        var response = Maac_Contacts_V1_SearchEmailContactsResponse()
+        if caller.organizationID == 1, request.email == "amy@example.com" {
+          var hit = Maac_Contacts_V1_EmailContactHit()
+          hit.email = request.email
+          response.hits = [hit]
+        }
+        return response
+      },
     ])
   }
 

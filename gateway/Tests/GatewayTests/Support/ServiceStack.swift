@@ -68,14 +68,30 @@ struct ServiceStack {
             var pools: [PostgresPool] = []
             var runtimes: [CDHRuntime] = []
             var gateway: RunningGateway?
+            var followers: Task<Void, any Error>?
             do {
               let admin = try await startAdmin(adminDB, pools: &pools)
               running.append(admin)
               try await withTestClient(to: admin.address) { adminClient in
-                running.append(
-                  try await startContacts(contactsDB, admin: adminClient, pools: &pools))
-                running.append(try await startTags(tagsDB, pools: &pools))
-                running.append(try await startCDH(cdhDB, pools: &pools, runtimes: &runtimes))
+                // CDH first: contacts writes person-level changes through it (C48, C69), and
+                // CDH follows contacts' event stream once contacts listens.
+                let (cdh, cdhRuntime, cdhProcess, cdhPool) = try await startCDH(
+                  cdhDB, pools: &pools, runtimes: &runtimes)
+                try await withTestClient(to: cdh.address) { cdhClient in
+                  let contacts = try await startContacts(
+                    contactsDB, admin: adminClient, cdh: cdhClient, pools: &pools)
+                  running.append(contacts)
+                  running.append(try await startTags(tagsDB, pools: &pools))
+                  running.append(cdh)
+                  let logger = cdhProcess.logger
+                  let outbox = cdhProcess.outbox
+                  followers = Task {
+                    try await CDHEventFollowers.run(
+                      runtime: cdhRuntime, pool: cdhPool, contacts: contacts.address, tags: nil,
+                      logger: logger,
+                      writeBack: ContactsWriteBack(
+                        runtime: cdhRuntime, pool: cdhPool, outbox: outbox, logger: logger))
+                  }
                 let ops = Maac_Admin_V1_AdminOps.Client(wrapping: adminClient)
                 let keys = try TestSigningKeys()
                 let started = try await RunningGateway.start(
@@ -88,11 +104,14 @@ struct ServiceStack {
                 let stack = try await provision(
                   ops: ops, keys: keys, gateway: started, addresses: running.map(\.address))
                 try await body(stack)
+                }
               }
             } catch {
+              followers?.cancel()
               await stop(gateway, running, pools, runtimes)
               throw error
             }
+            followers?.cancel()
             await stop(gateway, running, pools, runtimes)
           }
         }
@@ -132,13 +151,14 @@ struct ServiceStack {
 
   private static func startContacts(
     _ database: ServiceDatabase, admin: GRPCClient<NGHTTP2ClientTransport>,
-    pools: inout [PostgresPool]
+    cdh: GRPCClient<NGHTTP2ClientTransport>, pools: inout [PostgresPool]
   ) async throws -> RunningService {
     let process = process(database, name: "contacts")
     let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
     pools.append(pool)
     let contacts = ContactsService(
-      process: process, pool: pool, directory: AdminOrganizationDirectory(client: admin))
+      process: process, pool: pool, directory: AdminOrganizationDirectory(client: admin),
+      peers: ContactsPeers(profiles: CdhProfileClient(client: cdh)))
     return try await RunningService.start(
       process, services: contacts.services, tenancy: contacts.tenancy,
       background: contacts.background)
@@ -155,23 +175,24 @@ struct ServiceStack {
       process, services: tags.services, tenancy: TagManager.tenancy, background: tags.background)
   }
 
-  /// CDH without its event followers: the gateway tests drive its settings surface only.
+  /// CDH's RPCs; its follower of contacts' stream starts once contacts listens.
   private static func startCDH(
     _ database: ServiceDatabase, pools: inout [PostgresPool], runtimes: inout [CDHRuntime]
-  ) async throws -> RunningService {
+  ) async throws -> (RunningService, CDHRuntime, ServiceProcess, PostgresPool) {
     let process = process(database, name: "cdh")
     let pool = try await process.openDatabase(migrations: try CDHMigrations.all())
     pools.append(pool)
     let runtime = try await CDHRuntime.start(
       pool: pool, outbox: process.outbox, logger: process.logger)
     runtimes.append(runtime)
-    return try await RunningService.start(
+    let running = try await RunningService.start(
       process,
       services: CdhServices.all(
         runtime: runtime,
         eventStream: process.eventStream(
           method: Maac_Cdh_V1_CdhEvents.Method.Subscribe.descriptor, pool: pool)),
       tenancy: CdhServices.tenancy)
+    return (running, runtime, process, pool)
   }
 
   static let operatorCaller = CallerContext(
