@@ -31,7 +31,13 @@ struct EventsTests {
   @Test("an event exists exactly when its transaction commits; sequences are gap-free in commit order")
   func outboxIsTransactional() async throws {
     try await TestDatabase.withServiceDatabase("outbox") { database in
-      let process = Self.process(database)
+      // A connection for each of the 16 concurrent transactions: under a loaded parallel run,
+      // queueing behind the outbox counter lock must not turn into a pool timeout.
+      let process = ServiceProcess(
+        name: "producer",
+        configuration: ServiceConfiguration(
+          databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 17,
+          logLevel: .error))
       let pool = try await process.openDatabase(migrations: [])
       let outbox = process.outbox
       struct Abort: Error {}

@@ -195,7 +195,12 @@ struct AssociationTests {
         await #expect(throws: RPCError.self) {
           _ = try await ops.runExpirySweep(sweep, metadata: tenant(1))
         }
-        #expect(try await ops.runExpirySweep(sweep, metadata: service(nil)).removedCount == 2)
+        // On a loaded machine the attach can land after the expiry instant (then it is skipped,
+        // checked above): the sweep removes exactly what was attached.
+        let attachedCount = attached.results.filter { $0.outcome == .attached }.count
+        #expect(
+          try await ops.runExpirySweep(sweep, metadata: service(nil)).removedCount
+            == Int64(attachedCount))
         #expect(try await tags.tag(tag.id, org: 1).memberCount == 0)
         // tag.expired is published once; a second sweep finds nothing.
         #expect(try await ops.runExpirySweep(sweep, metadata: service(nil)).removedCount == 0)
