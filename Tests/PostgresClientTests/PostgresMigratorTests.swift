@@ -1,5 +1,5 @@
-import MAACTestSupport
 import Foundation
+import MAACTestSupport
 import PostgresClient
 import Testing
 
@@ -92,14 +92,19 @@ struct PostgresMigratorTests {
     await pool.shutdown()
   }
 
-  @Test("a new migration numbered below an applied one is refused, unless its version is in the late range")
+  @Test(
+    "a new migration numbered below an applied one is refused, unless its version is in the late range"
+  )
   func lateVersions() async throws {
     let pool = try TestDatabase.adminPool(maxConnections: 1)
     let schema = TestDatabase.uniqueName("svc")
     try await PostgresMigrator(
       schema: schema,
       migrations: try PostgresMigration.load(
-        directory: try folder(["0001_platform.sql": "CREATE TABLE p (id int);", "0010_service.sql": "CREATE TABLE s (id int);"])),
+        directory: try folder([
+          "0001_platform.sql": "CREATE TABLE p (id int);",
+          "0010_service.sql": "CREATE TABLE s (id int);",
+        ])),
       logger: TestDatabase.logger
     ).migrate(pool: pool)
     let grown = try PostgresMigration.load(
@@ -112,7 +117,9 @@ struct PostgresMigratorTests {
       try await PostgresMigrator(schema: schema, migrations: grown, logger: TestDatabase.logger)
         .migrate(pool: pool)
     } throws: { error in
-      guard case .outOfOrder(let file, let latest) = error as? PostgresMigrationError else { return false }
+      guard case .outOfOrder(let file, let latest) = error as? PostgresMigrationError else {
+        return false
+      }
       return file == "0002_platform_more.sql" && latest == 10
     }
     let applied = try await PostgresMigrator(

@@ -13,7 +13,8 @@ import Testing
 /// Subscribe stream over the real nghttp2 transport, the consumer's cursor in its own schema.
 @Suite("Events: outbox, Subscribe, consumer")
 struct EventsTests {
-  static let subscribe = MethodDescriptor(fullyQualifiedService: "maac.test.v1.TestEvents", method: "Subscribe")
+  static let subscribe = MethodDescriptor(
+    fullyQualifiedService: "maac.test.v1.TestEvents", method: "Subscribe")
 
   static func event(_ text: String, organization: Int64 = 1) -> OutboundEvent {
     OutboundEvent(
@@ -28,7 +29,8 @@ struct EventsTests {
         databaseURL: database.url, databaseSchema: database.name, logLevel: .error))
   }
 
-  @Test("an event exists exactly when its transaction commits; sequences are gap-free in commit order")
+  @Test(
+    "an event exists exactly when its transaction commits; sequences are gap-free in commit order")
   func outboxIsTransactional() async throws {
     try await TestDatabase.withServiceDatabase("outbox") { database in
       // A connection for each of the 16 concurrent transactions: under a loaded parallel run,
@@ -51,13 +53,15 @@ struct EventsTests {
         for index in 0..<16 {
           group.addTask {
             _ = try await pool.withTransaction { connection in
-              try await outbox.append([Self.event("a\(index)"), Self.event("b\(index)")], on: connection)
+              try await outbox.append(
+                [Self.event("a\(index)"), Self.event("b\(index)")], on: connection)
             }
           }
         }
         try await group.waitForAll()
       }
-      let events = try await outbox.events(after: 0, organizationID: nil, eventTypes: [], limit: 1000, pool: pool)
+      let events = try await outbox.events(
+        after: 0, organizationID: nil, eventTypes: [], limit: 1000, pool: pool)
       #expect(events.map(\.sequence) == Array(1...32))
       let texts = try events.map { try Google_Protobuf_StringValue(unpackingAny: $0.payload).value }
       #expect(!texts.contains("rolled back"))
@@ -83,7 +87,9 @@ struct EventsTests {
         outboxPollInterval: .seconds(3600))
       let pool = try await process.openDatabase(migrations: [])
       try await pool.withTransaction { connection in
-        try await process.outbox.append([Self.event("1"), Self.event("other org", organization: 2), Self.event("2")], on: connection)
+        try await process.outbox.append(
+          [Self.event("1"), Self.event("other org", organization: 2), Self.event("2")],
+          on: connection)
       }
       let service = try await RunningService.start(
         process, services: [process.eventStream(method: Self.subscribe, pool: pool)],
@@ -140,7 +146,8 @@ struct EventsTests {
           }
         } throws: { error in
           let error = error as? RPCError
-          return error?.code == .invalidArgument && error?.message.contains("after_sequence") == true
+          return error?.code == .invalidArgument
+            && error?.message.contains("after_sequence") == true
         }
         // Without caller metadata the stream is refused outright.
         await #expect {
@@ -170,11 +177,16 @@ struct EventsTests {
         let producerPool = try await producer.openDatabase(migrations: [])
         let consumerProcess = Self.process(consumerDatabase, name: "consumer")
         let consumerPool = try await consumerProcess.openDatabase(migrations: [
-          PostgresMigration(version: 10, name: "applied", sql: "CREATE TABLE applied (sequence bigint NOT NULL, text text NOT NULL)")
+          PostgresMigration(
+            version: 10, name: "applied",
+            sql: "CREATE TABLE applied (sequence bigint NOT NULL, text text NOT NULL)")
         ])
-        let tenancy = TenancyPolicy.organizationScoped(callerOnly: [Self.subscribe.service.fullyQualifiedService])
+        let tenancy = TenancyPolicy.organizationScoped(callerOnly: [
+          Self.subscribe.service.fullyQualifiedService
+        ])
         var service = try await RunningService.start(
-          producer, services: [producer.eventStream(method: Self.subscribe, pool: producerPool)], tenancy: tenancy)
+          producer, services: [producer.eventStream(method: Self.subscribe, pool: producerPool)],
+          tenancy: tenancy)
 
         // Produce in the background, on a pool of its own, while both sides are killed and
         // restarted (a process shuts its pool down when it stops).
@@ -197,14 +209,16 @@ struct EventsTests {
                 pool: consumerPool, logger: .init(label: "test"), maxBackoff: .milliseconds(200)
               ) { event, connection in
                 let text = try Google_Protobuf_StringValue(unpackingAny: event.payload).value
-                try await connection.execute("INSERT INTO applied (sequence, text) VALUES (\(event.sequence), \(text))")
+                try await connection.execute(
+                  "INSERT INTO applied (sequence, text) VALUES (\(event.sequence), \(text))")
               }
               await consumer.run()
             }
           }
         }
         func appliedCount() async throws -> Int {
-          try await consumerPool.query("SELECT count(*) AS n FROM applied")[0].decode("n", as: Int.self)
+          try await consumerPool.query("SELECT count(*) AS n FROM applied")[0].decode(
+            "n", as: Int.self)
         }
         func waitUntilApplied(atLeast count: Int) async throws {
           for _ in 0..<600 where try await appliedCount() < count {
@@ -220,7 +234,8 @@ struct EventsTests {
         let restartedProducer = Self.process(producerDatabase)
         let restartedPool = try await restartedProducer.openDatabase(migrations: [])
         service = try await RunningService.start(
-          restartedProducer, services: [restartedProducer.eventStream(method: Self.subscribe, pool: restartedPool)],
+          restartedProducer,
+          services: [restartedProducer.eventStream(method: Self.subscribe, pool: restartedPool)],
           tenancy: tenancy)
         // The restarted producer listens elsewhere: kill the consumer too and start a new one
         // there, from its stored cursor.
@@ -240,12 +255,14 @@ struct EventsTests {
         _ = try? await consuming.value
 
         let rows = try await consumerPool.query(
-          "SELECT count(*) AS n, count(DISTINCT sequence) AS distinct_n, min(sequence) AS lo, max(sequence) AS hi FROM applied")
+          "SELECT count(*) AS n, count(DISTINCT sequence) AS distinct_n, min(sequence) AS lo, max(sequence) AS hi FROM applied"
+        )
         #expect(try rows[0].decode("n", as: Int.self) == total, "every event applied exactly once")
         #expect(try rows[0].decode("distinct_n", as: Int.self) == total)
         #expect(try rows[0].decode("lo", as: Int64.self) == 1)
         #expect(try rows[0].decode("hi", as: Int64.self) == Int64(total))
-        let cursor = try await EventCursorStore(consumer: "consumer").lastSequence(from: "producer", pool: consumerPool)
+        let cursor = try await EventCursorStore(consumer: "consumer").lastSequence(
+          from: "producer", pool: consumerPool)
         #expect(cursor == Int64(total))
         await service.stop()
         await writerPool.shutdown()

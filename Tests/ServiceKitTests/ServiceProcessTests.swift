@@ -25,7 +25,10 @@ private struct WhoAmIService: RegistrableRPCService {
       default: break
       }
       let caller = try CallerContext.required()
-      return StreamingServerResponse(single: ServerResponse(message: Google_Protobuf_StringValue("org \(caller.organizationID ?? 0) user \(caller.userID)")))
+      return StreamingServerResponse(
+        single: ServerResponse(
+          message: Google_Protobuf_StringValue(
+            "org \(caller.organizationID ?? 0) user \(caller.userID)")))
     }
   }
 }
@@ -36,7 +39,8 @@ struct ServiceProcessTests {
     _ client: GRPCClient<some ClientTransport>, _ value: String, caller: CallerContext?
   ) async throws -> String {
     try await client.unary(
-      request: ClientRequest(message: Google_Protobuf_StringValue(value), metadata: caller?.metadata ?? [:]),
+      request: ClientRequest(
+        message: Google_Protobuf_StringValue(value), metadata: caller?.metadata ?? [:]),
       descriptor: WhoAmIService.method,
       serializer: ProtobufSerializer<Google_Protobuf_StringValue>(),
       deserializer: ProtobufDeserializer<Google_Protobuf_StringValue>(),
@@ -44,10 +48,14 @@ struct ServiceProcessTests {
     ) { try $0.message.value }
   }
 
-  @Test("handlers see the caller from metadata; calls without it are UNAUTHENTICATED; errors map to precise statuses")
+  @Test(
+    "handlers see the caller from metadata; calls without it are UNAUTHENTICATED; errors map to precise statuses"
+  )
   func tenancyAndErrors() async throws {
-    let process = ServiceProcess(name: "whoami", configuration: ServiceConfiguration(logLevel: .critical))
-    let service = try await RunningService.start(process, services: [WhoAmIService()], tenancy: .organizationScoped())
+    let process = ServiceProcess(
+      name: "whoami", configuration: ServiceConfiguration(logLevel: .critical))
+    let service = try await RunningService.start(
+      process, services: [WhoAmIService()], tenancy: .organizationScoped())
     try await withTestClient(to: service.address) { client in
       let answer = try await call(client, "hi", caller: .tenant(7, user: "u-1"))
       #expect(answer == "org 7 user u-1")
@@ -55,7 +63,8 @@ struct ServiceProcessTests {
         _ = try await call(client, "hi", caller: nil)
       } throws: { ($0 as? RPCError)?.code == .unauthenticated }
       await #expect {
-        _ = try await call(client, "hi", caller: CallerContext(organizationID: nil, userID: "u", requestID: "r"))
+        _ = try await call(
+          client, "hi", caller: CallerContext(organizationID: nil, userID: "u", requestID: "r"))
       } throws: { ($0 as? RPCError)?.code == .unauthenticated }
       await #expect {
         _ = try await call(client, "bad", caller: .tenant(7))
@@ -64,10 +73,13 @@ struct ServiceProcessTests {
         return error?.code == .invalidArgument && error?.message == "value: must not be bad"
       }
       await #expect {
-        _ = try await call(client, "crash", caller: CallerContext(organizationID: 7, userID: "u", requestID: "req-crash"))
+        _ = try await call(
+          client, "crash",
+          caller: CallerContext(organizationID: 7, userID: "u", requestID: "req-crash"))
       } throws: { error in
         let error = error as? RPCError
-        return error?.code == .internalError && error?.message == "internal error (request id req-crash)"
+        return error?.code == .internalError
+          && error?.message == "internal error (request id req-crash)"
           && error.map { Array($0.metadata[stringValues: "x-request-id"]) } == ["req-crash"]
       }
     }
@@ -76,8 +88,10 @@ struct ServiceProcessTests {
 
   @Test("every process serves grpc.health.v1 without caller metadata")
   func health() async throws {
-    let process = ServiceProcess(name: "healthy", configuration: ServiceConfiguration(logLevel: .critical))
-    let service = try await RunningService.start(process, services: [], tenancy: .organizationScoped())
+    let process = ServiceProcess(
+      name: "healthy", configuration: ServiceConfiguration(logLevel: .critical))
+    let service = try await RunningService.start(
+      process, services: [], tenancy: .organizationScoped())
     try await withTestClient(to: service.address) { client in
       let health = Grpc_Health_V1_Health.Client(wrapping: client)
       let before = try await health.check(.init()).status
@@ -87,7 +101,9 @@ struct ServiceProcessTests {
       #expect(after == .notServing)
       var unknown = Grpc_Health_V1_HealthCheckRequest()
       unknown.service = "maac.nothing.v1.Nothing"
-      await #expect { _ = try await health.check(unknown) } throws: { ($0 as? RPCError)?.code == .notFound }
+      await #expect { _ = try await health.check(unknown) } throws: {
+        ($0 as? RPCError)?.code == .notFound
+      }
     }
     await service.stop()
   }
@@ -96,10 +112,12 @@ struct ServiceProcessTests {
   func metrics() async throws {
     let process = ServiceProcess(
       name: "metered",
-      configuration: ServiceConfiguration(adminListen: HostAndPort(host: "127.0.0.1", port: 0), logLevel: .critical))
+      configuration: ServiceConfiguration(
+        adminListen: HostAndPort(host: "127.0.0.1", port: 0), logLevel: .critical))
     let admin = try await AdminHTTPServer.start(
       at: HostAndPort(host: "127.0.0.1", port: 0), metrics: process.metrics, health: process.health)
-    let service = try await RunningService.start(process, services: [WhoAmIService()], tenancy: .organizationScoped())
+    let service = try await RunningService.start(
+      process, services: [WhoAmIService()], tenancy: .organizationScoped())
     try await withTestClient(to: service.address) { client in
       _ = try await call(client, "hi", caller: .tenant(1))
       _ = try await call(client, "hi", caller: .tenant(1))
@@ -108,7 +126,9 @@ struct ServiceProcessTests {
     let (body, status) = try await Self.httpGet(admin.localAddress, "/metrics")
     #expect(status == 200)
     #expect(body.contains(#"maac_rpc_calls_total{method="maac.test.v1.WhoAmI/Get",code="ok"} 2"#))
-    #expect(body.contains(#"maac_rpc_errors_total{method="maac.test.v1.WhoAmI/Get",code="invalid_argument"} 1"#))
+    #expect(
+      body.contains(
+        #"maac_rpc_errors_total{method="maac.test.v1.WhoAmI/Get",code="invalid_argument"} 1"#))
     #expect(body.contains("maac_rpc_duration_seconds_bucket"))
     #expect(try await Self.httpGet(admin.localAddress, "/healthz").1 == 200)
     process.health.markAllNotServing()
@@ -122,13 +142,16 @@ struct ServiceProcessTests {
     let url = URL(string: "http://\(address.host):\(address.port)\(path)")!
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", """
+    process.arguments = [
+      "python3", "-c",
+      """
       import sys, urllib.request, urllib.error
       try:
           r = urllib.request.urlopen(sys.argv[1]); print(r.status); sys.stdout.write(r.read().decode())
       except urllib.error.HTTPError as e:
           print(e.code); sys.stdout.write(e.read().decode())
-      """, url.absoluteString]
+      """, url.absoluteString,
+    ]
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()
@@ -151,7 +174,9 @@ struct PoolMetricsTests {
         PoolMetricsReporter(pool: pool, metrics: metrics).report()
       }
       let text = metrics.render()
-      #expect(text.contains("maac_db_pool_max_connections 3.0") || text.contains("maac_db_pool_max_connections 3\n"), "\(text)")
+      #expect(
+        text.contains("maac_db_pool_max_connections 3.0")
+          || text.contains("maac_db_pool_max_connections 3\n"), "\(text)")
       #expect(text.contains("maac_db_pool_in_use_connections 1"), "\(text)")
       await pool.shutdown()
     }

@@ -28,7 +28,8 @@ public struct ErrorMappingInterceptor: ServerInterceptor {
     logger.error(
       "unhandled error",
       metadata: [
-        "method": "\(method)", "request_id": "\(requestID)", "error": "\(String(reflecting: error))",
+        "method": "\(method)", "request_id": "\(requestID)",
+        "error": "\(String(reflecting: error))",
       ]
     )
     return RPCError(code: .internalError, message: "internal error (request id \(requestID))")
@@ -37,7 +38,8 @@ public struct ErrorMappingInterceptor: ServerInterceptor {
   public func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>,
     context: ServerContext,
-    next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
+    next:
+      @Sendable (StreamingServerRequest<Input>, ServerContext) async throws ->
       StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
     var response: StreamingServerResponse<Output>

@@ -49,7 +49,9 @@ struct OrganizationGateTests {
     }
   }
 
-  @Test("GQ6: the gRPC pass-through refuses unknown and inactive organizations too (PERMISSION_DENIED), before forwarding")
+  @Test(
+    "GQ6: the gRPC pass-through refuses unknown and inactive organizations too (PERMISSION_DENIED), before forwarding"
+  )
   func refusedOnGRPC() async throws {
     try await ServiceStack.with { stack in
       let unknown = try await stack.token(987_654_321)

@@ -53,7 +53,7 @@ public struct OrganizationCheck: Sendable {
     do {
       try await gate.admit(organizationID)
       return nil
-    } catch where error.code == .unavailable {
+    } catch  where error.code == .unavailable {
       return RPCError(code: .unavailable, message: "Service unavailable")
     } catch {
       return RPCError(

@@ -92,18 +92,18 @@ struct ServiceStack {
                       writeBack: ContactsWriteBack(
                         runtime: cdhRuntime, pool: cdhPool, outbox: outbox, logger: logger))
                   }
-                let ops = Maac_Admin_V1_AdminOps.Client(wrapping: adminClient)
-                let keys = try TestSigningKeys()
-                let started = try await RunningGateway.start(
-                  jwksFile: keys.jwksPath,
-                  peers: [
-                    "admin": admin.address, "contacts": running[1].address,
-                    "tags": running[2].address, "cdh": running[3].address,
-                  ], logger: gatewayLogger)
-                gateway = started
-                let stack = try await provision(
-                  ops: ops, keys: keys, gateway: started, addresses: running.map(\.address))
-                try await body(stack)
+                  let ops = Maac_Admin_V1_AdminOps.Client(wrapping: adminClient)
+                  let keys = try TestSigningKeys()
+                  let started = try await RunningGateway.start(
+                    jwksFile: keys.jwksPath,
+                    peers: [
+                      "admin": admin.address, "contacts": running[1].address,
+                      "tags": running[2].address, "cdh": running[3].address,
+                    ], logger: gatewayLogger)
+                  gateway = started
+                  let stack = try await provision(
+                    ops: ops, keys: keys, gateway: started, addresses: running.map(\.address))
+                  try await body(stack)
                 }
               }
             } catch {

@@ -5,7 +5,9 @@ import Testing
 /// The real LINE adapter's credential check (C33) against a local server playing LINE's API.
 @Suite("C33: LINE credential check over the Messaging API")
 struct LineCredentialCheckTests {
-  @Test("C33: a valid token is accepted, a rejected or missing one is invalid, LINE down is an error (the import is then not created)")
+  @Test(
+    "C33: a valid token is accepted, a rejected or missing one is invalid, LINE down is an error (the import is then not created)"
+  )
   func credentialCheck() async throws {
     let line = try await StandInLineAPI.start(token: "good-token")
     let client = LineMessagingAPIClient(
