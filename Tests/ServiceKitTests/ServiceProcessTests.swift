@@ -155,8 +155,12 @@ struct ServiceProcessTests {
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    // python talks to a server in this test process: never block a cooperative thread on it.
+    let data = try await offCooperativePool {
+      let data = pipe.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      return data
+    }
     let text = String(decoding: data, as: UTF8.self)
     let firstLine = text.prefix(while: { $0 != "\n" })
     return (String(text.dropFirst(firstLine.count + 1)), Int(firstLine) ?? -1)

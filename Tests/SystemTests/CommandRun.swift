@@ -1,4 +1,5 @@
 import Foundation
+import MAACTestSupport
 
 /// One run of a command line tool to completion, with text on standard input.
 struct CommandRun {
@@ -9,7 +10,7 @@ struct CommandRun {
   init(
     _ executable: URL, arguments: [String] = [], environment: [String: String] = [:],
     input: String
-  ) throws {
+  ) async throws {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -26,10 +27,14 @@ struct CommandRun {
     process.standardOutput = stdout
     process.standardError = try FileHandle(forWritingTo: errorLog)
     try process.run()
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    // Waiting for the tool blocks: keep it off the cooperative pool (see offCooperativePool).
+    let out = try await offCooperativePool {
+      stdin.fileHandleForWriting.write(Data(input.utf8))
+      try stdin.fileHandleForWriting.close()
+      let out = stdout.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      return out
+    }
     status = process.terminationStatus
     output = String(decoding: out, as: UTF8.self)
     errors = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""

@@ -8,9 +8,9 @@ import Testing
 struct LauncherProvisionTests {
   /// Runs `./maac admin provision ARGS` with `document` on standard input.
   static func provision(_ document: String, arguments: [String] = [], admin: LaunchedProcess)
-    throws -> CommandRun
+    async throws -> CommandRun
   {
-    try CommandRun(
+    try await CommandRun(
       URL(fileURLWithPath: "/bin/bash"),
       arguments: [
         LaunchedService.repositoryRoot.appendingPathComponent("maac").path, "admin", "provision",
@@ -35,14 +35,14 @@ struct LauncherProvisionTests {
       let status = try await admin.waitUntilServing()
       try #require(status == .serving, "maac-admin never served; log:\n\(admin.logText)")
 
-      let invalid = try Self.provision(
+      let invalid = try await Self.provision(
         #"{"organizations": [{"name": "Fine"}, {"name": "", "channels": [{"type": "pager", "name": "x"}]}]}"#,
         admin: admin)
       #expect(invalid.status != 0)
       #expect(invalid.output.isEmpty, "nothing is printed as created: \(invalid.output)")
       #expect(invalid.errors.contains("organizations[1].name"), "\(invalid.errors)")
 
-      let created = try Self.provision(
+      let created = try await Self.provision(
         #"{"organizations": [{"name": "Launcher Org", "channels": [{"type": "sms", "name": "SMS"}]}]}"#,
         admin: admin)
       #expect(created.status == 0, "\(created.errors)")

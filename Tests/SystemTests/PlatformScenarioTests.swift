@@ -55,8 +55,8 @@ struct PlatformScenarioTests {
   }
 
   /// Provisions `document` with the operator command; returns the created organization ids.
-  static func provision(_ document: String, admin: HostAndPort) throws -> [Int64] {
-    let run = try CommandRun(
+  static func provision(_ document: String, admin: HostAndPort) async throws -> [Int64] {
+    let run = try await CommandRun(
       LaunchedService.binaryDirectory.appendingPathComponent("maac-admin-provision"),
       arguments: ["--address", "\(admin.host):\(admin.port)"], input: document)
     let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
@@ -86,7 +86,7 @@ struct PlatformScenarioTests {
   func unknownOrganizationRefusedEverywhere() async throws {
     try await Self.withPlatform { platform in
       let known = try #require(
-        try Self.provision(
+        try await Self.provision(
           #"{"organizations": [{"name": "Known Org"}]}"#, admin: platform.address("admin")
         ).first)
       let unknown = known + 1000
@@ -137,7 +137,7 @@ struct PlatformScenarioTests {
   func contactsFlowIntoProfiles() async throws {
     try await Self.withPlatform { platform in
       let organization = try #require(
-        try Self.provision(
+        try await Self.provision(
           #"{"organizations": [{"name": "Unify Org"}]}"#, admin: platform.address("admin")
         ).first)
       let metadata = Self.tenant(organization)
