@@ -20,7 +20,7 @@ struct LauncherProvisionTests {
         "MAAC_BIN": LaunchedService.binaryDirectory.path,
         "MAAC_ADMIN_ADDRESS": "\(admin.address.host):\(admin.address.port)",
       ],
-      input: document)
+      input: Data(document.utf8))
   }
 
   static let admin = LaunchedService.fromServicesList().first { $0.name == "admin" }

@@ -58,7 +58,7 @@ struct PlatformScenarioTests {
   static func provision(_ document: String, admin: HostAndPort) async throws -> [Int64] {
     let run = try await CommandRun(
       LaunchedService.binaryDirectory.appendingPathComponent("maac-admin-provision"),
-      arguments: ["--address", "\(admin.host):\(admin.port)"], input: document)
+      arguments: ["--address", "\(admin.host):\(admin.port)"], input: Data(document.utf8))
     let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
     let organizations = json?["organizations"] as? [[String: Any]] ?? []
     return organizations.compactMap { ($0["id"] as? NSNumber)?.int64Value }

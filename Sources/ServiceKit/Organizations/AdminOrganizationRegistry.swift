@@ -14,7 +14,7 @@ public struct AdminOrganizationRegistry: OrganizationRegistry {
   ///   - timeout: how long one lookup may take before the registry counts as unreachable.
   public init(
     client: GRPCClient<NGHTTP2ClientTransport>, service: String,
-    timeout: Duration = .seconds(2)
+    timeout: Duration = .seconds(5)
   ) {
     self.admin = Maac_Admin_V1_AdminInternal.Client(wrapping: client)
     self.callerName = "system:\(service)"

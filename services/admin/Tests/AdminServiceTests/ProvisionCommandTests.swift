@@ -1,7 +1,7 @@
 import AdminService
-import Dispatch
 import Foundation
 import MAACContracts
+import MAACTestSupport
 import Testing
 
 /// Runs the built `maac-admin-provision` binary as a subprocess.
@@ -9,12 +9,6 @@ struct ProvisionCommandRun {
   var status: Int32
   var stdout: String
   var stderr: String
-
-  private static func blockingIO(_ work: @escaping @Sendable () -> Data) async -> Data {
-    await withCheckedContinuation { continuation in
-      DispatchQueue.global().async { continuation.resume(returning: work()) }
-    }
-  }
 
   static func binary() throws -> URL {
     let candidates = [
@@ -37,36 +31,9 @@ struct ProvisionCommandRun {
   static func run(_ arguments: [String], stdin: Data, environment: [String: String] = [:])
     async throws -> ProvisionCommandRun
   {
-    let process = Process()
-    process.executableURL = try binary()
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let input = Pipe()
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
-    let exited = AsyncStream<Int32>.makeStream()
-    process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
-    try process.run()
-    // Pipe I/O blocks, so it runs on Dispatch threads: blocking the few threads of Swift's
-    // cooperative pool would starve the in-process server the child is talking to.
-    async let out = blockingIO { output.fileHandleForReading.readDataToEndOfFile() }
-    async let err = blockingIO { errors.fileHandleForReading.readDataToEndOfFile() }
-    _ = await blockingIO {
-      input.fileHandleForWriting.write(stdin)
-      try? input.fileHandleForWriting.close()
-      return Data()
-    }
-    var status: Int32 = -1
-    for await code in exited.stream {
-      status = code
-      break
-    }
-    return ProvisionCommandRun(
-      status: status, stdout: String(decoding: await out, as: UTF8.self),
-      stderr: String(decoding: await err, as: UTF8.self))
+    let run = try await CommandRun(
+      try binary(), arguments: arguments, environment: environment, input: stdin)
+    return ProvisionCommandRun(status: run.status, stdout: run.output, stderr: run.errors)
   }
 }
 

@@ -1,15 +1,17 @@
 import Foundation
-import MAACTestSupport
 
-/// One run of a command line tool to completion, with text on standard input.
-struct CommandRun {
-  var status: Int32
-  var output: String
-  var errors: String
+/// One run of a command line tool to completion, with bytes on standard input, waited for off
+/// the cooperative pool (see ``offCooperativePool(_:)``).
+public struct CommandRun: Sendable {
+  public var status: Int32
+  /// Standard output.
+  public var output: String
+  /// Standard error.
+  public var errors: String
 
-  init(
+  public init(
     _ executable: URL, arguments: [String] = [], environment: [String: String] = [:],
-    input: String
+    input: Data
   ) async throws {
     let process = Process()
     process.executableURL = executable
@@ -29,7 +31,7 @@ struct CommandRun {
     try process.run()
     // Waiting for the tool blocks: keep it off the cooperative pool (see offCooperativePool).
     let out = try await offCooperativePool {
-      stdin.fileHandleForWriting.write(Data(input.utf8))
+      stdin.fileHandleForWriting.write(input)
       try stdin.fileHandleForWriting.close()
       let out = stdout.fileHandleForReading.readDataToEndOfFile()
       process.waitUntilExit()
