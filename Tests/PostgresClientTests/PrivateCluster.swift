@@ -1,5 +1,5 @@
-import MAACTestSupport
 import Foundation
+import MAACTestSupport
 import PostgresClient
 
 #if canImport(Glibc)
@@ -19,7 +19,8 @@ struct PrivateCluster {
   /// Initialises and starts a cluster on a free port.
   static func start() async throws -> PrivateCluster {
     let cluster = PrivateCluster(
-      directory: NSTemporaryDirectory() + TestDatabase.uniqueName("maac-pg"), port: try freePort())
+      directory: NSTemporaryDirectory() + TestDatabase.uniqueName("maac-pg"),
+      port: try FreePort.pick())
     try await cluster.script("pg_start \"$DIR\" \"$PORT\"")
     return cluster
   }
@@ -94,22 +95,4 @@ struct PrivateCluster {
     }
   }
 
-  /// A TCP port nobody listens on right now (bound to port 0, then released).
-  private static func freePort() throws -> Int {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socket >= 0 else { throw Failure(description: "socket() failed") }
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-        bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
-      }
-    }
-    guard bound else { throw Failure(description: "bind() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
-  }
 }
