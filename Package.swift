@@ -321,6 +321,7 @@ let package = Package(
       name: "maac-ops",
       dependencies: [
         "PostgresClient",
+        "ServiceKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift

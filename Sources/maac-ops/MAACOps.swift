@@ -6,6 +6,6 @@ struct MAACOps: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "maac-ops",
     abstract: "Operator commands for the MAAC platform.",
-    subcommands: [ProvisionDatabase.self]
+    subcommands: [ProvisionDatabase.self, DeadLetters.self]
   )
 }

@@ -12,7 +12,7 @@ import Testing
 @Suite("Events: dead letters")
 struct DeadLetterTests {
   @Test(
-    "an event the handler refuses every time is dead-lettered whole after maxAttempts; the stream moves on; a transient failure is retried, never dead-lettered"
+    "an event the handler refuses every time is dead-lettered whole after maxAttempts; the stream moves on; a transient failure is retried, never dead-lettered; an operator's replay applies it once fixed, and a refused replay keeps it"
   )
   func poisonEventIsSetAside() async throws {
     try await TestDatabase.withServiceDatabase("dl_prod") { producerDatabase in
@@ -40,6 +40,7 @@ struct DeadLetterTests {
           var description: String { "refused: not a valid payload" }
         }
         let poisonAttempts = Mutex(0)
+        let healed = Mutex(false)
         let flakyAttempts = Mutex(0)
         let consuming = Task {
           let target = NGHTTP2ClientTransport.Target.ipv4(
@@ -48,12 +49,12 @@ struct DeadLetterTests {
             let consumer = EventConsumer(
               consumer: "consumer", producer: "producer", method: EventsTests.subscribe,
               client: client, pool: consumerPool, logger: .init(label: "test"),
-              maxBackoff: .milliseconds(40), maxAttempts: 3
+              maxBackoff: .milliseconds(40), maxAttempts: 3, replayInterval: .milliseconds(50)
             ) { event, connection in
               let text = try Google_Protobuf_StringValue(unpackingAny: event.payload).value
               try await connection.execute(
                 "INSERT INTO applied (sequence, text) VALUES (\(event.sequence), \(text))")
-              if text == "poison" {
+              if text == "poison", !healed.withLock({ $0 }) {
                 poisonAttempts.withLock { $0 += 1 }
                 throw Refused()
               }
@@ -76,9 +77,6 @@ struct DeadLetterTests {
           if cursor == 5 { break }
           try await Task.sleep(for: .milliseconds(25))
         }
-        consuming.cancel()
-        _ = try? await consuming.value
-
         let applied = try await consumerPool.query("SELECT text FROM applied ORDER BY sequence")
           .map { try $0.decode("text", as: String.self) }
         #expect(
@@ -95,6 +93,36 @@ struct DeadLetterTests {
           try Google_Protobuf_StringValue(unpackingAny: $0.envelope.payload).value
         }
         #expect(kept == "poison")
+
+        // A replay the handler refuses again keeps the letter, one attempt more.
+        let store = DeadLetterStore(consumer: "consumer")
+        #expect(
+          try await store.requestReplay(from: "producer", sequences: [2], pool: consumerPool) == 1)
+        var afterRefusal = try await store.letters(from: "producer", pool: consumerPool)
+        for _ in 0..<400 where afterRefusal.first?.replayRequested != false {
+          try await Task.sleep(for: .milliseconds(25))
+          afterRefusal = try await store.letters(from: "producer", pool: consumerPool)
+        }
+        #expect(afterRefusal.map(\.sequence) == [2])
+        #expect(afterRefusal.first?.attempts == 4)
+        #expect(poisonAttempts.withLock { $0 } == 4)
+
+        // Once the cause is fixed, a replay applies it and removes the letter.
+        healed.withLock { $0 = true }
+        #expect(
+          try await store.requestReplay(from: "producer", sequences: nil, pool: consumerPool) == 1)
+        var remaining = afterRefusal
+        for _ in 0..<400 where !remaining.isEmpty {
+          try await Task.sleep(for: .milliseconds(25))
+          remaining = try await store.letters(from: "producer", pool: consumerPool)
+        }
+        #expect(remaining.isEmpty)
+        let replayed = try await consumerPool.query("SELECT text FROM applied ORDER BY sequence")
+          .map { try $0.decode("text", as: String.self) }
+        #expect(replayed == ["a", "poison", "b", "flaky", "c"])
+        #expect(try await DeadLetterStore.allLetters(pool: consumerPool).isEmpty)
+        consuming.cancel()
+        _ = try? await consuming.value
         await service.stop()
         await consumerPool.shutdown()
       }

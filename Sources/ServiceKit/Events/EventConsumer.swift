@@ -19,6 +19,10 @@ import Synchronization
 /// transient (a database or peer outage, a serialization conflict), is a poison event: it is
 /// kept whole in `event_dead_letters` (``DeadLetterStore``) in the same transaction that
 /// moves the cursor past it, so one bad event never blocks the stream and is never lost.
+/// Once the cause is fixed, an operator asks for it to be applied again
+/// (``DeadLetterStore/requestReplay(from:sequences:pool:)``, `maac-ops dead-letters replay`):
+/// the running consumer applies it with the same handler, after the events that passed it,
+/// and removes the letter in the same transaction; a replay refused again keeps the letter.
 public struct EventConsumer<Transport: ClientTransport>: Sendable {
   /// What the handler sees: the event, and the open transaction to apply it in.
   public typealias Handler =
@@ -36,6 +40,7 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
   private let maxAttempts: Int
   private let deadLetters: DeadLetterStore
   private let failures = FailureCount()
+  private let replayInterval: Duration
 
   /// - Parameters:
   ///   - consumer: this service's name (the cursor's owner), e.g. `cdh`.
@@ -54,8 +59,10 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
     logger: Logger,
     maxBackoff: Duration = .seconds(5),
     maxAttempts: Int = 5,
+    replayInterval: Duration = .seconds(1),
     handler: @escaping Handler
   ) {
+    self.replayInterval = replayInterval
     self.producer = producer
     self.method = method
     self.client = client
@@ -69,8 +76,15 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
     self.deadLetters = DeadLetterStore(consumer: consumer)
   }
 
-  /// Consumes until the task is cancelled.
+  /// Consumes, and replays the dead letters an operator asks for, until the task is cancelled.
   public func run() async {
+    await withDiscardingTaskGroup { group in
+      group.addTask { await self.follow() }
+      group.addTask { await self.replayWhenAsked() }
+    }
+  }
+
+  private func follow() async {
     let initialBackoff = Duration.milliseconds(50)
     var backoff = initialBackoff
     while !Task.isCancelled {
@@ -135,6 +149,46 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
       }
       return applied
     }
+  }
+
+  private func replayWhenAsked() async {
+    while !Task.isCancelled {
+      do {
+        _ = try await replayRequested()
+      } catch {
+        if Task.isCancelled { return }
+        logger.warning(
+          "dead-letter replay failed; retrying",
+          metadata: ["consumer": "\(cursors.consumer)", "error": "\(error)"])
+      }
+      try? await Task.sleep(for: replayInterval)
+    }
+  }
+
+  /// Applies the letters an operator asked to replay; returns how many were applied.
+  func replayRequested() async throws -> Int {
+    var applied = 0
+    for letter in try await deadLetters.replayRequests(limit: 100, pool: pool) {
+      let (handler, deadLetters) = (self.handler, self.deadLetters)
+      do {
+        try await pool.withTransaction { connection in
+          try await handler(letter.envelope, connection)
+          try await deadLetters.resolve(letter, on: connection)
+        }
+        applied += 1
+        logger.notice(
+          "dead letter replayed",
+          metadata: [
+            "producer": "\(letter.producer)", "consumer": "\(cursors.consumer)",
+            "sequence": "\(letter.sequence)",
+          ])
+      } catch {
+        // A transient failure leaves the request standing for the next round.
+        if Task.isCancelled || Self.isTransient(error) { throw error }
+        try await deadLetters.replayFailed(letter, error: "\(error)", pool: pool)
+      }
+    }
+    return applied
   }
 
   private func deadLetter(_ event: Maac_Common_V1_EventEnvelope, error: any Error, attempts: Int)

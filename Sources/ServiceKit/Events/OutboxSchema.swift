@@ -52,4 +52,12 @@ public enum OutboxSchema {
       PRIMARY KEY (consumer, producer, sequence)
     );
     """
+
+  /// Lets an operator ask for a dead letter to be applied again (``DeadLetterStore/requestReplay(from:sequences:pool:)``);
+  /// the running consumer picks the request up (``EventConsumer``).
+  public static let deadLetterReplayMigration = """
+    ALTER TABLE event_dead_letters ADD COLUMN replay_requested_at timestamptz;
+    CREATE INDEX event_dead_letters_replay ON event_dead_letters (consumer)
+      WHERE replay_requested_at IS NOT NULL;
+    """
 }

@@ -17,6 +17,9 @@ public enum PlatformMigrations {
       version: 2, name: "platform_event_cursors", sql: OutboxSchema.consumerMigration),
     PostgresMigration(
       version: 3, name: "platform_event_dead_letters", sql: OutboxSchema.deadLetterMigration),
+    PostgresMigration(
+      version: 4, name: "platform_dead_letter_replay",
+      sql: OutboxSchema.deadLetterReplayMigration),
   ]
 
   /// The platform's migrations followed by the service's own.
