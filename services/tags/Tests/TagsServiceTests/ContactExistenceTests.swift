@@ -32,13 +32,16 @@ struct ContactExistenceTests {
           // The copy has not seen mine[1] yet (as if contacts' event were late): contacts is
           // asked and vouches for it.
           try await pool.execute(
-            "DELETE FROM contact_channel WHERE organization_id = \(org) AND contact_id = \(mine[1])")
+            "DELETE FROM contact_channel WHERE organization_id = \(org) AND contact_id = \(mine[1])"
+          )
           let tag = try await client.create("seen", org: org)
           let never: Int64 = 987_654_321
           let response = try await client.attach(
             [tag.id], to: [mine[0], mine[1], foreign[0], never], org: org)
           #expect(
-            response.results.map(\.outcome) == [.attached, .attached, .contactNotFound, .contactNotFound])
+            response.results.map(\.outcome) == [
+              .attached, .attached, .contactNotFound, .contactNotFound,
+            ])
           #expect(try await client.tag(tag.id, org: org).memberCount == 2)
 
           // Contacts down: known contacts keep the fast path; an unknown id fails the call.

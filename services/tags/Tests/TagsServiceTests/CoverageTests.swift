@@ -99,7 +99,8 @@ struct CoverageTests {
             #expect(second.coverageRate == 1)
             // Yesterday never ran: missing.
             let yesterdayDay = CalendarDay(
-              containing: Date().addingTimeInterval(-86_400), in: CoverageCalculator.defaultTimeZone)
+              containing: Date().addingTimeInterval(-86_400), in: CoverageCalculator.defaultTimeZone
+            )
             var yesterday = Maac_Tags_V1_GetTagCoverageRequest()
             yesterday.startDate = yesterdayDay.description
             yesterday.endDate = today.description
@@ -127,7 +128,8 @@ struct CoverageTests {
               )[0].decode("n", as: Int64.self) == 1
             }
             #expect(
-              try await client.recompute(today, today, org: Self.org, ops: ops).status == .succeeded)
+              try await client.recompute(today, today, org: Self.org, ops: ops).status == .succeeded
+            )
             let after = try #require(try await Self.coverage(client, channel: 0, day: today))
             #expect(after.totalContacts == 2)
             #expect(after.taggedContacts == 1)
@@ -141,7 +143,8 @@ struct CoverageTests {
             let ops = Maac_Tags_V1_TagManagerOps.Client(wrapping: raw)
             let failed = try await client.recompute(today, today, org: Self.org, ops: ops)
             #expect(failed.status == .failed)
-            #expect(failed.errorMessage.contains("ListChannelContactCounts"), "\(failed.errorMessage)")
+            #expect(
+              failed.errorMessage.contains("ListChannelContactCounts"), "\(failed.errorMessage)")
             #expect(try await Self.coverage(client, channel: 0, day: today)?.totalContacts == 2)
             #expect(try await Self.coverage(client, channel: 0, day: today)?.state == .computed)
             var other = Maac_Tags_V1_GetTagCoverageRequest()

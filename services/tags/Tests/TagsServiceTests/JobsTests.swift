@@ -75,7 +75,8 @@ struct JobsTests {
         }
         try await harness.withService { client, raw in
           let ops = Maac_Tags_V1_TagManagerOps.Client(wrapping: raw)
-          let ids = try await createContacts(at: contacts.address, org: org, channels: [21, 21, 22])
+          let ids = try await createContacts(
+            at: contacts.address, org: org, channels: [21, 21, 22])
           try await eventually {
             try await pool.query(
               "SELECT count(*) AS n FROM contact_channel_log WHERE organization_id = \(org)"
@@ -112,24 +113,29 @@ struct JobsTests {
           #expect(job.status == .succeeded, "\(job.errorMessage)")
           #expect(job.processed == 3)
           #expect(job.startDate == day(-3).description)
-          let before = try #require(try await CoverageTests.coverage(client, org: org, channel: 0, day: day(-3)))
+          let before = try #require(
+            try await CoverageTests.coverage(client, org: org, channel: 0, day: day(-3)))
           #expect(before.state == .computed)
           #expect(before.totalContacts == 0)
           for past in [day(-2), day(-1)] {
-            let all = try #require(try await CoverageTests.coverage(client, org: org, channel: 0, day: past))
+            let all = try #require(
+              try await CoverageTests.coverage(client, org: org, channel: 0, day: past))
             #expect(all.state == .computed)
             #expect(all.totalContacts == 3)
             #expect(all.taggedContacts == 2)
-            let first = try #require(try await CoverageTests.coverage(client, org: org, channel: 21, day: past))
+            let first = try #require(
+              try await CoverageTests.coverage(client, org: org, channel: 21, day: past))
             #expect(first.totalContacts == 2)
             #expect(first.taggedContacts == 1)
-            let second = try #require(try await CoverageTests.coverage(client, org: org, channel: 22, day: past))
+            let second = try #require(
+              try await CoverageTests.coverage(client, org: org, channel: 22, day: past))
             #expect(second.totalContacts == 1)
             #expect(second.taggedContacts == 1)
           }
           // The current day from contacts' totals: the deletion and the detachment count.
           #expect(try await client.recompute(today, today, org: org, ops: ops).status == .succeeded)
-          let now = try #require(try await CoverageTests.coverage(client, org: org, channel: 0, day: today))
+          let now = try #require(
+            try await CoverageTests.coverage(client, org: org, channel: 0, day: today))
           #expect(now.totalContacts == 2)
           #expect(now.taggedContacts == 1)
           // One channel only.

@@ -141,8 +141,11 @@ struct SegmentTargetTests {
         try await harness.withService { client, _ in
           let org: Int64 = 41
           let tag = try await client.create("segmented", org: org)
-          await expectError(.notFound, reason: "SEGMENT_NOT_FOUND", field: "target.segment.segment_id") {
-            _ = try await client.startJob(.add, tags: [tag.id], target: segmentTarget(6, refresh: false), org: org)
+          await expectError(
+            .notFound, reason: "SEGMENT_NOT_FOUND", field: "target.segment.segment_id"
+          ) {
+            _ = try await client.startJob(
+              .add, tags: [tag.id], target: segmentTarget(6, refresh: false), org: org)
           }
 
           let snapshot = try await client.startJob(

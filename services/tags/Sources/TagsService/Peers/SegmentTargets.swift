@@ -184,7 +184,8 @@ struct SegmentTargets: Sendable {
         }
       } catch let error as RPCError {
         let reason = error.metadata[stringValues: "x-maac-error-reason"].first { _ in true }
-        let calculation = (error.metadata[stringValues: "calculation_id"].first { _ in true }
+        let calculation =
+          (error.metadata[stringValues: "calculation_id"].first { _ in true }
           ?? error.metadata[stringValues: "x-maac-calculation-id"].first { _ in true })
           .flatMap { Int64($0) }
         switch (error.code, reason) {
@@ -218,7 +219,8 @@ struct SegmentTargets: Sendable {
         default:
           throw TargetResolutionFailure(
             reason: reason ?? "TARGET_RESOLUTION_FAILED",
-            message: "segment refused to list segment \(target.segmentID): \(error.code) \(error.message)")
+            message:
+              "segment refused to list segment \(target.segmentID): \(error.code) \(error.message)")
         }
       }
     }

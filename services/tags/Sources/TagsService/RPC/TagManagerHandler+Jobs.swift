@@ -15,7 +15,8 @@ extension TagManagerHandler {
     }
     guard let job else {
       throw TagRuleViolation(
-        .notFound, reason: "JOB_NOT_FOUND", field: "job_id", message: "job \(request.jobID) not found")
+        .notFound, reason: "JOB_NOT_FOUND", field: "job_id",
+        message: "job \(request.jobID) not found")
     }
     return job.wire
   }

@@ -15,8 +15,11 @@ struct TagManagerOpsHandler: Maac_Tags_V1_TagManagerOps.SimpleServiceProtocol {
   private func requireOperator() throws {
     let caller = try CallerContext.required()
     guard caller.userID.hasPrefix("system:") || caller.hasRole("platform_admin") else {
-      throw ServiceError.permissionDenied(
-        "TagManagerOps needs role platform_admin or a service identity")
+      // The only role gate of the tag manager in v1 (gateway.md G6: user routes are not
+      // role-gated; tags.md §5.1 marks these operations admin/test).
+      throw ServiceError(
+        .permissionDenied, "TagManagerOps needs role platform_admin or a service identity",
+        reason: "PERMISSION_DENIED")
     }
   }
 
