@@ -59,7 +59,7 @@ struct ContactDirectory: Sendable {
   /// CDH's items name members by id only; the message carries one organization (the one of
   /// its first member), and a unify scope may hold several MAAC organizations. A member is
   /// placed when the copy holds it in `organizationID`; otherwise contacts is asked
-  /// (`BatchGetContacts` for the organization, one call per message). Without a `contacts`
+  /// (`BatchGetContacts` for the organization, one call per message and 1,000 ids). Without a `contacts`
   /// peer only the copy can answer: a member the copy holds in another organization is
   /// refused, one it does not know at all is taken as the message's. A member is never
   /// written under an organization that does not own it; contacts unreachable is UNAVAILABLE,
@@ -94,15 +94,19 @@ struct ContactDirectory: Sendable {
       for id in unknown where !elsewhere.contains(id) { placed.insert(id) }
       return (placed, elsewhere)
     }
-    var request = Maac_Contacts_V1_BatchGetContactsRequest()
-    request.contactIds = unknown
     let caller = CallerContext(
       organizationID: organizationID, userID: "system:tags", requestID: RequestID.generate())
     var options = CallOptions.defaults
     options.timeout = .seconds(10)
-    let response = try await Maac_Contacts_V1_ContactsInternal.Client(wrapping: contacts)
-      .batchGetContacts(request, metadata: caller.metadata, options: options)
-    let live = Set(response.contacts.filter { !$0.hasDeletedAt }.map(\.id))
+    var live = Set<Int64>()
+    // BatchGetContacts takes at most 1,000 ids; a profile rarely has more members.
+    for start in stride(from: 0, to: unknown.count, by: 1_000) {
+      var request = Maac_Contacts_V1_BatchGetContactsRequest()
+      request.contactIds = Array(unknown[start..<min(unknown.count, start + 1_000)])
+      let response = try await Maac_Contacts_V1_ContactsInternal.Client(wrapping: contacts)
+        .batchGetContacts(request, metadata: caller.metadata, options: options)
+      live.formUnion(response.contacts.filter { !$0.hasDeletedAt }.map(\.id))
+    }
     var refused = Set<Int64>()
     for id in unknown {
       if live.contains(id) { placed.insert(id) } else { refused.insert(id) }
