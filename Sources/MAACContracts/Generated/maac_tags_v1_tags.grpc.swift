@@ -293,6 +293,19 @@ public enum Maac_Tags_V1_TagManagerService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "GetTagJob" metadata.
+        public enum GetTagJob: Sendable {
+            /// Request type for "GetTagJob".
+            public typealias Input = Maac_Tags_V1_GetTagJobRequest
+            /// Response type for "GetTagJob".
+            public typealias Output = Maac_Tags_V1_TagJob
+            /// Descriptor for "GetTagJob".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "maac.tags.v1.TagManagerService"),
+                method: "GetTagJob",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "maac.tags.v1.TagManagerService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             CreateTag.descriptor,
@@ -315,7 +328,8 @@ public enum Maac_Tags_V1_TagManagerService: Sendable {
             GetBulkTagJob.descriptor,
             ListBulkTagJobs.descriptor,
             CancelBulkTagJob.descriptor,
-            GetTagCoverage.descriptor
+            GetTagCoverage.descriptor,
+            GetTagJob.descriptor
         ]
     }
 }
@@ -748,6 +762,26 @@ extension Maac_Tags_V1_TagManagerService {
             request: GRPCCore.StreamingServerRequest<Maac_Tags_V1_GetTagCoverageRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Maac_Tags_V1_GetTagCoverageResponse>
+
+        /// Handle the "GetTagJob" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A background job other than a bulk tag job: the clean-up of deleted tags
+        /// > (DeleteTagResponse.job_id, BatchDeleteTagsResponse.job_id, T14) or a coverage
+        /// > recomputation (RecomputeTagCoverageResponse.job_id, T21). NOT_FOUND: JOB_NOT_FOUND.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Maac_Tags_V1_GetTagJobRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Maac_Tags_V1_TagJob` messages.
+        func getTagJob(
+            request: GRPCCore.StreamingServerRequest<Maac_Tags_V1_GetTagJobRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Maac_Tags_V1_TagJob>
     }
 
     /// Service protocol for the "maac.tags.v1.TagManagerService" service.
@@ -1164,6 +1198,26 @@ extension Maac_Tags_V1_TagManagerService {
             request: GRPCCore.ServerRequest<Maac_Tags_V1_GetTagCoverageRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Maac_Tags_V1_GetTagCoverageResponse>
+
+        /// Handle the "GetTagJob" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A background job other than a bulk tag job: the clean-up of deleted tags
+        /// > (DeleteTagResponse.job_id, BatchDeleteTagsResponse.job_id, T14) or a coverage
+        /// > recomputation (RecomputeTagCoverageResponse.job_id, T21). NOT_FOUND: JOB_NOT_FOUND.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Maac_Tags_V1_GetTagJobRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Maac_Tags_V1_TagJob` message.
+        func getTagJob(
+            request: GRPCCore.ServerRequest<Maac_Tags_V1_GetTagJobRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Maac_Tags_V1_TagJob>
     }
 
     /// Simple service protocol for the "maac.tags.v1.TagManagerService" service.
@@ -1580,6 +1634,26 @@ extension Maac_Tags_V1_TagManagerService {
             request: Maac_Tags_V1_GetTagCoverageRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Maac_Tags_V1_GetTagCoverageResponse
+
+        /// Handle the "GetTagJob" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A background job other than a bulk tag job: the clean-up of deleted tags
+        /// > (DeleteTagResponse.job_id, BatchDeleteTagsResponse.job_id, T14) or a coverage
+        /// > recomputation (RecomputeTagCoverageResponse.job_id, T21). NOT_FOUND: JOB_NOT_FOUND.
+        ///
+        /// - Parameters:
+        ///   - request: A `Maac_Tags_V1_GetTagJobRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Maac_Tags_V1_TagJob` to respond with.
+        func getTagJob(
+            request: Maac_Tags_V1_GetTagJobRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Maac_Tags_V1_TagJob
     }
 }
 
@@ -1818,6 +1892,17 @@ extension Maac_Tags_V1_TagManagerService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Maac_Tags_V1_TagManagerService.Method.GetTagJob.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Maac_Tags_V1_GetTagJobRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Maac_Tags_V1_TagJob>(),
+            handler: { request, context in
+                try await self.getTagJob(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -2049,6 +2134,17 @@ extension Maac_Tags_V1_TagManagerService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Maac_Tags_V1_GetTagCoverageResponse> {
         let response = try await self.getTagCoverage(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getTagJob(
+        request: GRPCCore.StreamingServerRequest<Maac_Tags_V1_GetTagJobRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Maac_Tags_V1_TagJob> {
+        let response = try await self.getTagJob(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -2333,6 +2429,19 @@ extension Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Maac_Tags_V1_GetTagCoverageResponse> {
         return GRPCCore.ServerResponse<Maac_Tags_V1_GetTagCoverageResponse>(
             message: try await self.getTagCoverage(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getTagJob(
+        request: GRPCCore.ServerRequest<Maac_Tags_V1_GetTagJobRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Maac_Tags_V1_TagJob> {
+        return GRPCCore.ServerResponse<Maac_Tags_V1_TagJob>(
+            message: try await self.getTagJob(
                 request: request.message,
                 context: context
             ),
@@ -2860,6 +2969,31 @@ extension Maac_Tags_V1_TagManagerService {
             deserializer: some GRPCCore.MessageDeserializer<Maac_Tags_V1_GetTagCoverageResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Tags_V1_GetTagCoverageResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetTagJob" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A background job other than a bulk tag job: the clean-up of deleted tags
+        /// > (DeleteTagResponse.job_id, BatchDeleteTagsResponse.job_id, T14) or a coverage
+        /// > recomputation (RecomputeTagCoverageResponse.job_id, T21). NOT_FOUND: JOB_NOT_FOUND.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Maac_Tags_V1_GetTagJobRequest` message.
+        ///   - serializer: A serializer for `Maac_Tags_V1_GetTagJobRequest` messages.
+        ///   - deserializer: A deserializer for `Maac_Tags_V1_TagJob` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getTagJob<Result>(
+            request: GRPCCore.ClientRequest<Maac_Tags_V1_GetTagJobRequest>,
+            serializer: some GRPCCore.MessageSerializer<Maac_Tags_V1_GetTagJobRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Maac_Tags_V1_TagJob>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Tags_V1_TagJob>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -3617,6 +3751,42 @@ extension Maac_Tags_V1_TagManagerService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "GetTagJob" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A background job other than a bulk tag job: the clean-up of deleted tags
+        /// > (DeleteTagResponse.job_id, BatchDeleteTagsResponse.job_id, T14) or a coverage
+        /// > recomputation (RecomputeTagCoverageResponse.job_id, T21). NOT_FOUND: JOB_NOT_FOUND.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Maac_Tags_V1_GetTagJobRequest` message.
+        ///   - serializer: A serializer for `Maac_Tags_V1_GetTagJobRequest` messages.
+        ///   - deserializer: A deserializer for `Maac_Tags_V1_TagJob` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getTagJob<Result>(
+            request: GRPCCore.ClientRequest<Maac_Tags_V1_GetTagJobRequest>,
+            serializer: some GRPCCore.MessageSerializer<Maac_Tags_V1_GetTagJobRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Maac_Tags_V1_TagJob>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Tags_V1_TagJob>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Maac_Tags_V1_TagManagerService.Method.GetTagJob.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -4252,6 +4422,37 @@ extension Maac_Tags_V1_TagManagerService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Maac_Tags_V1_GetTagCoverageRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Maac_Tags_V1_GetTagCoverageResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetTagJob" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A background job other than a bulk tag job: the clean-up of deleted tags
+    /// > (DeleteTagResponse.job_id, BatchDeleteTagsResponse.job_id, T14) or a coverage
+    /// > recomputation (RecomputeTagCoverageResponse.job_id, T21). NOT_FOUND: JOB_NOT_FOUND.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Maac_Tags_V1_GetTagJobRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getTagJob<Result>(
+        request: GRPCCore.ClientRequest<Maac_Tags_V1_GetTagJobRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Tags_V1_TagJob>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getTagJob(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Maac_Tags_V1_GetTagJobRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Maac_Tags_V1_TagJob>(),
             options: options,
             onResponse: handleResponse
         )
@@ -4973,6 +5174,41 @@ extension Maac_Tags_V1_TagManagerService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getTagCoverage(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetTagJob" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A background job other than a bulk tag job: the clean-up of deleted tags
+    /// > (DeleteTagResponse.job_id, BatchDeleteTagsResponse.job_id, T14) or a coverage
+    /// > recomputation (RecomputeTagCoverageResponse.job_id, T21). NOT_FOUND: JOB_NOT_FOUND.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getTagJob<Result>(
+        _ message: Maac_Tags_V1_GetTagJobRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Maac_Tags_V1_TagJob>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Maac_Tags_V1_GetTagJobRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getTagJob(
             request: request,
             options: options,
             onResponse: handleResponse

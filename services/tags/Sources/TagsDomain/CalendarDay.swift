@@ -53,6 +53,15 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     CalendarDay.gregorian.date(from: DateComponents(year: year, month: month, day: day))!
   }
 
+  /// The instant this day begins in `timeZone` (its local midnight); the next day's start is
+  /// the end of this one, the instant a past day's coverage is computed "as of" (T21).
+  public func start(in timeZone: TimeZone) -> Date {
+    var calendar = CalendarDay.gregorian
+    calendar.timeZone = timeZone
+    return calendar.startOfDay(
+      for: calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!)
+  }
+
   /// The following day.
   public var next: CalendarDay { CalendarDay(date: utcMidnight.addingTimeInterval(86_400)) }
 

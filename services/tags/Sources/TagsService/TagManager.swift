@@ -57,6 +57,7 @@ public struct TagManager: Sendable {
     let outbox = process.outbox
     // Peer clients are ServiceKit's, connected while the process serves.
     let cdh = try? process.client(forPeer: "cdh")
+    let contacts = try? process.client(forPeer: "contacts")
     let segments = SegmentTargets(segments: try? process.client(forPeer: "segments"))
     let definitions = TagDefinitionStore(pool: pool, outbox: outbox, link: CDHLink(cdh: cdh))
     let associations = AssociationStore(outbox: outbox)
@@ -65,7 +66,6 @@ public struct TagManager: Sendable {
       pool: pool, associations: associations, pollInterval: settings.pollInterval,
       logger: process.logger)
     let sweeper = ExpirySweeper(pool: pool, associations: associations, logger: process.logger)
-    let contacts = try? process.client(forPeer: "contacts")
     let coverage = CoverageCalculator(
       pool: pool, contacts: contacts, gate: process.organizationGate,
       interval: settings.coverageInterval, logger: process.logger)
@@ -79,16 +79,22 @@ public struct TagManager: Sendable {
     services = [
       TagManagerHandler(
         pool: pool, definitions: definitions, associations: associations, jobs: jobs,
-        cleaner: cleaner, segments: segments),
-      TagManagerOpsHandler(sweeper: sweeper, coverage: coverage),
+        cleaner: cleaner, segments: segments, directory: ContactDirectory(contacts: contacts)),
+      TagManagerOpsHandler(pool: pool, sweeper: sweeper, coverage: coverage),
       process.eventStream(method: Maac_Tags_V1_TagsEvents.Method.Subscribe.descriptor, pool: pool),
     ]
-    var background: [any ServiceLifecycle.Service] = [runner, cleaner, sweeper, coverage]
+    let coverageJobs = CoverageJobRunner(
+      pool: pool, coverage: coverage, pollInterval: settings.pollInterval, logger: process.logger)
+    var background: [any ServiceLifecycle.Service] = [
+      runner, cleaner, sweeper, coverage, coverageJobs,
+    ]
     // T23: follow CDH's tag propagation when CDH is configured as a peer.
     if let cdh {
       background.append(
         CDHTagFollower(
-          cdh: cdh, pool: pool, store: InboundTagStore(associations: associations),
+          cdh: cdh, pool: pool,
+          store: InboundTagStore(
+            associations: associations, directory: ContactDirectory(contacts: contacts)),
           gate: process.organizationGate, logger: process.logger))
     }
     // T25, T21: follow contacts' events when the contacts service is configured as a peer.

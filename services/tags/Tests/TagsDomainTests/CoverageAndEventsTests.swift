@@ -113,3 +113,17 @@ struct CoverageAndEventsTests {
     #expect(try longName.definitionName().value.count == 200)
   }
 }
+
+@Suite("Coverage days in a time zone")
+struct CoverageDayBoundaryTests {
+  @Test("T21: a past day is computed as of its end, the next local midnight of the organization")
+  func dayEnd() throws {
+    let taipei = try #require(TimeZone(identifier: "Asia/Taipei"))
+    let day = try #require(CalendarDay("2026-12-01"))
+    #expect(day.start(in: taipei) == Date(timeIntervalSince1970: 1_796_054_400))  // 2026-11-30T16:00Z
+    #expect(day.next.start(in: taipei).timeIntervalSince(day.start(in: taipei)) == 86_400)
+    let utc = try #require(TimeZone(identifier: "UTC"))
+    #expect(day.start(in: utc) == Date(timeIntervalSince1970: 1_796_083_200))
+    #expect(CalendarDay(containing: day.start(in: taipei), in: taipei) == day)
+  }
+}

@@ -21,7 +21,7 @@ import Testing
 /// needs contacts' events to build profiles, and publishing them directly lets a test decide
 /// which contacts unify.
 struct CDHEnvironment {
-  let tags: TagsHarness
+  var tags: TagsHarness
   let cdhDatabase: ServiceDatabase
   let contactsProcess: ServiceProcess
   let contactsPool: PostgresPool

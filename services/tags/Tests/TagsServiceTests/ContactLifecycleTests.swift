@@ -38,6 +38,26 @@ struct ContactLifecycleTests {
         try await harness.withService { tags, client in
           let vip = try await tags.create("VIP", org: 1)
           let gold = try await tags.create("Gold", org: 1)
+          // Contacts 1 and 2 exist: their creation reaches the copy first, so the attach does
+          // not need contacts' BatchGetContacts (this producer serves events only, T8).
+          for id: Int64 in [1, 2] {
+            var created = Maac_Contacts_V1_ContactCreated()
+            created.contactID = id
+            created.state.channelID = 7
+            created.state.channelType = .line
+            try await contactsPool.withTransaction { connection in
+              try await contacts.outbox.append(
+                OutboundEvent(eventType: "contact.created", organizationID: 1, payload: created),
+                on: connection)
+            }
+          }
+          let tagsPool = try harness.pool()
+          try await eventually {
+            try await tagsPool.query(
+              "SELECT count(*) AS n FROM contact_channel WHERE organization_id = 1"
+            )[0].decode("n", as: Int64.self) == 2
+          }
+          await tagsPool.shutdown()
           _ = try await tags.attach([vip.id, gold.id], to: [1, 2], org: 1)
           var deleted = Maac_Contacts_V1_ContactDeleted()
           deleted.contactID = 1
@@ -70,7 +90,7 @@ struct ContactLifecycleTests {
             }
             return types
           }
-          // 2 created + 4 attaches × 2 + 2 removals (member_tag only) = 12.
+          // 2 created + 4 attaches × 2 + 2 removals (member_tag only) = 12 (tags' own stream).
           #expect(types.suffix(2) == ["tags.member_tag.v1", "tags.member_tag.v1"])
           #expect(types.filter { $0 == "member.tag.update" }.count == 4)
         }

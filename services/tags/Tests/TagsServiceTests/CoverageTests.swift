@@ -17,7 +17,9 @@ import Testing
 struct CoverageTests {
   static let org: Int64 = 101
 
-  static func coverage(_ client: TagsClient, channel: Int64, day: CalendarDay) async throws
+  static func coverage(
+    _ client: TagsClient, org: Int64 = CoverageTests.org, channel: Int64, day: CalendarDay
+  ) async throws
     -> Maac_Tags_V1_TagCoverageDaily?
   {
     var request = Maac_Tags_V1_GetTagCoverageRequest()
@@ -79,10 +81,10 @@ struct CoverageTests {
             // Before any run the day is missing, never 0.
             #expect(try await Self.coverage(client, channel: 0, day: today)?.state == .missing)
             let ops = Maac_Tags_V1_TagManagerOps.Client(wrapping: raw)
-            var recompute = Maac_Tags_V1_RecomputeTagCoverageRequest()
-            recompute.startDate = today.description
-            recompute.endDate = today.description
-            _ = try await ops.recomputeTagCoverage(recompute, metadata: service(Self.org))
+            let job = try await client.recompute(today, today, org: Self.org, ops: ops)
+            #expect(job.status == .succeeded)
+            #expect(job.kind == .coverageRecompute)
+            #expect(job.processed == 1)
             let all = try #require(try await Self.coverage(client, channel: 0, day: today))
             #expect(all.state == .computed)
             #expect(all.totalContacts == 3)
@@ -96,25 +98,22 @@ struct CoverageTests {
             #expect(second.taggedContacts == 1)
             #expect(second.coverageRate == 1)
             // Yesterday never ran: missing.
+            let yesterdayDay = CalendarDay(
+              containing: Date().addingTimeInterval(-86_400), in: CoverageCalculator.defaultTimeZone
+            )
             var yesterday = Maac_Tags_V1_GetTagCoverageRequest()
-            yesterday.startDate =
-              CalendarDay(
-                containing: Date().addingTimeInterval(-86_400),
-                in: CoverageCalculator.defaultTimeZone
-              ).description
+            yesterday.startDate = yesterdayDay.description
             yesterday.endDate = today.description
             let points = try await client.getTagCoverage(yesterday, metadata: tenant(Self.org))
               .points
             #expect(points.map(\.state) == [.missing, .computed])
-            // Past days cannot be recomputed from contacts' current totals: refused, named.
-            var past = recompute
-            past.startDate = yesterday.startDate
-            past.endDate = yesterday.startDate
-            await expectError(
-              .failedPrecondition, reason: "RECOMPUTE_PAST_DAYS_UNSUPPORTED", field: "start_date"
-            ) {
-              _ = try await ops.recomputeTagCoverage(past, metadata: service(Self.org))
-            }
+
+            _ = try await client.recompute(yesterdayDay, yesterdayDay, org: Self.org, ops: ops)
+            // At the end of yesterday none of the contacts existed yet (the copy's log says
+            // so): a computed 0, not missing.
+            let empty = try #require(try await Self.coverage(client, channel: 0, day: yesterdayDay))
+            #expect(empty.state == .computed)
+            #expect(empty.totalContacts == 0)
 
             // A deleted contact leaves the totals and (T25) its tags.
             _ = try await withTestClient(to: contacts.address) { contactsRaw in
@@ -128,7 +127,9 @@ struct CoverageTests {
                 "SELECT count(*) AS n FROM contact_channel WHERE organization_id = \(Self.org) AND deleted_at IS NOT NULL"
               )[0].decode("n", as: Int64.self) == 1
             }
-            _ = try await ops.recomputeTagCoverage(recompute, metadata: service(Self.org))
+            #expect(
+              try await client.recompute(today, today, org: Self.org, ops: ops).status == .succeeded
+            )
             let after = try #require(try await Self.coverage(client, channel: 0, day: today))
             #expect(after.totalContacts == 2)
             #expect(after.taggedContacts == 1)
@@ -136,24 +137,20 @@ struct CoverageTests {
           }
 
           // Contacts unreachable: a fresh organization's day stays missing, never 0, and the
-          // recompute says why; the computed day of org 101 is kept.
+          // recompute job says why; the computed day of org 101 is kept.
           await contacts.stop()
           try await harness.withService { client, raw in
             let ops = Maac_Tags_V1_TagManagerOps.Client(wrapping: raw)
-            var recompute = Maac_Tags_V1_RecomputeTagCoverageRequest()
-            recompute.startDate = today.description
-            recompute.endDate = today.description
-            await #expect(throws: RPCError.self) {
-              _ = try await ops.recomputeTagCoverage(recompute, metadata: service(Self.org))
-            }
+            let failed = try await client.recompute(today, today, org: Self.org, ops: ops)
+            #expect(failed.status == .failed)
+            #expect(
+              failed.errorMessage.contains("ListChannelContactCounts"), "\(failed.errorMessage)")
             #expect(try await Self.coverage(client, channel: 0, day: today)?.totalContacts == 2)
             #expect(try await Self.coverage(client, channel: 0, day: today)?.state == .computed)
             var other = Maac_Tags_V1_GetTagCoverageRequest()
             other.startDate = today.description
             other.endDate = today.description
-            await #expect(throws: RPCError.self) {
-              _ = try await ops.recomputeTagCoverage(recompute, metadata: service(202))
-            }
+            #expect(try await client.recompute(today, today, org: 202, ops: ops).status == .failed)
             let missing = try await client.getTagCoverage(other, metadata: tenant(202)).points
             #expect(missing.map(\.state) == [.missing])
             #expect(missing.first?.totalContacts == 0)

@@ -5,6 +5,7 @@ import MAACContracts
 import MAACTestSupport
 import PostgresClient
 import ServiceKit
+import TagsDomain
 import Testing
 
 @testable import TagsService
@@ -212,4 +213,32 @@ func tagFilterTarget(_ tags: [Int64], match: Maac_Segments_V1_FilterMatch = .all
 /// Whether a job reached a terminal state.
 func isTerminal(_ job: Maac_Tags_V1_BulkTagJob) -> Bool {
   [.succeeded, .failed, .canceled].contains(job.status)
+}
+
+extension TagsClient {
+  /// Polls `GetTagJob` until the job is succeeded or failed (T14, T21).
+  func finishedJob(_ id: Int64, org organizationID: Int64) async throws -> Maac_Tags_V1_TagJob {
+    var request = Maac_Tags_V1_GetTagJobRequest()
+    request.jobID = id
+    var job = try await getTagJob(request, metadata: tenant(organizationID))
+    try await eventually {
+      job = try await getTagJob(request, metadata: tenant(organizationID))
+      return job.status == .succeeded || job.status == .failed
+    }
+    return job
+  }
+
+  /// `RecomputeTagCoverage` of `start...end` (channel 0 = all), waited for to its end.
+  func recompute(
+    _ start: CalendarDay, _ end: CalendarDay, channel: Int64 = 0, org organizationID: Int64,
+    ops: Maac_Tags_V1_TagManagerOps.Client<NGHTTP2ClientTransport>
+  ) async throws -> Maac_Tags_V1_TagJob {
+    var request = Maac_Tags_V1_RecomputeTagCoverageRequest()
+    request.startDate = start.description
+    request.endDate = end.description
+    request.channelID = channel
+    let response = try await ops.recomputeTagCoverage(request, metadata: service(organizationID))
+    #expect(response.jobID > 0)
+    return try await finishedJob(response.jobID, org: organizationID)
+  }
 }

@@ -55,6 +55,15 @@ struct CDHTagFollower: ServiceLifecycle.Service {
       let message = try Maac_Cdh_V1_MemberTagPropagated(unpackingAny: envelope.payload)
       let outcome = try await store.apply(
         message, organizationID: envelope.organizationID, on: connection)
+      if !outcome.refusedMembers.isEmpty {
+        // CDH names no organization per member (contract question for CDH): never guess.
+        logger.warning(
+          "skipped cdh.member_tag.v1 members that do not belong to the message's organization",
+          metadata: [
+            "organization": "\(envelope.organizationID)", "sequence": "\(envelope.sequence)",
+            "members": "\(outcome.refusedMembers.sorted())",
+          ])
+      }
       logger.debug(
         "applied cdh.member_tag.v1",
         metadata: [

@@ -41,13 +41,15 @@ struct ContactEventsFollower: ServiceLifecycle.Service {
             let created = try Maac_Contacts_V1_ContactCreated(unpackingAny: envelope.payload)
             try await channels.record(
               organizationID: organizationID, contactID: created.contactID,
-              version: created.sourceVersion, state: created.state, on: connection)
+              version: created.sourceVersion, state: created.state,
+              at: envelope.occurredAt.date, on: connection)
           case "contact.updated":
             let updated = try Maac_Contacts_V1_ContactUpdated(unpackingAny: envelope.payload)
             guard updated.hasState else { return }
             try await channels.record(
               organizationID: organizationID, contactID: updated.contactID,
-              version: updated.sourceVersion, state: updated.state, on: connection)
+              version: updated.sourceVersion, state: updated.state,
+              at: envelope.occurredAt.date, on: connection)
           case "contact.deleted":
             let deleted = try Maac_Contacts_V1_ContactDeleted(unpackingAny: envelope.payload)
             let at = deleted.hasDeletedAt ? deleted.deletedAt.date : envelope.occurredAt.date

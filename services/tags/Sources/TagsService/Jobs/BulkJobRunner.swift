@@ -168,10 +168,24 @@ struct BulkJobRunner: ServiceLifecycle.Service {
             PostgresQuery(
               "INSERT INTO bulk_job_targets (job_id, contact_id) SELECT DISTINCT $1::bigint, f.contact_id FROM (\(select)) f ON CONFLICT DO NOTHING",
               parameters))
-        case .segment?, nil:
+        case .segment(let segment)?:
+          // The segment's latest snapshot, or a fresh one when asked (T16), read now.
+          dataAsOf = try await segments.members(
+            of: segment, organizationID: organizationID, freshAsOf: now,
+            attempt: {
+              try await connection.execute("DELETE FROM bulk_job_targets WHERE job_id = \(jobID)")
+            },
+            batch: { ids in
+              try await connection.execute(
+                """
+                INSERT INTO bulk_job_targets (job_id, contact_id)
+                SELECT \(jobID)::bigint, c FROM unnest(\(ids)::bigint[]) AS c
+                ON CONFLICT DO NOTHING
+                """)
+            })
+        case nil:
           throw TargetResolutionFailure(
-            reason: "TARGET_RESOLUTION_FAILED",
-            message: "segment evaluation unavailable: segment targets are not supported yet")
+            reason: "TARGET_RESOLUTION_FAILED", message: "target: the job has no target")
         }
       } catch let failure as TargetResolutionFailure {
         try await connection.execute("DELETE FROM bulk_job_targets WHERE job_id = \(jobID)")

@@ -56,16 +56,78 @@ struct CoverageCalculator: ServiceLifecycle.Service {
     }
   }
 
-  /// The organization's current calendar day (its time zone from admin center, else the
-  /// platform default).
-  func today(organizationID: Int64) async -> CalendarDay {
-    var zone = Self.defaultTimeZone
+  /// The organization's time zone (from admin center, else the platform default).
+  func timeZone(organizationID: Int64) async -> TimeZone {
     if let gate, let known = try? await gate.admit(organizationID),
       let named = TimeZone(identifier: known.timeZone)
     {
-      zone = named
+      return named
     }
-    return CalendarDay(containing: Date(), in: zone)
+    return Self.defaultTimeZone
+  }
+
+  /// The organization's current calendar day.
+  func today(organizationID: Int64) async -> CalendarDay {
+    CalendarDay(containing: Date(), in: await timeZone(organizationID: organizationID))
+  }
+
+  /// Computes and stores a past day "as of its end" from the tag manager's own data (T21):
+  /// the copy's change log says which contacts were live, on which channel and following, at
+  /// the end of `day`; the application history says which of them had a tag then (last
+  /// history entry per association is an add, the tag not deleted then, not expired then).
+  /// Writes the rows of `channelID` (0 = every channel and the all-channels row).
+  func computePast(
+    organizationID: Int64, day: CalendarDay, channelID: Int64, zone: TimeZone
+  ) async throws {
+    let asOf = day.next.start(in: zone)
+    let rows = try await pool.query(
+      """
+      WITH state AS (
+        SELECT DISTINCT ON (l.contact_id) l.contact_id, l.channel_id, l.line_follow_status, l.deleted
+        FROM contact_channel_log l
+        WHERE l.organization_id = \(organizationID) AND l.changed_at < \(asOf)
+        ORDER BY l.contact_id, l.deleted DESC, l.source_version DESC, l.changed_at DESC
+      ),
+      live AS (
+        SELECT contact_id, channel_id, line_follow_status = 'following' AS following
+        FROM state WHERE NOT deleted AND channel_id <> 0
+      ),
+      last_events AS (
+        SELECT DISTINCT ON (e.contact_id, e.tag_source, e.tag_id, e.origin)
+          e.contact_id, e.tag_source, e.tag_id, e.action, e.occurred_at
+        FROM tag_events e
+        WHERE e.organization_id = \(organizationID) AND e.occurred_at < \(asOf)
+          AND e.contact_id IN (SELECT contact_id FROM live)
+        ORDER BY e.contact_id, e.tag_source, e.tag_id, e.origin, e.occurred_at DESC, e.id DESC
+      ),
+      tagged AS (
+        SELECT DISTINCT le.contact_id FROM last_events le
+        JOIN tags t ON t.organization_id = \(organizationID) AND t.source = le.tag_source
+          AND t.id = le.tag_id
+        WHERE le.action = 'add'
+          AND (t.deleted_at IS NULL OR t.deleted_at >= \(asOf))
+          AND NOT (t.expiry_mode = 'absolute' AND t.expire_at <= \(asOf))
+          AND NOT (t.expiry_mode = 'relative'
+            AND le.occurred_at + make_interval(days => t.ttl_days) <= \(asOf))
+      )
+      SELECT l.channel_id, count(*) AS total,
+        count(*) FILTER (WHERE l.following) AS following_total,
+        count(tg.contact_id) AS tagged,
+        count(tg.contact_id) FILTER (WHERE l.following) AS following_tagged
+      FROM live l LEFT JOIN tagged tg ON tg.contact_id = l.contact_id
+      GROUP BY l.channel_id
+      """)
+    var figures = CoverageRows()
+    for row in rows {
+      figures.add(
+        channel: try row.decode("channel_id", as: Int64.self),
+        total: try row.decode("total", as: Int64.self),
+        tagged: try row.decode("tagged", as: Int64.self),
+        followingTotal: try row.decode("following_total", as: Int64.self),
+        followingTagged: try row.decode("following_tagged", as: Int64.self))
+    }
+    if channelID != 0 { figures.keepOnly(channel: channelID) }
+    try await store(figures, organizationID: organizationID, day: day, zeroOthers: channelID == 0)
   }
 
   /// Computes and stores the current day's snapshot; returns that day.
@@ -114,37 +176,36 @@ struct CoverageCalculator: ServiceLifecycle.Service {
         try row.decode("tagged", as: Int64.self), try row.decode("following_tagged", as: Int64.self)
       )
     }
-    var channels: [Int64] = [0]
-    var total: [Int64] = [0]
-    var taggedCount: [Int64] = [0]
-    var followingTotal: [Int64] = [0]
-    var followingTagged: [Int64] = [0]
+    var figures = CoverageRows()
     for count in totals.counts {
       let mine = taggedByChannel[count.channelID] ?? (0, 0)
-      channels.append(count.channelID)
-      total.append(count.total)
-      taggedCount.append(mine.tagged)
-      followingTotal.append(count.lineFollowing)
-      followingTagged.append(mine.following)
-      total[0] += count.total
-      taggedCount[0] += mine.tagged
-      followingTotal[0] += count.lineFollowing
-      followingTagged[0] += mine.following
+      figures.add(
+        channel: count.channelID, total: count.total, tagged: mine.tagged,
+        followingTotal: count.lineFollowing, followingTagged: mine.following)
     }
+    try await store(figures, organizationID: organizationID, day: day, zeroOthers: true)
+  }
+
+  /// Writes computed rows of `day`; with `zeroOthers`, channels computed earlier for the day
+  /// and absent now had no contacts left (a real 0, not a failure).
+  private func store(
+    _ figures: CoverageRows, organizationID: Int64, day: CalendarDay, zeroOthers: Bool
+  ) async throws {
+    let channels = figures.channels
     try await pool.execute(
       """
       INSERT INTO coverage_daily AS d (organization_id, channel_id, day, state, total_contacts,
         tagged_contacts, following_total, following_tagged, failure_reason, computed_at)
       SELECT \(organizationID), c, \(day.description)::date, 'computed', t, g, ft, fg, NULL, now()
-      FROM unnest(\(channels)::bigint[], \(total)::bigint[], \(taggedCount)::bigint[],
-                  \(followingTotal)::bigint[], \(followingTagged)::bigint[]) AS u(c, t, g, ft, fg)
+      FROM unnest(\(channels)::bigint[], \(figures.total)::bigint[], \(figures.tagged)::bigint[],
+                  \(figures.followingTotal)::bigint[], \(figures.followingTagged)::bigint[])
+        AS u(c, t, g, ft, fg)
       ON CONFLICT (organization_id, channel_id, day) DO UPDATE SET state = 'computed',
         total_contacts = EXCLUDED.total_contacts, tagged_contacts = EXCLUDED.tagged_contacts,
         following_total = EXCLUDED.following_total, following_tagged = EXCLUDED.following_tagged,
         failure_reason = NULL, computed_at = EXCLUDED.computed_at
       """)
-    // Contacts lists only channels that have contacts: a channel computed earlier today that
-    // lost its last contact now has none (a real 0, not a failure).
+    guard zeroOthers else { return }
     try await pool.execute(
       """
       UPDATE coverage_daily SET total_contacts = 0, tagged_contacts = 0, following_total = 0,
@@ -155,7 +216,7 @@ struct CoverageCalculator: ServiceLifecycle.Service {
   }
 
   /// Records a failed computation of `day`; an earlier successful run of the day is kept.
-  private func recordFailure(organizationID: Int64, day: CalendarDay, reason: String)
+  func recordFailure(organizationID: Int64, day: CalendarDay, reason: String)
     async throws
   {
     try await pool.execute(
@@ -165,5 +226,41 @@ struct CoverageCalculator: ServiceLifecycle.Service {
       ON CONFLICT (organization_id, channel_id, day) DO UPDATE SET failure_reason = EXCLUDED.failure_reason
         WHERE coverage_daily.state = 'failed'
       """)
+  }
+}
+
+/// The figures of one coverage day, one entry per channel plus the all-channels entry
+/// (`channel_id = 0`, the sums) first.
+struct CoverageRows: Sendable {
+  var channels: [Int64] = [0]
+  var total: [Int64] = [0]
+  var tagged: [Int64] = [0]
+  var followingTotal: [Int64] = [0]
+  var followingTagged: [Int64] = [0]
+
+  mutating func add(
+    channel: Int64, total: Int64, tagged: Int64, followingTotal: Int64, followingTagged: Int64
+  ) {
+    channels.append(channel)
+    self.total.append(total)
+    self.tagged.append(tagged)
+    self.followingTotal.append(followingTotal)
+    self.followingTagged.append(followingTagged)
+    self.total[0] += total
+    self.tagged[0] += tagged
+    self.followingTotal[0] += followingTotal
+    self.followingTagged[0] += followingTagged
+  }
+
+  /// Only `channel`'s entry (a 0 entry when it had no live contact).
+  mutating func keepOnly(channel: Int64) {
+    guard let index = channels.firstIndex(of: channel), index > 0 else {
+      self = CoverageRows(
+        channels: [channel], total: [0], tagged: [0], followingTotal: [0], followingTagged: [0])
+      return
+    }
+    self = CoverageRows(
+      channels: [channel], total: [total[index]], tagged: [tagged[index]],
+      followingTotal: [followingTotal[index]], followingTagged: [followingTagged[index]])
   }
 }

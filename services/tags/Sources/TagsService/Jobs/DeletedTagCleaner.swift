@@ -10,6 +10,7 @@ import TagsDomain
 struct DeletedTagCleaner: ServiceLifecycle.Service {
   let pool: PostgresPool
   let associations: AssociationStore
+  var jobs = TagJobStore()
   var batchSize = 20_000
   var pollInterval: Duration = .milliseconds(500)
   let logger: Logger
@@ -47,6 +48,8 @@ struct DeletedTagCleaner: ServiceLifecycle.Service {
         if removed == 0 { break }
       }
     }
+    // A job is done when none of its tags waits for clean-up (T14 job_id).
+    try await pool.withTransaction { connection in try await jobs.finishCleanups(on: connection) }
   }
 
   /// Removes up to `limit` (nil = all) associations of a deleted tag; when none remain, the
@@ -91,6 +94,8 @@ struct DeletedTagCleaner: ServiceLifecycle.Service {
           at: now, origin: origin, on: connection)
       }
     }
+    try await jobs.recordCleanup(
+      key, organizationID: organizationID, removed: contactIDs.count, on: connection)
     if limit == nil || contacts.count < limit! {
       try await connection.execute(
         """

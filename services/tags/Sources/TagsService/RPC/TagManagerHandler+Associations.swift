@@ -26,6 +26,10 @@ extension TagManagerHandler {
     }
     let ref = ProtoMapping.ref(request.ref, has: request.hasRef)
     let pairs = AttachRequestRules.pairs(contactIDs: contacts, tags: keys)
+    // T8: ids the copy has not seen are checked with contacts, in one call for the request.
+    let missing = try await directory.missing(
+      Self.distinct(contacts), organizationID: organizationID, pool: pool)
+    let existing = contacts.filter { !missing.contains($0) }
 
     let outcomes = try await pool.withTransaction {
       connection -> [PairKey: (AttachOutcome, Int32)] in
@@ -36,6 +40,9 @@ extension TagManagerHandler {
         return [:]
       }
       var outcomes: [PairKey: (AttachOutcome, Int32)] = [:]
+      for contact in missing {
+        for key in keys { outcomes[PairKey(contact: contact, tag: key)] = (.contactNotFound, 0) }
+      }
       let availability = try await definitions.availability(
         keys, organizationID: organizationID, on: connection)
       for key in Self.distinct(keys) {
@@ -53,18 +60,19 @@ extension TagManagerHandler {
         }
         guard case .apply = decision, let record else {
           if case .refuse(let outcome) = decision {
-            for contact in contacts { outcomes[PairKey(contact: contact, tag: key)] = (outcome, 0) }
+            for contact in existing { outcomes[PairKey(contact: contact, tag: key)] = (outcome, 0) }
           }
           continue
         }
+        guard !existing.isEmpty else { continue }
         let applied = try await associations.attach(
-          record, to: contacts, taggedVia: taggedVia, ref: ref, occurredAt: occurredAt, now: now,
+          record, to: existing, taggedVia: taggedVia, ref: ref, occurredAt: occurredAt, now: now,
           idempotencyKey: idempotencyKey, on: connection)
         for row in applied {
           outcomes[PairKey(contact: row.contactID, tag: key)] = (row.outcome, row.tagCount)
         }
         // Contacts left out were deleted in the contacts service (T25).
-        for contact in contacts where outcomes[PairKey(contact: contact, tag: key)] == nil {
+        for contact in existing where outcomes[PairKey(contact: contact, tag: key)] == nil {
           outcomes[PairKey(contact: contact, tag: key)] = (.contactNotFound, 0)
         }
       }

@@ -40,6 +40,16 @@ extension TagManagerHandler {
         )
       }
       target = .filter(referencedTags: tree.referencedTags)
+    case .segment(let segment)? where segments.isConfigured:
+      guard segment.segmentID > 0 else {
+        throw TagRuleViolation(
+          .invalidArgument, reason: "INVALID_BULK_REQUEST", field: "target.segment.segment_id",
+          message: "target.segment.segment_id: must be a positive id")
+      }
+      // Segment says at submission whether the segment exists; its members are read only
+      // when the job runs (T16).
+      try await segments.validate(segment: segment, organizationID: organizationID)
+      target = .segment(id: segment.segmentID, refresh: segment.refresh)
     case .segment?:
       throw TagRuleViolation(
         .failedPrecondition, reason: "FILTER_NOT_SUPPORTED", field: "target.segment",

@@ -15,6 +15,10 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
   let cleaner: DeletedTagCleaner
   /// Bulk-job filters through segment when configured (T16).
   let segments: SegmentTargets
+  /// Existence of contacts the copy has not seen (T8).
+  let directory: ContactDirectory
+  /// Clean-up and coverage jobs (T14, T21).
+  var tagJobs = TagJobStore()
 
   /// The caller's organization (T27): from metadata, never from the body.
   static func organization() throws -> Int64 { try CallerContext.requiredOrganizationID() }
@@ -154,11 +158,12 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
   {
     let organizationID = try Self.organization()
     let key = try Self.key(request.tagID, request.tagSource)
-    let (record, _) = try await definitions.delete(key, organizationID: organizationID)
+    let (record, _, jobID) = try await definitions.delete(key, organizationID: organizationID)
     var response = Maac_Tags_V1_DeleteTagResponse()
     response.tag = record.wire(at: Date())
-    // The detachment runs in DeletedTagCleaner; it is identified by the tag itself.
-    response.jobID = key.id
+    // The detachment runs in DeletedTagCleaner under this job (T14); a re-delete answers the
+    // job of the first deletion.
+    response.jobID = jobID
     return response
   }
 
@@ -172,18 +177,30 @@ struct TagManagerHandler: Maac_Tags_V1_TagManagerService.SimpleServiceProtocol {
       tooManyReason: "TOO_MANY_IDS")
     var response = Maac_Tags_V1_BatchDeleteTagsResponse()
     try await pool.withTransaction { connection in
+      // One clean-up job for every tag this call deletes (the response has one job_id).
+      var job: Int64?
       for id in request.tagIds {
         var result = Maac_Tags_V1_TagDeleteResult()
         result.tagID = id
         do {
-          let (_, already) = try await definitions.delete(
-            TagKey(id: id), organizationID: organizationID, on: connection)
+          let (_, already, jobID) = try await definitions.delete(
+            TagKey(id: id, source: ProtoMapping.source(request.tagSource)),
+            organizationID: organizationID, job: job, on: connection)
+          if !already, job == nil { job = jobID }
           result.outcome = already ? .alreadyDeleted : .deleted
         } catch let violation as TagRuleViolation {
           result.outcome = violation.kind == .notFound ? .notFound : .managedByOtherSource
         }
         response.results.append(result)
       }
+      // Only tags that were already deleted: their (first) job.
+      if job == nil, let first = response.results.first(where: { $0.outcome == .alreadyDeleted }) {
+        job = try await definitions.delete(
+          TagKey(id: first.tagID, source: ProtoMapping.source(request.tagSource)),
+          organizationID: organizationID, job: nil, on: connection
+        ).jobID
+      }
+      response.jobID = job ?? 0
     }
     return response
   }

@@ -1,19 +1,25 @@
 import Foundation
 import GRPCCore
 import MAACContracts
+import PostgresClient
 import ServiceKit
 import TagsDomain
 
 /// `maac.tags.v1.TagManagerOps`: operator calls, for `platform_admin` or service callers only.
 struct TagManagerOpsHandler: Maac_Tags_V1_TagManagerOps.SimpleServiceProtocol {
+  let pool: PostgresPool
   let sweeper: ExpirySweeper
   let coverage: CoverageCalculator
+  var jobs = TagJobStore()
 
   private func requireOperator() throws {
     let caller = try CallerContext.required()
     guard caller.userID.hasPrefix("system:") || caller.hasRole("platform_admin") else {
-      throw ServiceError.permissionDenied(
-        "TagManagerOps needs role platform_admin or a service identity")
+      // The only role gate of the tag manager in v1 (gateway.md G6: user routes are not
+      // role-gated; tags.md §5.1 marks these operations admin/test).
+      throw ServiceError(
+        .permissionDenied, "TagManagerOps needs role platform_admin or a service identity",
+        reason: "PERMISSION_DENIED")
     }
   }
 
@@ -26,19 +32,40 @@ struct TagManagerOpsHandler: Maac_Tags_V1_TagManagerOps.SimpleServiceProtocol {
         field: "x-maac-org-id", "x-maac-org-id: the organization to recompute is required")
     }
     let range = try CoverageDateRange(start: request.startDate, end: request.endDate)
-    // The current day is computed from the current state (provisional until its last run);
-    // past days would need contacts' totals as of that day, which contacts does not serve.
-    let today = await coverage.today(organizationID: organizationID)
-    guard range.start <= today, today <= range.end else {
+    guard request.channelID >= 0 else {
       throw TagRuleViolation(
-        .failedPrecondition, reason: "RECOMPUTE_PAST_DAYS_UNSUPPORTED", field: "start_date",
-        message:
-          "start_date: only the current day (\(today)) can be computed; past days need contacts' totals as of that day"
-      )
+        .invalidArgument, reason: "INVALID_CHANNEL", field: "channel_id",
+        message: "channel_id: must not be negative")
     }
-    _ = try await coverage.computeToday(organizationID: organizationID)
-    // Computed synchronously: there is no job to follow.
-    return Maac_Tags_V1_RecomputeTagCoverageResponse()
+    let today = await coverage.today(organizationID: organizationID)
+    guard range.end <= today else {
+      throw TagRuleViolation(
+        .invalidArgument, reason: "INVALID_DATE_RANGE", field: "end_date",
+        message: "end_date: must not be after the current day (\(today))")
+    }
+    let jobID = try await pool.withTransaction { connection in
+      // The tag manager knows a channel from its copy of contacts: a channel none of whose
+      // contacts it ever saw has nothing to compute (CHANNEL_NOT_FOUND, §9).
+      if request.channelID != 0 {
+        let known = try await connection.query(
+          """
+          SELECT 1 FROM contact_channel_log
+          WHERE organization_id = \(organizationID) AND channel_id = \(request.channelID) LIMIT 1
+          """)
+        guard !known.isEmpty else {
+          throw TagRuleViolation(
+            .notFound, reason: "CHANNEL_NOT_FOUND", field: "channel_id",
+            message: "channel \(request.channelID) not found")
+        }
+      }
+      return try await jobs.insertCoverage(
+        organizationID: organizationID, range: range, channelID: request.channelID,
+        on: connection)
+    }
+    // CoverageJobRunner computes the days in the background (T21).
+    var response = Maac_Tags_V1_RecomputeTagCoverageResponse()
+    response.jobID = jobID
+    return response
   }
 
   func runExpirySweep(request: Maac_Tags_V1_RunExpirySweepRequest, context: ServerContext)

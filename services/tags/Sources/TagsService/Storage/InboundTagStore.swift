@@ -14,6 +14,9 @@ struct InboundTagOutcome: Sendable, Equatable {
   var definitionsCreated = 0
   /// CAAC definitions renamed (T3 postfix at CDH enablement).
   var definitionsRenamed = 0
+  /// MAAC members that could not be placed in the message's organization (another
+  /// organization's, or unknown to contacts): skipped, never written (T23).
+  var refusedMembers: Set<Int64> = []
 }
 
 /// Applies CDH's tag propagation (T10, T23) in the consumer's transaction.
@@ -28,11 +31,15 @@ struct InboundTagOutcome: Sendable, Equatable {
 /// item applied to the same association (``cdh_tag_sync``) is ignored.
 struct InboundTagStore: Sendable {
   let associations: AssociationStore
+  /// Places members in organizations (the copy, then contacts), T23.
+  var directory = ContactDirectory(contacts: nil)
 
   /// Applies `message`, published by CDH for `organizationID`.
   ///
-  /// CDH names one organization per message (the envelope's); MAAC members of the message are
-  /// taken to belong to it.
+  /// CDH names one organization per message (the envelope's, that of the item's first
+  /// member) and none per member; a unify scope may hold several MAAC organizations. Members
+  /// are written only when ``ContactDirectory/place(_:organizationID:on:)`` places them in
+  /// that organization; the others are skipped and reported in ``InboundTagOutcome``.
   func apply(
     _ message: Maac_Cdh_V1_MemberTagPropagated, organizationID: Int64,
     on connection: PostgresConnection
@@ -41,8 +48,13 @@ struct InboundTagStore: Sendable {
     let now = Date()
     for item in message.events {
       let timestamp = item.hasTimestamp ? item.timestamp.date : now
-      let contacts = item.unifiedChannelEntities.filter { $0.source == .maac && $0.memberID > 0 }
+      let members = item.unifiedChannelEntities.filter { $0.source == .maac && $0.memberID > 0 }
         .map(\.memberID)
+      guard !members.isEmpty else { continue }
+      let placement = try await directory.place(
+        members, organizationID: organizationID, on: connection)
+      outcome.refusedMembers.formUnion(placement.refused)
+      let contacts = members.filter { placement.placed.contains($0) }
       guard !contacts.isEmpty else { continue }
       for tag in item.tags {
         guard tag.source != .unspecified, tag.tagID > 0,

@@ -10,6 +10,8 @@ struct TagDefinitionStore: Sendable {
   let outbox: Outbox
   /// Whether an organization is linked to CDH (T3).
   let link: CDHLink
+  /// Clean-up jobs of deleted tags (T14).
+  var jobs = TagJobStore()
 
   /// Checks `name` against the active tags holding it (T2, T3). CDH is asked whether the
   /// organization is linked only when a CAAC tag holds the name.
@@ -271,15 +273,20 @@ struct TagDefinitionStore: Sendable {
   ///
   /// - Returns: the tag and whether it was already deleted (idempotent repeat).
   func delete(_ key: TagKey, organizationID: Int64) async throws -> (
-    TagRecord, alreadyDeleted: Bool
+    TagRecord, alreadyDeleted: Bool, jobID: Int64
   ) {
     try await pool.withTransaction { connection in
-      try await delete(key, organizationID: organizationID, on: connection)
+      try await delete(key, organizationID: organizationID, job: nil, on: connection)
     }
   }
 
-  func delete(_ key: TagKey, organizationID: Int64, on connection: PostgresConnection)
-    async throws -> (TagRecord, alreadyDeleted: Bool)
+  /// Soft-deletes a tag (T14) and hands its associations to clean-up job `job` (a new one when
+  /// nil). An already deleted tag answers the job it was deleted with, so a re-delete is
+  /// idempotent.
+  func delete(
+    _ key: TagKey, organizationID: Int64, job: Int64?, on connection: PostgresConnection
+  )
+    async throws -> (TagRecord, alreadyDeleted: Bool, jobID: Int64)
   {
     guard
       let record = try await fetch(key, organizationID: organizationID, on: connection, lock: true)
@@ -287,12 +294,36 @@ struct TagDefinitionStore: Sendable {
       throw TagDefinition.notFound(key)
     }
     try record.definition.requireManagedByMAAC()
-    if record.definition.deletedAt != nil { return (record, true) }
+    if record.definition.deletedAt != nil {
+      let existing = try await connection.query(
+        """
+        SELECT cleanup_job_id FROM tags
+        WHERE organization_id = \(organizationID) AND source = \(key.source.rawValue) AND id = \(key.id)
+        """)
+      if let id = try existing.first?.decode("cleanup_job_id", as: Int64?.self) {
+        return (record, true, id)
+      }
+      // Deleted before clean-up jobs existed: give it a (finished) job to answer with.
+      let id = try await jobs.insertCleanup(organizationID: organizationID, on: connection)
+      try await connection.execute(
+        """
+        UPDATE tags SET cleanup_job_id = \(id)
+        WHERE organization_id = \(organizationID) AND source = \(key.source.rawValue) AND id = \(key.id)
+        """)
+      try await jobs.finishCleanups(on: connection)
+      return (record, true, id)
+    }
     let now = Date()
+    let jobID: Int64
+    if let job {
+      jobID = job
+    } else {
+      jobID = try await jobs.insertCleanup(organizationID: organizationID, on: connection)
+    }
     try await connection.execute(
       """
       UPDATE tags SET deleted_at = \(now), updated_at = \(now), version = version + 1,
-        cleanup_pending = true
+        cleanup_pending = true, cleanup_job_id = \(jobID)
       WHERE organization_id = \(organizationID) AND source = \(key.source.rawValue) AND id = \(key.id)
       """)
     guard let deleted = try await fetch(key, organizationID: organizationID, on: connection) else {
@@ -301,7 +332,7 @@ struct TagDefinitionStore: Sendable {
     try await outbox.append(
       [DefinitionChange(record: deleted, eventType: "tag.deleted", occurredAt: now).event],
       on: connection)
-    return (deleted, false)
+    return (deleted, false, jobID)
   }
 
   /// Restores a deleted tag applied through a configured action (T15), after removing any
@@ -319,6 +350,8 @@ struct TagDefinitionStore: Sendable {
         version = version + 1
       WHERE organization_id = \(organizationID) AND source = \(key.source.rawValue) AND id = \(key.id)
       """)
+    // The clean-up this tag belonged to is over: nothing of it is left to remove.
+    try await jobs.finishCleanups(on: connection)
     guard let restored = try await fetch(key, organizationID: organizationID, on: connection) else {
       throw TagDefinition.notFound(key)
     }

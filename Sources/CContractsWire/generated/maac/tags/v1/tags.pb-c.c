@@ -1852,6 +1852,96 @@ void   maac__tags__v1__get_tag_coverage_response__free_unpacked
   assert(message->base.descriptor == &maac__tags__v1__get_tag_coverage_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   maac__tags__v1__get_tag_job_request__init
+                     (Maac__Tags__V1__GetTagJobRequest         *message)
+{
+  static const Maac__Tags__V1__GetTagJobRequest init_value = MAAC__TAGS__V1__GET_TAG_JOB_REQUEST__INIT;
+  *message = init_value;
+}
+size_t maac__tags__v1__get_tag_job_request__get_packed_size
+                     (const Maac__Tags__V1__GetTagJobRequest *message)
+{
+  assert(message->base.descriptor == &maac__tags__v1__get_tag_job_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t maac__tags__v1__get_tag_job_request__pack
+                     (const Maac__Tags__V1__GetTagJobRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &maac__tags__v1__get_tag_job_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t maac__tags__v1__get_tag_job_request__pack_to_buffer
+                     (const Maac__Tags__V1__GetTagJobRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &maac__tags__v1__get_tag_job_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Maac__Tags__V1__GetTagJobRequest *
+       maac__tags__v1__get_tag_job_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Maac__Tags__V1__GetTagJobRequest *)
+     protobuf_c_message_unpack (&maac__tags__v1__get_tag_job_request__descriptor,
+                                allocator, len, data);
+}
+void   maac__tags__v1__get_tag_job_request__free_unpacked
+                     (Maac__Tags__V1__GetTagJobRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &maac__tags__v1__get_tag_job_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   maac__tags__v1__tag_job__init
+                     (Maac__Tags__V1__TagJob         *message)
+{
+  static const Maac__Tags__V1__TagJob init_value = MAAC__TAGS__V1__TAG_JOB__INIT;
+  *message = init_value;
+}
+size_t maac__tags__v1__tag_job__get_packed_size
+                     (const Maac__Tags__V1__TagJob *message)
+{
+  assert(message->base.descriptor == &maac__tags__v1__tag_job__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t maac__tags__v1__tag_job__pack
+                     (const Maac__Tags__V1__TagJob *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &maac__tags__v1__tag_job__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t maac__tags__v1__tag_job__pack_to_buffer
+                     (const Maac__Tags__V1__TagJob *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &maac__tags__v1__tag_job__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Maac__Tags__V1__TagJob *
+       maac__tags__v1__tag_job__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Maac__Tags__V1__TagJob *)
+     protobuf_c_message_unpack (&maac__tags__v1__tag_job__descriptor,
+                                allocator, len, data);
+}
+void   maac__tags__v1__tag_job__free_unpacked
+                     (Maac__Tags__V1__TagJob *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &maac__tags__v1__tag_job__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor maac__tags__v1__create_tag_request__field_descriptors[5] =
 {
   {
@@ -4476,6 +4566,255 @@ const ProtobufCMessageDescriptor maac__tags__v1__get_tag_coverage_response__desc
   (ProtobufCMessageInit) maac__tags__v1__get_tag_coverage_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor maac__tags__v1__get_tag_job_request__field_descriptors[1] =
+{
+  {
+    "job_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__GetTagJobRequest, job_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned maac__tags__v1__get_tag_job_request__field_indices_by_name[] = {
+  0,   /* field[0] = job_id */
+};
+static const ProtobufCIntRange maac__tags__v1__get_tag_job_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor maac__tags__v1__get_tag_job_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "maac.tags.v1.GetTagJobRequest",
+  "GetTagJobRequest",
+  "Maac__Tags__V1__GetTagJobRequest",
+  "maac.tags.v1",
+  sizeof(Maac__Tags__V1__GetTagJobRequest),
+  1,
+  maac__tags__v1__get_tag_job_request__field_descriptors,
+  maac__tags__v1__get_tag_job_request__field_indices_by_name,
+  1,  maac__tags__v1__get_tag_job_request__number_ranges,
+  (ProtobufCMessageInit) maac__tags__v1__get_tag_job_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue maac__tags__v1__tag_job__kind__enum_values_by_number[3] =
+{
+  { "KIND_UNSPECIFIED", "MAAC__TAGS__V1__TAG_JOB__KIND__KIND_UNSPECIFIED", 0 },
+  { "KIND_TAG_CLEANUP", "MAAC__TAGS__V1__TAG_JOB__KIND__KIND_TAG_CLEANUP", 1 },
+  { "KIND_COVERAGE_RECOMPUTE", "MAAC__TAGS__V1__TAG_JOB__KIND__KIND_COVERAGE_RECOMPUTE", 2 },
+};
+static const ProtobufCIntRange maac__tags__v1__tag_job__kind__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex maac__tags__v1__tag_job__kind__enum_values_by_name[3] =
+{
+  { "KIND_COVERAGE_RECOMPUTE", 2 },
+  { "KIND_TAG_CLEANUP", 1 },
+  { "KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor maac__tags__v1__tag_job__kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "maac.tags.v1.TagJob.Kind",
+  "Kind",
+  "Maac__Tags__V1__TagJob__Kind",
+  "maac.tags.v1",
+  3,
+  maac__tags__v1__tag_job__kind__enum_values_by_number,
+  3,
+  maac__tags__v1__tag_job__kind__enum_values_by_name,
+  1,
+  maac__tags__v1__tag_job__kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCFieldDescriptor maac__tags__v1__tag_job__field_descriptors[12] =
+{
+  {
+    "id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "org_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, org_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, kind),
+    &maac__tags__v1__tag_job__kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, status),
+    &maac__common__v1__task_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "processed",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, processed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_message",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, error_message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, created_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "started_at",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, started_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "finished_at",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, finished_at),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start_date",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, start_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end_date",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, end_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "channel_id",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Tags__V1__TagJob, channel_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned maac__tags__v1__tag_job__field_indices_by_name[] = {
+  11,   /* field[11] = channel_id */
+  6,   /* field[6] = created_at */
+  10,   /* field[10] = end_date */
+  5,   /* field[5] = error_message */
+  8,   /* field[8] = finished_at */
+  0,   /* field[0] = id */
+  2,   /* field[2] = kind */
+  1,   /* field[1] = org_id */
+  4,   /* field[4] = processed */
+  9,   /* field[9] = start_date */
+  7,   /* field[7] = started_at */
+  3,   /* field[3] = status */
+};
+static const ProtobufCIntRange maac__tags__v1__tag_job__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 12 }
+};
+const ProtobufCMessageDescriptor maac__tags__v1__tag_job__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "maac.tags.v1.TagJob",
+  "TagJob",
+  "Maac__Tags__V1__TagJob",
+  "maac.tags.v1",
+  sizeof(Maac__Tags__V1__TagJob),
+  12,
+  maac__tags__v1__tag_job__field_descriptors,
+  maac__tags__v1__tag_job__field_indices_by_name,
+  1,  maac__tags__v1__tag_job__number_ranges,
+  (ProtobufCMessageInit) maac__tags__v1__tag_job__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue maac__tags__v1__tag_sort_by__enum_values_by_number[5] =
 {
   { "TAG_SORT_BY_UNSPECIFIED", "MAAC__TAGS__V1__TAG_SORT_BY__TAG_SORT_BY_UNSPECIFIED", 0 },
@@ -4680,7 +5019,7 @@ const ProtobufCEnumDescriptor maac__tags__v1__detach_outcome__descriptor =
   maac__tags__v1__detach_outcome__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor maac__tags__v1__tag_manager_service__method_descriptors[21] =
+static const ProtobufCMethodDescriptor maac__tags__v1__tag_manager_service__method_descriptors[22] =
 {
   { "CreateTag", &maac__tags__v1__create_tag_request__descriptor, &maac__tags__v1__tag__descriptor },
   { "GetTag", &maac__tags__v1__get_tag_request__descriptor, &maac__tags__v1__tag__descriptor },
@@ -4703,6 +5042,7 @@ static const ProtobufCMethodDescriptor maac__tags__v1__tag_manager_service__meth
   { "ListBulkTagJobs", &maac__tags__v1__list_bulk_tag_jobs_request__descriptor, &maac__tags__v1__list_bulk_tag_jobs_response__descriptor },
   { "CancelBulkTagJob", &maac__tags__v1__cancel_bulk_tag_job_request__descriptor, &maac__tags__v1__bulk_tag_job__descriptor },
   { "GetTagCoverage", &maac__tags__v1__get_tag_coverage_request__descriptor, &maac__tags__v1__get_tag_coverage_response__descriptor },
+  { "GetTagJob", &maac__tags__v1__get_tag_job_request__descriptor, &maac__tags__v1__tag_job__descriptor },
 };
 const unsigned maac__tags__v1__tag_manager_service__method_indices_by_name[] = {
   8,        /* AttachTags */
@@ -4718,6 +5058,7 @@ const unsigned maac__tags__v1__tag_manager_service__method_indices_by_name[] = {
   14,        /* GetContactTagHistory */
   1,        /* GetTag */
   20,        /* GetTagCoverage */
+  21,        /* GetTagJob */
   18,        /* ListBulkTagJobs */
   10,        /* ListContactTags */
   12,        /* ListTagMembers */
@@ -4734,7 +5075,7 @@ const ProtobufCServiceDescriptor maac__tags__v1__tag_manager_service__descriptor
   "TagManagerService",
   "Maac__Tags__V1__TagManagerService",
   "maac.tags.v1",
-  21,
+  22,
   maac__tags__v1__tag_manager_service__method_descriptors,
   maac__tags__v1__tag_manager_service__method_indices_by_name
 };
@@ -4905,6 +5246,14 @@ void maac__tags__v1__tag_manager_service__get_tag_coverage(ProtobufCService *ser
 {
   assert(service->descriptor == &maac__tags__v1__tag_manager_service__descriptor);
   service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void maac__tags__v1__tag_manager_service__get_tag_job(ProtobufCService *service,
+                                                      const Maac__Tags__V1__GetTagJobRequest *input,
+                                                      Maac__Tags__V1__TagJob_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &maac__tags__v1__tag_manager_service__descriptor);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void maac__tags__v1__tag_manager_service__init (Maac__Tags__V1__TagManagerService_Service *service,
                                                 Maac__Tags__V1__TagManagerService_ServiceDestroy destroy)

@@ -61,10 +61,18 @@ typedef struct Maac__Tags__V1__ListBulkTagJobsResponse Maac__Tags__V1__ListBulkT
 typedef struct Maac__Tags__V1__CancelBulkTagJobRequest Maac__Tags__V1__CancelBulkTagJobRequest;
 typedef struct Maac__Tags__V1__GetTagCoverageRequest Maac__Tags__V1__GetTagCoverageRequest;
 typedef struct Maac__Tags__V1__GetTagCoverageResponse Maac__Tags__V1__GetTagCoverageResponse;
+typedef struct Maac__Tags__V1__GetTagJobRequest Maac__Tags__V1__GetTagJobRequest;
+typedef struct Maac__Tags__V1__TagJob Maac__Tags__V1__TagJob;
 
 
 /* --- enums --- */
 
+typedef enum _Maac__Tags__V1__TagJob__Kind {
+  MAAC__TAGS__V1__TAG_JOB__KIND__KIND_UNSPECIFIED = 0,
+  MAAC__TAGS__V1__TAG_JOB__KIND__KIND_TAG_CLEANUP = 1,
+  MAAC__TAGS__V1__TAG_JOB__KIND__KIND_COVERAGE_RECOMPUTE = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(MAAC__TAGS__V1__TAG_JOB__KIND)
+} Maac__Tags__V1__TagJob__Kind;
 typedef enum _Maac__Tags__V1__TagSortBy {
   MAAC__TAGS__V1__TAG_SORT_BY__TAG_SORT_BY_UNSPECIFIED = 0,
   MAAC__TAGS__V1__TAG_SORT_BY__TAG_SORT_BY_MEMBER_COUNT = 1,
@@ -712,6 +720,37 @@ struct  Maac__Tags__V1__GetTagCoverageResponse
 #define MAAC__TAGS__V1__GET_TAG_COVERAGE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__get_tag_coverage_response__descriptor) \
     , 0,NULL }
+
+
+struct  Maac__Tags__V1__GetTagJobRequest
+{
+  ProtobufCMessage base;
+  int64_t job_id;
+};
+#define MAAC__TAGS__V1__GET_TAG_JOB_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__get_tag_job_request__descriptor) \
+    , 0 }
+
+
+struct  Maac__Tags__V1__TagJob
+{
+  ProtobufCMessage base;
+  int64_t id;
+  int64_t org_id;
+  Maac__Tags__V1__TagJob__Kind kind;
+  Maac__Common__V1__TaskStatus status;
+  int64_t processed;
+  char *error_message;
+  Google__Protobuf__Timestamp *created_at;
+  Google__Protobuf__Timestamp *started_at;
+  Google__Protobuf__Timestamp *finished_at;
+  char *start_date;
+  char *end_date;
+  int64_t channel_id;
+};
+#define MAAC__TAGS__V1__TAG_JOB__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&maac__tags__v1__tag_job__descriptor) \
+    , 0, 0, MAAC__TAGS__V1__TAG_JOB__KIND__KIND_UNSPECIFIED, MAAC__COMMON__V1__TASK_STATUS__TASK_STATUS_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, NULL, NULL, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
 /* Maac__Tags__V1__CreateTagRequest methods */
@@ -1493,6 +1532,44 @@ Maac__Tags__V1__GetTagCoverageResponse *
 void   maac__tags__v1__get_tag_coverage_response__free_unpacked
                      (Maac__Tags__V1__GetTagCoverageResponse *message,
                       ProtobufCAllocator *allocator);
+/* Maac__Tags__V1__GetTagJobRequest methods */
+void   maac__tags__v1__get_tag_job_request__init
+                     (Maac__Tags__V1__GetTagJobRequest         *message);
+size_t maac__tags__v1__get_tag_job_request__get_packed_size
+                     (const Maac__Tags__V1__GetTagJobRequest   *message);
+size_t maac__tags__v1__get_tag_job_request__pack
+                     (const Maac__Tags__V1__GetTagJobRequest   *message,
+                      uint8_t             *out);
+size_t maac__tags__v1__get_tag_job_request__pack_to_buffer
+                     (const Maac__Tags__V1__GetTagJobRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Maac__Tags__V1__GetTagJobRequest *
+       maac__tags__v1__get_tag_job_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   maac__tags__v1__get_tag_job_request__free_unpacked
+                     (Maac__Tags__V1__GetTagJobRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Maac__Tags__V1__TagJob methods */
+void   maac__tags__v1__tag_job__init
+                     (Maac__Tags__V1__TagJob         *message);
+size_t maac__tags__v1__tag_job__get_packed_size
+                     (const Maac__Tags__V1__TagJob   *message);
+size_t maac__tags__v1__tag_job__pack
+                     (const Maac__Tags__V1__TagJob   *message,
+                      uint8_t             *out);
+size_t maac__tags__v1__tag_job__pack_to_buffer
+                     (const Maac__Tags__V1__TagJob   *message,
+                      ProtobufCBuffer     *buffer);
+Maac__Tags__V1__TagJob *
+       maac__tags__v1__tag_job__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   maac__tags__v1__tag_job__free_unpacked
+                     (Maac__Tags__V1__TagJob *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Maac__Tags__V1__CreateTagRequest_Closure)
@@ -1618,6 +1695,12 @@ typedef void (*Maac__Tags__V1__GetTagCoverageRequest_Closure)
 typedef void (*Maac__Tags__V1__GetTagCoverageResponse_Closure)
                  (const Maac__Tags__V1__GetTagCoverageResponse *message,
                   void *closure_data);
+typedef void (*Maac__Tags__V1__GetTagJobRequest_Closure)
+                 (const Maac__Tags__V1__GetTagJobRequest *message,
+                  void *closure_data);
+typedef void (*Maac__Tags__V1__TagJob_Closure)
+                 (const Maac__Tags__V1__TagJob *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1709,6 +1792,10 @@ struct Maac__Tags__V1__TagManagerService_Service
                            const Maac__Tags__V1__GetTagCoverageRequest *input,
                            Maac__Tags__V1__GetTagCoverageResponse_Closure closure,
                            void *closure_data);
+  void (*get_tag_job)(Maac__Tags__V1__TagManagerService_Service *service,
+                      const Maac__Tags__V1__GetTagJobRequest *input,
+                      Maac__Tags__V1__TagJob_Closure closure,
+                      void *closure_data);
 };
 typedef void (*Maac__Tags__V1__TagManagerService_ServiceDestroy)(Maac__Tags__V1__TagManagerService_Service *);
 void maac__tags__v1__tag_manager_service__init (Maac__Tags__V1__TagManagerService_Service *service,
@@ -1737,7 +1824,8 @@ void maac__tags__v1__tag_manager_service__init (Maac__Tags__V1__TagManagerServic
       function_prefix__ ## get_bulk_tag_job,\
       function_prefix__ ## list_bulk_tag_jobs,\
       function_prefix__ ## cancel_bulk_tag_job,\
-      function_prefix__ ## get_tag_coverage  }
+      function_prefix__ ## get_tag_coverage,\
+      function_prefix__ ## get_tag_job  }
 void maac__tags__v1__tag_manager_service__create_tag(ProtobufCService *service,
                                                      const Maac__Tags__V1__CreateTagRequest *input,
                                                      Maac__Tags__V1__Tag_Closure closure,
@@ -1822,6 +1910,10 @@ void maac__tags__v1__tag_manager_service__get_tag_coverage(ProtobufCService *ser
                                                            const Maac__Tags__V1__GetTagCoverageRequest *input,
                                                            Maac__Tags__V1__GetTagCoverageResponse_Closure closure,
                                                            void *closure_data);
+void maac__tags__v1__tag_manager_service__get_tag_job(ProtobufCService *service,
+                                                      const Maac__Tags__V1__GetTagJobRequest *input,
+                                                      Maac__Tags__V1__TagJob_Closure closure,
+                                                      void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1872,6 +1964,9 @@ extern const ProtobufCMessageDescriptor maac__tags__v1__list_bulk_tag_jobs_respo
 extern const ProtobufCMessageDescriptor maac__tags__v1__cancel_bulk_tag_job_request__descriptor;
 extern const ProtobufCMessageDescriptor maac__tags__v1__get_tag_coverage_request__descriptor;
 extern const ProtobufCMessageDescriptor maac__tags__v1__get_tag_coverage_response__descriptor;
+extern const ProtobufCMessageDescriptor maac__tags__v1__get_tag_job_request__descriptor;
+extern const ProtobufCMessageDescriptor maac__tags__v1__tag_job__descriptor;
+extern const ProtobufCEnumDescriptor    maac__tags__v1__tag_job__kind__descriptor;
 extern const ProtobufCServiceDescriptor maac__tags__v1__tag_manager_service__descriptor;
 
 PROTOBUF_C__END_DECLS
