@@ -139,6 +139,10 @@ struct EngineStore: Sendable {
   func write(_ prepared: PreparedWrite, on connection: PostgresConnection) async throws {
     try await saveScopes(prepared.scopes, on: connection)
     try await saveOrgs(prepared.orgs, on: connection)
+    if prepared.isSmall {
+      try await writeInOneStatement(prepared, on: connection)
+      return
+    }
     if prepared.entities.count >= Self.copyThreshold {
       try await copyEntities(prepared.entities, on: connection)
     } else {
