@@ -17,7 +17,8 @@ struct ProfileStateJSONTests {
       arrivedTimestamp: at)
     return ProfileState(
       id: 42, scopeID: 3, createdAt: at, members: [.maac(7), MemberRef(.caac, Int64.max)],
-      view: view, version: 9_000_000_001, unificationUpdatedAt: Instant(microseconds: Int64.min + 1))
+      view: view, version: 9_000_000_001, unificationUpdatedAt: Instant(microseconds: Int64.min + 1)
+    )
   }
 
   @Test(
