@@ -580,6 +580,12 @@ public nonisolated struct Maac_Cdh_V1_FieldProvenance: Sendable {
   /// Clears the value of `sourceTimestamp`. Subsequent reads from it will return its default value.
   public mutating func clearSourceTimestamp() {self._sourceTimestamp = nil}
 
+  /// The field is null in the profile because it was cleared: source_timestamp is the newest
+  /// clear among the members and member the one that cleared it (contacts.md C49 compares it
+  /// with the field's last local change like a value's time). Contact-level fields only;
+  /// fields never set on any member get no entry.
+  public var cleared: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1072,7 +1078,7 @@ nonisolated extension Maac_Cdh_V1_ContactFields: SwiftProtobuf.Message, SwiftPro
 
 nonisolated extension Maac_Cdh_V1_FieldProvenance: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FieldProvenance"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}field\0\u{1}member\0\u{3}source_timestamp\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}field\0\u{1}member\0\u{3}source_timestamp\0\u{1}cleared\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1083,6 +1089,7 @@ nonisolated extension Maac_Cdh_V1_FieldProvenance: SwiftProtobuf.Message, SwiftP
       case 1: try { try decoder.decodeSingularStringField(value: &self.field) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._member) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._sourceTimestamp) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.cleared) }()
       default: break
       }
     }
@@ -1102,6 +1109,9 @@ nonisolated extension Maac_Cdh_V1_FieldProvenance: SwiftProtobuf.Message, SwiftP
     try { if let v = self._sourceTimestamp {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
     } }()
+    if self.cleared != false {
+      try visitor.visitSingularBoolField(value: self.cleared, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1109,6 +1119,7 @@ nonisolated extension Maac_Cdh_V1_FieldProvenance: SwiftProtobuf.Message, SwiftP
     if lhs.field != rhs.field {return false}
     if lhs._member != rhs._member {return false}
     if lhs._sourceTimestamp != rhs._sourceTimestamp {return false}
+    if lhs.cleared != rhs.cleared {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -22,6 +22,10 @@ public struct ProfileBroadcastItem: Sendable, Hashable, Codable {
   public var unificationUpdatedAt: Instant
   public var timestamp: Instant
   public var type: ProfileBroadcastType
+  /// Contact-level fields the profile holds no value for because a member cleared them:
+  /// the newest clear (its time and member), so consumers can order a clear against their
+  /// own newer local changes (contacts.md C49). Fields never set have no entry.
+  public var clears: [String: FieldWinner] = [:]
 
   /// Contact-level fields the profile holds no value for: consumers clear them.
   public var clearedFields: [String] {

@@ -84,6 +84,25 @@ public enum ProfileCoalescer {
       fields: fields, effectiveDisplayName: effective, anyReachable: anyReachable)
   }
 
+  /// The newest clear of every contact-level field `view` holds no value for (a member's
+  /// replica keeps a cleared attribute with its timestamps), ordered like values (U21, U22).
+  /// The winner's `value` is empty.
+  public static func clears(of members: [ChannelEntity], view: MergedProfileView) -> [String:
+    FieldWinner]
+  {
+    var clears: [String: FieldWinner] = [:]
+    for entity in members {
+      for (field, attribute) in entity.attributes where attribute.value == nil {
+        guard view.fields[field] == nil, ProfileField.isContactLevel(field) else { continue }
+        let candidate = FieldWinner(
+          value: "", member: entity.member, sourceTimestamp: attribute.sourceTimestamp,
+          arrivedTimestamp: attribute.arrivedTimestamp)
+        if beats(candidate, clears[field]) { clears[field] = candidate }
+      }
+    }
+    return clears
+  }
+
   /// Whether `candidate` wins over the current winner (U21, U22).
   public static func beats(_ candidate: FieldWinner, _ current: FieldWinner?) -> Bool {
     guard let current else { return true }

@@ -203,7 +203,8 @@ extension UnificationEngine {
     var seen = Set<Int64>()
     for id in profileIDs where seen.insert(id).inserted {
       guard var profile = profiles[id] else { continue }
-      let view = ProfileCoalescer.view(of: members(profile.members))
+      let memberEntities = members(profile.members)
+      let view = ProfileCoalescer.view(of: memberEntities)
       let changed =
         force || !view.publishesSame(as: profile.view) || outcome.membershipChanged.contains(id)
         || resync.contains(id)
@@ -226,7 +227,8 @@ extension UnificationEngine {
           profileID: id, scopeID: profile.scopeID, version: version,
           previousProfileIDs: outcome.absorbed[id] ?? [], view: view, members: profile.members,
           leftMembers: outcome.left[id] ?? [], unificationUpdatedAt: profile.unificationUpdatedAt,
-          timestamp: now, type: cause.type))
+          timestamp: now, type: cause.type,
+          clears: ProfileCoalescer.clears(of: memberEntities, view: view)))
     }
   }
 

@@ -31,6 +31,35 @@ struct CoalescingTests {
     #expect(view.value("full_name") == nil)
   }
 
+  @Test(
+    "U21, contacts C49: a field every member cleared is broadcast with its newest clear's time and member; a field someone holds or nobody set has none"
+  )
+  func clearsCarryTheirTime() {
+    let members = [
+      entity(1, ["city": (nil, 20), "company": (nil, 50), "address": (nil, 10)]),
+      entity(2, ["city": (nil, 30), "company": ("Acme", 10), "display_name": ("Ann", 5)]),
+    ]
+    let view = ProfileCoalescer.view(of: members)
+    let clears = ProfileCoalescer.clears(of: members, view: view)
+    #expect(clears["city"]?.sourceTimestamp == .seconds(30))
+    #expect(clears["city"]?.member == .maac(2))
+    #expect(clears["address"]?.sourceTimestamp == .seconds(10))
+    #expect(clears["company"] == nil)
+    #expect(clears["display_name"] == nil)
+    #expect(clears["full_name"] == nil)
+    #expect(Set(clears.keys) == ["city", "address"])
+
+    // Through the engine: a clear made by a member reaches the published item.
+    var harness = Harness(keys: [.customID])
+    harness.create(1, ["custom_id": "C1", "city": "Taipei"])
+    harness.create(2, ["custom_id": "C1"])
+    let changes = harness.update(1, "city", nil, sourceTimestamp: .seconds(1_800_000_000))
+    let item = changes.profileItems.last
+    #expect(item?.view.fields["city"] == nil)
+    #expect(item?.clears["city"]?.sourceTimestamp == .seconds(1_800_000_000))
+    #expect(item?.clears["city"]?.member == .maac(1))
+  }
+
   @Test("U22: ties go to the later arrival, then to the smallest member")
   func u22Ties() {
     let byArrival = ProfileCoalescer.view(of: [

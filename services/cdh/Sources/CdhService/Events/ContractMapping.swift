@@ -124,14 +124,27 @@ enum ContractMapping {
     return fields
   }
 
-  static func provenance(_ view: MergedProfileView) -> [Maac_Cdh_V1_FieldProvenance] {
-    view.fields.sorted { $0.key < $1.key }.map { field, winner in
-      .with {
+  /// The winner of every field, then the newest clear of every cleared field
+  /// (`cleared = true`), each list sorted by field.
+  static func provenance(_ view: MergedProfileView, clears: [String: FieldWinner] = [:])
+    -> [Maac_Cdh_V1_FieldProvenance]
+  {
+    let values = view.fields.sorted { $0.key < $1.key }.map { field, winner in
+      Maac_Cdh_V1_FieldProvenance.with {
         $0.field = field
         $0.member = memberRef(winner.member)
         $0.sourceTimestamp = timestamp(winner.sourceTimestamp)
       }
     }
+    let cleared = clears.sorted { $0.key < $1.key }.map { field, clear in
+      Maac_Cdh_V1_FieldProvenance.with {
+        $0.field = field
+        $0.member = memberRef(clear.member)
+        $0.sourceTimestamp = timestamp(clear.sourceTimestamp)
+        $0.cleared = true
+      }
+    }
+    return values + cleared
   }
 
   static func fieldUpdates(_ updates: [Maac_Cdh_V1_FieldUpdate]) -> [ProfileFieldUpdate] {

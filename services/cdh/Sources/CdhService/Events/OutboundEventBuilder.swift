@@ -26,7 +26,7 @@ enum OutboundEventBuilder {
       }
       $0.unifiedChannelEntities = item.members.map(ContractMapping.memberRef)
       $0.leftChannelEntities = item.leftMembers.map(ContractMapping.memberRef)
-      $0.provenance = ContractMapping.provenance(item.view)
+      $0.provenance = ContractMapping.provenance(item.view, clears: item.clears)
       $0.unificationUpdatedAt = ContractMapping.timestamp(item.unificationUpdatedAt)
     }
   }

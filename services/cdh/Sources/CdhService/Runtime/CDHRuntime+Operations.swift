@@ -232,7 +232,7 @@ extension CDHRuntime {
       var started = job
       started.status = .running
       let plannedStarted = started
-      var step = try await perform(
+      let step = try await perform(
         buildEvents: false,
         { engine, _ in
           guard current(engine) else { return (JobStep.superseded, EngineChanges(), []) }
@@ -247,50 +247,112 @@ extension CDHRuntime {
           try await Self.recordStep(step, jobID: jobID, starting: true, on: connection)
         }
       ).0
-      var batch = 0
-      while case .applied(let run) = step, !run.isFinished {
-        batch += 1
-        await options.beforeJobBatch?(jobID, batch)
-        // A resync replaced this job (same settings version): its row is already superseded.
-        if cancelledJobs.remove(jobID) != nil { return }
-        step = try await perform(
-          buildEvents: false,
-          { engine, now in
-            guard current(engine) else { return (JobStep.superseded, EngineChanges(), []) }
-            var next = run
-            let changes = engine.applyNextBatch(
-              of: &next, revalidate: engine.operationCount != run.lastOperation + 1,
-              broadcastAll: broadcastAll, type: type, correlationID: "job:\(jobID)", now: now)
-            next.lastOperation = engine.operationCount
-            var events =
-              OutboundEventBuilder.profileEvents(
-                changes.profileItems, engine: engine, now: now, jobID: jobID, scopeID: scopeID,
-                type: type, finalJobBatch: next.isFinished)
-            let batches = events.count
-            events += OutboundEventBuilder.tagEvents(changes.tagItems, engine: engine, now: now)
-            var progress = plannedStarted
-            progress.totalEntities = Int64(next.totalEntities)
-            progress.processedEntities = Int64(next.processedEntities)
-            progress.influencedEntities = Int64(next.influencedEntities)
-            if next.isFinished {
-              progress.status = .completed
-              events.append(Self.jobEvent(progress, organizationID: organizationID))
-            }
-            next.publishedMessages += batches
-            return (.applied(next), changes, events)
-          },
-          extra: { connection, step in
-            try await Self.recordStep(
-              step, jobID: jobID, starting: false, on: connection)
+      try await runBatches(
+        from: step, jobID: jobID, current: current,
+        { run, engine, now in
+          var next = run
+          let changes = engine.applyNextBatch(
+            of: &next, revalidate: engine.operationCount != run.lastOperation + 1,
+            broadcastAll: broadcastAll, type: type, correlationID: "job:\(jobID)", now: now)
+          next.lastOperation = engine.operationCount
+          var events =
+            OutboundEventBuilder.profileEvents(
+              changes.profileItems, engine: engine, now: now, jobID: jobID, scopeID: scopeID,
+              type: type, finalJobBatch: next.isFinished)
+          let batches = events.count
+          events += OutboundEventBuilder.tagEvents(changes.tagItems, engine: engine, now: now)
+          var progress = plannedStarted
+          progress.totalEntities = Int64(next.totalEntities)
+          progress.processedEntities = Int64(next.processedEntities)
+          progress.influencedEntities = Int64(next.influencedEntities)
+          if next.isFinished {
+            progress.status = .completed
+            events.append(Self.jobEvent(progress, organizationID: organizationID))
           }
-        ).0
-      }
+          next.publishedMessages += batches
+          return (.applied(next), changes, events)
+        })
     } catch {
       logger.error(
         "re-unification job failed", metadata: ["job_id": "\(jobID)", "error": "\(error)"])
       _ = try? await pool.execute(
         "UPDATE reunify_job SET status = 'failed', finished_at = now(), error = \(String(describing: error)) WHERE job_id = \(jobID) AND status IN ('pending', 'running')"
       )
+    }
+  }
+
+  /// The batches of a job, pipelined: while batch N's transaction commits, the engine
+  /// computes batch N+1 under the lock, and N+1 is written only after N committed, so rows
+  /// still reach the schema in engine order and each batch is one transaction (a crash
+  /// leaves every batch applied or not; the job resumes from the schema, U20).
+  ///
+  /// The lock is released at a batch boundary, with nothing in flight, whenever another
+  /// mutation waits for it (or a test hook wants every boundary): real-time events wait for
+  /// at most one batch as before, and newer settings stop the job there (U20).
+  func runBatches(
+    from first: JobStep, jobID: Int64, current: @escaping @Sendable (UnificationEngine) -> Bool,
+    _ apply:
+      @escaping @Sendable (ReunifyRun, inout UnificationEngine, Instant) -> (
+        JobStep, EngineChanges, [OutboundEvent]
+      )
+  ) async throws {
+    var step = first
+    var batch = 0
+    var holding = false
+    var inFlight: Task<Void, any Error>?
+    do {
+      while case .applied(let run) = step, !run.isFinished {
+        batch += 1
+        if !holding {
+          await options.beforeJobBatch?(jobID, batch)
+          // A resync replaced this job (same settings version): its row is already superseded.
+          if cancelledJobs.remove(jobID) != nil { return }
+          await acquire()
+          holding = true
+        }
+        if cancelledJobs.remove(jobID) != nil { break }
+        let (next, work) = try prepareOperation(
+          buildEvents: false,
+          { engine, now in
+            guard current(engine) else { return (JobStep.superseded, EngineChanges(), []) }
+            return apply(run, &engine, now)
+          },
+          extra: { connection, step in
+            try await Self.recordStep(step, jobID: jobID, starting: false, on: connection)
+          })
+        step = next
+        if let previous = inFlight {
+          inFlight = nil
+          try await previous.value
+        }
+        let pool = self.pool
+        inFlight = Task.detached { try await pool.withTransaction(work) }
+        var atEnd = true
+        if case .applied(let run) = step, !run.isFinished { atEnd = false }
+        if atEnd || lockWanted || options.beforeJobBatch != nil {
+          let pending = inFlight
+          inFlight = nil
+          try await pending?.value
+          release()
+          holding = false
+        }
+      }
+      if let pending = inFlight {
+        inFlight = nil
+        try await pending.value
+      }
+      if holding {
+        release()
+        holding = false
+      }
+    } catch {
+      // Let a write still in flight finish before the engine is rebuilt from the schema.
+      if let pending = inFlight { _ = try? await pending.value }
+      if holding {
+        await reloadAfterFailedWrite(error)
+        release()
+      }
+      throw error
     }
   }
 

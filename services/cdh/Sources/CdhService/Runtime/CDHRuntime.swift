@@ -81,7 +81,7 @@ public actor CDHRuntime {
 
   // MARK: Serialisation
 
-  private func acquire() async {
+  func acquire() async {
     if busy {
       await withCheckedContinuation { waiters.append($0) }
     } else {
@@ -89,9 +89,13 @@ public actor CDHRuntime {
     }
   }
 
-  private func release() {
+  func release() {
     if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
   }
+
+  /// Whether another mutation waits for the lock (a pipelined job then stops at the next
+  /// batch boundary to let it in).
+  var lockWanted: Bool { !waiters.isEmpty }
 
   /// Reads engine state (never blocked by writers: engine changes are synchronous).
   func read<T: Sendable>(_ body: @Sendable (UnificationEngine) throws -> T) rethrows -> T {
@@ -109,6 +113,29 @@ public actor CDHRuntime {
   ) async throws -> (T, R) {
     await acquire()
     defer { release() }
+    let (value, work) = try prepareOperation(buildEvents: buildEvents, operation, extra: extra)
+    do {
+      let result: R
+      if let connection {
+        result = try await work(connection)
+      } else {
+        result = try await pool.withTransaction(work)
+      }
+      return (value, result)
+    } catch {
+      await reloadAfterFailedWrite(error)
+      throw error
+    }
+  }
+
+  /// The synchronous half of an operation, run under the lock: the engine change, then the
+  /// rows and events it produced captured into a write that never reads engine state.
+  func prepareOperation<T: Sendable, R: Sendable>(
+    buildEvents: Bool,
+    _ operation:
+      @Sendable (inout UnificationEngine, Instant) throws -> (T, EngineChanges, [OutboundEvent]),
+    extra: @escaping @Sendable (PostgresConnection, T) async throws -> R
+  ) throws -> (T, @Sendable (PostgresConnection) async throws -> R) {
     let now = Instant.now
     engine.operationCount &+= 1
     let (value, changes, events): (T, EngineChanges, [OutboundEvent])
@@ -122,29 +149,25 @@ public actor CDHRuntime {
       buildEvents
       ? events + OutboundEventBuilder.events(for: changes, engine: engine, now: now) : events
     let (store, outbox) = (self.store, self.outbox)
-    let work: @Sendable (PostgresConnection) async throws -> R = { connection in
-      try await store.write(prepared, on: connection)
-      let result = try await extra(connection, value)
-      try await outbox.append(allEvents, on: connection)
-      return result
-    }
-    do {
-      let result: R
-      if let connection {
-        result = try await work(connection)
-      } else {
-        result = try await pool.withTransaction(work)
+    return (
+      value,
+      { connection in
+        try await store.write(prepared, on: connection)
+        let result = try await extra(connection, value)
+        try await outbox.append(allEvents, on: connection)
+        return result
       }
-      return (value, result)
-    } catch {
-      logger.error("cdh write failed; reloading the engine", metadata: ["error": "\(error)"])
-      if let reloaded = try? await store.load(pool: pool) {
-        engine = reloaded
-        persistedScopes = engine.scopes
-        persistedApplied = engine.appliedKeys
-        persistedOrgs = engine.orgs
-      }
-      throw error
+    )
+  }
+
+  /// A write failed: the engine is ahead of the schema, so it is rebuilt from the schema.
+  func reloadAfterFailedWrite(_ error: any Error) async {
+    logger.error("cdh write failed; reloading the engine", metadata: ["error": "\(error)"])
+    if let reloaded = try? await store.load(pool: pool) {
+      engine = reloaded
+      persistedScopes = engine.scopes
+      persistedApplied = engine.appliedKeys
+      persistedOrgs = engine.orgs
     }
   }
 

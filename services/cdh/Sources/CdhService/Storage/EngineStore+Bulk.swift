@@ -25,14 +25,12 @@ extension EngineStore {
     set.count < copyThreshold ? set.sorted() : Array(set)
   }
 
+  /// Live profiles only: retired ones live in `retired_profile` (migration 0012).
   static let profileUpsert = """
     ON CONFLICT (profile_id) DO UPDATE SET
-      unify_scope_id = CASE WHEN EXCLUDED.retired THEN profile.unify_scope_id
-                            ELSE EXCLUDED.unify_scope_id END,
-      created_at = CASE WHEN EXCLUDED.retired THEN profile.created_at ELSE EXCLUDED.created_at END,
-      merged_into = EXCLUDED.merged_into, member_count = EXCLUDED.member_count,
-      retired = EXCLUDED.retired, state = EXCLUDED.state,
-      version = GREATEST(profile.version, EXCLUDED.version)
+      unify_scope_id = EXCLUDED.unify_scope_id, created_at = EXCLUDED.created_at,
+      merged_into = NULL, member_count = EXCLUDED.member_count, retired = false,
+      state = EXCLUDED.state, version = GREATEST(profile.version, EXCLUDED.version)
     """
 
   /// Creates a staging table that disappears at commit and fills it with `rows`.
@@ -102,21 +100,20 @@ extension EngineStore {
       """)
   }
 
+  /// Live profiles, their state as JSON built by ``ProfileStateJSON`` (not `JSONEncoder`).
   func copyProfiles(_ rows: [ProfileRow], on connection: PostgresConnection) async throws {
-    let encoder = JSONEncoder()
     try await stage(
       "cdh_stage_profile",
       columns: [
         ("profile_id", "bigint"), ("unify_scope_id", "bigint"), ("created_us", "bigint"),
-        ("merged_into", "bigint"), ("member_count", "bigint"), ("retired", "boolean"),
-        ("state", "jsonb"), ("version", "bigint"),
+        ("member_count", "bigint"), ("state", "jsonb"), ("version", "bigint"),
       ], on: connection
     ) { copy in
       for row in rows {
-        let state = try row.state.map { PostgresJSON(data: try encoder.encode($0)) }
+        let state = row.state.map { PostgresJSON(data: Data(ProfileStateJSON.encode($0))) }
         try await copy.appendRow(
-          row.profile_id, row.unify_scope_id, row.created_us, row.merged_into,
-          Int64(row.member_count), row.retired, state, row.version)
+          row.profile_id, row.unify_scope_id, row.created_us, Int64(row.member_count), state,
+          row.version)
       }
     }
     _ = try await connection.execute(
@@ -124,10 +121,50 @@ extension EngineStore {
       INSERT INTO profile
         (profile_id, unify_scope_id, created_at, merged_into, member_count, retired, state, version)
       SELECT profile_id, unify_scope_id, timestamptz 'epoch' + created_us * interval '1 microsecond',
-             merged_into, member_count::int, retired, state, version
+             NULL, member_count::int, false, state, version
       FROM cdh_stage_profile
       \(unescaped: Self.profileUpsert)
       """)
+  }
+
+  /// Retires profiles set-based: their wide rows are deleted by id and `retired_profile`
+  /// records where each went (U17: a retired id follows `merged_into`).
+  func retireProfiles(_ rows: [ProfileRow], on connection: PostgresConnection) async throws {
+    guard !rows.isEmpty else { return }
+    _ = try await connection.execute(
+      "DELETE FROM profile WHERE profile_id = ANY(\(rows.map(\.profile_id)))")
+    let upsert = """
+      ON CONFLICT (profile_id) DO UPDATE SET merged_into = EXCLUDED.merged_into
+      """
+    if rows.count >= Self.copyThreshold {
+      try await stage(
+        "cdh_stage_retired", columns: [("profile_id", "bigint"), ("merged_into", "bigint")],
+        on: connection
+      ) { copy in
+        for row in rows { try await copy.appendRow(row.profile_id, row.merged_into) }
+      }
+      _ = try await connection.execute(
+        """
+        INSERT INTO retired_profile (profile_id, merged_into)
+        SELECT profile_id, merged_into FROM cdh_stage_retired
+        \(unescaped: upsert)
+        """)
+      return
+    }
+    struct Retired: Encodable {
+      var profile_id: Int64
+      var merged_into: Int64?
+    }
+    for batch in Self.chunks(rows) {
+      let retired = batch.map { Retired(profile_id: $0.profile_id, merged_into: $0.merged_into) }
+      _ = try await connection.execute(
+        """
+        INSERT INTO retired_profile (profile_id, merged_into)
+        SELECT x.profile_id, x.merged_into
+        FROM jsonb_to_recordset(\(try Self.json(retired))) AS x(profile_id bigint, merged_into bigint)
+        \(unescaped: upsert)
+        """)
+    }
   }
 
   /// Audit entries are only ever inserted: they are copied straight into `audit_log`.
@@ -168,8 +205,10 @@ extension EngineStore {
     return out
   }
 
+  private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
   static func appendQuoted(_ text: String, to out: inout [UInt8]) {
-    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    let hex = hexDigits
     out.append(UInt8(ascii: "\""))
     for byte in text.utf8 {
       switch byte {
@@ -177,7 +216,7 @@ extension EngineStore {
         out.append(UInt8(ascii: "\\"))
         out.append(byte)
       case 0..<0x20:
-        out.append(contentsOf: Array("\\u00".utf8))
+        out.append(contentsOf: #"\u00"#.utf8)
         out.append(hex[Int(byte >> 4)])
         out.append(hex[Int(byte & 0x0F)])
       default:

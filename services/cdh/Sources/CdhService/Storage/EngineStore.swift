@@ -139,6 +139,10 @@ struct EngineStore: Sendable {
   func write(_ prepared: PreparedWrite, on connection: PostgresConnection) async throws {
     try await saveScopes(prepared.scopes, on: connection)
     try await saveOrgs(prepared.orgs, on: connection)
+    if prepared.isSmall {
+      try await writeInOneStatement(prepared, on: connection)
+      return
+    }
     if prepared.entities.count >= Self.copyThreshold {
       try await copyEntities(prepared.entities, on: connection)
     } else {
@@ -187,10 +191,12 @@ struct EngineStore: Sendable {
         WHERE m.source = x.source AND m.member_id = x.member_id
         """)
     }
-    if prepared.profiles.count >= Self.copyThreshold {
-      try await copyProfiles(prepared.profiles, on: connection)
+    let live = prepared.profiles.filter { !$0.retired }
+    try await retireProfiles(prepared.profiles.filter(\.retired), on: connection)
+    if live.count >= Self.copyThreshold {
+      try await copyProfiles(live, on: connection)
     } else {
-      for batch in Self.chunks(prepared.profiles) {
+      for batch in Self.chunks(live) {
         _ = try await connection.execute(
           """
           INSERT INTO profile
@@ -357,12 +363,18 @@ struct EngineStore: Sendable {
     }
     var profiles: [ProfileState] = []
     var retired: [Int64: Int64?] = [:]
-    for row in try await pool.query("SELECT profile_id, merged_into, retired, state FROM profile") {
-      let id = try row.decode("profile_id", as: Int64.self)
-      if try row.decode("retired", as: Bool.self) {
-        retired[id] = .some(try row.decode("merged_into", as: Int64?.self))
-      } else if let state = try row.decode("state", as: PostgresJSON?.self) {
+    var liveIDs = Set<Int64>()
+    for row in try await pool.query("SELECT profile_id, state FROM profile WHERE NOT retired") {
+      if let state = try row.decode("state", as: PostgresJSON?.self) {
         profiles.append(try state.decode(ProfileState.self, decoder: decoder))
+        liveIDs.insert(try row.decode("profile_id", as: Int64.self))
+      }
+    }
+    // A live row wins over a stale retirement record (writes never delete those).
+    for row in try await pool.query("SELECT profile_id, merged_into FROM retired_profile") {
+      let id = try row.decode("profile_id", as: Int64.self)
+      if !liveIDs.contains(id) {
+        retired[id] = .some(try row.decode("merged_into", as: Int64?.self))
       }
     }
     var deleted: [OrgRef: Set<TagKey>] = [:]

@@ -1255,7 +1255,7 @@ const ProtobufCMessageDescriptor maac__cdh__v1__contact_fields__descriptor =
   (ProtobufCMessageInit) maac__cdh__v1__contact_fields__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor maac__cdh__v1__field_provenance__field_descriptors[3] =
+static const ProtobufCFieldDescriptor maac__cdh__v1__field_provenance__field_descriptors[4] =
 {
   {
     "field",
@@ -1293,8 +1293,21 @@ static const ProtobufCFieldDescriptor maac__cdh__v1__field_provenance__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "cleared",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Maac__Cdh__V1__FieldProvenance, cleared),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned maac__cdh__v1__field_provenance__field_indices_by_name[] = {
+  3,   /* field[3] = cleared */
   0,   /* field[0] = field */
   1,   /* field[1] = member */
   2,   /* field[2] = source_timestamp */
@@ -1302,7 +1315,7 @@ static const unsigned maac__cdh__v1__field_provenance__field_indices_by_name[] =
 static const ProtobufCIntRange maac__cdh__v1__field_provenance__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor maac__cdh__v1__field_provenance__descriptor =
 {
@@ -1312,7 +1325,7 @@ const ProtobufCMessageDescriptor maac__cdh__v1__field_provenance__descriptor =
   "Maac__Cdh__V1__FieldProvenance",
   "maac.cdh.v1",
   sizeof(Maac__Cdh__V1__FieldProvenance),
-  3,
+  4,
   maac__cdh__v1__field_provenance__field_descriptors,
   maac__cdh__v1__field_provenance__field_indices_by_name,
   1,  maac__cdh__v1__field_provenance__number_ranges,

@@ -334,10 +334,11 @@ struct  Maac__Cdh__V1__FieldProvenance
   char *field;
   Maac__Common__V1__MemberRef *member;
   Google__Protobuf__Timestamp *source_timestamp;
+  protobuf_c_boolean cleared;
 };
 #define MAAC__CDH__V1__FIELD_PROVENANCE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&maac__cdh__v1__field_provenance__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, NULL }
+    , (char *)protobuf_c_empty_string, NULL, NULL, 0 }
 
 
 typedef enum {
