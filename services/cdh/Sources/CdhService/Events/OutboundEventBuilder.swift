@@ -77,37 +77,51 @@ enum OutboundEventBuilder {
   static func tagEvents(_ items: [TagBroadcastItem], engine: UnificationEngine, now: Instant)
     -> [OutboundEvent]
   {
-    items.map { item in
-      var message = Maac_Cdh_V1_MemberTagPropagated()
-      message.eventID = item.version
-      message.publishedAt = ContractMapping.timestamp(now)
-      message.schemaVersion = 1
-      message.metadata = .with {
-        $0.type = item.type == .memberTagUpdate ? .memberTagUpdate : .unificationInherit
-        $0.unifyScopeID = item.scopeID
+    items.flatMap { item in
+      // One message per organization of the item's members: a consumer (tag manager, T23)
+      // writes a message's members under the message's organization, and a unify scope may
+      // hold several organizations.
+      let byOrganization = Dictionary(grouping: item.members) {
+        engine.entities[$0]?.org.orgID ?? 0
       }
-      message.events = [
-        .with {
-          $0.topic = "member.tag.update"
-          $0.timestamp = ContractMapping.timestamp(item.timestamp)
-          $0.version = item.version
-          $0.profileID = item.profileID
-          $0.unifiedChannelEntities = item.members.map(ContractMapping.memberRef)
-          $0.tags = item.tags.map { tag in
-            .with {
-              $0.tagID = tag.tag.id
-              $0.source = ContractMapping.tagSource(tag.tag.source)
-              $0.tagName = tag.name
-              $0.action = tag.action == .add ? .add : .delete
-              $0.inherited = tag.inherited
-              $0.createdAt = ContractMapping.timestamp(tag.createdAt)
-            }
+      return byOrganization.keys.sorted().map { organization in
+        tagEvent(
+          item, members: byOrganization[organization] ?? [], organization: organization, now: now)
+      }
+    }
+  }
+
+  private static func tagEvent(
+    _ item: TagBroadcastItem, members: [MemberRef], organization: Int64, now: Instant
+  ) -> OutboundEvent {
+    var message = Maac_Cdh_V1_MemberTagPropagated()
+    message.eventID = item.version
+    message.publishedAt = ContractMapping.timestamp(now)
+    message.schemaVersion = 1
+    message.metadata = .with {
+      $0.type = item.type == .memberTagUpdate ? .memberTagUpdate : .unificationInherit
+      $0.unifyScopeID = item.scopeID
+    }
+    message.events = [
+      .with {
+        $0.topic = "member.tag.update"
+        $0.timestamp = ContractMapping.timestamp(item.timestamp)
+        $0.version = item.version
+        $0.profileID = item.profileID
+        $0.unifiedChannelEntities = members.map(ContractMapping.memberRef)
+        $0.tags = item.tags.map { tag in
+          .with {
+            $0.tagID = tag.tag.id
+            $0.source = ContractMapping.tagSource(tag.tag.source)
+            $0.tagName = tag.name
+            $0.action = tag.action == .add ? .add : .delete
+            $0.inherited = tag.inherited
+            $0.createdAt = ContractMapping.timestamp(tag.createdAt)
           }
         }
-      ]
-      let organization = engine.entities[item.members.first ?? .maac(0)]?.org.orgID ?? 0
-      return OutboundEvent(eventType: memberTagType, organizationID: organization, payload: message)
-    }
+      }
+    ]
+    return OutboundEvent(eventType: memberTagType, organizationID: organization, payload: message)
   }
 
   /// Profile and tag events of one engine operation.
