@@ -113,6 +113,20 @@ struct ImportBatchApplier: Sendable {
           }
         }
       }
+      // C56: imported LINE contacts have no profile name yet; the name-sync worker fetches it.
+      // One INSERT ... SELECT per batch, in the batch's transaction (nothing enrolled is lost).
+      let syncing = created.filter {
+        $0.channelType == .line && $0.nameSyncState == .syncing && $0.channelID != nil
+      }.map(\.id)
+      if !syncing.isEmpty {
+        _ = try await connection.execute(
+          """
+          INSERT INTO line_name_sync (organization_id, contact_id, channel_id, line_uid)
+          SELECT organization_id, id, channel_id, external_id FROM contact
+          WHERE organization_id = $1 AND id = ANY($2::bigint[])
+          ON CONFLICT DO NOTHING
+          """, [task.organizationID, syncing])
+      }
       // The created contacts' events (one COPY), before the updated ones' as before.
       try await outbox.append(count: created.count, on: connection) { index, sequence in
         ContactEvents.event(
