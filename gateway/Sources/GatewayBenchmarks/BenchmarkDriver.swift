@@ -87,14 +87,17 @@ struct BenchmarkDriver {
       if callgrind { try Self.shell(["callgrind_control", "-z", "\(gateway.pid)"]) }
       for _ in 0..<slices {
         for name in names {
-          let before = (ProcessCPU.ownSeconds(), ProcessCPU.seconds(of: gateway.pid),
-            ProcessCPU.seconds(of: upstream.pid))
+          let before = (
+            ProcessCPU.ownSeconds(), ProcessCPU.seconds(of: gateway.pid),
+            ProcessCPU.seconds(of: upstream.pid)
+          )
           let started = ContinuousClock.now
           let latencies = try await slice(name, .seconds(1))
           let elapsed = ContinuousClock.now - started
           var figures = paths[name] ?? PathFigures()
           figures.latencies += latencies
-          figures.seconds += Double(elapsed.components.seconds)
+          figures.seconds +=
+            Double(elapsed.components.seconds)
             + Double(elapsed.components.attoseconds) / 1e18
           figures.generatorCPU += ProcessCPU.ownSeconds() - before.0
           figures.gatewayCPU += ProcessCPU.seconds(of: gateway.pid) - before.1
@@ -104,7 +107,9 @@ struct BenchmarkDriver {
       }
       if callgrind {
         try Self.shell(["callgrind_control", "-d", "\(gateway.pid)"])
-        print("callgrind: gateway pid \(gateway.pid), counters since the warm-up dumped to /tmp/gw-callgrind.out.\(gateway.pid).*")
+        print(
+          "callgrind: gateway pid \(gateway.pid), counters since the warm-up dumped to /tmp/gw-callgrind.out.\(gateway.pid).*"
+        )
       }
       for client in clients { client.beginGracefulShutdown() }
     }
@@ -117,8 +122,10 @@ struct BenchmarkDriver {
   {
     try await withThrowingTaskGroup(of: [Duration].self) { group in
       let deadline =
-        NIODeadline.now() + .nanoseconds(Int64(duration.components.seconds * 1_000_000_000)
-          + duration.components.attoseconds / 1_000_000_000)
+        NIODeadline.now()
+        + .nanoseconds(
+          Int64(duration.components.seconds * 1_000_000_000)
+            + duration.components.attoseconds / 1_000_000_000)
       for _ in 0..<concurrency {
         group.addTask { try await runHTTPLoad(port: port, head: head, deadline: deadline) }
       }
@@ -181,7 +188,9 @@ struct BenchmarkDriver {
       summary[name] = (rate, p99, perRequest(total))
     }
     guard let gateway = summary["gateway"] else { return }
-    for (name, label) in [("direct", "64 connections each"), ("multiplexed", "1 multiplexed connection")] {
+    for (name, label) in [
+      ("direct", "64 connections each"), ("multiplexed", "1 multiplexed connection"),
+    ] {
       guard let direct = summary[name] else { continue }
       print(
         String(

@@ -49,7 +49,8 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
       guard case .parameter(let name) = segments[index] else { continue }
       let part = parts[index]
       // Foundation's percent decoding bridges through NSString: only when there is a `%`.
-      let decoded = part.utf8.contains(UInt8(ascii: "%")) ? part.removingPercentEncoding : String(part)
+      let decoded =
+        part.utf8.contains(UInt8(ascii: "%")) ? part.removingPercentEncoding : String(part)
       guard let decoded, !decoded.isEmpty else { return nil }
       values[name] = decoded
     }
