@@ -245,7 +245,8 @@ struct CSVRouteTests {
       let token = try await keys.token()
       // 1 MiB + 1 of JSON rows; curl reads it from a file (`@path`: one argument is limited).
       let rows = String(repeating: #"["a@example.com"],"#, count: (1 << 20) / 18 + 1)
-      let body = #"{"target":"email","key":"email","columns":["email"],"rows":["#
+      let body =
+        #"{"target":"email","key":"email","columns":["email"],"rows":["#
         + rows.dropLast() + "]}"
       #expect(body.utf8.count > 1 << 20)
       let file = FileManager.default.temporaryDirectory.appendingPathComponent(
