@@ -74,6 +74,10 @@ struct CSVRouteTests {
           fields: [("target", "email"), ("channel_id", "31"), ("key", "email")], file: file))
       #expect(reply.status == 202)
       #expect(reply.object["task_id"] as? Int == 501)
+      // The import task answer uses the lower-case enum names of the other import routes.
+      #expect(reply.object["target"] as? String == "email")
+      #expect(reply.object["key"] as? String == "email")
+      #expect(reply.object["status"] as? String == "pending")
       let recorded = upstream.snapshot
       #expect(recorded.uploads == [file])
       #expect(recorded.fileNames == ["contacts.csv"])
@@ -233,6 +237,29 @@ struct CSVRouteTests {
       #expect(file.header("content-type") == "text/csv; charset=utf-8")
       let missing = try await curl.send("GET", "/api/member/v1/exports/12/file", token: token)
       #expect(missing.status == 404)
+    }
+  }
+  @Test("G13: over h2c a body above 1 MiB is refused 413 naming the limit, nothing forwarded")
+  func h2cBodyLimit() async throws {
+    try await Self.withGateway { gateway, keys, upstream in
+      let token = try await keys.token()
+      // 1 MiB + 1 of JSON rows; curl reads it from a file (`@path`: one argument is limited).
+      let rows = String(repeating: #"["a@example.com"],"#, count: (1 << 20) / 18 + 1)
+      let body =
+        #"{"target":"email","key":"email","columns":["email"],"rows":["#
+        + rows.dropLast() + "]}"
+      #expect(body.utf8.count > 1 << 20)
+      let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "h2c-limit-\(UUID().uuidString).json")
+      try Data(body.utf8).write(to: file)
+      defer { try? FileManager.default.removeItem(at: file) }
+      let curl = CurlHTTP2Client(base: "http://127.0.0.1:\(gateway.port)")
+      let reply = try await curl.send(
+        "POST", "/api/member/v1/imports", token: token, json: "@\(file.path)")
+      #expect(reply.httpVersion == "HTTP/2")
+      #expect(reply.status == 413)
+      #expect(String(decoding: reply.body, as: UTF8.self).contains("exceeds 1 MiB"))
+      #expect(upstream.snapshot.createRequests.isEmpty)
     }
   }
 }

@@ -57,8 +57,10 @@ enum ImportUpload {
       deserializer: ProtobufDeserializer<Maac_Contacts_V1_ImportTask>(),
       options: options
     ) { try $0.message }
-    return HTTPResult(
-      status: .accepted, body: [UInt8](try task.jsonUTF8Data(options: Route.jsonEncoding)))
+    // Lower-case enum names, like GET /imports/{task_id} (`contacts.md` §5).
+    return ResponseMapping.message.render(
+      try task.jsonUTF8Bytes(options: Route.jsonEncoding), enums: EnumFields.importTask,
+      status: .accepted)
   }
 
   /// What the streamed form carried besides the file.

@@ -29,6 +29,8 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
   private var pending: [Pending] = []
   private var busy = false
   private var remoteAddress: String?
+  /// The request tasks' executor: this connection's event loop (no hop to the pool and back).
+  private var executor: EventLoopTaskExecutor?
   /// The body stream of the request being streamed to its route (G13 uploads), until its end.
   private var streaming: RequestBodyStream?
   /// Bytes discarded so far of a streamed body that was answered before it ended (e.g. a
@@ -45,6 +47,7 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
     remoteAddress = context.channel.remoteAddress?.ipAddress
+    executor = EventLoopTaskExecutor(context.eventLoop)
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
@@ -140,9 +143,14 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     let handler = self.handler
     let loop = context.eventLoop
     let bound = NIOLoopBound(self, eventLoop: loop)
-    Task {
+    Task(executorPreference: executor) {
       let response = await handler.handle(request, bodyTooLarge: tooLarge)
-      loop.execute { bound.value.write(response, for: head) }
+      // Normally already on the loop (the task's executor); the check keeps it correct anyway.
+      if loop.inEventLoop {
+        bound.value.write(response, for: head)
+      } else {
+        loop.execute { bound.value.write(response, for: head) }
+      }
     }
   }
 

@@ -41,6 +41,10 @@ public struct HTTPRequest: Sendable {
   }
 
   private static func decode(_ part: Substring) -> String? {
-    part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    // Foundation's decoding bridges through NSString: skip it for plain values.
+    if !part.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) {
+      return String(part)
+    }
+    return part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
   }
 }

@@ -40,17 +40,19 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
   /// The percent-decoded parameter values when `segments` match the template.
   func match(_ parts: [Substring]) -> [String: String]? {
     guard parts.count == segments.count else { return nil }
+    // Literals first: most templates fail on them, before any dictionary is built.
+    for index in segments.indices {
+      if case .literal(let literal) = segments[index], parts[index] != literal { return nil }
+    }
     var values: [String: String] = [:]
-    for (segment, part) in zip(segments, parts) {
-      switch segment {
-      case .literal(let literal):
-        guard part == literal else { return nil }
-      case .parameter(let name):
-        guard let decoded = String(part).removingPercentEncoding, !decoded.isEmpty else {
-          return nil
-        }
-        values[name] = decoded
-      }
+    for index in segments.indices {
+      guard case .parameter(let name) = segments[index] else { continue }
+      let part = parts[index]
+      // Foundation's percent decoding bridges through NSString: only when there is a `%`.
+      let decoded =
+        part.utf8.contains(UInt8(ascii: "%")) ? part.removingPercentEncoding : String(part)
+      guard let decoded, !decoded.isEmpty else { return nil }
+      values[name] = decoded
     }
     return values
   }

@@ -1,27 +1,44 @@
 import GRPCCore
 import GRPCNGHTTP2Transport
+import NIOCore
+import NIOPosix
 import ServiceKit
 
-/// One gRPC client over the nghttp2 transport per upstream service (`MAAC_PEER`).
+/// gRPC clients over the nghttp2 transport for each upstream service (`MAAC_PEER`): one per
+/// event loop, each with its connection on that loop.
+///
+/// A request handled on an event loop (see ``EventLoopTaskExecutor``) calls the upstream on
+/// the same loop's connection, so the whole request stays on one thread: no hand-over to
+/// another loop and back per request.
 public final class Upstreams: Sendable {
-  let clients: [String: GRPCClient<NGHTTP2ClientTransport>]
+  /// Per peer name, one client per event loop of ``loops`` (same order).
+  let clients: [String: [GRPCClient<NGHTTP2ClientTransport>]]
+  /// The loops' identities, in the order of each peer's clients.
+  let loops: [ObjectIdentifier]
   /// GQ6 through admin center (peer `admin`); `nil` when no admin peer is configured, and then
   /// every routed request is refused (503): no organization is trusted unchecked.
   let organizations: OrganizationCheck?
 
   /// - Parameter organizationTTL: how long admin center's answer about an organization is
   ///   reused (GQ6).
-  public init(peers: [String: HostAndPort], organizationTTL: Duration = .seconds(5)) {
-    var clients: [String: GRPCClient<NGHTTP2ClientTransport>] = [:]
+  public init(
+    peers: [String: HostAndPort], organizationTTL: Duration = .seconds(5),
+    group: MultiThreadedEventLoopGroup = .singleton
+  ) {
+    let loops = Array(group.makeIterator())
+    var clients: [String: [GRPCClient<NGHTTP2ClientTransport>]] = [:]
     for (name, address) in peers {
       let target: NGHTTP2ClientTransport.Target =
         address.isIPv6
         ? .ipv6(host: address.host, port: address.port)
         : .ipv4(host: address.host, port: address.port)
-      clients[name] = GRPCClient(transport: NGHTTP2ClientTransport(target: target))
+      clients[name] = loops.map { loop in
+        GRPCClient(transport: NGHTTP2ClientTransport(target: target, eventLoopGroup: loop))
+      }
     }
     self.clients = clients
-    self.organizations = clients["admin"].map {
+    self.loops = loops.map { ObjectIdentifier($0) }
+    self.organizations = clients["admin"]?.first.map {
       OrganizationCheck(admin: $0, knownLifetime: organizationTTL)
     }
   }
@@ -47,18 +64,27 @@ public final class Upstreams: Sendable {
   }
 
   /// The client for `name`, or `nil` when no peer of that name is configured.
-  public func client(_ name: String) -> GRPCClient<NGHTTP2ClientTransport>? { clients[name] }
+  /// The client of the calling thread's event loop, else the first one.
+  public func client(_ name: String) -> GRPCClient<NGHTTP2ClientTransport>? {
+    guard let perLoop = clients[name] else { return nil }
+    if perLoop.count > 1, let current = MultiThreadedEventLoopGroup.currentEventLoop,
+      let index = loops.firstIndex(of: ObjectIdentifier(current))
+    {
+      return perLoop[index]
+    }
+    return perLoop.first
+  }
 
   /// Runs every client's connection loop until cancelled, then shuts them down.
   public func run() async throws {
     try await withTaskCancellationHandler {
       try await withThrowingDiscardingTaskGroup { group in
-        for client in clients.values {
+        for client in clients.values.joined() {
           group.addTask { try await client.runConnections() }
         }
       }
     } onCancel: {
-      for client in self.clients.values { client.beginGracefulShutdown() }
+      for client in self.clients.values.joined() { client.beginGracefulShutdown() }
     }
   }
 }

@@ -110,6 +110,10 @@ final class CSVUpstream: Sendable {
         box.value.withLock { $0.createRequests.append(message) }
         var task = Maac_Contacts_V1_ImportTask()
         task.taskID = 501
+        // Echoed, so the tests see the answer's enums rendered in lower case.
+        task.target = message.target
+        task.key = message.key
+        task.status = .pending
         return StreamingServerResponse(single: ServerResponse(message: task))
       }
       router.registerHandler(

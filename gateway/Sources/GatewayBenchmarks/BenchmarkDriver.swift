@@ -1,0 +1,235 @@
+import Foundation
+import GRPCCore
+import GRPCNGHTTP2Transport
+import Gateway
+import MAACContracts
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceKit
+
+/// Runs the load: starts the upstream and the gateway as processes of their own, then
+/// alternates 1 s slices of each path so that changes in the machine's load hit them alike,
+/// and prints throughput, latency and each process's CPU per request.
+///
+/// Environment:
+/// - `GATEWAY_BENCH_ONLY=gateway|direct|multiplexed`: one path alone.
+/// - `GATEWAY_BENCH_PIN=G,W,U`: CPU lists for the driver (load generator), the gateway and the
+///   upstream (`taskset -c`), e.g. `0,1,1`.
+/// - `GATEWAY_BENCH_CALLGRIND=1`: the gateway runs under `valgrind --tool=callgrind`; its
+///   counters are zeroed after the warm-up and dumped after the measured slices, so
+///   instructions ÷ requests is the gateway's cost per request.
+struct BenchmarkDriver {
+  let slices: Int
+  let concurrency = 64
+
+  /// What one path accumulated over its slices.
+  struct PathFigures {
+    var latencies: [Duration] = []
+    var seconds: Double = 0
+    var generatorCPU: Double = 0
+    var gatewayCPU: Double = 0
+    var upstreamCPU: Double = 0
+  }
+
+  func run() async throws {
+    let environment = ProcessInfo.processInfo.environment
+    let only = environment["GATEWAY_BENCH_ONLY"]
+    let pins = environment["GATEWAY_BENCH_PIN"].map { $0.split(separator: ",").map(String.init) }
+    if let pins, pins.count != 3 {
+      throw BenchmarkFailure(description: "GATEWAY_BENCH_PIN must be G,W,U (three CPU lists)")
+    }
+    let callgrind = environment["GATEWAY_BENCH_CALLGRIND"] == "1"
+    if let pins {
+      // Every thread of this process (event loops, cooperative pool).
+      try Self.shell(["taskset", "-a", "-p", "-c", pins[0], "\(getpid())"])
+    }
+
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "gw-bench-\(UUID().uuidString)"
+    ).path
+    let keys = DevelopmentKeys(state: state)
+    let token = try await keys.mintToken(organizationID: 1, userID: "bench", roles: [])
+    let upstream = try BenchmarkChild.start(["upstream"], cpus: pins?[2], wrapper: [])
+    defer { upstream.stop() }
+    let wrapper =
+      callgrind
+      ? ["valgrind", "--tool=callgrind", "--callgrind-out-file=/tmp/gw-callgrind.out.%p"] : []
+    let gateway = try BenchmarkChild.start(
+      ["gateway", String(upstream.port), keys.jwksPath.path], cpus: pins?[1], wrapper: wrapper)
+    defer { gateway.stop() }
+
+    var headers = HTTPHeaders()
+    headers.add(name: "host", value: "127.0.0.1")
+    headers.add(name: "authorization", value: "Bearer \(token)")
+    let head = HTTPRequestHead(
+      version: .http1_1, method: .GET, uri: "/api/member/v1/contacts/5", headers: headers)
+
+    let clients = (0..<concurrency).map { _ in
+      GRPCClient(
+        transport: NGHTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: upstream.port)))
+    }
+    var paths: [String: PathFigures] = [:]
+    try await withThrowingDiscardingTaskGroup { group in
+      for client in clients { group.addTask { try await client.runConnections() } }
+      let stubs = clients.map { Maac_Contacts_V1_Contacts.Client(wrapping: $0) }
+      let names = ["gateway", "direct", "multiplexed"].filter { only == nil || only == $0 }
+      let slice: (String, Duration) async throws -> [Duration] = { name, duration in
+        switch name {
+        case "gateway":
+          try await self.throughGateway(port: gateway.port, head: head, duration)
+        case "direct": try await self.direct(stubs, duration)
+        default: try await self.direct([stubs[0]], duration)
+        }
+      }
+      // Warm-up: connections, the token cache, the GQ6 answer.
+      for name in names { _ = try await slice(name, .milliseconds(500)) }
+      if callgrind { try Self.shell(["callgrind_control", "-z", "\(gateway.pid)"]) }
+      for _ in 0..<slices {
+        for name in names {
+          let before = (
+            ProcessCPU.ownSeconds(), ProcessCPU.seconds(of: gateway.pid),
+            ProcessCPU.seconds(of: upstream.pid)
+          )
+          let started = ContinuousClock.now
+          let latencies = try await slice(name, .seconds(1))
+          let elapsed = ContinuousClock.now - started
+          // Let the slice's connections close before reading the CPU counters, so their
+          // teardown is charged to this path and not to the next slice's.
+          try await Task.sleep(for: .milliseconds(200))
+          var figures = paths[name] ?? PathFigures()
+          figures.latencies += latencies
+          figures.seconds +=
+            Double(elapsed.components.seconds)
+            + Double(elapsed.components.attoseconds) / 1e18
+          figures.generatorCPU += ProcessCPU.ownSeconds() - before.0
+          figures.gatewayCPU += ProcessCPU.seconds(of: gateway.pid) - before.1
+          figures.upstreamCPU += ProcessCPU.seconds(of: upstream.pid) - before.2
+          paths[name] = figures
+        }
+      }
+      if callgrind {
+        try Self.shell(["callgrind_control", "-d", "\(gateway.pid)"])
+        print(
+          "callgrind: gateway pid \(gateway.pid), counters since the warm-up dumped to /tmp/gw-callgrind.out.\(gateway.pid).*"
+        )
+      }
+      for client in clients { client.beginGracefulShutdown() }
+    }
+    report(paths)
+  }
+
+  /// One slice through the gateway: 64 keep-alive HTTP/1.1 connections.
+  func throughGateway(port: Int, head: HTTPRequestHead, _ duration: Duration) async throws
+    -> [Duration]
+  {
+    try await withThrowingTaskGroup(of: [Duration].self) { group in
+      let deadline =
+        NIODeadline.now()
+        + .nanoseconds(
+          Int64(duration.components.seconds * 1_000_000_000)
+            + duration.components.attoseconds / 1_000_000_000)
+      for _ in 0..<concurrency {
+        group.addTask { try await runHTTPLoad(port: port, head: head, deadline: deadline) }
+      }
+      var all: [Duration] = []
+      for try await part in group { all += part }
+      return all
+    }
+  }
+
+  /// One slice direct: 64 concurrent callers, each on `clients[index % clients.count]` (one
+  /// connection per caller, or one shared multiplexed connection).
+  func direct(
+    _ clients: [Maac_Contacts_V1_Contacts.Client<NGHTTP2ClientTransport>], _ duration: Duration
+  ) async throws -> [Duration] {
+    let metadata = CallerContext(organizationID: 1, userID: "bench", requestID: "r").metadata
+    return try await withThrowingTaskGroup(of: [Duration].self) { group in
+      let deadline = ContinuousClock.now + duration
+      for index in 0..<concurrency {
+        let contacts = clients[index % clients.count]
+        group.addTask {
+          var latencies: [Duration] = []
+          var request = Maac_Contacts_V1_GetContactRequest()
+          request.contactID = 5
+          while ContinuousClock.now < deadline {
+            let start = ContinuousClock.now
+            _ = try await contacts.getContact(request, metadata: metadata)
+            latencies.append(ContinuousClock.now - start)
+          }
+          return latencies
+        }
+      }
+      var all: [Duration] = []
+      for try await part in group { all += part }
+      return all
+    }
+  }
+
+  func report(_ paths: [String: PathFigures]) {
+    let titles = [
+      "gateway": "through gateway (64 HTTP/1.1 connections)",
+      "direct": "direct gRPC (64 connections)",
+      "multiplexed": "direct gRPC (64 callers, 1 connection)",
+    ]
+    var summary: [String: (rate: Double, p99: Double, cpu: Double)] = [:]
+    for name in ["gateway", "direct", "multiplexed"] {
+      guard let figures = paths[name], !figures.latencies.isEmpty else { continue }
+      let sorted = figures.latencies.sorted()
+      let count = Double(sorted.count)
+      let perRequest = { (seconds: Double) in seconds / count * 1e6 }
+      let total = figures.generatorCPU + figures.gatewayCPU + figures.upstreamCPU
+      let rate = count / figures.seconds
+      let p99 = Self.microseconds(Self.percentile(sorted, 0.99))
+      print(
+        String(
+          format:
+            "%@: %.0f req/s, p50 %.0f µs, p99 %.0f µs (%d requests); CPU per request: generator %.1f µs, gateway %.1f µs, upstream %.1f µs, total %.1f µs",
+          titles[name]!, rate, Self.microseconds(Self.percentile(sorted, 0.5)), p99, sorted.count,
+          perRequest(figures.generatorCPU), perRequest(figures.gatewayCPU),
+          perRequest(figures.upstreamCPU), perRequest(total)))
+      summary[name] = (rate, p99, perRequest(total))
+    }
+    guard let gateway = summary["gateway"], let gatewayPath = paths["gateway"] else { return }
+    // The gateway process also spends some CPU during the other paths' slices (timers,
+    // connection teardown): charged to the gateway's requests too, this is an upper bound.
+    let allGatewayCPU = paths.values.reduce(0) { $0 + $1.gatewayCPU }
+    print(
+      String(
+        format:
+          "gateway process, all its CPU in the run ÷ gateway requests (upper bound): %.1f µs per request",
+        allGatewayCPU / Double(gatewayPath.latencies.count) * 1e6))
+    for (name, label) in [
+      ("direct", "64 connections each"), ("multiplexed", "1 multiplexed connection"),
+    ] {
+      guard let direct = summary[name] else { continue }
+      print(
+        String(
+          format:
+            "gateway vs direct, %@: throughput %.0f %% (target >= 70 %%), added p99 %.0f µs (target < 500 µs), CPU per request %.1f vs %.1f µs (CPU-bound ceiling of the ratio when all share the cores: %.0f %%)",
+          label, gateway.rate / direct.rate * 100, gateway.p99 - direct.p99, gateway.cpu,
+          direct.cpu, direct.cpu / gateway.cpu * 100))
+    }
+  }
+
+  static func percentile(_ sorted: [Duration], _ p: Double) -> Duration {
+    sorted.isEmpty ? .zero : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+  }
+
+  static func microseconds(_ duration: Duration) -> Double {
+    Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6
+  }
+
+  /// Runs a helper tool (taskset, callgrind_control) and waits for it.
+  static func shell(_ command: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = command
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw BenchmarkFailure(description: "\(command.joined(separator: " ")) failed")
+    }
+  }
+}
