@@ -146,6 +146,11 @@ struct JobsTests {
           await expectError(.notFound, reason: "CHANNEL_NOT_FOUND", field: "channel_id") {
             _ = try await client.recompute(day(-1), day(-1), channel: 99, org: org, ops: ops)
           }
+          await expectError(.notFound, reason: "CHANNEL_NOT_FOUND", field: "channel_id") {
+            _ = try await CoverageTests.coverage(client, org: org, channel: 99, day: today)
+          }
+          #expect(
+            try await CoverageTests.coverage(client, org: org, channel: 22, day: day(-1)) != nil)
           await expectError(.invalidArgument, reason: "INVALID_DATE_RANGE", field: "end_date") {
             _ = try await client.recompute(today, day(1), org: org, ops: ops)
           }

@@ -184,14 +184,18 @@ extension TagManagerHandler {
         .invalidArgument, reason: "INVALID_CHANNEL", field: "channel_id",
         message: "channel_id: must not be negative")
     }
-    let rows = try await pool.query(
-      """
-      SELECT to_char(day, 'YYYY-MM-DD') AS day, state, total_contacts, tagged_contacts,
-        following_total, following_tagged, failure_reason, computed_at
-      FROM coverage_daily
-      WHERE organization_id = \(organizationID) AND channel_id = \(request.channelID)
-        AND day BETWEEN \(range.start.description)::date AND \(range.end.description)::date
-      """)
+    let rows = try await pool.withConnection { connection in
+      try await ContactChannelCopy.requireKnownChannel(
+        request.channelID, organizationID: organizationID, on: connection)
+      return try await connection.query(
+        """
+        SELECT to_char(day, 'YYYY-MM-DD') AS day, state, total_contacts, tagged_contacts,
+          following_total, following_tagged, failure_reason, computed_at
+        FROM coverage_daily
+        WHERE organization_id = \(organizationID) AND channel_id = \(request.channelID)
+          AND day BETWEEN \(range.start.description)::date AND \(range.end.description)::date
+        """)
+    }
     var snapshots: [CalendarDay: CoverageSnapshot] = [:]
     for row in rows {
       guard let day = CalendarDay(try row.decode("day", as: String.self)) else { continue }

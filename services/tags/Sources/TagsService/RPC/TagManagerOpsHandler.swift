@@ -44,20 +44,9 @@ struct TagManagerOpsHandler: Maac_Tags_V1_TagManagerOps.SimpleServiceProtocol {
         message: "end_date: must not be after the current day (\(today))")
     }
     let jobID = try await pool.withTransaction { connection in
-      // The tag manager knows a channel from its copy of contacts: a channel none of whose
-      // contacts it ever saw has nothing to compute (CHANNEL_NOT_FOUND, §9).
-      if request.channelID != 0 {
-        let known = try await connection.query(
-          """
-          SELECT 1 FROM contact_channel_log
-          WHERE organization_id = \(organizationID) AND channel_id = \(request.channelID) LIMIT 1
-          """)
-        guard !known.isEmpty else {
-          throw TagRuleViolation(
-            .notFound, reason: "CHANNEL_NOT_FOUND", field: "channel_id",
-            message: "channel \(request.channelID) not found")
-        }
-      }
+      // A channel none of whose contacts tag manager ever saw has nothing to compute (§9).
+      try await ContactChannelCopy.requireKnownChannel(
+        request.channelID, organizationID: organizationID, on: connection)
       return try await jobs.insertCoverage(
         organizationID: organizationID, range: range, channelID: request.channelID,
         on: connection)

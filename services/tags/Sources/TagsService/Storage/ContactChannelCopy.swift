@@ -1,6 +1,7 @@
 import Foundation
 import MAACContracts
 import PostgresClient
+import TagsDomain
 
 /// The coverage copy of contacts (`contact_channel`, T21): channel, channel type, LINE follow
 /// status and deletion of each contact, from contacts' events.
@@ -63,5 +64,22 @@ struct ContactChannelCopy: Sendable {
       VALUES (\(organizationID), \(contactID), 0, 'unknown', \(deletedAt))
       ON CONFLICT (organization_id, contact_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at
       """)
+  }
+
+  /// Throws `NOT_FOUND CHANNEL_NOT_FOUND` unless the copy has seen a contact of `channelID`
+  /// (0, all channels, always exists): tag manager knows channels only through their contacts.
+  static func requireKnownChannel(
+    _ channelID: Int64, organizationID: Int64, on connection: PostgresConnection
+  ) async throws {
+    guard channelID != 0 else { return }
+    let known = try await connection.query(
+      """
+      SELECT 1 FROM contact_channel_log
+      WHERE organization_id = \(organizationID) AND channel_id = \(channelID) LIMIT 1
+      """)
+    guard known.isEmpty else { return }
+    throw TagRuleViolation(
+      .notFound, reason: "CHANNEL_NOT_FOUND", field: "channel_id",
+      message: "channel \(channelID) not found")
   }
 }
