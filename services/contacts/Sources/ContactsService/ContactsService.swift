@@ -30,7 +30,8 @@ public struct ContactsService: Sendable {
     let store = ContactStore(pool: pool, outbox: outbox)
     let imports = ImportService(
       pool: pool, directory: directory, lineCredentials: peers.lineCredentials)
-    let exports = ExportService(pool: pool, outbox: outbox, store: store, directory: directory)
+    let exports = ExportService(
+      pool: pool, outbox: outbox, store: store, directory: directory, filters: peers.filters)
     services = [
       ContactsHandler(
         store: store, directory: directory, imports: imports, exports: exports,

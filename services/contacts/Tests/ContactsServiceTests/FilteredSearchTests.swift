@@ -184,4 +184,41 @@ struct FilteredSearchTests {
       #expect(after.filterDataAsOf.seconds == 1_800_000_060)
     }
   }
+
+  @Test(
+    "C64, C75: an export of a filtered list holds exactly the contacts segment matched in the organization"
+  )
+  func filteredExport() async throws {
+    try await Self.run { segments, api in
+      var ids: [Int64] = []
+      for n in 1...4 { ids.append(try await api.createLine(n).id) }
+      let stranger = try await api.createLine(
+        99, org: ContactsHarness.orgB, channel: ContactsHarness.lineB)
+      segments.setMembers(tag: 7, [ids[1], ids[3], stranger.id])
+      var request = Maac_Contacts_V1_CreateExportTaskRequest()
+      request.search = .with { $0.filter = StandInSegments.tagFilter(7) }
+      let task = try await api.contacts.createExportTask(
+        request, metadata: As.user(ContactsHarness.orgA))
+      var get = Maac_Contacts_V1_GetExportTaskRequest()
+      get.taskID = task.taskID
+      var state = task
+      for _ in 0..<400 where state.status != .succeeded && state.status != .failed {
+        try await Task.sleep(for: .milliseconds(50))
+        state = try await api.contacts.getExportTask(get, metadata: As.user(ContactsHarness.orgA))
+      }
+      #expect(state.status == .succeeded, "\(state.error)")
+      #expect(state.rowCount == 2)
+      let data = try await api.contacts.downloadExport(get, metadata: As.user(ContactsHarness.orgA))
+      { response in
+        var data = Data()
+        for try await chunk in response.messages { data.append(chunk.data) }
+        return data
+      }
+      let records = try CSVReaderShim.records(data)
+      let column = try #require(records.first?.firstIndex(of: "contact_id"))
+      let exported = records.dropFirst().map { $0[column] }.sorted()
+      #expect(exported == [ids[1], ids[3]].map(String.init).sorted())
+      #expect(segments.calls.contains { $0.method == "EvaluateFilter" })
+    }
+  }
 }

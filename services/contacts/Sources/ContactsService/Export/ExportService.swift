@@ -11,6 +11,8 @@ struct ExportService: Sendable {
   let outbox: Outbox
   let store: ContactStore
   let directory: any OrganizationDirectory
+  /// Segment, for exports of a filtered list (C64 applies to exports as to lists).
+  var filters: any FilterEvaluator = UnreachableFilterEvaluator()
 
   static let notFound = ServiceErrors.make(.notFound, .taskNotFound, "Export task not found")
   static let maxRunning = 3
@@ -131,7 +133,7 @@ struct ExportService: Sendable {
     search.pageSize = 1000
     search.includeCount = false
     search.pageToken = ""
-    let searcher = ContactSearch(store: store)
+    let searcher = ContactSearch(store: store, filters: filters)
     while true {
       let page = try await searcher.search(search, organizationID: org)
       let ids = page.contacts.map(\.id)

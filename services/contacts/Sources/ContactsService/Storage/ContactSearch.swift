@@ -8,7 +8,7 @@ import SwiftProtobuf
 /// any other condition is a segment `FilterTree` evaluated by segment and hydrated here (C64).
 struct ContactSearch: Sendable {
   let store: ContactStore
-  /// Segment; exports that pass no evaluator answer a filter with SEGMENT_UNAVAILABLE.
+  /// Segment; without one a filter answers SEGMENT_UNAVAILABLE (C66).
   var filters: any FilterEvaluator = UnreachableFilterEvaluator()
 
   /// The lookup an `IdentifierQuery` asks for.
