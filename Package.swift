@@ -345,12 +345,14 @@ let package = Package(
     .target(
       name: "MAACTestSupport",
       dependencies: [
+        "MAACContracts",
         "ServiceKit",
         "PostgresClient",
         "GRPCNGHTTP2Transport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       path: "Tests/MAACTestSupport",
       swiftSettings: strictSwift

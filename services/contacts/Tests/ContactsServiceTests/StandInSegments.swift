@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import MAACContracts
+import MAACTestSupport
 import ServiceKit
 import SwiftProtobuf
 import Synchronization
@@ -10,7 +11,7 @@ import Synchronization
 /// "projection" is a table the test writes: tag id → contact ids. It understands one
 /// condition, `tag with <id>`, answers an unknown tag as segment would (INVALID_ARGUMENT
 /// `UNKNOWN_TAG`), streams ids ascending in small batches, and can be made unavailable.
-final class StandInSegments: Maac_Segments_V1_SegmentsInternal.SimpleServiceProtocol, Sendable {
+final class StandInSegments: SegmentsInternalStandIn, Sendable {
   struct Call: Sendable {
     var method: String
     var organizationID: Int64?
@@ -106,44 +107,4 @@ final class StandInSegments: Maac_Segments_V1_SegmentsInternal.SimpleServiceProt
     response.dataAsOf = Google_Protobuf_Timestamp(date: asOf)
     return response
   }
-
-  // Not part of the contact list's contract.
-  static var notHere: RPCError { RPCError(code: .unimplemented, message: "not in this stand-in") }
-
-  func getSegment(request: Maac_Segments_V1_GetSegmentRequest, context: ServerContext) async throws
-    -> Maac_Segments_V1_Segment
-  { throw Self.notHere }
-  func listSegments(request: Maac_Segments_V1_ListSegmentsRequest, context: ServerContext)
-    async throws -> Maac_Segments_V1_ListSegmentsResponse
-  { throw Self.notHere }
-  func getSegmentCalculation(
-    request: Maac_Segments_V1_GetSegmentCalculationRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_SegmentCalculation { throw Self.notHere }
-  func validateFilter(request: Maac_Segments_V1_ValidateFilterRequest, context: ServerContext)
-    async throws -> Google_Protobuf_Empty
-  { throw Self.notHere }
-  func listSegmentMembers(
-    request: Maac_Segments_V1_ListSegmentMembersRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_ListSegmentMembersResponse { throw Self.notHere }
-  func streamSegmentMembers(
-    request: Maac_Segments_V1_StreamSegmentMembersRequest,
-    response: RPCWriter<Maac_Segments_V1_StreamSegmentMembersResponse>, context: ServerContext
-  ) async throws { throw Self.notHere }
-  func checkMembership(request: Maac_Segments_V1_CheckMembershipRequest, context: ServerContext)
-    async throws -> Maac_Segments_V1_CheckMembershipResponse
-  { throw Self.notHere }
-  func addSegmentReference(
-    request: Maac_Segments_V1_SegmentReferenceRequest, context: ServerContext
-  )
-    async throws -> Google_Protobuf_Empty
-  { throw Self.notHere }
-  func removeSegmentReference(
-    request: Maac_Segments_V1_SegmentReferenceRequest, context: ServerContext
-  ) async throws -> Google_Protobuf_Empty { throw Self.notHere }
-  func listSegmentReferences(
-    request: Maac_Segments_V1_ListSegmentReferencesRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_ListSegmentReferencesResponse { throw Self.notHere }
-  func getIngestionWatermark(
-    request: Maac_Segments_V1_GetIngestionWatermarkRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_GetIngestionWatermarkResponse { throw Self.notHere }
 }

@@ -14,7 +14,7 @@ import Testing
 /// real nghttp2 server. `ValidateFilter` refuses conditions named `bad`; `EvaluateFilter`
 /// streams the contacts the test set at the moment it is called (so a test can tell
 /// resolution at submission from resolution at execution).
-final class TestSegments: Maac_Segments_V1_SegmentsInternal.SimpleServiceProtocol, Sendable {
+final class TestSegments: SegmentsInternalStandIn, Sendable {
   struct State: Sendable {
     var matches: [Int64] = []
     var validated: [Maac_Segments_V1_ValidateFilterRequest] = []
@@ -59,44 +59,6 @@ final class TestSegments: Maac_Segments_V1_SegmentsInternal.SimpleServiceProtoco
     }
   }
 
-  private func unimplemented() -> RPCError {
-    RPCError(code: .unimplemented, message: "not part of the test")
-  }
-
-  func getSegment(request: Maac_Segments_V1_GetSegmentRequest, context: ServerContext)
-    async throws -> Maac_Segments_V1_Segment
-  { throw unimplemented() }
-  func listSegments(request: Maac_Segments_V1_ListSegmentsRequest, context: ServerContext)
-    async throws -> Maac_Segments_V1_ListSegmentsResponse
-  { throw unimplemented() }
-  func getSegmentCalculation(
-    request: Maac_Segments_V1_GetSegmentCalculationRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_SegmentCalculation { throw unimplemented() }
-  func previewFilter(request: Maac_Segments_V1_PreviewFilterRequest, context: ServerContext)
-    async throws -> Maac_Segments_V1_PreviewFilterResponse
-  { throw unimplemented() }
-  func listSegmentMembers(
-    request: Maac_Segments_V1_ListSegmentMembersRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_ListSegmentMembersResponse { throw unimplemented() }
-  func streamSegmentMembers(
-    request: Maac_Segments_V1_StreamSegmentMembersRequest,
-    response: RPCWriter<Maac_Segments_V1_StreamSegmentMembersResponse>, context: ServerContext
-  ) async throws { throw unimplemented() }
-  func checkMembership(request: Maac_Segments_V1_CheckMembershipRequest, context: ServerContext)
-    async throws -> Maac_Segments_V1_CheckMembershipResponse
-  { throw unimplemented() }
-  func addSegmentReference(
-    request: Maac_Segments_V1_SegmentReferenceRequest, context: ServerContext
-  ) async throws -> Google_Protobuf_Empty { throw unimplemented() }
-  func removeSegmentReference(
-    request: Maac_Segments_V1_SegmentReferenceRequest, context: ServerContext
-  ) async throws -> Google_Protobuf_Empty { throw unimplemented() }
-  func listSegmentReferences(
-    request: Maac_Segments_V1_ListSegmentReferencesRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_ListSegmentReferencesResponse { throw unimplemented() }
-  func getIngestionWatermark(
-    request: Maac_Segments_V1_GetIngestionWatermarkRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_GetIngestionWatermarkResponse { throw unimplemented() }
 }
 
 /// Runs `handlers` as a segment service on its own server process (no database).

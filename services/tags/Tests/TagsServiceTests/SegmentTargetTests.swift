@@ -13,7 +13,7 @@ import Testing
 /// `SegmentsInternal` protocol over a real nghttp2 server. A member read asking for a snapshot
 /// fresher than the one it holds starts a calculation and answers `CALCULATION_PENDING` with its
 /// id (S12); the calculation reads `running` once, then `succeeded` with the fresh members.
-final class TestSegmentSnapshots: Maac_Segments_V1_SegmentsInternal.SimpleServiceProtocol,
+final class TestSegmentSnapshots: SegmentsInternalStandIn,
   Sendable
 {
   struct State: Sendable {
@@ -83,41 +83,6 @@ final class TestSegmentSnapshots: Maac_Segments_V1_SegmentsInternal.SimpleServic
     return calculation
   }
 
-  private func unimplemented() -> RPCError {
-    RPCError(code: .unimplemented, message: "not part of the test")
-  }
-
-  func validateFilter(request: Maac_Segments_V1_ValidateFilterRequest, context: ServerContext)
-    async throws -> Google_Protobuf_Empty
-  { throw unimplemented() }
-  func evaluateFilter(
-    request: Maac_Segments_V1_EvaluateFilterRequest,
-    response: RPCWriter<Maac_Segments_V1_EvaluateFilterResponse>, context: ServerContext
-  ) async throws { throw unimplemented() }
-  func listSegments(request: Maac_Segments_V1_ListSegmentsRequest, context: ServerContext)
-    async throws -> Maac_Segments_V1_ListSegmentsResponse
-  { throw unimplemented() }
-  func previewFilter(request: Maac_Segments_V1_PreviewFilterRequest, context: ServerContext)
-    async throws -> Maac_Segments_V1_PreviewFilterResponse
-  { throw unimplemented() }
-  func listSegmentMembers(
-    request: Maac_Segments_V1_ListSegmentMembersRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_ListSegmentMembersResponse { throw unimplemented() }
-  func checkMembership(request: Maac_Segments_V1_CheckMembershipRequest, context: ServerContext)
-    async throws -> Maac_Segments_V1_CheckMembershipResponse
-  { throw unimplemented() }
-  func addSegmentReference(
-    request: Maac_Segments_V1_SegmentReferenceRequest, context: ServerContext
-  ) async throws -> Google_Protobuf_Empty { throw unimplemented() }
-  func removeSegmentReference(
-    request: Maac_Segments_V1_SegmentReferenceRequest, context: ServerContext
-  ) async throws -> Google_Protobuf_Empty { throw unimplemented() }
-  func listSegmentReferences(
-    request: Maac_Segments_V1_ListSegmentReferencesRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_ListSegmentReferencesResponse { throw unimplemented() }
-  func getIngestionWatermark(
-    request: Maac_Segments_V1_GetIngestionWatermarkRequest, context: ServerContext
-  ) async throws -> Maac_Segments_V1_GetIngestionWatermarkResponse { throw unimplemented() }
 }
 
 func segmentTarget(_ id: Int64, refresh: Bool) -> Maac_Tags_V1_BulkTagTarget {
