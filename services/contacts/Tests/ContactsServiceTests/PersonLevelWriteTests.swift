@@ -145,6 +145,25 @@ struct CDHBeside {
 @Suite("Person-level writes through the real CDH (C48, C69)")
 struct PersonLevelWriteTests {
   @Test(
+    "C48: binding a customer id the moment a contact is created succeeds: contacts waits (bounded, no row lock held) until CDH has followed the creation"
+  )
+  func bindRightAfterCreate() async throws {
+    try await CDHBeside.run { env in
+      for n in 1...5 {
+        let created = try await env.api.createLine(40 + n)
+        var bind = Maac_Contacts_V1_BindCustomerIdRequest()
+        bind.contactID = created.id
+        bind.customerID = "NEW-\(n)"
+        bind.via = .api
+        let bound = try await env.api.contacts.bindCustomerId(
+          bind, metadata: As.user(ContactsHarness.orgA))
+        #expect(bound.customerID == "NEW-\(n)")
+        #expect(try await env.merged(created.id).fields.customID == "NEW-\(n)")
+      }
+    }
+  }
+
+  @Test(
     "C47, C48, C50, C62: bind and unbind act on the person through CDH — every member gets the value, a clear leaves no member holding it, so it never reappears; history keeps origin and via"
   )
   func bindActsOnThePerson() async throws {

@@ -44,10 +44,7 @@ public struct CdhProfileClient: ProfileAuthority {
           field: writes.count == 1 ? writes[0].field : nil, reason: "CDH_REJECTED")
       case .notFound:
         // CDH has not followed this contact's creation yet: retryable, nothing changed.
-        throw ServiceErrors.make(
-          .unavailable, "CDH_UNAVAILABLE",
-          "the customer data hub does not know this contact yet; nothing was changed, try again shortly"
-        )
+        throw ContactNotYetInCDH()
       case .permissionDenied:
         throw ServiceError(.permissionDenied, error.message)
       case .cancelled:

@@ -97,29 +97,31 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
       : try ServiceErrors.domain {
         try ContactEditor.apply(input, mask: personPaths, to: target, context: editContext)
       }
-    return try await idempotency.run(
-      method: "UpdateContact", requestID: request.requestID, request: request,
-      organizationID: org, resultID: \.id
-    ) { connection in
-      // One transaction: CDH's merged values and the local fields commit together.
-      var current = target
-      if let personEdit {
-        current = try await personLevel.apply(
-          PersonLevelWrites.writes(of: personEdit), to: target, organizationID: org, via: "api",
-          on: connection
-        ).contact
+    return try await PersonLevelWrites.waitingForCDH {
+      try await idempotency.run(
+        method: "UpdateContact", requestID: request.requestID, request: request,
+        organizationID: org, resultID: \.id
+      ) { connection in
+        // One transaction: CDH's merged values and the local fields commit together.
+        var current = target
+        if let personEdit {
+          current = try await personLevel.apply(
+            PersonLevelWrites.writes(of: personEdit), to: target, organizationID: org, via: "api",
+            on: connection
+          ).contact
+        }
+        if !localPaths.isEmpty {
+          current = try await store.mutate(
+            on: connection, organizationID: org, id: target.id, cause: Caller.cause(via: "api")
+          ) { contact, _ in
+            try ServiceErrors.domain {
+              try ContactEditor.apply(input, mask: localPaths, to: contact, context: editContext)
+                .contact
+            }
+          }.contact
+        }
+        return ContactMapping.contact(current, definitions: definitions)
       }
-      if !localPaths.isEmpty {
-        current = try await store.mutate(
-          on: connection, organizationID: org, id: target.id, cause: Caller.cause(via: "api")
-        ) { contact, _ in
-          try ServiceErrors.domain {
-            try ContactEditor.apply(input, mask: localPaths, to: contact, context: editContext)
-              .contact
-          }
-        }.contact
-      }
-      return ContactMapping.contact(current, definitions: definitions)
     }
   }
 
@@ -159,18 +161,20 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     guard let contact = try await store.contact(organizationID: org, id: request.contactID)
     else { throw ContactStore.notFound }
     let definitions = try await directory.customFields(organizationID: org)
-    return try await idempotency.run(
-      method: "BindCustomerId", requestID: request.requestID, request: request,
-      organizationID: org, resultID: \.id
-    ) { connection in
-      var stored = contact
-      if BindingRules.bind(value, to: contact, at: Date()) != nil {
-        stored = try await personLevel.apply(
-          [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: value)],
-          to: contact, organizationID: org, via: via, on: connection
-        ).contact
+    return try await PersonLevelWrites.waitingForCDH {
+      try await idempotency.run(
+        method: "BindCustomerId", requestID: request.requestID, request: request,
+        organizationID: org, resultID: \.id
+      ) { connection in
+        var stored = contact
+        if BindingRules.bind(value, to: contact, at: Date()) != nil {
+          stored = try await personLevel.apply(
+            [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: value)],
+            to: contact, organizationID: org, via: via, on: connection
+          ).contact
+        }
+        return ContactMapping.contact(stored, definitions: definitions)
       }
-      return ContactMapping.contact(stored, definitions: definitions)
     }
   }
 
@@ -185,15 +189,17 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     guard let contact = try await store.contact(organizationID: org, id: request.contactID)
     else { throw ContactStore.notFound }
     let definitions = try await directory.customFields(organizationID: org)
-    return try await idempotency.run(
-      method: "UnbindCustomerId", requestID: request.requestID, request: request,
-      organizationID: org, resultID: \.id
-    ) { connection in
-      let stored = try await personLevel.apply(
-        [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: nil)],
-        to: contact, organizationID: org, via: via, on: connection
-      ).contact
-      return ContactMapping.contact(stored, definitions: definitions)
+    return try await PersonLevelWrites.waitingForCDH {
+      try await idempotency.run(
+        method: "UnbindCustomerId", requestID: request.requestID, request: request,
+        organizationID: org, resultID: \.id
+      ) { connection in
+        let stored = try await personLevel.apply(
+          [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: nil)],
+          to: contact, organizationID: org, via: via, on: connection
+        ).contact
+        return ContactMapping.contact(stored, definitions: definitions)
+      }
     }
   }
 

@@ -58,6 +58,27 @@ struct PersonLevelWrites: Sendable {
     return result
   }
 
+  /// Runs `write` (a whole person-level request, its transaction included) and, while CDH has
+  /// not yet followed the contact's creation, runs it again after short pauses, up to about
+  /// `budget`. A contact created a moment ago can be bound at once (C48); each attempt rolled
+  /// back, so no row lock is held while waiting.
+  static func waitingForCDH<T>(
+    budget: Duration = .seconds(5), _ write: () async throws -> T
+  ) async throws -> T {
+    var pause = Duration.milliseconds(25)
+    var waited = Duration.zero
+    while true {
+      do {
+        return try await write()
+      } catch is ContactNotYetInCDH {
+        guard waited < budget else { throw ContactNotYetInCDH.answer }
+        try await Task.sleep(for: pause)
+        waited += pause
+        pause = min(pause * 2, .milliseconds(400))
+      }
+    }
+  }
+
   /// The person-level part of an edit (C69): unify keys it sets and contact-level fields it
   /// clears, with the values the edit validated (E.164 phones, trimmed ids).
   static func writes(of edit: ContactEdit) -> [ProfileFieldWrite] {
