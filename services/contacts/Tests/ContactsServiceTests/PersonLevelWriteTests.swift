@@ -164,6 +164,37 @@ struct PersonLevelWriteTests {
   }
 
   @Test(
+    "C48, C69: concurrent person-level writes on two members of one person both succeed (a deadlock victim is run again)"
+  )
+  func concurrentWritesOnOnePerson() async throws {
+    try await CDHBeside.run { env in
+      let person = try await env.person()
+      let api = env.api
+      for round in 1...10 {
+        async let onLine: Maac_Contacts_V1_Contact = {
+          var bind = Maac_Contacts_V1_BindCustomerIdRequest()
+          bind.contactID = person.line
+          bind.customerID = "L-\(round)"
+          bind.via = .api
+          return try await api.contacts.bindCustomerId(
+            bind, metadata: As.user(ContactsHarness.orgA))
+        }()
+        async let onEmail: Maac_Contacts_V1_Contact = {
+          var bind = Maac_Contacts_V1_BindCustomerIdRequest()
+          bind.contactID = person.email
+          bind.customerID = "E-\(round)"
+          bind.via = .api
+          return try await api.contacts.bindCustomerId(
+            bind, metadata: As.user(ContactsHarness.orgA))
+        }()
+        let (line, email) = try await (onLine, onEmail)
+        #expect(line.customerID == "L-\(round)" || line.customerID == "E-\(round)")
+        #expect(email.customerID == "L-\(round)" || email.customerID == "E-\(round)")
+      }
+    }
+  }
+
+  @Test(
     "C47, C48, C50, C62: bind and unbind act on the person through CDH — every member gets the value, a clear leaves no member holding it, so it never reappears; history keeps origin and via"
   )
   func bindActsOnThePerson() async throws {

@@ -72,12 +72,15 @@ public struct ContactsWriteBack: Sendable {
             continue
           }
           for envelope in events {
-            try await pool.withTransaction { connection in
-              guard
-                try await cursors.advance(
-                  from: Self.cursorProducer, to: envelope.sequence, on: connection)
-              else { return }
-              try await deliver(envelope, ingest: ingest)
+            // Delivered before the cursor moves, with no connection of ours held across the
+            // call: contacts may hold a member's row while it waits for CDH (a person-level
+            // write, C48), and a write-back holding a connection meanwhile could leave CDH's
+            // pool without one for that very call. A crash in between delivers the event
+            // again, which contacts applies as a no-op (same version, same values).
+            try await deliver(envelope, ingest: ingest)
+            _ = try await pool.withTransaction { connection in
+              try await cursors.advance(
+                from: Self.cursorProducer, to: envelope.sequence, on: connection)
             }
           }
           backoff = .milliseconds(50)

@@ -62,14 +62,22 @@ struct PersonLevelWrites: Sendable {
   /// not yet followed the contact's creation, runs it again after short pauses, up to about
   /// `budget`. A contact created a moment ago can be bound at once (C48); each attempt rolled
   /// back, so no row lock is held while waiting.
+  ///
+  /// Two concurrent writes on two members of one person can each hold its own row across the
+  /// CDH call and then wait for the other's: PostgreSQL aborts one (40P01). The aborted write
+  /// is run again, up to three times; CDH receives the same values again, which changes
+  /// nothing there.
   static func waitingForCDH<T>(
     budget: Duration = .seconds(5), _ write: () async throws -> T
   ) async throws -> T {
     var pause = Duration.milliseconds(25)
     var waited = Duration.zero
+    var aborted = 0
     while true {
       do {
         return try await write()
+      } catch let error as PostgresError where error.isRetryableTransactionFailure && aborted < 3 {
+        aborted += 1
       } catch is ContactNotYetInCDH {
         guard waited < budget else { throw ContactNotYetInCDH.answer }
         try await Task.sleep(for: pause)
