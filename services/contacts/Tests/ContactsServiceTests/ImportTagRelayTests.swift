@@ -139,10 +139,9 @@ struct ImportTagRelayTests {
   func outageAndResend() async throws {
     try await TestDatabase.withServiceDatabase("contacts_tags_peer") { tagsDatabase in
       let peer = TagsPeer(database: tagsDatabase)
-      // Learn a free port, then take the tag manager down before contacts starts.
-      let first = try await peer.start()
-      let address = first.address
-      await first.stop()
+      // The tag manager is down when contacts starts and comes up later on this address:
+      // a port below the ephemeral range, so nothing else takes it in between (FreePort).
+      let address = HostAndPort(host: "127.0.0.1", port: try FreePort.pick())
       try await TestDatabase.withServiceDatabase("contacts_tags") { database in
         try await startContacts(database, tagsAddress: address) { contacts in
           try await withTestClient(to: contacts.address) { client in
