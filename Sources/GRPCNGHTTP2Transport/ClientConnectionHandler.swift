@@ -38,6 +38,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   private let configuration: Configuration
   private let onEvent: (Event) -> Void
   let mailbox: Mailbox<ClientConnectionHandler>
+  /// RPCs handed this connection, some perhaps not yet on the event loop.
+  private let reservations: StreamReservations
   private var session: NGHTTP2Session!
   private var context: ChannelHandlerContext?
   private var streams: [Int32: ClientStream] = [:]
@@ -52,8 +54,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   private var inRead = false
   private var closed = false
 
-  init(configuration: Configuration, eventLoop: any EventLoop, onEvent: @escaping (Event) -> Void) {
+  init(
+    configuration: Configuration, reservations: StreamReservations, eventLoop: any EventLoop,
+    onEvent: @escaping (Event) -> Void
+  ) {
     self.configuration = configuration
+    self.reservations = reservations
     self.onEvent = onEvent
     self.mailbox = Mailbox(eventLoop: eventLoop)
   }
@@ -202,6 +208,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   private func idleTimeoutFired() {
     self.idleTask = nil
     guard self.openCount == 0 else { return }
+    guard self.reservations.closeIfUnreserved() else {
+      // A caller holds this connection and its stream may be on the way: look again later.
+      self.scheduleIdleTimeoutIfIdle()
+      return
+    }
     self.beginGracefulShutdown()
   }
 

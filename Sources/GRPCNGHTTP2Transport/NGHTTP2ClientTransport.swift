@@ -109,6 +109,8 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
   struct Connection: Sendable {
     let id: Int
     let mailbox: Mailbox<ClientConnectionHandler>
+    /// Held by every RPC from the moment it picks this connection until it ends.
+    let reservations: StreamReservations
     let channel: any Channel
     let remotePeer: String
     let localPeer: String
@@ -116,7 +118,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
 
   private enum ConnectionState {
     case idle
-    case connecting(EventLoopFuture<Connection>)
+    case connecting(EventLoopFuture<Connection>, StreamReservations)
     case ready(Connection)
     case transientFailure(retryAt: ContinuousClock.Instant, error: any Error)
     case shutdown
@@ -228,6 +230,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
     _ closure: (_ stream: RPCStream<Inbound, Outbound>, _ context: ClientContext) async throws -> T
   ) async throws -> T {
     let connection = try await self.readyConnection(waitForReady: options.waitForReady ?? false)
+    defer { connection.reservations.release() }
     let maxSize =
       options.maxResponseMessageBytes.map { min($0, self.config.maxReceiveMessageSize) }
       ?? self.config.maxReceiveMessageSize
@@ -279,21 +282,30 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
 
   // MARK: Connection management
 
+  /// A ready connection with a place reserved for one RPC (the caller releases it).
   private func readyConnection(waitForReady: Bool) async throws -> Connection {
     while true {
       enum Step {
         case use(Connection)
-        case await(EventLoopFuture<Connection>)
+        case await(EventLoopFuture<Connection>, StreamReservations)
         case fail(any Error)
         case sleep(until: ContinuousClock.Instant)
+        /// The connection closed for idleness just now; its draining event is on the way.
+        case pickAgain
       }
       let now = ContinuousClock.now
+      func reservingNewConnection(_ state: inout State) -> Step {
+        let (future, reservations) = self.startConnecting(&state)
+        // A connection that is not ready yet has no idle timer: this cannot fail.
+        _ = reservations.reserve()
+        return .await(future, reservations)
+      }
       let step = self.state.withLock { state -> Step in
         switch state.connection {
         case .ready(let connection):
-          return .use(connection)
-        case .connecting(let future):
-          return .await(future)
+          return connection.reservations.reserve() ? .use(connection) : .pickAgain
+        case .connecting(let future, let reservations):
+          return reservations.reserve() ? .await(future, reservations) : .pickAgain
         case .shutdown:
           return .fail(RPCError(code: .unavailable, message: "The client transport is shut down."))
         case .transientFailure(let retryAt, let error):
@@ -305,9 +317,9 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
                 cause: error)
             )
           }
-          return .await(self.startConnecting(&state))
+          return reservingNewConnection(&state)
         case .idle:
-          return .await(self.startConnecting(&state))
+          return reservingNewConnection(&state)
         }
       }
       switch step {
@@ -317,10 +329,13 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
         throw error
       case .sleep(let deadline):
         try await Task.sleep(until: deadline, clock: .continuous)
-      case .await(let future):
+      case .pickAgain:
+        await Task.yield()
+      case .await(let future, let reservations):
         do {
           return try await future.get()
         } catch {
+          reservations.release()
           if !waitForReady {
             if let rpcError = error as? RPCError { throw rpcError }
             throw RPCError(
@@ -333,20 +348,26 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
   }
 
   /// Starts a connection attempt; called with the state lock held.
-  private func startConnecting(_ state: inout State) -> EventLoopFuture<Connection> {
+  private func startConnecting(_ state: inout State) -> (
+    EventLoopFuture<Connection>, StreamReservations
+  ) {
     let eventLoop = self.group.next()
     let promise = eventLoop.makePromise(of: Connection.self)
+    let reservations = StreamReservations()
     state.nextID += 1
     let id = state.nextID
-    state.connection = .connecting(promise.futureResult)
+    state.connection = .connecting(promise.futureResult, reservations)
     let future = promise.futureResult
     eventLoop.execute {
-      self.dial(id: id, on: eventLoop, promise: promise)
+      self.dial(id: id, on: eventLoop, reservations: reservations, promise: promise)
     }
-    return future
+    return (future, reservations)
   }
 
-  private func dial(id: Int, on eventLoop: any EventLoop, promise: EventLoopPromise<Connection>) {
+  private func dial(
+    id: Int, on eventLoop: any EventLoop, reservations: StreamReservations,
+    promise: EventLoopPromise<Connection>
+  ) {
     let handlerConfig = ClientConnectionHandler.Configuration(
       authority: self.target.authority,
       maxReceiveMessageSize: self.config.maxReceiveMessageSize,
@@ -362,7 +383,8 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           let handler = ClientConnectionHandler(
-            configuration: handlerConfig, eventLoop: channel.eventLoop
+            configuration: handlerConfig, reservations: reservations,
+            eventLoop: channel.eventLoop
           ) { event in
             switch event {
             case .ready:
@@ -399,6 +421,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
         return Connection(
           id: id,
           mailbox: handler.mailbox,
+          reservations: reservations,
           channel: channel,
           remotePeer: PeerDescription.describe(channel.remoteAddress),
           localPeer: PeerDescription.describe(channel.localAddress)

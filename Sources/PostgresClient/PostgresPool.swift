@@ -67,6 +67,23 @@ public final class PostgresPool: Sendable {
     self.logger = logger
   }
 
+  /// Runs `body` with a pool that exists only for it and is shut down afterwards (also when
+  /// `body` throws): for short-lived tools that make a few statements and exit.
+  public static func withPool<T>(
+    configuration: PostgresConfiguration, maxConnections: Int = 1,
+    _ body: (PostgresPool) async throws -> T
+  ) async throws -> T {
+    let pool = PostgresPool(configuration: configuration, maxConnections: maxConnections)
+    do {
+      let value = try await body(pool)
+      await pool.shutdown()
+      return value
+    } catch {
+      await pool.shutdown()
+      throw error
+    }
+  }
+
   // MARK: Borrowing
 
   /// Lends a connection to `body` and takes it back afterwards (also when `body` throws).

@@ -17,16 +17,8 @@ struct DeadLetters: AsyncParsableCommand {
     var databaseURL: String
 
     func withPool<T>(_ body: (PostgresPool) async throws -> T) async throws -> T {
-      let pool = PostgresPool(
-        configuration: try PostgresConfiguration(url: databaseURL), maxConnections: 1)
-      do {
-        let value = try await body(pool)
-        await pool.shutdown()
-        return value
-      } catch {
-        await pool.shutdown()
-        throw error
-      }
+      try await PostgresPool.withPool(
+        configuration: try PostgresConfiguration(url: databaseURL), body)
     }
   }
 

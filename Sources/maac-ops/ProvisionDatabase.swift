@@ -20,14 +20,13 @@ struct ProvisionDatabase: AsyncParsableCommand {
 
   func run() async throws {
     let password = try Self.password(at: passwordFile)
-    let admin = PostgresPool(configuration: try PostgresConfiguration(url: adminURL), maxConnections: 1)
     do {
-      try await PostgresProvisioner(admin: admin).provisionService(service, password: password)
+      try await PostgresPool.withPool(configuration: try PostgresConfiguration(url: adminURL)) {
+        try await PostgresProvisioner(admin: $0).provisionService(service, password: password)
+      }
     } catch {
-      await admin.shutdown()
       throw ValidationError("provisioning \(service) failed: \(error)")
     }
-    await admin.shutdown()
     guard var components = URLComponents(string: adminURL) else {
       throw ValidationError("--admin-url is not a URL")
     }

@@ -207,16 +207,36 @@ struct ConnectionLifecycleTests {
     clientConfig.idleTimeout = .milliseconds(50)
     try await TestHarness.withEcho(clientConfig: clientConfig, observations: observations) {
       client in
-      _ = try await client.echoUnary("Track", [1])
+      // `.message` throws the RPC's error: every call must succeed, none may be refused because
+      // the idle timer closed the connection it had just picked.
+      #expect(try await client.echoUnary("Track", [1]).message == [1])
       var peers = 1
       // Each pause is longer than the idle timeout, so the connection should be gone by the
       // next RPC; the loop only bounds how long a loaded machine may take.
       for _ in 0..<50 where peers < 2 {
         try await Task.sleep(for: .milliseconds(150))
-        _ = try await client.echoUnary("Track", [2])
+        #expect(try await client.echoUnary("Track", [2]).message == [2])
         peers = observations.peers.count
       }
       #expect(peers >= 2)
+    }
+  }
+
+  @Test(
+    "An idle timeout shorter than the way from picking a connection to opening the stream never fails an RPC"
+  )
+  func idleTimeoutRacingNewStreams() async throws {
+    var clientConfig = NGHTTP2ClientTransport.Config.defaults
+    // The timer fires on the first loop tick after the connection is ready or its last stream
+    // closed: before the fix, an RPC that had picked the connection was refused UNAVAILABLE
+    // ("The connection is closing") whenever its `.open` reached the loop after that tick.
+    clientConfig.idleTimeout = .microseconds(1)
+    try await TestHarness.withEcho(clientConfig: clientConfig) { client in
+      for round in 0..<40 {
+        let byte = UInt8(round)
+        #expect(try await client.echoUnary("Get", [byte]).message == [byte])
+        if round % 4 == 3 { try await Task.sleep(for: .milliseconds(2)) }
+      }
     }
   }
 

@@ -168,8 +168,8 @@ public struct EventConsumer<Transport: ClientTransport>: Sendable {
   /// Applies the letters an operator asked to replay; returns how many were applied.
   func replayRequested() async throws -> Int {
     var applied = 0
+    let (handler, deadLetters) = (self.handler, self.deadLetters)
     for letter in try await deadLetters.replayRequests(limit: 100, pool: pool) {
-      let (handler, deadLetters) = (self.handler, self.deadLetters)
       do {
         try await pool.withTransaction { connection in
           try await handler(letter.envelope, connection)
