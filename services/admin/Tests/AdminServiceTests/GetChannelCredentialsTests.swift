@@ -27,28 +27,33 @@ struct GetChannelCredentialsTests {
         #expect(line.line.channelSecret == Secrets.lineSecret)
         #expect(line.line.channelAccessToken == Secrets.lineToken)
       }
-      let caller = AdminHarness.service("sms-adapter", organization: organization)
-      for type in [Maac_Common_V1_ChannelType.facebook, .instagram] {
+      for (type, service) in [
+        (Maac_Common_V1_ChannelType.facebook, "facebook-adapter"),
+        (.instagram, "instagram-adapter"),
+      ] {
         let meta = try await admin.internalAPI.getChannelCredentials(
-          request(byType[type]!), metadata: caller)
+          request(byType[type]!),
+          metadata: AdminHarness.service(service, organization: organization))
         #expect(meta.meta.accessToken == Secrets.metaToken)
         #expect(meta.meta.appSecret == Secrets.metaSecret)
       }
       let whatsapp = try await admin.internalAPI.getChannelCredentials(
-        request(byType[.whatsapp]!), metadata: caller
+        request(byType[.whatsapp]!),
+        metadata: AdminHarness.service("whatsapp-adapter", organization: organization)
       ).whatsapp
       #expect(whatsapp.phoneNumberID == "1065" && whatsapp.businessAccountID == "1022")
       #expect(whatsapp.accessToken == Secrets.whatsappToken)
       #expect(whatsapp.appSecret == Secrets.whatsappSecret)
       let sms = try await admin.internalAPI.getChannelCredentials(
-        request(byType[.sms]!), metadata: caller
+        request(byType[.sms]!),
+        metadata: AdminHarness.service("sms-adapter", organization: organization)
       ).sms
       #expect(sms.provider == "every8d" && sms.apiKey == Secrets.smsKey && sms.senderID == "MAAC")
     }
   }
 
   @Test(
-    "Allow-list: a user, a service not on the list and system:email are PERMISSION_DENIED FORBIDDEN, revealing nothing; a configured list replaces the standard one"
+    "Allow-list: a user, a service not on the list and system:email are PERMISSION_DENIED FORBIDDEN, revealing nothing; a listed service reads only its kinds (contacts: LINE); a configured list replaces the standard one"
   )
   func allowList() async throws {
     try await AdminHarness.run { admin in
@@ -72,15 +77,23 @@ struct GetChannelCredentialsTests {
         }
       }
     }
-    try await AdminHarness.run(
-      credentialCallers: .configured(by: [
-        CredentialCallers.environmentVariable: "system:line-adapter, user-1,system:"
-      ])
-    ) { admin in
-      #expect(
-        CredentialCallers.configured(by: [
-          CredentialCallers.environmentVariable: "system:line-adapter, user-1,system:"
-        ]).allowed == ["system:line-adapter"])
+    try await AdminHarness.run { admin in
+      let provisioned = try await admin.provision(Secrets.document(name: "Acme")).organizations[0]
+      let contacts = AdminHarness.service("contacts", organization: provisioned.organization.id)
+      for channel in provisioned.channels where channel.type != .line && channel.type != .email {
+        let error = await rpcError {
+          try await admin.internalAPI.getChannelCredentials(request(channel.id), metadata: contacts)
+        }
+        #expect(error?.code == .permissionDenied && error?.reason == "FORBIDDEN", "\(channel.type)")
+        #expect(!Secrets.all.contains { error?.message.contains($0) == true })
+      }
+    }
+    let configured = "system:line-adapter=line+sms, user-1=line,system:=line,system:x=email,bad"
+    let callers = CredentialCallers.configured(by: [
+      CredentialCallers.environmentVariable: configured
+    ])
+    #expect(callers.allowed == ["system:line-adapter": [.line, .sms]])
+    try await AdminHarness.run(credentialCallers: callers) { admin in
       let provisioned = try await admin.provision(Secrets.document(name: "Acme")).organizations[0]
       let organization = provisioned.organization.id
       let line = provisioned.channels.first { $0.type == .line }!.id

@@ -31,7 +31,7 @@ struct SetChannelCredentialsTests {
   }
 
   @Test(
-    "ops.proto SetChannelCredentials + R6: replaces the credentials (also on a channel created without any), emits one channel.updated [credentials] without a secret; A22: GetChannel/ListChannels still carry none"
+    "ops.proto SetChannelCredentials + R6: replaces the credentials (also on a channel created without any), emits one channel.updated [credentials] without a secret, none when the set is unchanged; A22: GetChannel/ListChannels still carry none"
   )
   func replaces() async throws {
     try await AdminHarness.run { admin in
@@ -65,6 +65,12 @@ struct SetChannelCredentialsTests {
         #expect(!bytes.contains(Self.rotatedToken) && !bytes.contains(Self.rotatedSecret))
       }
       #expect(try await admin.count("channel_credentials") == 2)
+
+      // R6: the same set again changes nothing and emits nothing.
+      let unchanged = try await admin.lastSequence()
+      _ = try await admin.ops.setChannelCredentials(
+        lineRequest(provisioned.channels[0].id), metadata: AdminHarness.operatorCaller)
+      #expect(try await admin.lastSequence() == unchanged)
 
       let tenant = AdminHarness.tenant(organization)
       let renderings = [

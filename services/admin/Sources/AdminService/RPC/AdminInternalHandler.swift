@@ -76,18 +76,22 @@ public struct AdminInternalHandler: Maac_Admin_V1_AdminInternal.SimpleServicePro
   }
 
   /// Checks, in this order: the caller is on the allow-list (PERMISSION_DENIED, before
-  /// anything about the channel is revealed), the organization metadata, `channel_id`.
+  /// anything about the channel is revealed), the organization metadata, `channel_id`, the
+  /// channel, and that the caller may read the channel type's credentials.
   public func getChannelCredentials(
     request: Maac_Admin_V1_GetChannelCredentialsRequest, context: ServerContext
   ) async throws -> Maac_Admin_V1_ChannelCredentials {
-    guard credentialCallers.permits(CallerContext.current) else {
+    let caller = CallerContext.current
+    guard credentialCallers.admits(caller) else {
       throw AdminError.forbidden(
         "channel credentials are served only to the services on admin center's allow-list")
     }
     let organizationID = try CallerOrganization.id()
     let id = try RequestValidation.positiveID(request.channelID, field: "channel_id")
     return CredentialMapping.message(
-      try await vault.credentials(organizationID: organizationID, channelID: id))
+      try await vault.credentials(organizationID: organizationID, channelID: id) { kind in
+        credentialCallers.permits(caller, kind: kind)
+      })
   }
 
   // MARK: Later parts of admin center

@@ -58,8 +58,8 @@ public struct AdminRegistry: Sendable {
 
   /// Stores (replaces) the credentials of non-email channel `channelID`, validated for the
   /// channel's type (the same rules as creation and provisioning), and emits
-  /// `channel.updated` with `changed = [credentials]` in the same transaction (R6). The
-  /// event carries no secret.
+  /// `channel.updated` with `changed = [credentials]` in the same transaction (R6), only
+  /// when the set differs from the stored one. The event carries no secret.
   ///
   /// Throws NOT_FOUND `CHANNEL_NOT_FOUND` for a missing channel, INVALID_ARGUMENT naming
   /// `credentials` for an email channel (SetEmailProviderCredentials) or credentials that do
@@ -79,6 +79,10 @@ public struct AdminRegistry: Sendable {
       guard let valid = draft.validated(for: channel.type, at: path, into: &violations) else {
         throw AdminError.invalid(ValidationFailure(violations.violations))
       }
+      // Setting the stored set again changes nothing: no write, no event (R6 "when changed").
+      let stored = try await credentials.find(
+        channelID: channel.id, organizationID: channel.organizationID, on: connection)
+      guard stored != valid else { return }
       try await credentials.store(
         valid, channelID: channel.id, organizationID: channel.organizationID, on: connection)
       try await events.publish([.channel(channel, changed: [.credentials])], on: connection)
