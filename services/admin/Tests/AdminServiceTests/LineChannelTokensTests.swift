@@ -55,7 +55,7 @@ struct LineChannelTokensTests {
   }
 
   @Test(
-    "issue #5: contacts (system:contacts, on the allow-list) reads the LINE token; within the cache duration admin is not asked again (a rotation is not seen), after it the new token is read; no credentials and another organization's channel are nil"
+    "issue #5: contacts (system:contacts, on the allow-list) reads the LINE token; within the cache duration admin is not asked again (a rotation is not seen), after it the new token is read; forget reads again; no credentials and another organization's channel are nil"
   )
   func cachesForItsDuration() async throws {
     try await AdminHarness.run { admin in
@@ -106,12 +106,19 @@ struct LineChannelTokensTests {
             == "line-token-ROTATED-0008")
         #expect(counter.count == 2)
 
+        // forget: the next ask reads admin again (contacts' hook for a token LINE rejected).
+        await tokens.forget(organizationID: organization, channelID: line)
+        #expect(
+          try await tokens.accessToken(organizationID: organization, channelID: line)
+            == "line-token-ROTATED-0008")
+        #expect(counter.count == 3)
+
         // FAILED_PRECONDITION CHANNEL_CREDENTIALS_NOT_SET and NOT_FOUND both read as "none",
         // and "none" is kept too.
         let bare = provisioned.channels[1].id
         #expect(try await tokens.accessToken(organizationID: organization, channelID: bare) == nil)
         #expect(try await tokens.accessToken(organizationID: organization, channelID: bare) == nil)
-        #expect(counter.count == 3)
+        #expect(counter.count == 4)
         let foreign = other.channels.first { $0.type == .line }!.id
         #expect(
           try await tokens.accessToken(organizationID: organization, channelID: foreign) == nil)
@@ -119,7 +126,7 @@ struct LineChannelTokensTests {
         #expect(
           try await tokens.accessToken(organizationID: other.organization.id, channelID: foreign)
             == Secrets.lineToken)
-        #expect(counter.count == 5)
+        #expect(counter.count == 6)
       }
     }
   }

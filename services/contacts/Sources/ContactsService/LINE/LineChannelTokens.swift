@@ -51,6 +51,12 @@ public struct AdminLineChannelTokens: LineChannelTokens {
     }
   }
 
+  /// Drops what is kept for the channel, so the next ask reads admin center again (e.g. after
+  /// LINE rejected the token: it may have been rotated).
+  public func forget(organizationID: Int64, channelID: Int64) async {
+    await cache.forget(.init(organizationID: organizationID, channelID: channelID))
+  }
+
   static func fetch(
     organizationID: Int64, channelID: Int64, client: GRPCClient<NGHTTP2ClientTransport>
   ) async throws -> String? {
@@ -118,6 +124,12 @@ actor LineChannelTokenCache {
       store(nil, for: key, replacing: task)
       throw error
     }
+  }
+
+  /// Drops the answer kept for `key`; a call already running is left to finish for its
+  /// waiters but its answer is not kept.
+  func forget(_ key: Key) {
+    entries[key] = nil
   }
 
   /// Replaces the entry of `key` only while it is still `task`'s (actor re-entrancy).
