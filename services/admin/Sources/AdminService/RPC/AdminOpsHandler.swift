@@ -5,8 +5,7 @@ import SwiftProtobuf
 
 /// `maac.admin.v1.AdminOps`: Ops creates organizations, channels and custom-field labels, one
 /// at a time or all-or-nothing with `Provision`, changes organizations and replaces channel
-/// credentials. The email-onboarding RPCs answer
-/// UNIMPLEMENTED until admin center's part 2.
+/// credentials. The email-onboarding RPCs answer UNIMPLEMENTED until admin center's part 2.
 public struct AdminOpsHandler: Maac_Admin_V1_AdminOps.SimpleServiceProtocol {
   private let registry: AdminRegistry
 
