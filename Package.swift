@@ -569,6 +569,9 @@ let package = Package(
       dependencies: [
         "AdminDomain",
         "AdminService",
+        // Contacts' client of GetChannelCredentials (LineChannelTokens), tested against the
+        // real admin center here.
+        "ContactsService",
         "maac-admin-provision",
         "MAACContracts",
         "MAACTestSupport",

@@ -15,15 +15,19 @@ public enum AdminServer {
     try PostgresMigration.load(bundle: .module, subdirectory: "Migrations")
   }
 
-  /// Every service admin center serves.
-  public static func services(process: ServiceProcess, pool: PostgresPool)
-    -> [any RegistrableRPCService]
-  {
+  /// Every service admin center serves. `credentialCallers` are the service callers
+  /// `GetChannelCredentials` answers.
+  public static func services(
+    process: ServiceProcess, pool: PostgresPool,
+    credentialCallers: CredentialCallers = .standard
+  ) -> [any RegistrableRPCService] {
     let directory = AdminDirectory(pool: pool)
     let registry = AdminRegistry(pool: pool, outbox: process.outbox)
     return [
       AdminCenterHandler(directory: directory),
-      AdminInternalHandler(directory: directory),
+      AdminInternalHandler(
+        directory: directory, vault: CredentialVault(pool: pool),
+        credentialCallers: credentialCallers),
       AdminOpsHandler(registry: registry),
       process.eventStream(
         method: Maac_Admin_V1_AdminEvents.Method.Subscribe.descriptor, pool: pool),

@@ -15,13 +15,17 @@ struct AdminHarness {
   let address: HostAndPort
   let pool: PostgresPool
   let schema: String
+  /// The connection the clients below share (for clients built elsewhere, e.g. contacts').
+  let client: GRPCClient<NGHTTP2ClientTransport>
   let center: Maac_Admin_V1_AdminCenter.Client<NGHTTP2ClientTransport>
   let internalAPI: Maac_Admin_V1_AdminInternal.Client<NGHTTP2ClientTransport>
   let ops: Maac_Admin_V1_AdminOps.Client<NGHTTP2ClientTransport>
   let events: Maac_Admin_V1_AdminEvents.Client<NGHTTP2ClientTransport>
 
   /// Runs `body` against a fresh admin center; everything is dropped afterwards.
-  static func run(_ body: (AdminHarness) async throws -> Void) async throws {
+  static func run(
+    credentialCallers: CredentialCallers = .standard, _ body: (AdminHarness) async throws -> Void
+  ) async throws {
     try await TestDatabase.withServiceDatabase("admin_test") { database in
       let process = ServiceProcess(
         name: AdminServer.name,
@@ -30,13 +34,15 @@ struct AdminHarness {
           logLevel: .critical))
       let pool = try await process.openDatabase(migrations: try AdminServer.migrations())
       let service = try await RunningService.start(
-        process, services: AdminServer.services(process: process, pool: pool),
+        process,
+        services: AdminServer.services(
+          process: process, pool: pool, credentialCallers: credentialCallers),
         tenancy: AdminServer.tenancy)
       do {
         try await withTestClient(to: service.address) { client in
           try await body(
             AdminHarness(
-              address: service.address, pool: pool, schema: database.name,
+              address: service.address, pool: pool, schema: database.name, client: client,
               center: .init(wrapping: client), internalAPI: .init(wrapping: client),
               ops: .init(wrapping: client), events: .init(wrapping: client)))
         }
@@ -55,6 +61,12 @@ struct AdminHarness {
     organizationID: nil, userID: "system:ops-test", requestID: RequestID.generate()
   ).metadata
 
+  /// Metadata of service `service` (`system:<service>`) acting for organization `id`.
+  static func service(_ service: String, organization id: Int64) -> Metadata {
+    CallerContext(organizationID: id, userID: "system:\(service)", requestID: RequestID.generate())
+      .metadata
+  }
+
   /// Metadata of a user of organization `id`.
   static func tenant(_ id: Int64) -> Metadata { CallerContext.tenant(id).metadata }
 
@@ -63,6 +75,28 @@ struct AdminHarness {
     let plan = try AdminDomainBridge.plan(document)
     return try await ops.provision(
       ProvisionRequestBuilder.request(for: plan), metadata: Self.operatorCaller)
+  }
+
+  /// The events after `sequence`, exactly `count` of them, from AdminEvents/Subscribe (as
+  /// an operator: every organization's). Pair with `count("outbox_events")` to prove no
+  /// further event exists: the stream stays open and would wait for one.
+  func events(after sequence: Int64, count: Int) async throws -> [Maac_Common_V1_EventEnvelope] {
+    guard count > 0 else { return [] }
+    var request = Maac_Common_V1_SubscribeRequest()
+    request.afterSequence = sequence
+    return try await events.subscribe(request, metadata: Self.operatorCaller) { response in
+      var received: [Maac_Common_V1_EventEnvelope] = []
+      for try await envelope in response.messages {
+        received.append(envelope)
+        if received.count == count { break }
+      }
+      return received
+    }
+  }
+
+  /// The last event sequence written so far.
+  func lastSequence() async throws -> Int64 {
+    try await pool.query("SELECT last_sequence FROM outbox_sequence")[0].decode("last_sequence")
   }
 
   /// Rows of `table` in this test's schema (to prove what was or was not written).

@@ -30,23 +30,36 @@ public struct OrganizationDraft: Sendable, Hashable {
     -> NewOrganization?
   {
     let before = violations.violations.count
-    let name = TextRules.requiredText(
-      name, at: path.member("name"), maxCharacters: Self.maxNameCharacters, into: &violations)
+    let name = Self.validName(name, at: path.member("name"), into: &violations)
     let uuid = ResourceUUID.optional(uuid, at: path.member("uuid"), into: &violations)
-    var zone = TimeZoneName.defaultName
-    if let timezone, !timezone.isEmpty {
-      if TimeZoneName.isKnown(timezone) {
-        zone = timezone
-      } else {
-        violations.add(
-          path.member("timezone"),
-          "must be an IANA time-zone name such as Asia/Taipei (abbreviations and offsets are not "
-            + "accepted)")
-      }
-    }
-    guard violations.violations.count == before, let name else { return nil }
+    let zone = Self.validTimezone(timezone, at: path.member("timezone"), into: &violations)
+    guard violations.violations.count == before, let name, let zone else { return nil }
     return NewOrganization(
       name: name, uuid: uuid, region: region, timezone: zone, active: active ?? true)
+  }
+
+  /// The organization-name rule (required, 1...255 characters, no control characters), shared
+  /// by creation and `OrganizationChanges`.
+  public static func validName(
+    _ name: String?, at path: FieldPath, into violations: inout ViolationCollector
+  ) -> String? {
+    TextRules.requiredText(name, at: path, maxCharacters: maxNameCharacters, into: &violations)
+  }
+
+  /// The time-zone rule, shared by creation and `OrganizationChanges`: nil or empty means
+  /// `Asia/Taipei`; anything else must be an IANA zone name. Nil when refused.
+  public static func validTimezone(
+    _ timezone: String?, at path: FieldPath, into violations: inout ViolationCollector
+  ) -> String? {
+    guard let timezone, !timezone.isEmpty else { return TimeZoneName.defaultName }
+    guard TimeZoneName.isKnown(timezone) else {
+      violations.add(
+        path,
+        "must be an IANA time-zone name such as Asia/Taipei (abbreviations and offsets are not "
+          + "accepted)")
+      return nil
+    }
+    return timezone
   }
 
   /// Validates the draft on its own (CreateOrganization).

@@ -22,6 +22,28 @@ public enum AdminError {
     error(.notFound, reason: "CHANNEL_NOT_FOUND", "Channel not found")
   }
 
+  /// GetChannelCredentials: the channel exists but has no stored credentials.
+  public static func credentialsNotSet() -> RPCError {
+    error(
+      .failedPrecondition, reason: "CHANNEL_CREDENTIALS_NOT_SET",
+      "The channel has no credentials set")
+  }
+
+  /// GetChannelCredentials on an email channel: its secrets leave admin center only through
+  /// GetEmailProviderCredentials, to the email service (R7).
+  public static func emailCredentialsElsewhere() -> RPCError {
+    error(
+      .failedPrecondition, reason: "INVALID_REQUEST",
+      "The channel is an email channel: its credentials are served by "
+        + "GetEmailProviderCredentials")
+  }
+
+  /// A caller that may not receive secrets (spec §5.5 `FORBIDDEN`: a role check, never a
+  /// cross-organization answer).
+  public static func forbidden(_ message: String) -> RPCError {
+    error(.permissionDenied, reason: "FORBIDDEN", message)
+  }
+
   /// An organization admin center does not know: refused, never treated as a tenant.
   public static func organizationNotFound(_ id: Int64) -> RPCError {
     error(

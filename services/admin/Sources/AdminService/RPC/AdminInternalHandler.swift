@@ -4,13 +4,19 @@ import MAACContracts
 import ServiceKit
 
 /// `maac.admin.v1.AdminInternal`: what other services ask admin center about the caller's
-/// organization. Email-channel RPCs and the credential RPCs answer UNIMPLEMENTED until
-/// admin center's part 2.
+/// organization. `GetChannelCredentials` answers only the allowed service callers; the
+/// email-channel RPCs answer UNIMPLEMENTED until admin center's part 2.
 public struct AdminInternalHandler: Maac_Admin_V1_AdminInternal.SimpleServiceProtocol {
   private let directory: AdminDirectory
+  private let vault: CredentialVault
+  private let credentialCallers: CredentialCallers
 
-  public init(directory: AdminDirectory) {
+  public init(
+    directory: AdminDirectory, vault: CredentialVault, credentialCallers: CredentialCallers
+  ) {
     self.directory = directory
+    self.vault = vault
+    self.credentialCallers = credentialCallers
   }
 
   public func getOrganization(
@@ -69,6 +75,25 @@ public struct AdminInternalHandler: Maac_Admin_V1_AdminInternal.SimpleServicePro
     return response
   }
 
+  /// Checks, in this order: the caller is on the allow-list (PERMISSION_DENIED, before
+  /// anything about the channel is revealed), the organization metadata, `channel_id`, the
+  /// channel, and that the caller may read the channel type's credentials.
+  public func getChannelCredentials(
+    request: Maac_Admin_V1_GetChannelCredentialsRequest, context: ServerContext
+  ) async throws -> Maac_Admin_V1_ChannelCredentials {
+    let caller = CallerContext.current
+    guard credentialCallers.admits(caller) else {
+      throw AdminError.forbidden(
+        "channel credentials are served only to the services on admin center's allow-list")
+    }
+    let organizationID = try CallerOrganization.id()
+    let id = try RequestValidation.positiveID(request.channelID, field: "channel_id")
+    return CredentialMapping.message(
+      try await vault.credentials(organizationID: organizationID, channelID: id) { kind in
+        credentialCallers.permits(caller, kind: kind)
+      })
+  }
+
   // MARK: Later parts of admin center
 
   public func listOrganizationsByUuid(
@@ -112,11 +137,5 @@ public struct AdminInternalHandler: Maac_Admin_V1_AdminInternal.SimpleServicePro
   ) async throws -> Maac_Admin_V1_EmailProviderCredentials {
     throw AdminError.notYetImplemented(
       "GetEmailProviderCredentials", part: AdminOpsHandler.emailPart)
-  }
-
-  public func getChannelCredentials(
-    request: Maac_Admin_V1_GetChannelCredentialsRequest, context: ServerContext
-  ) async throws -> Maac_Admin_V1_ChannelCredentials {
-    throw AdminError.notYetImplemented("GetChannelCredentials", part: "channel adapters")
   }
 }

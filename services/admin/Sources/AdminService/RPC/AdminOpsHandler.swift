@@ -4,8 +4,8 @@ import MAACContracts
 import SwiftProtobuf
 
 /// `maac.admin.v1.AdminOps`: Ops creates organizations, channels and custom-field labels, one
-/// at a time or all-or-nothing with `Provision`. The email-onboarding RPCs answer
-/// UNIMPLEMENTED until admin center's part 2.
+/// at a time or all-or-nothing with `Provision`, changes organizations and replaces channel
+/// credentials. The email-onboarding RPCs answer UNIMPLEMENTED until admin center's part 2.
 public struct AdminOpsHandler: Maac_Admin_V1_AdminOps.SimpleServiceProtocol {
   private let registry: AdminRegistry
 
@@ -64,13 +64,34 @@ public struct AdminOpsHandler: Maac_Admin_V1_AdminOps.SimpleServiceProtocol {
     return response
   }
 
-  // MARK: Later parts of admin center
-
+  /// Changes the fields `update_mask` names (`name`, `region`, `timezone`, `active`), each
+  /// checked exactly as on creation; `organization.updated` only when something changed.
   public func updateOrganization(
     request: Maac_Admin_V1_UpdateOrganizationRequest, context: ServerContext
   ) async throws -> Maac_Admin_V1_Organization {
-    throw AdminError.notYetImplemented("UpdateOrganization", part: "organization updates")
+    let id = try RequestValidation.positiveID(request.organizationID, field: "organization_id")
+    let changes = try RequestValidation.validated(
+      read: { ProtoDrafts.organizationChanges(request, into: &$0) },
+      validate: { draft, violations in draft.validated(at: .root, into: &violations) })
+    return ProtoMapping.organization(try await registry.updateOrganization(id: id, changes))
   }
+
+  /// Replaces a non-email channel's credentials; validated once the channel's type is known.
+  public func setChannelCredentials(
+    request: Maac_Admin_V1_SetChannelCredentialsRequest, context: ServerContext
+  ) async throws -> Google_Protobuf_Empty {
+    let id = try RequestValidation.positiveID(request.channelID, field: "channel_id")
+    let draft = try RequestValidation.validated(
+      // An absent message and an empty oneof are both "no credential set" here.
+      read: {
+        ProtoDrafts.credentials(request.credentials, at: .root.member("credentials"), into: &$0).0
+      },
+      validate: { draft, _ in draft })
+    try await registry.setCredentials(channelID: id, draft)
+    return Google_Protobuf_Empty()
+  }
+
+  // MARK: Later parts of admin center
 
   public func updateChannel(request: Maac_Admin_V1_UpdateChannelRequest, context: ServerContext)
     async throws -> Maac_Admin_V1_Channel
@@ -82,12 +103,6 @@ public struct AdminOpsHandler: Maac_Admin_V1_AdminOps.SimpleServiceProtocol {
     request: Maac_Admin_V1_SetEmailProviderCredentialsRequest, context: ServerContext
   ) async throws -> Google_Protobuf_Empty {
     throw AdminError.notYetImplemented("SetEmailProviderCredentials", part: Self.emailPart)
-  }
-
-  public func setChannelCredentials(
-    request: Maac_Admin_V1_SetChannelCredentialsRequest, context: ServerContext
-  ) async throws -> Google_Protobuf_Empty {
-    throw AdminError.notYetImplemented("SetChannelCredentials", part: "credential rotation")
   }
 
   public func addSenderDomain(request: Maac_Admin_V1_AddSenderDomainRequest, context: ServerContext)

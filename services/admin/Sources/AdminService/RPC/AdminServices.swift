@@ -29,10 +29,13 @@ public enum AdminServices {
       Maac_Admin_V1_AdminInternal.Method.GetChannel.descriptor,
       Maac_Admin_V1_AdminInternal.Method.ListChannels.descriptor,
       Maac_Admin_V1_AdminInternal.Method.ListCustomFieldDefinitions.descriptor,
+      Maac_Admin_V1_AdminInternal.Method.GetChannelCredentials.descriptor,
       Maac_Admin_V1_AdminOps.Method.CreateOrganization.descriptor,
       Maac_Admin_V1_AdminOps.Method.CreateChannel.descriptor,
       Maac_Admin_V1_AdminOps.Method.SetCustomFieldDefinition.descriptor,
       Maac_Admin_V1_AdminOps.Method.Provision.descriptor,
+      Maac_Admin_V1_AdminOps.Method.UpdateOrganization.descriptor,
+      Maac_Admin_V1_AdminOps.Method.SetChannelCredentials.descriptor,
       Maac_Admin_V1_AdminCenter.Method.ListChannels.descriptor,
       Maac_Admin_V1_AdminEvents.Method.Subscribe.descriptor,
     ].map(\.fullyQualifiedMethod))

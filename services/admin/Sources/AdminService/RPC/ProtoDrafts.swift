@@ -9,19 +9,57 @@ public enum ProtoDrafts {
     _ request: Maac_Admin_V1_CreateOrganizationRequest, at path: FieldPath,
     into violations: inout ViolationCollector
   ) -> OrganizationDraft {
-    var region: Region?
-    switch request.region {
-    case .unspecified: region = nil
-    case .tw: region = .tw
-    case .th: region = .th
-    case .jp: region = .jp
-    case .UNRECOGNIZED(let value):
-      violations.add(path.member("region"), "is not a known region (\(value))")
-    }
-    return OrganizationDraft(
-      name: request.name, uuid: request.uuid.isEmpty ? nil : request.uuid, region: region,
+    OrganizationDraft(
+      name: request.name, uuid: request.uuid.isEmpty ? nil : request.uuid,
+      region: region(request.region, at: path.member("region"), into: &violations),
       timezone: request.timezone.isEmpty ? nil : request.timezone,
       active: request.hasActive ? request.active : nil)
+  }
+
+  /// The region a request names; nil for UNSPECIFIED ("no region"), recorded as a violation
+  /// when the value is unknown to the contract.
+  static func region(
+    _ region: Maac_Admin_V1_Region, at path: FieldPath, into violations: inout ViolationCollector
+  ) -> Region? {
+    switch region {
+    case .unspecified: return nil
+    case .tw: return .tw
+    case .th: return .th
+    case .jp: return .jp
+    case .UNRECOGNIZED(let value):
+      violations.add(path, "is not a known region (\(value))")
+      return nil
+    }
+  }
+
+  /// The fields `update_mask` names, read from the request. An empty mask, or a path that
+  /// is not one of `OrganizationChanges.paths`, is recorded under `update_mask` naming the
+  /// path.
+  public static func organizationChanges(
+    _ request: Maac_Admin_V1_UpdateOrganizationRequest, into violations: inout ViolationCollector
+  ) -> OrganizationChanges {
+    let mask = FieldPath.root.member("update_mask")
+    var changes = OrganizationChanges()
+    if request.updateMask.paths.isEmpty {
+      violations.add(
+        mask,
+        "must name at least one path (" + OrganizationChanges.paths.joined(separator: ", ") + ")")
+    }
+    for path in request.updateMask.paths {
+      switch path {
+      case "name": changes.name = request.name
+      case "region":
+        changes.region = .some(
+          region(request.region, at: .root.member("region"), into: &violations))
+      case "timezone": changes.timezone = request.timezone
+      case "active": changes.active = request.active
+      default:
+        violations.add(
+          mask,
+          "path `\(path)` is not one of " + OrganizationChanges.paths.joined(separator: ", "))
+      }
+    }
+    return changes
   }
 
   /// The channel type a request names; nil for UNSPECIFIED (recorded as a violation only when

@@ -5,8 +5,7 @@ import MAACContracts
 import PostgresClient
 import ServiceKit
 
-/// Every change admin center part 1 makes: each in one transaction together with its events
-/// (R6). Input arrives validated (AdminDomain); what only the database can know — does the
+/// Every change admin center makes: each in one transaction together with its events (R6). Input arrives validated (AdminDomain); what only the database can know — does the
 /// organization exist, is a uuid taken — is checked here.
 public struct AdminRegistry: Sendable {
   private let pool: PostgresPool
@@ -14,6 +13,7 @@ public struct AdminRegistry: Sendable {
   private let organizations = OrganizationStore()
   private let channels = ChannelStore()
   private let customFields = CustomFieldStore()
+  private let credentials = ChannelCredentialStore()
 
   public init(pool: PostgresPool, outbox: Outbox) {
     self.pool = pool
@@ -34,6 +34,58 @@ public struct AdminRegistry: Sendable {
         try await events.publish([.organization(created, created: true)], on: connection)
         return created
       }
+    }
+  }
+
+  /// Applies `changes` (validated) to organization `id` and emits `organization.updated`
+  /// with the state after, in one transaction (R6), only when a value actually changed:
+  /// a no-op update writes nothing and emits nothing. The row is locked while compared, so
+  /// two concurrent updates each emit the state their own change produced.
+  public func updateOrganization(id: Int64, _ changes: OrganizationChanges) async throws
+    -> Organization
+  {
+    try await pool.withTransaction { connection in
+      guard let before = try await organizations.lock(id: id, on: connection) else {
+        throw AdminError.organizationNotFound(id)
+      }
+      let after = changes.applied(to: before)
+      guard after != before else { return before }
+      let stored = try await organizations.update(after, on: connection)
+      try await events.publish([.organization(stored, created: false)], on: connection)
+      return stored
+    }
+  }
+
+  /// Stores (replaces) the credentials of non-email channel `channelID`, validated for the
+  /// channel's type (the same rules as creation and provisioning), and emits
+  /// `channel.updated` with `changed = [credentials]` in the same transaction (R6), only
+  /// when the set differs from the stored one. The event carries no secret.
+  ///
+  /// Throws NOT_FOUND `CHANNEL_NOT_FOUND` for a missing channel, INVALID_ARGUMENT naming
+  /// `credentials` for an email channel (SetEmailProviderCredentials) or credentials that do
+  /// not fit the type.
+  public func setCredentials(channelID: Int64, _ draft: CredentialsDraft) async throws {
+    try await pool.withTransaction { connection in
+      guard let channel = try await channels.lock(id: channelID, on: connection) else {
+        throw AdminError.channelNotFound()
+      }
+      let path = FieldPath.root.member("credentials")
+      guard channel.type != .email else {
+        throw AdminError.invalid(
+          field: path.description,
+          "cannot be set on an email channel: use SetEmailProviderCredentials")
+      }
+      var violations = ViolationCollector()
+      guard let valid = draft.validated(for: channel.type, at: path, into: &violations) else {
+        throw AdminError.invalid(ValidationFailure(violations.violations))
+      }
+      // Setting the stored set again changes nothing: no write, no event (R6 "when changed").
+      let stored = try await credentials.find(
+        channelID: channel.id, organizationID: channel.organizationID, on: connection)
+      guard stored != valid else { return }
+      try await credentials.store(
+        valid, channelID: channel.id, organizationID: channel.organizationID, on: connection)
+      try await events.publish([.channel(channel, changed: [.credentials])], on: connection)
     }
   }
 

@@ -6,7 +6,8 @@ import PostgresClient
 /// credentials in `channel_credentials`.
 ///
 /// Reads return `ChannelRecord`s without credentials: no query here selects the credentials
-/// table, so nothing built from a read can carry a secret (A22).
+/// table (`ChannelCredentialStore` owns it), so nothing built from a read can carry a
+/// secret (A22).
 public struct ChannelStore: Sendable {
   public init() {}
 
@@ -40,12 +41,8 @@ public struct ChannelStore: Sendable {
         """)
     }
     if let credentials = channel.credentials {
-      try await connection.execute(
-        """
-        INSERT INTO channel_credentials (channel_id, organization_id, kind, secret)
-        VALUES (\(id), \(organizationID), \(credentials.kind.rawValue),
-                \(PostgresJSON(encoding: credentials.values)))
-        """)
+      try await ChannelCredentialStore().store(
+        credentials, channelID: id, organizationID: organizationID, on: connection)
     }
     guard let stored = try await find(organizationID: organizationID, id: id, on: connection) else {
       throw ServiceStorageError.vanished("channel \(id)")
@@ -63,6 +60,19 @@ public struct ChannelStore: Sendable {
       SELECT \(unescaped: Self.columns)
       FROM channels c LEFT JOIN email_channel_settings e ON e.channel_id = c.id
       WHERE c.organization_id = \(organizationID) AND c.id = \(id)
+      """)
+    return try rows.first.map(Self.record(from:))
+  }
+
+  /// The channel `id` of any organization locked for update until the caller's transaction
+  /// ends, or nil when missing (Ops calls act across organizations).
+  public func lock(id: Int64, on connection: PostgresConnection) async throws -> ChannelRecord? {
+    let rows = try await connection.query(
+      """
+      SELECT \(unescaped: Self.columns)
+      FROM channels c LEFT JOIN email_channel_settings e ON e.channel_id = c.id
+      WHERE c.id = \(id)
+      FOR UPDATE OF c
       """)
     return try rows.first.map(Self.record(from:))
   }

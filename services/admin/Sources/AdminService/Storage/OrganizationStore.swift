@@ -31,6 +31,32 @@ public struct OrganizationStore: Sendable {
     return try rows.first.map(Self.organization(from:))
   }
 
+  /// The organization `id` locked for update until the caller's transaction ends, or nil.
+  public func lock(id: Int64, on connection: PostgresConnection) async throws -> Organization? {
+    let rows = try await connection.query(
+      "SELECT \(unescaped: Self.columns) FROM organizations WHERE id = \(id) FOR UPDATE")
+    return try rows.first.map(Self.organization(from:))
+  }
+
+  /// Stores the name, region, time zone and active flag of `organization` (found by id)
+  /// inside the caller's transaction and returns the stored row with its new `updated_at`.
+  public func update(_ organization: Organization, on connection: PostgresConnection)
+    async throws -> Organization
+  {
+    let rows = try await connection.query(
+      """
+      UPDATE organizations
+      SET name = \(organization.name), region = \(organization.region?.rawValue),
+          timezone = \(organization.timezone), active = \(organization.active), updated_at = now()
+      WHERE id = \(organization.id)
+      RETURNING \(unescaped: Self.columns)
+      """)
+    guard let row = rows.first else {
+      throw ServiceStorageError.vanished("organization \(organization.id)")
+    }
+    return try Self.organization(from: row)
+  }
+
   /// Which of `uuids` already name an organization.
   public func existingUUIDs(_ uuids: [String], on connection: PostgresConnection) async throws
     -> Set<String>
