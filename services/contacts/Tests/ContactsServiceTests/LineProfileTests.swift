@@ -4,6 +4,7 @@ import GRPCCore
 import MAACContracts
 import MAACTestSupport
 import ServiceKit
+import Synchronization
 import Testing
 
 @Suite("LINE profile on creation through the LINE adapter (C56)")
@@ -79,6 +80,47 @@ struct LineProfileTests {
         message, metadata: As.service(ContactsHarness.orgA))
       #expect(line.requestCount == 1)
     }
+  }
+
+  /// Hands out one token and records which channels were told to drop it.
+  final class RecordingTokens: LineChannelTokens, Sendable {
+    let token: String
+    private let forgotten = Mutex<[Int64]>([])
+    init(token: String) { self.token = token }
+    func accessToken(organizationID: Int64, channelID: Int64) async throws -> String? { token }
+    func forget(organizationID: Int64, channelID: Int64) async {
+      forgotten.withLock { $0.append(channelID) }
+    }
+    var forgottenChannels: [Int64] { forgotten.withLock { $0 } }
+  }
+
+  @Test(
+    "C56: a token LINE rejects (401) is dropped from the token source, so a rotated token is read at the next ask; a good token is kept"
+  )
+  func rejectedTokenIsForgotten() async throws {
+    let line = try await StandInLineAPI.start(token: Self.token)
+    line.setProfile(uid(7), name: "Gina")
+    let stale = RecordingTokens(token: "rotated-away")
+    let current = RecordingTokens(token: Self.token)
+    do {
+      let client = LineMessagingAPIClient(baseURL: line.baseURL, tokens: stale)
+      await #expect(throws: LineProfileError.credentialRejected(status: 401)) {
+        try await client.profile(
+          organizationID: ContactsHarness.orgA, channelID: ContactsHarness.line, userID: uid(7),
+          timeout: .seconds(5))
+      }
+      #expect(stale.forgottenChannels == [ContactsHarness.line])
+      let profile = try await LineMessagingAPIClient(baseURL: line.baseURL, tokens: current)
+        .profile(
+          organizationID: ContactsHarness.orgA, channelID: ContactsHarness.line, userID: uid(7),
+          timeout: .seconds(5))
+      #expect(profile.displayName == "Gina")
+      #expect(current.forgottenChannels.isEmpty)
+    } catch {
+      await line.close()
+      throw error
+    }
+    await line.close()
   }
 
   @Test(

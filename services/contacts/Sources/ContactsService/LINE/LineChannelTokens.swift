@@ -8,6 +8,15 @@ import ServiceKit
 public protocol LineChannelTokens: Sendable {
   /// The channel access token of LINE channel `channelID`, or `nil` when none is stored.
   func accessToken(organizationID: Int64, channelID: Int64) async throws -> String?
+
+  /// Called when LINE rejected the channel's token: a source that keeps tokens drops this one,
+  /// so a rotated token is read at the next ask instead of after its cache lifetime.
+  func forget(organizationID: Int64, channelID: Int64) async
+}
+
+extension LineChannelTokens {
+  /// Sources that keep nothing have nothing to drop.
+  public func forget(organizationID: Int64, channelID: Int64) async {}
 }
 
 /// Tokens given as configuration (single-service runs, tests).

@@ -57,7 +57,9 @@ public struct LineMessagingAPIClient: LineProfileSource {
       else { throw .unavailable("LINE answered a profile without displayName") }
       return LineProfile(displayName: name, pictureURL: object["pictureUrl"] as? String)
     case 404: throw .userNotFound
-    case 401, 403: throw .credentialRejected(status: status)
+    case 401, 403:
+      await tokens.forget(organizationID: organizationID, channelID: channelID)
+      throw .credentialRejected(status: status)
     default: throw .unavailable("LINE answered HTTP \(status)")
     }
   }
