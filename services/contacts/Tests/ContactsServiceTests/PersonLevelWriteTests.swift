@@ -7,6 +7,7 @@ import MAACContracts
 import MAACTestSupport
 import PostgresClient
 import ServiceKit
+import Synchronization
 import Testing
 
 /// The real CDH service (library `CdhService`, in-process on its own schema, over the real
@@ -21,7 +22,12 @@ struct CDHBeside {
   /// The contacts process's metrics.
   let metrics: RPCMetrics
 
-  static func run(_ body: (CDHBeside) async throws -> Void) async throws {
+  /// - Parameter profiles: what contacts uses as its CDH, made from the real CDH client
+  ///   (default: the client itself).
+  static func run(
+    profiles: @escaping (CdhProfileClient) -> any ProfileAuthority = { $0 },
+    _ body: (CDHBeside) async throws -> Void
+  ) async throws {
     try await TestDatabase.withServiceDatabase("contacts_cdh") { cdhDatabase in
       try await TestDatabase.withServiceDatabase("contacts_withcdh") { contactsDatabase in
         let process = ServiceProcess(
@@ -44,7 +50,8 @@ struct CDHBeside {
           try await withTestClient(to: cdh.address) { cdhClient in
             let metrics = RPCMetrics()
             let (service, assembled) = try await PeerHarness.startService(
-              contactsDatabase, peers: ContactsPeers(profiles: CdhProfileClient(client: cdhClient)),
+              contactsDatabase,
+              peers: ContactsPeers(profiles: profiles(CdhProfileClient(client: cdhClient))),
               metrics: metrics)
             contacts = service
             let logger = process.logger
@@ -211,6 +218,27 @@ struct PersonLevelWriteTests {
       #expect(
         env.metrics.render().contains(#"maac_contacts_person_write_retries{reason="deadlock"} 0"#),
         "\(env.metrics.render())")
+    }
+  }
+
+  @Test(
+    "C48, C69: a member the write did not lock (the person changed between contacts' member question and CDH's answer) rolls the write back and runs it again with every member locked; both members end with the value"
+  )
+  func membershipChangedRunsAgain() async throws {
+    let stale = StaleMembersOnce()
+    try await CDHBeside.run(profiles: { stale.wrapping($0) }) { env in
+      let person = try await env.person()
+      stale.arm()
+      var bind = Maac_Contacts_V1_BindCustomerIdRequest()
+      bind.contactID = person.line
+      bind.customerID = "M-1"
+      bind.via = .api
+      let bound = try await env.api.contacts.bindCustomerId(
+        bind, metadata: As.user(ContactsHarness.orgA))
+      #expect(bound.customerID == "M-1")
+      #expect(env.contacts.personWriteRetries.count(.membershipChanged) == 1)
+      #expect(env.contacts.personWriteRetries.count(.deadlock) == 0)
+      #expect(try await env.api.get(person.email).customerID == "M-1")
     }
   }
 
@@ -397,6 +425,41 @@ struct PersonLevelWriteTests {
         _ = try await api.internals.getEmailRecipients(
           recipients, metadata: As.service(ContactsHarness.orgA))
       }
+    }
+  }
+}
+
+/// The real CDH client, except that once armed its next `unifiedMembers` answers the contact
+/// alone: the person as it looked before CDH unified it, i.e. membership that changed between
+/// contacts' question and CDH's `UpdateProfile` answer.
+final class StaleMembersOnce: Sendable {
+  private let armed = Mutex(false)
+
+  func arm() { armed.withLock { $0 = true } }
+
+  func wrapping(_ cdh: CdhProfileClient) -> any ProfileAuthority { Wrapped(cdh: cdh, owner: self) }
+
+  fileprivate func takeArmed() -> Bool {
+    armed.withLock { value in
+      defer { value = false }
+      return value
+    }
+  }
+
+  private struct Wrapped: ProfileAuthority {
+    let cdh: CdhProfileClient
+    let owner: StaleMembersOnce
+
+    func updateProfile(contactID: Int64, organizationID: Int64, writes: [ProfileFieldWrite])
+      async throws -> MergedProfileValues
+    {
+      try await cdh.updateProfile(
+        contactID: contactID, organizationID: organizationID, writes: writes)
+    }
+
+    func unifiedMembers(of contactID: Int64, organizationID: Int64) async throws -> [Int64] {
+      if owner.takeArmed() { return [contactID] }
+      return try await cdh.unifiedMembers(of: contactID, organizationID: organizationID)
     }
   }
 }
