@@ -243,6 +243,36 @@ struct PersonLevelWriteTests {
   }
 
   @Test(
+    "§4.1, C48: a repeat of an answered unbind (same request_id) returns the stored answer while CDH is down; a new unbind then answers UNAVAILABLE CDH_UNAVAILABLE"
+  )
+  func repeatWhileCDHDown() async throws {
+    try await CDHBeside.run { env in
+      let person = try await env.person()
+      var bind = Maac_Contacts_V1_BindCustomerIdRequest()
+      bind.contactID = person.line
+      bind.customerID = "R-1"
+      bind.via = .api
+      _ = try await env.api.contacts.bindCustomerId(bind, metadata: As.user(ContactsHarness.orgA))
+      // Unbind always acts through CDH (no no-op shortcut), so its repeat would need CDH.
+      var unbind = Maac_Contacts_V1_UnbindCustomerIdRequest()
+      unbind.contactID = person.line
+      unbind.via = .api
+      unbind.requestID = "unbind-r-1"
+      let first = try await env.api.contacts.unbindCustomerId(
+        unbind, metadata: As.user(ContactsHarness.orgA))
+      await env.cdh.stop()
+      let again = try await env.api.contacts.unbindCustomerId(
+        unbind, metadata: As.user(ContactsHarness.orgA))
+      #expect(again == first)
+      unbind.requestID = "unbind-r-2"
+      await expectRPCError(.unavailable, reason: "CDH_UNAVAILABLE") {
+        _ = try await env.api.contacts.unbindCustomerId(
+          unbind, metadata: As.user(ContactsHarness.orgA))
+      }
+    }
+  }
+
+  @Test(
     "C47, C48, C50, C62: bind and unbind act on the person through CDH — every member gets the value, a clear leaves no member holding it, so it never reappears; history keeps origin and via"
   )
   func bindActsOnThePerson() async throws {

@@ -91,8 +91,13 @@ struct PersonLevelWrites: Sendable {
     var aborted = 0
     var changed = 0
     while true {
-      let members = try await profiles.unifiedMembers(
-        of: contact.id, organizationID: organizationID)
+      // CDH not answering the question is no failure yet: a repeat of a request already
+      // answered needs no CDH (the stored answer is returned, §4.1), and a fresh write then
+      // fails at `UpdateProfile` with nothing changed; were CDH back by then, the re-check of
+      // its answer catches any member not locked.
+      let members =
+        (try? await profiles.unifiedMembers(of: contact.id, organizationID: organizationID))
+        ?? [contact.id]
       let person = Person(memberIDs: Set(members + [contact.id]).sorted())
       do {
         return try await write(person)
