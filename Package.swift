@@ -497,6 +497,7 @@ let package = Package(
       name: "ContactsServiceTests",
       dependencies: [
         "ContactsService",
+        "AdminService",
         "ContactsDomain",
         "CdhService",
         "SegmentsService",

@@ -13,6 +13,11 @@ public struct ContactsService: Sendable {
   public let services: [any RegistrableRPCService]
   public private(set) var background: [any Service]
   public let tenancy: TenancyPolicy
+  /// The organizations' time zones (C10 age, C40 `consent_at`), from admin center when it is
+  /// configured; the import worker reads `consent_at` in it.
+  public let timeZones: OrganizationTimeZones
+  /// How often person-level writes were run again (C48, C69), also in the process's metrics.
+  public let personWriteRetries: PersonWriteRetries
 
   /// The service's own migrations (versions ≥ 10), from the bundled SQL files.
   public static func migrations() throws -> [PostgresMigration] {
@@ -28,6 +33,10 @@ public struct ContactsService: Sendable {
   ) {
     let outbox = process.outbox
     let store = ContactStore(pool: pool, outbox: outbox)
+    let timeZones = OrganizationTimeZones(gate: process.organizationGate)
+    let retries = PersonWriteRetries(metrics: process.metrics)
+    self.timeZones = timeZones
+    personWriteRetries = retries
     let imports = ImportService(
       pool: pool, directory: directory, lineCredentials: peers.lineCredentials)
     let exports = ExportService(
@@ -35,11 +44,12 @@ public struct ContactsService: Sendable {
     services = [
       ContactsHandler(
         store: store, directory: directory, imports: imports, exports: exports,
-        filters: peers.filters, profiles: peers.profiles),
+        filters: peers.filters, profiles: peers.profiles, timeZones: timeZones, retries: retries),
       IngestHandler(
         store: store, directory: directory,
-        lineProfiles: peers.lineProfiles ?? UnconfiguredLineProfileSource()),
-      InternalHandler(store: store, directory: directory, profiles: peers.profiles),
+        lineProfiles: peers.lineProfiles ?? UnconfiguredLineProfileSource(), timeZones: timeZones),
+      InternalHandler(
+        store: store, directory: directory, profiles: peers.profiles, timeZones: timeZones),
       process.eventStream(
         method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, pool: pool),
     ]

@@ -10,23 +10,44 @@ import Testing
 /// Runs contacts with the peers a test gives it (segment, CDH, LINE adapter), on a fresh
 /// schema, over the real transport.
 enum PeerHarness {
+  /// - Parameters:
+  ///   - admin: admin center as peer `admin` (the known-organization gate and the
+  ///     organizations' time zones); `nil` = none configured.
+  ///   - metrics: the process's metrics, for tests that read a counter.
   static func start(
     _ database: ServiceDatabase, peers: ContactsPeers,
-    directory: StaticOrganizationDirectory = ContactsHarness.directory
+    directory: StaticOrganizationDirectory = ContactsHarness.directory,
+    admin: HostAndPort? = nil, metrics: RPCMetrics = RPCMetrics()
   ) async throws
     -> RunningService
+  {
+    try await startService(
+      database, peers: peers, directory: directory, admin: admin, metrics: metrics
+    ).running
+  }
+
+  /// ``start(_:peers:directory:admin:metrics:)``, with the assembled service (its time zones,
+  /// its retry counts).
+  static func startService(
+    _ database: ServiceDatabase, peers: ContactsPeers,
+    directory: StaticOrganizationDirectory = ContactsHarness.directory,
+    admin: HostAndPort? = nil, metrics: RPCMetrics = RPCMetrics()
+  ) async throws
+    -> (running: RunningService, service: ContactsService)
   {
     let process = ServiceProcess(
       name: "contacts",
       configuration: ServiceConfiguration(
         databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 6,
-        logLevel: .critical))
+        peers: admin.map { ["admin": $0] } ?? [:], logLevel: .critical),
+      metrics: metrics)
     let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
     let service = ContactsService(
       process: process, pool: pool, directory: directory,
       domainResolver: StandInDomainResolver(), peers: peers)
-    return try await RunningService.start(
+    let running = try await RunningService.start(
       process, services: service.services, tenancy: service.tenancy, background: service.background)
+    return (running, service)
   }
 
   /// Contacts with `peers`, and a client to it.

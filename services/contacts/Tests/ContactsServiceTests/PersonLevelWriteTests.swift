@@ -7,6 +7,7 @@ import MAACContracts
 import MAACTestSupport
 import PostgresClient
 import ServiceKit
+import Synchronization
 import Testing
 
 /// The real CDH service (library `CdhService`, in-process on its own schema, over the real
@@ -16,8 +17,17 @@ struct CDHBeside {
   let cdh: RunningService
   let cdhClient: GRPCClient<NGHTTP2ClientTransport>
   let api: Clients
+  /// The contacts service as assembled (its retry counts).
+  let contacts: ContactsService
+  /// The contacts process's metrics.
+  let metrics: RPCMetrics
 
-  static func run(_ body: (CDHBeside) async throws -> Void) async throws {
+  /// - Parameter profiles: what contacts uses as its CDH, made from the real CDH client
+  ///   (default: the client itself).
+  static func run(
+    profiles: @escaping (CdhProfileClient) -> any ProfileAuthority = { $0 },
+    _ body: (CDHBeside) async throws -> Void
+  ) async throws {
     try await TestDatabase.withServiceDatabase("contacts_cdh") { cdhDatabase in
       try await TestDatabase.withServiceDatabase("contacts_withcdh") { contactsDatabase in
         let process = ServiceProcess(
@@ -38,8 +48,11 @@ struct CDHBeside {
         var contacts: RunningService?
         do {
           try await withTestClient(to: cdh.address) { cdhClient in
-            let service = try await PeerHarness.start(
-              contactsDatabase, peers: ContactsPeers(profiles: CdhProfileClient(client: cdhClient)))
+            let metrics = RPCMetrics()
+            let (service, assembled) = try await PeerHarness.startService(
+              contactsDatabase,
+              peers: ContactsPeers(profiles: profiles(CdhProfileClient(client: cdhClient))),
+              metrics: metrics)
             contacts = service
             let logger = process.logger
             let outbox = process.outbox
@@ -50,7 +63,10 @@ struct CDHBeside {
                   runtime: runtime, pool: pool, outbox: outbox, logger: logger))
             }
             try await withTestClient(to: service.address) { client in
-              try await body(CDHBeside(cdh: cdh, cdhClient: cdhClient, api: Clients(client)))
+              try await body(
+                CDHBeside(
+                  cdh: cdh, cdhClient: cdhClient, api: Clients(client), contacts: assembled,
+                  metrics: metrics))
             }
           }
         } catch {
@@ -164,13 +180,13 @@ struct PersonLevelWriteTests {
   }
 
   @Test(
-    "C48, C69: concurrent person-level writes on two members of one person both succeed (a deadlock victim is run again)"
+    "C48, C69: concurrent person-level writes on two members of one person both succeed, with no deadlock: every member is locked in id order before the CDH call (the deadlock-retry count stays 0)"
   )
   func concurrentWritesOnOnePerson() async throws {
     try await CDHBeside.run { env in
       let person = try await env.person()
       let api = env.api
-      for round in 1...10 {
+      for round in 1...20 {
         async let onLine: Maac_Contacts_V1_Contact = {
           var bind = Maac_Contacts_V1_BindCustomerIdRequest()
           bind.contactID = person.line
@@ -180,16 +196,78 @@ struct PersonLevelWriteTests {
             bind, metadata: As.user(ContactsHarness.orgA))
         }()
         async let onEmail: Maac_Contacts_V1_Contact = {
-          var bind = Maac_Contacts_V1_BindCustomerIdRequest()
-          bind.contactID = person.email
-          bind.customerID = "E-\(round)"
-          bind.via = .api
-          return try await api.contacts.bindCustomerId(
-            bind, metadata: As.user(ContactsHarness.orgA))
+          var update = Maac_Contacts_V1_UpdateContactRequest()
+          update.contactID = person.email
+          update.fields = .with { $0.customerID = "E-\(round)" }
+          update.updateMask = .init(protoPaths: ["customer_id"])
+          return try await api.contacts.updateContact(
+            update, metadata: As.user(ContactsHarness.orgA))
         }()
         let (line, email) = try await (onLine, onEmail)
         #expect(line.customerID == "L-\(round)" || line.customerID == "E-\(round)")
         #expect(email.customerID == "L-\(round)" || email.customerID == "E-\(round)")
+      }
+      // The person ends with one value, on both members.
+      try await eventually("both members hold the person's customer id") {
+        let merged = try await env.merged(person.line).fields.customID
+        let line = try await api.get(person.line).customerID
+        let email = try await api.get(person.email).customerID
+        return line == merged && email == merged
+      }
+      #expect(env.contacts.personWriteRetries.count(.deadlock) == 0)
+      #expect(
+        env.metrics.render().contains(#"maac_contacts_person_write_retries{reason="deadlock"} 0"#),
+        "\(env.metrics.render())")
+    }
+  }
+
+  @Test(
+    "C48, C69: a member the write did not lock (the person changed between contacts' member question and CDH's answer) rolls the write back and runs it again with every member locked; both members end with the value"
+  )
+  func membershipChangedRunsAgain() async throws {
+    let stale = StaleMembersOnce()
+    try await CDHBeside.run(profiles: { stale.wrapping($0) }) { env in
+      let person = try await env.person()
+      stale.arm()
+      var bind = Maac_Contacts_V1_BindCustomerIdRequest()
+      bind.contactID = person.line
+      bind.customerID = "M-1"
+      bind.via = .api
+      let bound = try await env.api.contacts.bindCustomerId(
+        bind, metadata: As.user(ContactsHarness.orgA))
+      #expect(bound.customerID == "M-1")
+      #expect(env.contacts.personWriteRetries.count(.membershipChanged) == 1)
+      #expect(env.contacts.personWriteRetries.count(.deadlock) == 0)
+      #expect(try await env.api.get(person.email).customerID == "M-1")
+    }
+  }
+
+  @Test(
+    "§4.1, C48: a repeat of an answered unbind (same request_id) returns the stored answer while CDH is down; a new unbind then answers UNAVAILABLE CDH_UNAVAILABLE"
+  )
+  func repeatWhileCDHDown() async throws {
+    try await CDHBeside.run { env in
+      let person = try await env.person()
+      var bind = Maac_Contacts_V1_BindCustomerIdRequest()
+      bind.contactID = person.line
+      bind.customerID = "R-1"
+      bind.via = .api
+      _ = try await env.api.contacts.bindCustomerId(bind, metadata: As.user(ContactsHarness.orgA))
+      // Unbind always acts through CDH (no no-op shortcut), so its repeat would need CDH.
+      var unbind = Maac_Contacts_V1_UnbindCustomerIdRequest()
+      unbind.contactID = person.line
+      unbind.via = .api
+      unbind.requestID = "unbind-r-1"
+      let first = try await env.api.contacts.unbindCustomerId(
+        unbind, metadata: As.user(ContactsHarness.orgA))
+      await env.cdh.stop()
+      let again = try await env.api.contacts.unbindCustomerId(
+        unbind, metadata: As.user(ContactsHarness.orgA))
+      #expect(again == first)
+      unbind.requestID = "unbind-r-2"
+      await expectRPCError(.unavailable, reason: "CDH_UNAVAILABLE") {
+        _ = try await env.api.contacts.unbindCustomerId(
+          unbind, metadata: As.user(ContactsHarness.orgA))
       }
     }
   }
@@ -377,6 +455,41 @@ struct PersonLevelWriteTests {
         _ = try await api.internals.getEmailRecipients(
           recipients, metadata: As.service(ContactsHarness.orgA))
       }
+    }
+  }
+}
+
+/// The real CDH client, except that once armed its next `unifiedMembers` answers the contact
+/// alone: the person as it looked before CDH unified it, i.e. membership that changed between
+/// contacts' question and CDH's `UpdateProfile` answer.
+final class StaleMembersOnce: Sendable {
+  private let armed = Mutex(false)
+
+  func arm() { armed.withLock { $0 = true } }
+
+  func wrapping(_ cdh: CdhProfileClient) -> any ProfileAuthority { Wrapped(cdh: cdh, owner: self) }
+
+  fileprivate func takeArmed() -> Bool {
+    armed.withLock { value in
+      defer { value = false }
+      return value
+    }
+  }
+
+  private struct Wrapped: ProfileAuthority {
+    let cdh: CdhProfileClient
+    let owner: StaleMembersOnce
+
+    func updateProfile(contactID: Int64, organizationID: Int64, writes: [ProfileFieldWrite])
+      async throws -> MergedProfileValues
+    {
+      try await cdh.updateProfile(
+        contactID: contactID, organizationID: organizationID, writes: writes)
+    }
+
+    func unifiedMembers(of contactID: Int64, organizationID: Int64) async throws -> [Int64] {
+      if owner.takeArmed() { return [contactID] }
+      return try await cdh.unifiedMembers(of: contactID, organizationID: organizationID)
     }
   }
 }

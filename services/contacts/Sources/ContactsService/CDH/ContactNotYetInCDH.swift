@@ -3,7 +3,7 @@ import ServiceKit
 
 /// CDH answered that it does not know the contact yet: it has not followed the contact's
 /// creation event. Nothing was written on either side, so the whole write can be tried again
-/// (``PersonLevelWrites/waitingForCDH(_:)``).
+/// (``PersonLevelWrites/run(on:organizationID:budget:_:)``).
 struct ContactNotYetInCDH: Error {
   /// What the caller gets once the wait is over.
   static let answer = ServiceErrors.make(

@@ -161,11 +161,38 @@ enum ContactMapping {
     }
   }
 
+  /// `contacts` with their ages counted again on `today` (C10): for pages mapped without the
+  /// organization's day.
+  static func dated(_ contacts: [Maac_Contacts_V1_Contact], today: CalendarDate)
+    -> [Maac_Contacts_V1_Contact]
+  {
+    contacts.map { contact in
+      guard let birthday = try? CalendarDate.parseBirthday(contact.birthday) else { return contact }
+      var dated = contact
+      setAge(of: &dated, birthday: birthday, today: today)
+      return dated
+    }
+  }
+
+  /// C10: whole years on `today`; no age for a birthday after `today`.
+  private static func setAge(
+    of message: inout Maac_Contacts_V1_Contact, birthday: CalendarDate, today: CalendarDate
+  ) {
+    if let age = birthday.age(on: today) {
+      message.age = Int32(age)
+    } else {
+      message.clearAge()
+    }
+  }
+
   static func timestamp(_ date: Date) -> Google_Protobuf_Timestamp {
     Google_Protobuf_Timestamp(date: date)
   }
 
-  /// The contact as read (C45, C47, C53), with custom-field labels from `definitions`.
+  /// The contact as read (C45, C47, C53), with custom-field labels from `definitions` and its
+  /// age counted on `today`, the organization's day (C10, ``OrganizationTimeZones``). Every
+  /// handler passes `today`; `nil` (UTC) is left for `ContactSearch`, whose page the search
+  /// handler dates again with ``dated(_:today:)``.
   static func contact(
     _ contact: Contact, definitions: [CustomFieldDefinition] = [], today: CalendarDate? = nil
   ) -> Maac_Contacts_V1_Contact {
@@ -258,10 +285,7 @@ enum ContactMapping {
       }
     if let birthday = contact.birthday {
       message.birthday = birthday.description
-      // C10: the organization's time zone belongs to admin center; UTC until it is read.
-      if let age = birthday.age(on: today ?? CalendarDate.today(in: .gmt)) {
-        message.age = Int32(age)
-      }
+      setAge(of: &message, birthday: birthday, today: today ?? CalendarDate.today(in: .gmt))
     }
     if let value = contact.region { message.region = value.rawValue }
     if let value = contact.city { message.city = value }

@@ -13,11 +13,16 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
   let exports: ExportService
   let filters: any FilterEvaluator
   let profiles: any ProfileAuthority
+  /// The organization's day for `age` (C10).
+  let timeZones: OrganizationTimeZones
+  let retries: PersonWriteRetries
 
   // MARK: Single records
 
   var idempotency: RequestIdempotency { RequestIdempotency(pool: store.pool) }
-  var personLevel: PersonLevelWrites { PersonLevelWrites(store: store, profiles: profiles) }
+  var personLevel: PersonLevelWrites {
+    PersonLevelWrites(store: store, profiles: profiles, retries: retries)
+  }
 
   func createContact(request: Maac_Contacts_V1_CreateContactRequest, context: ServerContext)
     async throws
@@ -39,12 +44,13 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
         organizationID: org,
         context: EditContext(customFieldKeys: Set(definitions.map(\.key)), now: Date()))
     }
+    let today = try await timeZones.today(of: org)
     return try await idempotency.run(
       method: "CreateContact", requestID: request.requestID, request: request,
       organizationID: org, resultID: \.id
     ) { connection in
       let stored = try await store.create(contact, cause: Caller.cause(.api), on: connection)
-      return ContactMapping.contact(stored, definitions: definitions)
+      return ContactMapping.contact(stored, definitions: definitions, today: today)
     }
   }
 
@@ -55,7 +61,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     let contact = try await ContactResolver(store: store, directory: directory).resolve(
       org: org, selector: request.selector.map(ContactResolver.Selector.init))
     return ContactMapping.contact(
-      contact, definitions: try await directory.customFields(organizationID: org))
+      contact, definitions: try await directory.customFields(organizationID: org),
+      today: try await timeZones.today(of: org))
   }
 
   /// C60, C62, C69: the whole edit is validated first; its person-level part (unify keys set,
@@ -97,32 +104,36 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
       : try ServiceErrors.domain {
         try ContactEditor.apply(input, mask: personPaths, to: target, context: editContext)
       }
-    return try await PersonLevelWrites.waitingForCDH {
+    let today = try await timeZones.today(of: org)
+    let localMask = localPaths
+    // One transaction: CDH's merged values and the local fields commit together.
+    let write: (PersonLevelWrites.Person?) async throws -> Maac_Contacts_V1_Contact = { person in
       try await idempotency.run(
         method: "UpdateContact", requestID: request.requestID, request: request,
         organizationID: org, resultID: \.id
       ) { connection in
-        // One transaction: CDH's merged values and the local fields commit together.
         var current = target
-        if let personEdit {
+        if let personEdit, let person {
           current = try await personLevel.apply(
-            PersonLevelWrites.writes(of: personEdit), to: target, organizationID: org, via: "api",
-            on: connection
+            PersonLevelWrites.writes(of: personEdit), to: target, of: person, organizationID: org,
+            via: "api", on: connection
           ).contact
         }
-        if !localPaths.isEmpty {
+        if !localMask.isEmpty {
           current = try await store.mutate(
             on: connection, organizationID: org, id: target.id, cause: Caller.cause(via: "api")
           ) { contact, _ in
             try ServiceErrors.domain {
-              try ContactEditor.apply(input, mask: localPaths, to: contact, context: editContext)
+              try ContactEditor.apply(input, mask: localMask, to: contact, context: editContext)
                 .contact
             }
           }.contact
         }
-        return ContactMapping.contact(current, definitions: definitions)
+        return ContactMapping.contact(current, definitions: definitions, today: today)
       }
     }
+    guard personEdit != nil else { return try await write(nil) }
+    return try await personLevel.run(on: target, organizationID: org) { try await write($0) }
   }
 
   func deleteContact(request: Maac_Contacts_V1_DeleteContactRequest, context: ServerContext)
@@ -161,21 +172,27 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     guard let contact = try await store.contact(organizationID: org, id: request.contactID)
     else { throw ContactStore.notFound }
     let definitions = try await directory.customFields(organizationID: org)
-    return try await PersonLevelWrites.waitingForCDH {
+    let today = try await timeZones.today(of: org)
+    let write: (PersonLevelWrites.Person?) async throws -> Maac_Contacts_V1_Contact = { person in
       try await idempotency.run(
         method: "BindCustomerId", requestID: request.requestID, request: request,
         organizationID: org, resultID: \.id
       ) { connection in
         var stored = contact
-        if BindingRules.bind(value, to: contact, at: Date()) != nil {
+        if let person {
           stored = try await personLevel.apply(
             [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: value)],
-            to: contact, organizationID: org, via: via, on: connection
+            to: contact, of: person, organizationID: org, via: via, on: connection
           ).contact
         }
-        return ContactMapping.contact(stored, definitions: definitions)
+        return ContactMapping.contact(stored, definitions: definitions, today: today)
       }
     }
+    // Binding the value the contact already holds asks nothing of CDH.
+    guard BindingRules.bind(value, to: contact, at: Date()) != nil else {
+      return try await write(nil)
+    }
+    return try await personLevel.run(on: contact, organizationID: org) { try await write($0) }
   }
 
   /// C48: the customer id is cleared on every member of the person through CDH, so no member
@@ -189,16 +206,17 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     guard let contact = try await store.contact(organizationID: org, id: request.contactID)
     else { throw ContactStore.notFound }
     let definitions = try await directory.customFields(organizationID: org)
-    return try await PersonLevelWrites.waitingForCDH {
+    let today = try await timeZones.today(of: org)
+    return try await personLevel.run(on: contact, organizationID: org) { person in
       try await idempotency.run(
         method: "UnbindCustomerId", requestID: request.requestID, request: request,
         organizationID: org, resultID: \.id
       ) { connection in
         let stored = try await personLevel.apply(
           [ProfileFieldWrite(field: ContactAttribute.customID.rawValue, value: nil)],
-          to: contact, organizationID: org, via: via, on: connection
+          to: contact, of: person, organizationID: org, via: via, on: connection
         ).contact
-        return ContactMapping.contact(stored, definitions: definitions)
+        return ContactMapping.contact(stored, definitions: definitions, today: today)
       }
     }
   }
@@ -222,8 +240,10 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     -> Maac_Contacts_V1_SearchContactsResponse
   {
     let org = try Caller.organization()
-    let response = try await ContactSearch(store: store, filters: filters).search(
+    var response = try await ContactSearch(store: store, filters: filters).search(
       request, organizationID: org)
+    response.contacts = ContactMapping.dated(
+      response.contacts, today: try await timeZones.today(of: org))
     return response
   }
 

@@ -21,7 +21,8 @@ public enum ContactsServices {
         store: store, directory: directory,
         imports: ImportService(pool: pool, directory: directory),
         exports: ExportService(pool: pool, outbox: outbox, store: store, directory: directory),
-        filters: UnreachableFilterEvaluator(), profiles: UnreachableProfileAuthority()),
+        filters: UnreachableFilterEvaluator(), profiles: UnreachableProfileAuthority(),
+        timeZones: OrganizationTimeZones(gate: nil), retries: PersonWriteRetries()),
       EventStreamService(
         method: Maac_Contacts_V1_ContactsEvents.Method.Subscribe.descriptor, outbox: outbox,
         pool: pool,

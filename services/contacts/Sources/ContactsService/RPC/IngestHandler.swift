@@ -11,6 +11,8 @@ struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
   let store: ContactStore
   let directory: any OrganizationDirectory
   var lineProfiles: any LineProfileSource = UnconfiguredLineProfileSource()
+  /// The organization's day for `age` (C10).
+  var timeZones = OrganizationTimeZones(gate: nil)
 
   /// C56: how long a creating LINE event waits for the profile before committing without it.
   static let profileBudget: Duration = .seconds(1)
@@ -134,7 +136,8 @@ struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
         return (stored, result.created, false, result.stateChanged)
       }
     var response = Maac_Contacts_V1_ApplyChannelEventResponse()
-    response.contact = ContactMapping.contact(outcome.0)
+    response.contact = ContactMapping.contact(
+      outcome.0, today: try await timeZones.today(of: org))
     response.created = outcome.created
     response.duplicate = outcome.duplicate
     response.stateChanged = outcome.changed
@@ -321,7 +324,7 @@ struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
       SystemAttributes.apply(
         engagementLevel: level, predictedGender: predicted, to: contact, now: Date())
     }
-    return ContactMapping.contact(result.contact)
+    return ContactMapping.contact(result.contact, today: try await timeZones.today(of: org))
   }
 
   static func kind(_ kind: Maac_Contacts_V1_ChannelEventKind) -> ChannelEvent.Kind? {

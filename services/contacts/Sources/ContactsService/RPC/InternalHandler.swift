@@ -9,6 +9,8 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
   let store: ContactStore
   let directory: any OrganizationDirectory
   var profiles: any ProfileAuthority = UnreachableProfileAuthority()
+  /// The organization's day for `age` (C10).
+  var timeZones = OrganizationTimeZones(gate: nil)
 
   /// The live contacts of `member`'s person in this organization, per CDH (§4.4).
   func person(of member: Contact, organizationID: Int64) async throws -> [Contact] {
@@ -34,7 +36,8 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
       organizationID: org, ids: request.contactIds, includeDeleted: request.includeDeleted)
     let ids = Set(found.map(\.id))
     var response = Maac_Contacts_V1_BatchGetContactsResponse()
-    response.contacts = found.map { ContactMapping.contact($0) }
+    let today = try await timeZones.today(of: org)
+    response.contacts = found.map { ContactMapping.contact($0, today: today) }
     response.missingIds = request.contactIds.filter { !ids.contains($0) }
     return response
   }
@@ -56,7 +59,8 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
       organizationID: org, field: field, value: value,
       types: request.channelTypes.compactMap(ContactMapping.channelType), limit: limit)
     var response = Maac_Contacts_V1_LookupContactsResponse()
-    response.contacts = contacts.map { ContactMapping.contact($0) }
+    let today = try await timeZones.today(of: org)
+    response.contacts = contacts.map { ContactMapping.contact($0, today: today) }
     return response
   }
 
@@ -217,7 +221,8 @@ struct InternalHandler: Maac_Contacts_V1_ContactsInternal.SimpleServiceProtocol 
       if rows.isEmpty { return }
       let contacts = try rows.map { try ContactRecord.decode($0).contact }
       var batch = Maac_Contacts_V1_ContactBatch()
-      batch.contacts = contacts.map { ContactMapping.contact($0) }
+      let today = try await timeZones.today(of: org)
+      batch.contacts = contacts.map { ContactMapping.contact($0, today: today) }
       try await response.write(batch)
       after = contacts[contacts.count - 1].id
       if rows.count < 1000 { return }
