@@ -324,13 +324,14 @@ enum Benchmark {
     }
 
     // Floor: PostgreSQL alone writing what the import wrote (the contacts, their history, their
-    // events, the row results), copied table to table into twins with the same indexes. No
+    // events, the row results and runs, the LINE name-sync enrolments), copied table to table into twins with the same indexes. No
     // implementation of the import rules can store these rows faster on this cluster.
     var floorSeconds = 0.0
     var contactTableSeconds = 0.0
     let floorCPU = clusterCPUSeconds(postmaster: postmaster)
     for table in [
       "contact", "contact_history", "outbox_events", "import_row_result", "import_row_run",
+      "line_name_sync",
     ] {
       _ = try await pool.execute(
         "CREATE TABLE floor_\(unescaped: table) (LIKE \(unescaped: table) INCLUDING ALL)")

@@ -120,15 +120,16 @@ struct ImportBatchApplier: Sendable {
       // One COPY per batch, in the batch's transaction (nothing enrolled is lost); the contacts
       // are new, so no enrolment can exist yet (an INSERT ... SELECT of the same rows by id
       // cost PostgreSQL about 12 µs per row, #5 Scale).
-      let syncing = created.filter {
-        $0.channelType == .line && $0.nameSyncState == .syncing && $0.channelID != nil
+      func isSyncing(_ contact: Contact) -> Bool {
+        contact.channelType == .line && contact.nameSyncState == .syncing
+          && contact.channelID != nil
       }
-      if !syncing.isEmpty {
+      if created.contains(where: isSyncing) {
         try await connection.copyIn(
           into: "line_name_sync",
           columns: ["organization_id", "contact_id", "channel_id", "line_uid"]
         ) { copy in
-          for contact in syncing {
+          for contact in created where isSyncing(contact) {
             try await copy.appendRow { row in
               row.append(contact.organizationID)
               row.append(contact.id)
