@@ -29,6 +29,7 @@ struct PostgresByteReader {
 
 extension Array where Element == UInt8 {
   /// Appends `value` in network byte order, as PostgreSQL's binary format wants it.
+  @inlinable
   mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
     var bigEndian = value.bigEndian
     Swift.withUnsafeBytes(of: &bigEndian) { self.append(contentsOf: $0) }

@@ -64,6 +64,37 @@ public final class PostgresCopyIn {
     try await rowAppended()
   }
 
+  /// Appends one row (binary format) whose values `encode` appends in column order, each with
+  /// its static type: the fast path for bulk loads (no boxing, no array per row).
+  ///
+  /// ```swift
+  /// try await copy.appendRow { row in
+  ///   row.append(contact.id)
+  ///   row.append(contact.name)  // String? : nil is NULL
+  /// }
+  /// ```
+  /// When `encode` throws, nothing of the row is kept.
+  public func appendRow(encoding encode: (inout PostgresCopyRow) throws -> Void) async throws {
+    try requireBinary()
+    let start = buffer.count
+    // The row writes into the COPY buffer itself (moved in and out, never copied).
+    var row = PostgresCopyRow(buffer: [])
+    swap(&row.buffer, &buffer)
+    row.buffer.appendBigEndian(Int16(0))
+    do {
+      try encode(&row)
+    } catch {
+      swap(&row.buffer, &buffer)
+      buffer.removeSubrange(start...)
+      throw error
+    }
+    let count = UInt16(bitPattern: row.fieldCount)
+    row.buffer[start] = UInt8(truncatingIfNeeded: count >> 8)
+    row.buffer[start + 1] = UInt8(truncatingIfNeeded: count)
+    swap(&row.buffer, &buffer)
+    try await rowAppended()
+  }
+
   /// Appends raw COPY data (text or CSV lines, each ending in a newline).
   public func write(_ bytes: some Sequence<UInt8>) async throws {
     guard format != .binary else {

@@ -1,5 +1,5 @@
-import MAACTestSupport
 import Foundation
+import MAACTestSupport
 import PostgresClient
 import Testing
 
@@ -43,6 +43,85 @@ struct PostgresCopyInTests {
       let name = try await pool.query(
         "SELECT name FROM \(identifier: schema).people WHERE id = 7")[0]
       #expect(try name.decode("name", as: String.self) == "person 7 with a tab\tand\nnewline")
+    }
+  }
+
+  @Test(
+    "binary COPY rows encoded in place (appendRow(encoding:)) load exactly what appendRow(values:) loads; a throwing row leaves nothing"
+  )
+  func encodedRows() async throws {
+    try await TestDatabase.withSchema { pool, schema in
+      for table in ["typed", "boxed"] {
+        try await pool.execute(
+          """
+          CREATE TABLE \(identifier: schema).\(identifier: table) (
+            id int8 PRIMARY KEY, name text, n int4, flag bool, tags text[], ids int8[],
+            seen timestamptz, doc jsonb)
+          """)
+      }
+      let seen = Date(timeIntervalSince1970: 1_700_000_000.25)
+      let total = 30_000  // several 1 MiB chunks
+      func name(_ id: Int) -> String? { id % 7 == 0 ? nil : "name \(id)\t\u{00e9}" }
+      try await pool.copyIn(
+        into: "typed", schema: schema,
+        columns: ["id", "name", "n", "flag", "tags", "ids", "seen", "doc"]
+      ) { copy in
+        for id in 0..<total {
+          try await copy.appendRow { row in
+            row.append(Int64(id))
+            row.append(name(id))
+            row.append(Int32(id % 100))
+            row.append(id % 2 == 0)
+            row.append(["a\(id % 3)", "b"])
+            row.append([Int64(id), -1])
+            row.append(id % 5 == 0 ? nil : seen)
+            row.appendNull()
+          }
+          if id == 10 {
+            // A row whose encoding fails is dropped whole; the COPY goes on.
+            await #expect(throws: ExpectedFailure.self) {
+              try await copy.appendRow { row in
+                row.append(Int64(-1))
+                throw ExpectedFailure()
+              }
+            }
+          }
+        }
+      }
+      try await pool.copyIn(
+        into: "boxed", schema: schema,
+        columns: ["id", "name", "n", "flag", "tags", "ids", "seen", "doc"]
+      ) { copy in
+        for id in 0..<total {
+          try await copy.appendRow(values: [
+            Int64(id), name(id), Int32(id % 100), id % 2 == 0, ["a\(id % 3)", "b"],
+            [Int64(id), -1], id % 5 == 0 ? nil : seen, nil,
+          ])
+        }
+      }
+      let differences = try await pool.query(
+        """
+        SELECT count(*) AS n FROM ((TABLE \(identifier: schema).typed EXCEPT ALL TABLE \(identifier: schema).boxed)
+          UNION ALL (TABLE \(identifier: schema).boxed EXCEPT ALL TABLE \(identifier: schema).typed)) d
+        """)[0]
+      #expect(try differences.decode("n", as: Int64.self) == 0)
+      let summary = try await pool.query(
+        """
+        SELECT count(*) AS n, count(name) AS named, count(seen) AS seen, min(id) AS lo,
+          count(doc) AS docs
+        FROM \(identifier: schema).typed
+        """)[0]
+      #expect(try summary.decode("n", as: Int64.self) == Int64(total))
+      #expect(try summary.decode("named", as: Int64.self) == Int64(total - (total + 6) / 7))
+      #expect(try summary.decode("seen", as: Int64.self) == Int64(total - total / 5))
+      #expect(try summary.decode("lo", as: Int64.self) == 0)
+      #expect(try summary.decode("docs", as: Int64.self) == 0)
+      let one = try await pool.query(
+        "SELECT name, tags, ids, seen FROM \(identifier: schema).typed WHERE id = 11")[0]
+      #expect(try one.decode("name", as: String.self) == "name 11\t\u{00e9}")
+      #expect(try one.decode("tags", as: [String].self) == ["a2", "b"])
+      #expect(try one.decode("ids", as: [Int64].self) == [11, -1])
+      #expect(try one.decode("seen", as: Date.self) == seen)
     }
   }
 

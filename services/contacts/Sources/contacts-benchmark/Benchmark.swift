@@ -88,7 +88,12 @@ enum Benchmark {
     let org: Int64 = 1
     let lineChannel: Int64 = 11
 
-    print("generating \(rowCount) rows")
+    // The machine is shared: every figure below depends on its load, so print it with them.
+    func loadAverage() -> String {
+      (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ")
+        .prefix(3).joined(separator: " ") ?? "?"
+    }
+    print("generating \(rowCount) rows; load average \(loadAverage())")
     func uid(_ n: Int) -> String { "U" + String(format: "%032x", n) }
     func phone(_ n: Int) -> String { "09" + String(format: "%08d", n) }
     func generate() -> [UInt8] {
@@ -319,12 +324,15 @@ enum Benchmark {
     }
 
     // Floor: PostgreSQL alone writing what the import wrote (the contacts, their history, their
-    // events, the row results), copied table to table into twins with the same indexes. No
+    // events, the row results and runs, the LINE name-sync enrolments), copied table to table into twins with the same indexes. No
     // implementation of the import rules can store these rows faster on this cluster.
     var floorSeconds = 0.0
     var contactTableSeconds = 0.0
     let floorCPU = clusterCPUSeconds(postmaster: postmaster)
-    for table in ["contact", "contact_history", "outbox_events", "import_row_result"] {
+    for table in [
+      "contact", "contact_history", "outbox_events", "import_row_result", "import_row_run",
+      "line_name_sync",
+    ] {
       _ = try await pool.execute(
         "CREATE TABLE floor_\(unescaped: table) (LIKE \(unescaped: table) INCLUDING ALL)")
       let start = ContinuousClock.now
@@ -350,6 +358,7 @@ enum Benchmark {
           "ratio to the bare 5-column COPY (issue's reference): %.3f; ratio import / contact-table twin (contact rows with their indexes only): %.3f (twin %.2f s)",
         copySeconds / importSecondsTotal, contactTableSeconds / importSecondsTotal,
         contactTableSeconds))
+    print("load average at the end: \(loadAverage())")
     server.cancel()
     _ = try? await server.value
     try await provisioner.dropService(schema)

@@ -18,11 +18,20 @@ public struct AttributeChange: Hashable, Sendable {
     var changes: [AttributeChange] = []
     let keys = Set(before?.customFields.keys.map { $0 } ?? []).union(after.customFields.keys)
       .sorted()
-    for attribute in ContactAttribute.tracked + keys.map(ContactAttribute.customField) {
-      let old = before?.value(of: attribute)
-      let new = after.value(of: attribute)
+    for (attribute, read) in Contact.trackedReaders {
+      let old = before.flatMap(read)
+      let new = read(after)
       if old != new, before != nil || new != nil {
         changes.append(AttributeChange(attribute: attribute, previousValue: old, newValue: new))
+      }
+    }
+    for key in keys {
+      let old = before?.customFields[key]
+      let new = after.customFields[key]
+      if old != new, before != nil || new != nil {
+        changes.append(
+          AttributeChange(
+            attribute: ContactAttribute.customField(key), previousValue: old, newValue: new))
       }
     }
     return changes

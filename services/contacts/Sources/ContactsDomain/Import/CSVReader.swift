@@ -44,6 +44,18 @@ public struct CSVReader: Sendable {
   public mutating func feed<Bytes: Sequence<UInt8>>(
     _ bytes: Bytes, onRecord: (CSVRecord) throws -> Void
   ) throws {
+    try read(bytes, onRecord: onRecord)
+  }
+
+  /// Feeds the next bytes, calling `onRecord` for each completed record: the fast path for
+  /// imports (specialised here, so no generic iterator call per byte from another module).
+  public mutating func feed(_ bytes: [UInt8], onRecord: (CSVRecord) throws -> Void) throws {
+    try read(bytes, onRecord: onRecord)
+  }
+
+  private mutating func read<Bytes: Sequence<UInt8>>(
+    _ bytes: Bytes, onRecord: (CSVRecord) throws -> Void
+  ) throws {
     for byte in bytes {
       if !sawAnyByte || bomCheck.count > 0 {
         // Hold back up to three leading bytes to drop a UTF-8 byte order mark.

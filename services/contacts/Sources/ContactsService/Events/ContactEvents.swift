@@ -62,13 +62,16 @@ enum ContactEvents {
   static func changes(_ changes: [AttributeChange], cause: ChangeCause, at time: Date)
     -> [Maac_Contacts_V1_AttributeChange]
   {
-    changes.map { change in
+    // One timestamp and origin for every change of the event (a created contact has dozens).
+    let timestamp = ContactMapping.timestamp(time)
+    let origin = ContactMapping.origin(cause.origin)
+    return changes.map { change in
       var message = Maac_Contacts_V1_AttributeChange()
       message.attribute = change.attribute.rawValue
       if let value = change.previousValue { message.previousValue = value }
       if let value = change.newValue { message.newValue = value }
-      message.sourceTimestamp = ContactMapping.timestamp(time)
-      message.origin = ContactMapping.origin(cause.origin)
+      message.sourceTimestamp = timestamp
+      message.origin = origin
       if let via = cause.via { message.via = via }
       return message
     }

@@ -323,13 +323,30 @@ struct ImportService: Sendable {
         try PageToken.decode(request.pageToken, fingerprint: print, now: Date()).lastID
       }
     }
+    // Rows stored one by one, merged with rows stored as runs (ImportRowRun, never with
+    // issues); each side reads at most one page: runs hold consecutive rows, so the first
+    // `size + 1` runs after the cursor, sliced to `size + 1` rows each, cover the page.
+    let limit = Int64(size + 1)
     let rows = try await pool.query(
       """
-      SELECT row_number, outcome, contact_id, key_value, issues FROM import_row_result
-      WHERE task_id = \(request.taskID) AND row_number > \(afterRow)
-        AND (cardinality(\(outcomes)::text[]) = 0 OR outcome = ANY(\(outcomes)::text[]))
-        AND (NOT \(request.onlyWithIssues) OR issues <> '[]'::jsonb)
-      ORDER BY row_number LIMIT \(Int64(size + 1))
+      SELECT row_number, outcome, contact_id, key_value, issues FROM (
+        SELECT row_number, outcome, contact_id, key_value, issues FROM import_row_result
+        WHERE task_id = \(request.taskID) AND row_number > \(afterRow)
+          AND (cardinality(\(outcomes)::text[]) = 0 OR outcome = ANY(\(outcomes)::text[]))
+          AND (NOT \(request.onlyWithIssues) OR issues <> '[]'::jsonb)
+        ORDER BY row_number LIMIT \(limit)) single
+      UNION ALL
+      SELECT r.lo + u.i - 1, r.outcome, u.contact_id, u.key_value, '[]'::jsonb FROM (
+        SELECT outcome, first_row, lo, least(last_row, lo + \(limit) - 1) AS hi, contact_ids, key_values
+        FROM (SELECT *, greatest(first_row, \(afterRow) + 1) AS lo FROM import_row_run
+          WHERE task_id = \(request.taskID) AND last_row > \(afterRow)
+            AND NOT \(request.onlyWithIssues)
+            AND (cardinality(\(outcomes)::text[]) = 0 OR outcome = ANY(\(outcomes)::text[]))
+          ORDER BY first_row LIMIT \(limit)) runs) r,
+        LATERAL unnest(r.contact_ids[r.lo - r.first_row + 1 : r.hi - r.first_row + 1],
+          r.key_values[r.lo - r.first_row + 1 : r.hi - r.first_row + 1])
+          WITH ORDINALITY AS u(contact_id, key_value, i)
+      ORDER BY row_number LIMIT \(limit)
       """)
     var response = Maac_Contacts_V1_ListImportRowResultsResponse()
     response.rows = try rows.prefix(size).map { row in

@@ -107,7 +107,7 @@ public struct ImportWorker: Service {
       let rows = try await pool.query(
         "SELECT data FROM upload_chunk WHERE upload_id = \(uploadID) AND seq = \(seq)")
       guard let row = rows.first else { break }
-      try reader.feed(try row.decode("data", as: Data.self)) { pending.append($0) }
+      try reader.feed(Array(try row.decode("data", as: Data.self))) { pending.append($0) }
       for record in pending { try await body(record) }
       pending.removeAll(keepingCapacity: true)
       seq += 1
@@ -138,7 +138,7 @@ public struct ImportWorker: Service {
         let chunk = try await pool.query(
           "SELECT data FROM upload_chunk WHERE upload_id = \(uploadID) AND seq = \(seq)")
         guard let row = chunk.first else { break }
-        try reader.feed(try row.decode("data", as: Data.self)) { record in
+        try reader.feed(Array(try row.decode("data", as: Data.self))) { record in
           if !record.isBlank || rows < 0 { rows += 1 }
         }
         seq += 1

@@ -35,35 +35,78 @@ enum ContactRecord {
   static func values(of contact: Contact, fieldClocks: [String: Date]) throws -> [(
     any PostgresEncodable
   )?] {
-    try [
-      contact.id, contact.organizationID, contact.channelType.rawValue, contact.channelID,
-      contact.externalID,
-      contact.externalIDRaw, contact.displayName, contact.fullName, contact.displayMobile,
-      contact.displayEmail,
-      contact.gender.manual?.rawValue, contact.gender.channel?.rawValue,
-      contact.gender.predicted?.rawValue,
-      contact.birthday.flatMap { PostgresDate(year: $0.year, month: $0.month, day: $0.day) },
-      contact.region?.rawValue, contact.city, contact.address, contact.company,
-      contact.accountManager,
-      contact.memberLevel, contact.starMark, contact.customerID, contact.connectID,
-      contact.customFields.isEmpty ? emptyObject : PostgresJSON(encoding: contact.customFields),
-      contact.note, contact.originalName, contact.avatarURL,
-      contact.originalMobile, contact.originalEmail, contact.nameSyncState.rawValue,
-      contact.lineFollowStatus?.rawValue, contact.lineFollowStatusChangedAt,
-      contact.emailStatus?.rawValue,
-      contact.suppressionReason?.rawValue, contact.emailStatusChangedAt,
-      Int32(contact.softBounceStreak),
-      contact.consentSource, contact.consentAt, contact.whatsappStatus?.rawValue,
-      contact.whatsappStatusChangedAt,
-      contact.phoneStatus?.rawValue, contact.fbGender, contact.fbLastMessageAt, contact.fbTimezone,
-      contact.fbLocale,
-      contact.igName, contact.igIsVerifiedUser, contact.engagementLevel.rawValue,
-      contact.acquisitionSource.rawValue,
-      contact.lastInteractionAt,
+    var list = PostgresValueList()
+    try encode(contact, fieldClocks: fieldClocks, into: &list)
+    return list.values
+  }
+
+  /// Appends the column values of `contact` (with `fieldClocks`) to `row`, aligned with
+  /// ``columns``: the one description of the layout, for bound parameters and for COPY rows
+  /// (``PostgresCopyRow``, typed: imports load millions of rows).
+  static func encode(
+    _ contact: Contact, fieldClocks: [String: Date], into row: inout some PostgresValueSink
+  ) throws {
+    row.append(contact.id)
+    row.append(contact.organizationID)
+    row.append(contact.channelType.rawValue)
+    row.append(contact.channelID)
+    row.append(contact.externalID)
+    row.append(contact.externalIDRaw)
+    row.append(contact.displayName)
+    row.append(contact.fullName)
+    row.append(contact.displayMobile)
+    row.append(contact.displayEmail)
+    row.append(contact.gender.manual?.rawValue)
+    row.append(contact.gender.channel?.rawValue)
+    row.append(contact.gender.predicted?.rawValue)
+    row.append(
+      contact.birthday.flatMap { PostgresDate(year: $0.year, month: $0.month, day: $0.day) })
+    row.append(contact.region?.rawValue)
+    row.append(contact.city)
+    row.append(contact.address)
+    row.append(contact.company)
+    row.append(contact.accountManager)
+    row.append(contact.memberLevel)
+    row.append(contact.starMark)
+    row.append(contact.customerID)
+    row.append(contact.connectID)
+    row.append(
+      contact.customFields.isEmpty ? emptyObject : try PostgresJSON(encoding: contact.customFields))
+    row.append(contact.note)
+    row.append(contact.originalName)
+    row.append(contact.avatarURL)
+    row.append(contact.originalMobile)
+    row.append(contact.originalEmail)
+    row.append(contact.nameSyncState.rawValue)
+    row.append(contact.lineFollowStatus?.rawValue)
+    row.append(contact.lineFollowStatusChangedAt)
+    row.append(contact.emailStatus?.rawValue)
+    row.append(contact.suppressionReason?.rawValue)
+    row.append(contact.emailStatusChangedAt)
+    row.append(Int32(contact.softBounceStreak))
+    row.append(contact.consentSource)
+    row.append(contact.consentAt)
+    row.append(contact.whatsappStatus?.rawValue)
+    row.append(contact.whatsappStatusChangedAt)
+    row.append(contact.phoneStatus?.rawValue)
+    row.append(contact.fbGender)
+    row.append(contact.fbLastMessageAt)
+    row.append(contact.fbTimezone)
+    row.append(contact.fbLocale)
+    row.append(contact.igName)
+    row.append(contact.igIsVerifiedUser)
+    row.append(contact.engagementLevel.rawValue)
+    row.append(contact.acquisitionSource.rawValue)
+    row.append(contact.lastInteractionAt)
+    row.append(
       fieldClocks.isEmpty
-        ? emptyObject : PostgresJSON(encoding: fieldClocks.mapValues { $0.timeIntervalSince1970 }),
-      contact.version, contact.cdhVersion, contact.createdAt, contact.updatedAt, contact.deletedAt,
-    ]
+        ? emptyObject
+        : try PostgresJSON(encoding: fieldClocks.mapValues { $0.timeIntervalSince1970 }))
+    row.append(contact.version)
+    row.append(contact.cdhVersion)
+    row.append(contact.createdAt)
+    row.append(contact.updatedAt)
+    row.append(contact.deletedAt)
   }
 
   /// Decodes a row selected with ``selectList``.

@@ -11,11 +11,26 @@ enum HistoryStore {
   ]
 
   static func values(_ entry: HistoryEntry, organizationID: Int64) -> [(any PostgresEncodable)?] {
-    [
-      organizationID, entry.contactID, entry.occurredAt, entry.field, entry.previousValue,
-      entry.newValue,
-      entry.cause.origin.rawValue, entry.cause.actor, entry.cause.correlationID, entry.cause.via,
-    ]
+    var list = PostgresValueList()
+    encode(entry, organizationID: organizationID, into: &list)
+    return list.values
+  }
+
+  /// Appends the column values of `entry`, aligned with ``columns`` (bound parameters or a
+  /// typed COPY row).
+  static func encode(
+    _ entry: HistoryEntry, organizationID: Int64, into row: inout some PostgresValueSink
+  ) {
+    row.append(organizationID)
+    row.append(entry.contactID)
+    row.append(entry.occurredAt)
+    row.append(entry.field)
+    row.append(entry.previousValue)
+    row.append(entry.newValue)
+    row.append(entry.cause.origin.rawValue)
+    row.append(entry.cause.actor)
+    row.append(entry.cause.correlationID)
+    row.append(entry.cause.via)
   }
 
   static func insert(
@@ -27,7 +42,7 @@ enum HistoryStore {
     if entries.count > 8 {
       try await connection.copyIn(into: "contact_history", columns: columns) { copy in
         for entry in entries {
-          try await copy.appendRow(values: values(entry, organizationID: organizationID))
+          try await copy.appendRow { encode(entry, organizationID: organizationID, into: &$0) }
         }
       }
       return
