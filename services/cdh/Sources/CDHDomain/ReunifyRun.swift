@@ -64,6 +64,21 @@ extension UnificationEngine {
       units: Self.units(of: changed, profileOf: profileOf), unchangedIDs: unchangedIDs)
   }
 
+  /// U6: a profile the run leaves as it is (its members already form one component) takes
+  /// the scope its members now belong to, when a scope change moved all of them.
+  public mutating func adoptScopes(of run: ReunifyRun) -> EngineChanges {
+    var changes = EngineChanges()
+    for id in run.unchangedIDs {
+      guard var profile = profiles[id], let first = profile.members.first,
+        let scopeID = entities[first]?.scopeID, scopeID != profile.scopeID
+      else { continue }
+      profile.scopeID = scopeID
+      profiles[id] = profile
+      changes.profileWrites.insert(id)
+    }
+    return changes
+  }
+
   /// Groups components that share an old profile (union-find over component indices).
   static func units(of components: [[MemberRef]], profileOf: [MemberRef: Int64])
     -> [[[MemberRef]]]
