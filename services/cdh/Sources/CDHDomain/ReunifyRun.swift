@@ -21,6 +21,9 @@ public struct ReunifyRun: Sendable {
   /// The owner's ``UnificationEngine/operationCount`` after the run's last step: a batch
   /// that finds a different count revalidates its units (something else ran in between).
   public var lastOperation: UInt64 = 0
+  /// Something else changed the engine since the plan: the planned units may be stale, so
+  /// every batch from then on revalidates its units (not only the first one after the change).
+  public var revalidating = false
   /// Profile messages the owner published for this run (job progress).
   public var publishedMessages = 0
   var units: [[[MemberRef]]]

@@ -250,7 +250,8 @@ struct ScopeChangeJobTests {
           #expect(halfway.values.filter { $0.count == 2 }.count == 80)
           #expect(try await !Self.mergeFinished(100, client: client))
           #expect(try await !Self.mergeFinished(200, client: client))
-          #expect(try await CDHServiceTests.merged(1, org: 100, client: client).reunificationPending)
+          #expect(
+            try await CDHServiceTests.merged(1, org: 100, client: client).reunificationPending)
         }
       } catch {
         await gate.release()

@@ -78,7 +78,7 @@ extension CDHRuntime {
   }
 
   /// Starts an enqueued run in the background once its transaction committed.
-  func start(_ run: EnqueuedRun) {
+  func launch(_ run: EnqueuedRun) {
     cancelledJobs.formUnion(run.superseded)
     guard run.runID != 0 else { return }
     let runID = run.runID
@@ -107,7 +107,7 @@ extension CDHRuntime {
           scopeIDs: value.0, scopes: value.1, trigger: trigger, organizationID: caller.orgID,
           on: connection)
       })
-    start(run)
+    launch(run)
     return affected.0
   }
 
@@ -123,7 +123,7 @@ extension CDHRuntime {
         organizationID: organizationID, broadcastAll: broadcastAll, on: connection)
     }
     // The replaced run keeps its settings version: it is told to stop (U20).
-    start(run)
+    launch(run)
     return run.runID
   }
 
@@ -248,7 +248,8 @@ extension CDHRuntime {
         FROM reunify_job WHERE job_id = \(runID) OR run_id = \(runID) ORDER BY job_id
         """)
       let runRows = try rows.map {
-        RunRow(job: try Self.job($0), organizationID: try $0.decode("organization_id", as: Int64.self))
+        RunRow(
+          job: try Self.job($0), organizationID: try $0.decode("organization_id", as: Int64.self))
       }.filter { $0.job.status.isActive }
       guard let lead = runRows.first, lead.job.id == runID else { return }
       let scopeIDs = runRows.map(\.job.scopeID)
@@ -283,8 +284,9 @@ extension CDHRuntime {
         from: step, jobID: runID, current: current,
         { run, engine, now in
           var next = run
+          if engine.operationCount != run.lastOperation + 1 { next.revalidating = true }
           let changes = engine.applyNextBatch(
-            of: &next, revalidate: engine.operationCount != run.lastOperation + 1,
+            of: &next, revalidate: next.revalidating,
             broadcastAll: broadcastAll, type: type, correlationID: "job:\(runID)", now: now)
           next.lastOperation = engine.operationCount
           var events = Self.runProfileEvents(

@@ -136,7 +136,7 @@ extension CDHRuntime {
         return run
       })
     let jobID = run.runID
-    if jobID != 0 { start(run) }
+    if jobID != 0 { launch(run) }
     return (value.0, jobID)
   }
 }
