@@ -355,4 +355,52 @@ struct ScopeChangeJobTests {
       await cdh.pool.shutdown()
     }
   }
+
+  @Test(
+    "U20, U6: a Disconnect during a Move run supersedes it at a batch boundary; the newest run covers the old run's scopes and both new ones and ends with every contact alone in its org's scope"
+  )
+  func scopeChangeSupersedesScopeChange() async throws {
+    try await CDHTestEnvironment.with { env in
+      let gate = BatchGate(batch: 3, armed: false)
+      let cdh = try await env.startCDH(
+        options: CDHRuntimeOptions(
+          jobBatchSize: 8,
+          beforeJobBatch: { job, batch in await gate.boundary(job: job, batch: batch) }))
+      do {
+        try await withTestClient(to: cdh.service.address) { client in
+          let (target, source) = try await Self.prepare(env, cdh, client: client)
+          await gate.arm()
+          _ = try await Self.move(org: 200, into: target, client: client)
+          let moveRun = try #require(try await gate.waitUntilHeld())
+          let response = try await Maac_Cdh_V1_UnifySettingsService.Client(wrapping: client)
+            .disconnectScope(.with { $0.unifyScopeID = target }, metadata: admin(100))
+          let newScopes = response.scopes.map(\.unifyScopeID)
+          await gate.release()
+          await cdh.runtime.idle()
+
+          let stopped = try await Self.run(moveRun, pool: cdh.pool)
+          #expect(stopped.allSatisfy { $0.status == "superseded" && $0.processed == 16 })
+          let newestID = try await cdh.pool.query(
+            "SELECT max(job_id) AS id FROM reunify_job WHERE run_id IS NULL")[0].decode(
+              "id", as: Int64.self)
+          let newest = try await Self.run(newestID, pool: cdh.pool)
+          #expect(Set(newest.map(\.scope)) == Set([target, source] + newScopes))
+          #expect(newest.allSatisfy { $0.status == "completed" && $0.processed == 96 })
+          let final = try await ReunifyJobTests.groups(cdh.pool)
+          for id in 1...(2 * Self.perOrg) { #expect(final[id] == [id], "member \(id)") }
+          #expect(try await Self.mergeFinished(100, client: client))
+          #expect(try await Self.mergeFinished(200, client: client))
+          let profile = try await CDHServiceTests.merged(49, org: 200, client: client)
+          #expect(profile.unifyScopeID == newScopes[1])
+        }
+      } catch {
+        await gate.release()
+        await cdh.service.stop()
+        throw error
+      }
+      await cdh.service.stop()
+      await cdh.runtime.idle()
+      await cdh.pool.shutdown()
+    }
+  }
 }
