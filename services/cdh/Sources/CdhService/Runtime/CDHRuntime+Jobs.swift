@@ -116,12 +116,15 @@ extension CDHRuntime {
     guard engine.scopes[scopeID] != nil else {
       throw ServiceError(.notFound, "unify scope not found", field: "unify_scope_id")
     }
-    let scopes = Self.scopeSnapshot(engine)
-    let run = try await pool.withTransaction { connection in
-      try await Self.enqueueRun(
-        scopeIDs: [scopeID], scopes: scopes, trigger: .adminResync,
-        organizationID: organizationID, broadcastAll: broadcastAll, on: connection)
-    }
+    // Under the lock like every other enqueue: no batch of the run it replaces is in flight.
+    let (_, run) = try await perform(
+      buildEvents: false,
+      { engine, _ in (Self.scopeSnapshot(engine), EngineChanges(), []) },
+      extra: { connection, scopes in
+        try await Self.enqueueRun(
+          scopeIDs: [scopeID], scopes: scopes, trigger: .adminResync,
+          organizationID: organizationID, broadcastAll: broadcastAll, on: connection)
+      })
     // The replaced run keeps its settings version: it is told to stop (U20).
     launch(run)
     return run.runID
