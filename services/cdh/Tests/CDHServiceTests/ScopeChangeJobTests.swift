@@ -403,4 +403,47 @@ struct ScopeChangeJobTests {
       await cdh.pool.shutdown()
     }
   }
+
+  @Test(
+    "U20, U18: ResyncScope during a Move run stops it at a batch boundary (same settings version); the resync run covers both scopes and completes with the Move's grouping"
+  )
+  func resyncSupersedesMove() async throws {
+    try await CDHTestEnvironment.with { env in
+      let gate = BatchGate(batch: 3, armed: false)
+      let cdh = try await env.startCDH(
+        options: CDHRuntimeOptions(
+          jobBatchSize: 8,
+          beforeJobBatch: { job, batch in await gate.boundary(job: job, batch: batch) }))
+      do {
+        try await withTestClient(to: cdh.service.address) { client in
+          let (target, source) = try await Self.prepare(env, cdh, client: client)
+          await gate.arm()
+          _ = try await Self.move(org: 200, into: target, client: client)
+          let moveRun = try #require(try await gate.waitUntilHeld())
+          let resync = try await Maac_Cdh_V1_CdhOps.Client(wrapping: client).resyncScope(
+            .with { $0.unifyScopeID = target }, metadata: Self.platformOperator)
+          #expect(resync.jobID > moveRun)
+          await gate.release()
+          await cdh.runtime.idle()
+
+          let stopped = try await Self.run(moveRun, pool: cdh.pool)
+          #expect(stopped.allSatisfy { $0.status == "superseded" && $0.processed == 16 })
+          let newest = try await Self.run(resync.jobID, pool: cdh.pool)
+          #expect(newest.map(\.scope) == [target, source])
+          #expect(newest.allSatisfy { $0.status == "completed" && $0.processed == 96 })
+          let final = try await ReunifyJobTests.groups(cdh.pool)
+          for id in 1...Self.perOrg {
+            #expect(final[id] == [id, id + Self.perOrg], "member \(id)")
+          }
+        }
+      } catch {
+        await gate.release()
+        await cdh.service.stop()
+        throw error
+      }
+      await cdh.service.stop()
+      await cdh.runtime.idle()
+      await cdh.pool.shutdown()
+    }
+  }
 }
