@@ -19,7 +19,7 @@ public struct ReunifyRun: Sendable {
   /// Most entities one batch applies (a unit larger than this is applied alone).
   public let batchSize: Int
   /// The owner's ``UnificationEngine/operationCount`` after the run's last step: a batch
-  /// that finds a different count revalidates its units (something else ran in between).
+  /// that finds a different count (something else ran in between) sets ``revalidating``.
   public var lastOperation: UInt64 = 0
   /// Something else changed the engine since the plan: the planned units may be stale, so
   /// every batch from then on revalidates its units (not only the first one after the change).
