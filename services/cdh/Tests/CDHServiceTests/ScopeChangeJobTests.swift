@@ -127,6 +127,28 @@ struct ScopeChangeJobTests {
     }
   }
 
+  /// Reads `cdh.unify_settings.v1` from the start until one message per job of `jobs` came;
+  /// returns them by job id.
+  static func settingsMessages(jobs: Set<Int64>, client: GRPCClient<NGHTTP2ClientTransport>)
+    async throws -> [Int64: Maac_Cdh_V1_UnifySettingsChanged]
+  {
+    var subscription = Maac_Common_V1_SubscribeRequest()
+    subscription.eventTypes = ["cdh.unify_settings.v1"]
+    let system = CallerContext(organizationID: nil, userID: "system:contacts", requestID: "t")
+      .metadata
+    return try await Maac_Cdh_V1_CdhEvents.Client(wrapping: client).subscribe(
+      subscription, metadata: system
+    ) { stream in
+      var found: [Int64: Maac_Cdh_V1_UnifySettingsChanged] = [:]
+      for try await envelope in stream.messages {
+        let message = try Maac_Cdh_V1_UnifySettingsChanged(unpackingAny: envelope.payload)
+        if jobs.contains(message.jobID) { found[message.jobID] = message }
+        if found.count == jobs.count { break }
+      }
+      return found
+    }
+  }
+
   @Test(
     "U6, U7, U18, U20: MoveOrgsToScope answers at once and regroups both scopes in a background run of batches; mid-run both scopes are not finished and reads are pending; a real-time change between batches holds; the end state is the from-scratch grouping"
   )
@@ -203,6 +225,15 @@ struct ScopeChangeJobTests {
           #expect(counts[done[0].job]?.last == 1)
           #expect((counts[done[0].job]?.messages ?? 0) > 1)
           #expect(counts[done[1].job] == nil)
+
+          // U6: both scopes announce their settings with their own job.
+          let announced = try await Self.settingsMessages(
+            jobs: Set(done.map(\.job)), client: client)
+          #expect(announced[done[0].job]?.unifyScopeID == target)
+          #expect(announced[done[0].job]?.orgs.map(\.orgID) == [100, 200])
+          #expect(announced[done[0].job]?.unifyKeys.map(\.attribute) == [.customID])
+          #expect(announced[done[1].job]?.unifyScopeID == source)
+          #expect(announced[done[1].job]?.orgs.isEmpty == true)
         }
       } catch {
         await gate.release()

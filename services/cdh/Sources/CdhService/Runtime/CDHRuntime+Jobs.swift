@@ -16,6 +16,8 @@ struct EnqueuedRun: Sendable {
   var runID: Int64
   /// Lead ids of the runs it replaced; they stop at their next batch boundary (U20).
   var superseded: [Int64]
+  /// Each scope's job row.
+  var jobIDs: [Int64: Int64] = [:]
 }
 
 /// One scope's job row inside a run.
@@ -61,6 +63,7 @@ extension CDHRuntime {
       if !superseded.contains(run) { superseded.append(run) }
     }
     var lead: Int64?
+    var jobIDs: [Int64: Int64] = [:]
     for scopeID in runScopes {
       let scope = scopes[scopeID]
       let rows = try await connection.query(
@@ -73,8 +76,9 @@ extension CDHRuntime {
         """)
       let jobID = try rows[0].decode("job_id", as: Int64.self)
       if lead == nil { lead = jobID }
+      jobIDs[scopeID] = jobID
     }
-    return EnqueuedRun(runID: lead ?? 0, superseded: superseded)
+    return EnqueuedRun(runID: lead ?? 0, superseded: superseded, jobIDs: jobIDs)
   }
 
   /// Starts an enqueued run in the background once its transaction committed.
@@ -96,19 +100,43 @@ extension CDHRuntime {
         [Int64], EngineChanges
       )
   ) async throws -> [Int64] {
-    let (affected, run) = try await perform(
+    let outbox = self.outbox
+    let (change, run) = try await perform(
       buildEvents: false,
       { engine, now in
+        let keysBefore = engine.scopes.mapValues(\.keys)
         let (affected, changes) = try operation(&engine, now)
-        return ((affected, Self.scopeSnapshot(engine)), changes, [])
+        let settings = affected.compactMap { engine.scopes[$0] }.map {
+          ($0, keysBefore[$0.id] ?? $0.keys)
+        }
+        return (
+          ScopeChange(affected: affected, scopes: Self.scopeSnapshot(engine), settings: settings),
+          changes, []
+        )
       },
-      extra: { connection, value in
-        try await Self.enqueueRun(
-          scopeIDs: value.0, scopes: value.1, trigger: trigger, organizationID: caller.orgID,
-          on: connection)
+      extra: { connection, change in
+        let run = try await Self.enqueueRun(
+          scopeIDs: change.affected, scopes: change.scopes, trigger: trigger,
+          organizationID: caller.orgID, on: connection)
+        // U6: every scope that gained or lost orgs announces its settings with its job.
+        try await outbox.append(
+          change.settings.map { scope, previousKeys in
+            Self.settingsEvent(
+              scope, previousKeys: previousKeys, jobID: run.jobIDs[scope.id] ?? run.runID,
+              actor: actor, organizationID: scope.orgs.first?.orgID ?? caller.orgID)
+          }, on: connection)
+        return run
       })
     launch(run)
-    return affected.0
+    return change.affected
+  }
+
+  /// What a scope change did, captured under the lock for its transaction.
+  struct ScopeChange: Sendable {
+    var affected: [Int64]
+    var scopes: [Int64: ScopeSnapshot]
+    /// The affected scopes after the change, with their keys before it.
+    var settings: [(UnifyScope, UnifyKeySet)]
   }
 
   /// `ResyncScope`: a job re-running the scope's unification, optionally re-broadcasting all.

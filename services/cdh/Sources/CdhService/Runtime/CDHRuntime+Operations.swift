@@ -110,33 +110,43 @@ extension CDHRuntime {
         let run = try await Self.enqueueRun(
           scopeIDs: [scopeID], scopes: scopes, trigger: .settingsChange,
           organizationID: caller.orgID, on: connection)
-        var event = Maac_Cdh_V1_UnifySettingsChanged()
-        event.eventID = run.runID
-        event.occurredAt = ContractMapping.timestamp(update.scope.updatedAt)
-        event.unifyScopeID = scopeID
-        event.orgs = update.scope.orgs.map { org in
-          .with {
-            $0.orgID = org.orgID
-            $0.source = ContractMapping.tagSource(org.source)
-          }
-        }
-        event.unifyKeys = ContractMapping.keys(update.scope.keys)
-        event.previousUnifyKeys = ContractMapping.keys(update.previousKeys)
-        event.settingsVersion = update.scope.settingsVersion
-        event.jobID = run.runID
-        event.actor = .with {
-          $0.type = actor.type
-          $0.id = actor.id
-        }
         try await outbox.append(
-          OutboundEvent(
-            eventType: OutboundEventBuilder.unifySettingsType, organizationID: caller.orgID,
-            payload: event),
+          Self.settingsEvent(
+            update.scope, previousKeys: update.previousKeys, jobID: run.runID, actor: actor,
+            organizationID: caller.orgID),
           on: connection)
         return run
       })
     let jobID = run.runID
     if jobID != 0 { launch(run) }
     return (value.0, jobID)
+  }
+
+  /// `cdh.unify_settings.v1` (U5, U6): a scope's settings after an effective change.
+  static func settingsEvent(
+    _ scope: UnifyScope, previousKeys: UnifyKeySet, jobID: Int64, actor: Actor,
+    organizationID: Int64
+  ) -> OutboundEvent {
+    var event = Maac_Cdh_V1_UnifySettingsChanged()
+    event.eventID = jobID
+    event.occurredAt = ContractMapping.timestamp(scope.updatedAt)
+    event.unifyScopeID = scope.id
+    event.orgs = scope.orgs.map { org in
+      .with {
+        $0.orgID = org.orgID
+        $0.source = ContractMapping.tagSource(org.source)
+      }
+    }
+    event.unifyKeys = ContractMapping.keys(scope.keys)
+    event.previousUnifyKeys = ContractMapping.keys(previousKeys)
+    event.settingsVersion = scope.settingsVersion
+    event.jobID = jobID
+    event.actor = .with {
+      $0.type = actor.type
+      $0.id = actor.id
+    }
+    return OutboundEvent(
+      eventType: OutboundEventBuilder.unifySettingsType, organizationID: organizationID,
+      payload: event)
   }
 }
