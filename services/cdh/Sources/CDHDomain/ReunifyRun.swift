@@ -19,8 +19,11 @@ public struct ReunifyRun: Sendable {
   /// Most entities one batch applies (a unit larger than this is applied alone).
   public let batchSize: Int
   /// The owner's ``UnificationEngine/operationCount`` after the run's last step: a batch
-  /// that finds a different count revalidates its units (something else ran in between).
+  /// that finds a different count (something else ran in between) sets ``revalidating``.
   public var lastOperation: UInt64 = 0
+  /// Something else changed the engine since the plan: the planned units may be stale, so
+  /// every batch from then on revalidates its units (not only the first one after the change).
+  public var revalidating = false
   /// Profile messages the owner published for this run (job progress).
   public var publishedMessages = 0
   var units: [[[MemberRef]]]
@@ -62,6 +65,21 @@ extension UnificationEngine {
     return ReunifyRun(
       scopeIDs: scopeIDs, totalEntities: total, batchSize: max(1, batchSize),
       units: Self.units(of: changed, profileOf: profileOf), unchangedIDs: unchangedIDs)
+  }
+
+  /// U6: a profile the run leaves as it is (its members already form one component) takes
+  /// the scope its members now belong to, when a scope change moved all of them.
+  public mutating func adoptScopes(of run: ReunifyRun) -> EngineChanges {
+    var changes = EngineChanges()
+    for id in run.unchangedIDs {
+      guard var profile = profiles[id], let first = profile.members.first,
+        let scopeID = entities[first]?.scopeID, scopeID != profile.scopeID
+      else { continue }
+      profile.scopeID = scopeID
+      profiles[id] = profile
+      changes.profileWrites.insert(id)
+    }
+    return changes
   }
 
   /// Groups components that share an old profile (union-find over component indices).

@@ -56,7 +56,7 @@ extension UnificationEngine {
     actor: Actor = .system, correlationID: String, now: Instant
   ) -> (EngineChanges, ReunifyStats) {
     var run = beginReunify(scopeIDs: scopeIDs)
-    var changes = EngineChanges()
+    var changes = adoptScopes(of: run)
     while !run.isFinished {
       let batch = applyNextBatch(
         of: &run, revalidate: false, broadcastAll: broadcastAll, type: type, actor: actor,

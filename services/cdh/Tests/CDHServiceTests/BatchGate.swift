@@ -4,13 +4,21 @@ actor BatchGate {
   let batch: Int
   private(set) var heldJob: Int64?
   private var released = false
+  private var armed: Bool
   private var waiter: CheckedContinuation<Void, Never>?
 
-  init(batch: Int) { self.batch = batch }
+  /// An unarmed gate lets every job pass until ``arm()``.
+  init(batch: Int, armed: Bool = true) {
+    self.batch = batch
+    self.armed = armed
+  }
+
+  /// From now on the first job reaching the gate's batch is held.
+  func arm() { armed = true }
 
   /// The runtime's `beforeJobBatch` hook.
   func boundary(job: Int64, batch: Int) async {
-    guard batch == self.batch, !released, heldJob == nil || heldJob == job else { return }
+    guard armed, batch == self.batch, !released, heldJob == nil || heldJob == job else { return }
     heldJob = job
     await withCheckedContinuation { waiter = $0 }
   }

@@ -20,14 +20,20 @@ struct CDHServiceTests {
     let response = try await settings.updateUnifyKeys(
       .with { $0.unifyKeys = keys.map { key in .with { $0.attribute = key } } },
       metadata: admin(org))
+    try await waitUntilMerged(org: org, client: client)
+    return response
+  }
+
+  /// Waits (bounded) until the merge state of the org's scope is finished (U7).
+  static func waitUntilMerged(org: Int64, client: GRPCClient<NGHTTP2ClientTransport>)
+    async throws
+  {
+    let settings = Maac_Cdh_V1_UnifySettingsService.Client(wrapping: client)
     for _ in 0..<600 {
-      if try await settings.getMergeState(.init(), metadata: admin(org)).isFinished {
-        return response
-      }
+      if try await settings.getMergeState(.init(), metadata: admin(org)).isFinished { return }
       try await Task.sleep(for: .milliseconds(50))
     }
     Issue.record("re-unification job did not finish")
-    return response
   }
 
   static func members(_ id: Int64, org: Int64, client: GRPCClient<NGHTTP2ClientTransport>)
@@ -407,6 +413,7 @@ struct CDHServiceTests {
           }, metadata: platformOperator)
         #expect(moved.isCdhConnected)
         #expect(moved.orgs.map(\.orgID) == [100, 200])
+        try await Self.waitUntilMerged(org: 100, client: client)
         #expect(try await Self.members(3, org: 100, client: client) == [1, 2, 3])
         // Connected: the app-level (org) update is refused (U4).
         let connected = await #expect(throws: RPCError.self) {

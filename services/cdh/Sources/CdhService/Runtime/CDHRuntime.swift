@@ -18,7 +18,7 @@ public actor CDHRuntime {
   var persistedScopes: [Int64: UnifyScope] = [:]
   var persistedApplied: [Int64: [UnifyAttribute]] = [:]
   var persistedOrgs: [OrgRef: OrgInfo] = [:]
-  /// Jobs replaced by a resync while running; they stop at their next batch boundary.
+  /// Runs (lead job ids) replaced while running; they stop at their next batch boundary.
   var cancelledJobs: Set<Int64> = []
   private var busy = false
   private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -222,11 +222,15 @@ public actor CDHRuntime {
 
   func resumeBackgroundWork() async {
     do {
+      // One run per lead: the rows of a run over several scopes resume together (U6).
       for row in try await pool.query(
-        "SELECT job_id FROM reunify_job WHERE status IN ('pending', 'running') ORDER BY job_id")
+        """
+        SELECT DISTINCT coalesce(run_id, job_id) AS run FROM reunify_job
+        WHERE status IN ('pending', 'running') ORDER BY run
+        """)
       {
-        let jobID = try row.decode("job_id", as: Int64.self)
-        spawn { [self] in await self.runJob(jobID) }
+        let runID = try row.decode("run", as: Int64.self)
+        spawn { [self] in await self.runJob(runID) }
       }
       for row in try await pool.query(
         "SELECT task_id FROM import_task WHERE status IN ('pending', 'running') ORDER BY task_id")
