@@ -165,7 +165,7 @@ public final class GatewayHandler: Sendable {
         .unsupportedMediaType, style: style, code: "UNSUPPORTED_MEDIA_TYPE",
         message: "body must be application/json")
     }
-    guard let client = upstreams.client(route.upstream) else {
+    guard let upstream = upstreams.upstream(route.upstream) else {
       return ErrorRenderer.result(
         .serviceUnavailable, style: style, code: "SERVICE_UNAVAILABLE",
         message: "Service unavailable")
@@ -183,7 +183,8 @@ public final class GatewayHandler: Sendable {
     metadata.addString(identity.tokenUse, forKey: "x-maac-token-use")
     var call = RouteCall(
       body: route.acceptsBody ? request.body : [], pathParameters: parameters, query: request.query,
-      client: client, metadata: metadata, timeout: timeoutOverride ?? route.timeout)
+      client: upstream.client, transport: upstream.transport, metadata: metadata,
+      timeout: timeoutOverride ?? route.timeout)
     call.contentType = request.headers.first(name: "content-type")
     if streamed {
       // Over HTTP/2 the body was buffered; the route reads a stream either way.
