@@ -58,7 +58,8 @@ final class UnaryResponseCollector: Sendable {
           NGHTTP2UnaryResponse(message: message, metadata: self.parts.metadata, trailers: trailers))
       } else {
         outcome = .failure(
-          RPCError(code: .unimplemented, message: "No messages received, exactly one was expected."))
+          RPCError(code: .unimplemented, message: "No messages received, exactly one was expected.")
+        )
       }
     case .success:
       outcome = .failure(

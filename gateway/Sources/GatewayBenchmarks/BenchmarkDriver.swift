@@ -168,7 +168,8 @@ struct BenchmarkDriver {
           let step = Self.nanoseconds(interval)
           return HTTPLoadHandler.Schedule(
             // The connection's set-up first: its first request is due 100 ms from now.
-            first: now + .milliseconds(100) + .nanoseconds(step * Int64(index) / Int64(concurrency)),
+            first: now + .milliseconds(100)
+              + .nanoseconds(step * Int64(index) / Int64(concurrency)),
             interval: .nanoseconds(step))
         }
         group.addTask {

@@ -48,7 +48,9 @@ public final class GatewayHandler: Sendable {
     {
       return preflight(request, origin: origin, requestedMethod: requested, requestID: requestID)
     }
-    if request.method == .GET, request.path == "/openapi.yaml", let openAPIDocument {
+    // `path` builds a String from the URI: once per request.
+    let path = request.path
+    if request.method == .GET, path == "/openapi.yaml", let openAPIDocument {
       return HTTPResponse(
         status: .ok,
         headers: [
@@ -56,7 +58,7 @@ public final class GatewayHandler: Sendable {
         ],
         body: openAPIDocument)
     }
-    switch routes.match(method: request.method, path: request.path) {
+    switch routes.match(method: request.method, path: path) {
     case .notFound:
       result = ErrorRenderer.result(
         .notFound, style: .code, code: "NOT_FOUND", message: "Route not found")
@@ -88,7 +90,9 @@ public final class GatewayHandler: Sendable {
     var headers = result.headers
     headers.append(("x-request-id", requestID))
     headers.append(contentsOf: cors.responseHeaders(origin: origin))
-    if result.body != nil, !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+    if result.body != nil,
+      !headers.contains(where: { $0.0.utf8.count == 12 && $0.0.lowercased() == "content-type" })
+    {
       headers.append(("content-type", "application/json; charset=utf-8"))
     }
     // G19: never the Authorization header or the token.
