@@ -12,6 +12,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
 
   enum Mail: Sendable {
     case open(ClientStream, Metadata)
+    /// A whole unary request: headers, its one message and the end of the request, sent in one
+    /// go, with the call's deadline armed on this event loop.
+    case unary(ClientStream, Metadata, [UInt8], NIODeadline?)
     case message(ClientStream, [UInt8])
     case end(ClientStream)
     case cancel(ClientStream)
@@ -234,7 +237,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   static func undeliverable(_ mail: [Mail]) {
     for item in mail {
       switch item {
-      case .open(let stream, _), .message(let stream, _), .end(let stream), .cancel(let stream):
+      case .open(let stream, _), .message(let stream, _), .end(let stream), .cancel(let stream),
+        .unary(let stream, _, _, _):
         Self.fail(
           stream, RPCError(code: .unavailable, message: "The connection to the server was lost."))
       case .produceMore, .gracefulShutdown:
@@ -248,6 +252,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       switch item {
       case .open(let stream, let metadata):
         self.open(stream, metadata: metadata)
+      case .unary(let stream, let metadata, let message, let deadline):
+        self.openUnary(stream, metadata: metadata, message: message, deadline: deadline)
       case .message(let stream, let bytes):
         guard stream.streamID != 0, !stream.responseFinished, !stream.requestEnded else {
           stream.gate.release(bytes.count + 5)
@@ -311,6 +317,34 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     self.openCount += 1
     self.idleTask?.cancel()
     self.idleTask = nil
+  }
+
+  /// Opens a unary stream whose request is complete: nghttp2 sends HEADERS and the one DATA
+  /// frame (END_STREAM) in the same flush. The deadline is one NIO scheduled task on this loop
+  /// (no timer task per call): when it fires first, the stream is reset like a cancellation and
+  /// the caller gets DEADLINE_EXCEEDED.
+  private func openUnary(
+    _ stream: ClientStream, metadata: Metadata, message: [UInt8], deadline: NIODeadline?
+  ) {
+    stream.pending.append(message)
+    stream.requestEnded = true
+    self.open(stream, metadata: metadata)
+    guard let deadline, !stream.responseFinished, let context = self.context else { return }
+    let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+    stream.deadlineTask = context.eventLoop.scheduleTask(deadline: deadline) {
+      handler.value.expire(stream)
+    }
+  }
+
+  private func expire(_ stream: ClientStream) {
+    stream.deadlineTask = nil
+    guard !stream.responseFinished, !stream.cancelled else { return }
+    stream.cancelled = true
+    if stream.streamID != 0, self.streams[stream.streamID] === stream {
+      self.session.resetStream(stream.streamID, errorCode: NGHTTP2_CANCEL.rawValue)
+    }
+    Self.fail(stream, RPCError(code: .deadlineExceeded, message: "RPC timed out before completing"))
+    self.flush()
   }
 
   private func cancel(_ stream: ClientStream) {
@@ -439,7 +473,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       }
       let metadata = stream.metadata
       stream.metadata = [:]
-      stream.source.yield(.metadata(metadata))
+      _ = stream.yieldResponse(.metadata(metadata))
     } else {
       // Trailers.
       guard let grpcStatus = stream.grpcStatus else {
@@ -474,10 +508,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       self.session.consumeStream(streamID, data.count)
       return 0
     }
-    let source = stream.source
     do {
       try stream.deframer.process(data) { message in
-        if !source.yield(.message(message)) {
+        if !stream.yieldResponse(.message(message)) {
           stream.producing = false
         }
       }

@@ -8,10 +8,17 @@ import Synchronization
 /// `@unchecked Sendable`: the `var`s are only touched on the connection's event loop; the
 /// caller's task posts mail instead. `source` is itself thread-safe.
 final class ClientStream: @unchecked Sendable {
+  /// Where the response parts go: GRPCCore's inbound sequence, or the one waiting caller of
+  /// ``NGHTTP2ClientTransport/unary(descriptor:metadata:message:timeout:)``.
+  enum Sink {
+    case queue(InboundQueue<RPCResponsePart<[UInt8]>>)
+    case unary(UnaryResponseCollector)
+  }
+
   let descriptor: MethodDescriptor
   let gate: OutboundGate
   let mailbox: Mailbox<ClientConnectionHandler>
-  let source: InboundQueue<RPCResponsePart<[UInt8]>>
+  let sink: Sink
   /// Set once the stream is closed for good, so the caller can skip a needless reset.
   let isFinished = Atomic<Bool>(false)
 
@@ -35,30 +42,51 @@ final class ClientStream: @unchecked Sendable {
   var requestEnded = false
   var dataDeferred = false
   var cancelled = false
+  /// The deadline of a lean unary call, on the connection's event loop; cancelled when the
+  /// response ends.
+  var deadlineTask: Scheduled<Void>?
 
   init(
     descriptor: MethodDescriptor,
     maxMessageSize: Int,
     mailbox: Mailbox<ClientConnectionHandler>,
-    source: InboundQueue<RPCResponsePart<[UInt8]>>
+    sink: Sink
   ) {
     self.descriptor = descriptor
     self.deframer = GRPCMessageDeframer(maxMessageSize: maxMessageSize)
     self.mailbox = mailbox
-    self.source = source
+    self.sink = sink
     self.gate = OutboundGate(limit: 256 * 1024)
+  }
+
+  /// Hands a response part (initial metadata or a message) to the caller. Returns false when
+  /// the caller's buffer is full (stop opening the stream window until it asks for more).
+  func yieldResponse(_ part: RPCResponsePart<[UInt8]>) -> Bool {
+    switch self.sink {
+    case .queue(let queue): return queue.yield(part)
+    case .unary(let collector):
+      collector.receive(part)
+      return true
+    }
   }
 
   /// Delivers the final part (or error) exactly once.
   func finishResponse(_ result: Result<RPCResponsePart<[UInt8]>, RPCError>) {
     guard !self.responseFinished else { return }
     self.responseFinished = true
-    switch result {
-    case .success(let part):
-      self.source.yield(part)
-      self.source.finish()
-    case .failure(let error):
-      self.source.finish(error)
+    self.deadlineTask?.cancel()
+    self.deadlineTask = nil
+    switch self.sink {
+    case .queue(let queue):
+      switch result {
+      case .success(let part):
+        queue.yield(part)
+        queue.finish()
+      case .failure(let error):
+        queue.finish(error)
+      }
+    case .unary(let collector):
+      collector.finish(result)
     }
   }
 }

@@ -135,7 +135,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
   }
 
   private let target: Target
-  private let config: Config
+  let config: Config
   private let group: any EventLoopGroup
   private let state = Mutex(State())
   private let methodConfigs: [MethodDescriptor: MethodConfig]
@@ -249,7 +249,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
       descriptor: descriptor,
       maxMessageSize: maxSize,
       mailbox: mailbox,
-      source: queue
+      sink: .queue(queue)
     )
     streamBox.stream = stream
 
@@ -283,7 +283,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
   // MARK: Connection management
 
   /// A ready connection with a place reserved for one RPC (the caller releases it).
-  private func readyConnection(waitForReady: Bool) async throws -> Connection {
+  func readyConnection(waitForReady: Bool) async throws -> Connection {
     while true {
       enum Step {
         case use(Connection)

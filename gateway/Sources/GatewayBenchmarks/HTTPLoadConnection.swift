@@ -6,9 +6,21 @@ import NIOPosix
 /// next request as soon as the previous response has ended, until the deadline, and records
 /// each latency. No task per request, so the load generator's own cost stays small next to
 /// the gateway's (the direct gRPC run uses the generated client, as a real caller does).
+///
+/// Open loop (`schedule` set): requests are due every `interval` from `first` (sent at once
+/// when the previous response came after the due time). Latency is measured from the send, not
+/// from the due time: on this shared machine the generator's own timers fire late by
+/// milliseconds, which would be charged to the path under test; the achieved rate shows
+/// whether the schedule held.
 final class HTTPLoadHandler: ChannelInboundHandler {
   typealias InboundIn = HTTPClientResponsePart
   typealias OutboundOut = HTTPClientRequestPart
+
+  /// When an open-loop connection's requests are due.
+  struct Schedule {
+    var first: NIODeadline
+    var interval: TimeAmount
+  }
 
   private let head: HTTPRequestHead
   private let deadline: NIODeadline
@@ -16,17 +28,39 @@ final class HTTPLoadHandler: ChannelInboundHandler {
   private var latencies: [Duration] = []
   private var started = ContinuousClock.now
   private var failure: String?
+  private var schedule: Schedule?
 
-  init(head: HTTPRequestHead, deadline: NIODeadline, done: EventLoopPromise<[Duration]>) {
+  init(
+    head: HTTPRequestHead, deadline: NIODeadline, schedule: Schedule? = nil,
+    done: EventLoopPromise<[Duration]>
+  ) {
     self.head = head
     self.deadline = deadline
+    self.schedule = schedule
     self.done = done
     latencies.reserveCapacity(100_000)
   }
 
   func channelActive(context: ChannelHandlerContext) {
-    send(context: context)
+    sendWhenDue(context: context)
     context.fireChannelActive()
+  }
+
+  /// Closed loop: at once. Open loop: at the next due time (at once when it has passed).
+  private func sendWhenDue(context: ChannelHandlerContext) {
+    guard let schedule else {
+      send(context: context)
+      return
+    }
+    if schedule.first <= NIODeadline.now() {
+      send(context: context)
+    } else {
+      let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+      context.eventLoop.scheduleTask(deadline: schedule.first) {
+        bound.value.0.send(context: bound.value.1)
+      }
+    }
+    self.schedule?.first = schedule.first + schedule.interval
   }
 
   private func send(context: ChannelHandlerContext) {
@@ -47,7 +81,7 @@ final class HTTPLoadHandler: ChannelInboundHandler {
         done.fail(LoadFailure(description: failure))
         context.close(promise: nil)
       } else if NIODeadline.now() < deadline {
-        send(context: context)
+        sendWhenDue(context: context)
       } else {
         done.succeed(latencies)
         context.close(promise: nil)
@@ -69,10 +103,12 @@ struct LoadFailure: Error, CustomStringConvertible {
   var description: String
 }
 
-/// Runs one load connection to `port` until `deadline`; returns its latencies.
-func runHTTPLoad(port: Int, head: HTTPRequestHead, deadline: NIODeadline) async throws
-  -> [Duration]
-{
+/// Runs one load connection to `port` until `deadline` (open loop with `schedule`); returns
+/// its latencies.
+func runHTTPLoad(
+  port: Int, head: HTTPRequestHead, deadline: NIODeadline,
+  schedule: HTTPLoadHandler.Schedule? = nil
+) async throws -> [Duration] {
   let loop = MultiThreadedEventLoopGroup.singleton.next()
   let done = loop.makePromise(of: [Duration].self)
   _ = try await ClientBootstrap(group: loop)
@@ -81,7 +117,7 @@ func runHTTPLoad(port: Int, head: HTTPRequestHead, deadline: NIODeadline) async 
       channel.eventLoop.makeCompletedFuture {
         try channel.pipeline.syncOperations.addHTTPClientHandlers()
         try channel.pipeline.syncOperations.addHandler(
-          HTTPLoadHandler(head: head, deadline: deadline, done: done))
+          HTTPLoadHandler(head: head, deadline: deadline, schedule: schedule, done: done))
       }
     }
     .connect(host: "127.0.0.1", port: port).get()

@@ -48,7 +48,9 @@ public final class GatewayHandler: Sendable {
     {
       return preflight(request, origin: origin, requestedMethod: requested, requestID: requestID)
     }
-    if request.method == .GET, request.path == "/openapi.yaml", let openAPIDocument {
+    // `path` builds a String from the URI: once per request.
+    let path = request.path
+    if request.method == .GET, path == "/openapi.yaml", let openAPIDocument {
       return HTTPResponse(
         status: .ok,
         headers: [
@@ -56,7 +58,7 @@ public final class GatewayHandler: Sendable {
         ],
         body: openAPIDocument)
     }
-    switch routes.match(method: request.method, path: request.path) {
+    switch routes.match(method: request.method, path: path) {
     case .notFound:
       result = ErrorRenderer.result(
         .notFound, style: .code, code: "NOT_FOUND", message: "Route not found")
@@ -88,7 +90,9 @@ public final class GatewayHandler: Sendable {
     var headers = result.headers
     headers.append(("x-request-id", requestID))
     headers.append(contentsOf: cors.responseHeaders(origin: origin))
-    if result.body != nil, !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+    if result.body != nil,
+      !headers.contains(where: { $0.0.utf8.count == 12 && $0.0.lowercased() == "content-type" })
+    {
       headers.append(("content-type", "application/json; charset=utf-8"))
     }
     // G19: never the Authorization header or the token.
@@ -165,7 +169,7 @@ public final class GatewayHandler: Sendable {
         .unsupportedMediaType, style: style, code: "UNSUPPORTED_MEDIA_TYPE",
         message: "body must be application/json")
     }
-    guard let client = upstreams.client(route.upstream) else {
+    guard let upstream = upstreams.upstream(route.upstream) else {
       return ErrorRenderer.result(
         .serviceUnavailable, style: style, code: "SERVICE_UNAVAILABLE",
         message: "Service unavailable")
@@ -183,7 +187,8 @@ public final class GatewayHandler: Sendable {
     metadata.addString(identity.tokenUse, forKey: "x-maac-token-use")
     var call = RouteCall(
       body: route.acceptsBody ? request.body : [], pathParameters: parameters, query: request.query,
-      client: client, metadata: metadata, timeout: timeoutOverride ?? route.timeout)
+      client: upstream.client, transport: upstream.transport, metadata: metadata,
+      timeout: timeoutOverride ?? route.timeout)
     call.contentType = request.headers.first(name: "content-type")
     if streamed {
       // Over HTTP/2 the body was buffered; the route reads a stream either way.

@@ -23,6 +23,10 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
   private let handler: GatewayHandler
   private let maxBodyBytes: Int
   private var context: ChannelHandlerContext?
+  /// The response encoder's context: a complete response, encoded here into one buffer, is
+  /// written from it, so it skips the encoder (and the error handler, which only tracks
+  /// streamed responses) and goes to the socket as one write.
+  private var socketContext: ChannelHandlerContext?
   private var head: HTTPRequestHead?
   private var body = ByteBuffer()
   private var tooLarge = false
@@ -46,12 +50,15 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
+    socketContext = try? context.pipeline.syncOperations.context(
+      handlerType: HTTPResponseEncoder.self)
     remoteAddress = context.channel.remoteAddress?.ipAddress
     executor = EventLoopTaskExecutor(context.eventLoop)
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
     self.context = nil
+    socketContext = nil
   }
 
   func channelInactive(context: ChannelHandlerContext) {
@@ -165,15 +172,76 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
       context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
       context.read()
     }
-    var headers = HTTPHeaders()
-    headers.reserveCapacity(response.headers.count + 2)
-    for (name, value) in response.headers { headers.add(name: name, value: value) }
     if let stream = response.bodyStream {
+      var headers = HTTPHeaders()
+      headers.reserveCapacity(response.headers.count + 2)
+      for (name, value) in response.headers { headers.add(name: name, value: value) }
       writeStreamed(stream, head: requestHead, status: response.status, headers: headers)
       return
     }
-    headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
     let keepAlive = requestHead.isKeepAlive
+    // A keep-alive response needs no completion (no promise allocated per request).
+    let promise = keepAlive ? nil : context.eventLoop.makePromise(of: Void.self)
+    if let socketContext {
+      var buffer = context.channel.allocator.buffer(capacity: 192 + response.body.count)
+      Self.encode(response, version: requestHead.version, keepAlive: keepAlive, into: &buffer)
+      socketContext.writeAndFlush(NIOAny(buffer), promise: promise)
+    } else {
+      // No encoder found (never in the gateway's pipeline): the parts through the pipeline.
+      writeParts(
+        response, head: requestHead, keepAlive: keepAlive, context: context, promise: promise)
+    }
+    if let promise {
+      let channel = context.channel
+      promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
+    } else {
+      startNext()
+    }
+  }
+
+  /// A complete response as HTTP/1.1 bytes, as NIO's encoder frames it: status line, the
+  /// response's headers (framing headers the gateway sets itself are skipped),
+  /// `content-length` (not for statuses without a body, such as 204), `connection: close` when
+  /// the connection ends, and the body.
+  static func encode(
+    _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, into buffer: inout ByteBuffer
+  ) {
+    buffer.writeString("HTTP/\(version.major).\(version.minor) \(response.status.code) ")
+    buffer.writeString(response.status.reasonPhrase)
+    buffer.writeStaticString("\r\n")
+    for (name, value) in response.headers where !isFraming(name) {
+      buffer.writeString(name)
+      buffer.writeStaticString(": ")
+      buffer.writeString(value)
+      buffer.writeStaticString("\r\n")
+    }
+    let hasBody = response.status.mayHaveResponseBody
+    if hasBody {
+      buffer.writeStaticString("content-length: ")
+      buffer.writeString(String(response.body.count))
+      buffer.writeStaticString("\r\n")
+    }
+    if !keepAlive { buffer.writeStaticString("connection: close\r\n") }
+    buffer.writeStaticString("\r\n")
+    if hasBody { buffer.writeBytes(response.body) }
+  }
+
+  /// `content-length`, `transfer-encoding` and `connection`, in any case.
+  private static func isFraming(_ name: String) -> Bool {
+    let count = name.utf8.count
+    guard count == 10 || count == 14 || count == 17 else { return false }
+    let lower = name.lowercased()
+    return lower == "content-length" || lower == "transfer-encoding" || lower == "connection"
+  }
+
+  /// The response as NIOHTTP1 parts (head, body, end) through the encoder.
+  private func writeParts(
+    _ response: HTTPResponse, head requestHead: HTTPRequestHead, keepAlive: Bool,
+    context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
+  ) {
+    var headers = HTTPHeaders()
+    for (name, value) in response.headers { headers.add(name: name, value: value) }
+    headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
     if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
     context.write(
       wrapOutboundOut(
@@ -186,15 +254,7 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
         promise: nil)
     }
-    if keepAlive {
-      context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-      startNext()
-    } else {
-      let channel = context.channel
-      context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
-        channel.close(promise: nil)
-      }
-    }
+    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
   }
 
   /// Writes the head, then each chunk as it comes (chunked encoding), waiting for each write so

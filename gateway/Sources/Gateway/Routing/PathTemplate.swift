@@ -42,7 +42,13 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     guard parts.count == segments.count else { return nil }
     // Literals first: most templates fail on them, before any dictionary is built.
     for index in segments.indices {
-      if case .literal(let literal) = segments[index], parts[index] != literal { return nil }
+      // Bytes, not `Substring != String` (the generic StringProtocol comparison with Unicode
+      // equivalence was most of the matching's cost); templates are ASCII.
+      if case .literal(let literal) = segments[index],
+        !parts[index].utf8.elementsEqual(literal.utf8)
+      {
+        return nil
+      }
     }
     var values: [String: String] = [:]
     for index in segments.indices {

@@ -34,6 +34,8 @@ struct RouteCall: Sendable {
   var pathParameters: [String: String]
   var query: [(String, String)]
   var client: GRPCClient<NGHTTP2ClientTransport>
+  /// ``client``'s transport: unary routes call it directly (no GRPCCore call machinery).
+  var transport: NGHTTP2ClientTransport
   var metadata: Metadata
   var timeout: Duration
   /// The request's content type (the CSV upload reads its multipart boundary from it).

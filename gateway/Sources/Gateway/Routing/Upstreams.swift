@@ -13,6 +13,8 @@ import ServiceKit
 public final class Upstreams: Sendable {
   /// Per peer name, one client per event loop of ``loops`` (same order).
   let clients: [String: [GRPCClient<NGHTTP2ClientTransport>]]
+  /// The transports of ``clients`` (same order), for the routes' lean unary calls.
+  let transports: [String: [NGHTTP2ClientTransport]]
   /// The loops' identities, in the order of each peer's clients.
   let loops: [ObjectIdentifier]
   /// GQ6 through admin center (peer `admin`); `nil` when no admin peer is configured, and then
@@ -27,16 +29,18 @@ public final class Upstreams: Sendable {
   ) {
     let loops = Array(group.makeIterator())
     var clients: [String: [GRPCClient<NGHTTP2ClientTransport>]] = [:]
+    var transports: [String: [NGHTTP2ClientTransport]] = [:]
     for (name, address) in peers {
       let target: NGHTTP2ClientTransport.Target =
         address.isIPv6
         ? .ipv6(host: address.host, port: address.port)
         : .ipv4(host: address.host, port: address.port)
-      clients[name] = loops.map { loop in
-        GRPCClient(transport: NGHTTP2ClientTransport(target: target, eventLoopGroup: loop))
-      }
+      let perLoop = loops.map { NGHTTP2ClientTransport(target: target, eventLoopGroup: $0) }
+      transports[name] = perLoop
+      clients[name] = perLoop.map { GRPCClient(transport: $0) }
     }
     self.clients = clients
+    self.transports = transports
     self.loops = loops.map { ObjectIdentifier($0) }
     self.organizations = clients["admin"]?.first.map {
       OrganizationCheck(admin: $0, knownLifetime: organizationTTL)
@@ -67,12 +71,29 @@ public final class Upstreams: Sendable {
   /// The client of the calling thread's event loop, else the first one.
   public func client(_ name: String) -> GRPCClient<NGHTTP2ClientTransport>? {
     guard let perLoop = clients[name] else { return nil }
-    if perLoop.count > 1, let current = MultiThreadedEventLoopGroup.currentEventLoop,
+    return perLoop[loopIndex(perLoop.count)]
+  }
+
+  /// The client for `name` and its transport (for lean unary calls), of the calling thread's
+  /// event loop, else the first; `nil` when no peer of that name is configured.
+  func upstream(_ name: String) -> (
+    client: GRPCClient<NGHTTP2ClientTransport>, transport: NGHTTP2ClientTransport
+  )? {
+    guard let perLoop = clients[name], let perLoopTransports = transports[name] else {
+      return nil
+    }
+    let index = loopIndex(perLoop.count)
+    return (perLoop[index], perLoopTransports[index])
+  }
+
+  /// The index of the calling thread's event loop in ``loops``, else 0.
+  private func loopIndex(_ count: Int) -> Int {
+    if count > 1, let current = MultiThreadedEventLoopGroup.currentEventLoop,
       let index = loops.firstIndex(of: ObjectIdentifier(current))
     {
-      return perLoop[index]
+      return index
     }
-    return perLoop.first
+    return 0
   }
 
   /// Runs every client's connection loop until cancelled, then shuts them down.
