@@ -56,7 +56,7 @@ public struct ContactsService: Sendable {
     var workers: [any Service] = [
       ImportWorker(
         pool: pool, outbox: outbox, directory: directory, domainResolver: domainResolver,
-        batchSize: importBatchSize,
+        timeZones: timeZones, batchSize: importBatchSize,
         lease: importLease, logger: process.logger, waitsForTags: peers.tagManager != nil),
       ExportWorker(exports: exports, logger: process.logger),
     ]

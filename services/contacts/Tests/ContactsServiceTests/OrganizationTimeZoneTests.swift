@@ -57,13 +57,22 @@ struct AdminBeside {
   /// The LINE channel of the `n`th organization.
   static func channel(_ n: Int) -> Int64 { 11 + Int64(n) }
 
+  /// The email channel of the `n`th organization.
+  static func emailChannel(_ n: Int) -> Int64 { 51 + Int64(n) }
+
   /// Contacts with this admin center as peer `admin` (the known-organization gate, the time
   /// zones) and a LINE channel per organization.
   func withContacts(_ body: (ContactsService, Clients) async throws -> Void) async throws {
     let directory = StaticOrganizationDirectory(
       channels: Dictionary(
         uniqueKeysWithValues: organizations.enumerated().map { n, org in
-          (org, [ChannelInfo(id: Self.channel(n), type: .line)])
+          (
+            org,
+            [
+              ChannelInfo(id: Self.channel(n), type: .line),
+              ChannelInfo(id: Self.emailChannel(n), type: .email),
+            ]
+          )
         }))
     try await TestDatabase.withServiceDatabase("contacts_tz") { database in
       let (running, service) = try await PeerHarness.startService(
@@ -148,6 +157,34 @@ struct OrganizationTimeZoneTests {
         }
         // The test can fail: under UTC at least one of the organizations would read another age.
         #expect(differsFromUTC, "UTC \(utc): neither zone is on another day")
+      }
+    }
+  }
+
+  @Test(
+    "C40: an import reads consent_at in the organization's admin-center zone: 2026-03-01 00:30:00 is 10:30 UTC the day before at UTC+14 and 11:30 UTC the same day at UTC−11"
+  )
+  func importConsentAtInOrganizationTimeZone() async throws {
+    try await AdminBeside.run(zones: Self.zones) { admin in
+      try await admin.withContacts { _, api in
+        // Expected instants: the cell read at +14 h and at −11 h.
+        let expected: [Int64] = [1_772_274_600, 1_772_364_600]
+        for (n, org) in admin.organizations.enumerated() {
+          let task = try await api.importCSV(
+            "email,messaging_status,consent_source,consent_at\n"
+              + "consent\(n)@example.com,subscribed,web form,2026-03-01 00:30:00\n",
+            target: .email, key: .email, channel: AdminBeside.emailChannel(n), org: org)
+          let finished = try await api.finished(task.taskID, org: org)
+          #expect(finished.status == .succeeded, "\(Self.zones[n])")
+          #expect(finished.createdCount == 1, "\(Self.zones[n])")
+          var lookup = Maac_Contacts_V1_LookupContactsRequest()
+          lookup.query.email = "consent\(n)@example.com"
+          let contact = try #require(
+            try await api.internals.lookupContacts(lookup, metadata: As.service(org)).contacts.first
+          )
+          #expect(contact.email.consentSource == "web form", "\(Self.zones[n])")
+          #expect(contact.email.consentAt.seconds == expected[n], "\(Self.zones[n])")
+        }
       }
     }
   }

@@ -12,6 +12,8 @@ struct ImportBatchApplier: Sendable {
   let task: ImportTaskRecord
   let header: ImportHeader
   let domainResolver: any EmailDomainResolver
+  /// The organization's zone, in which `consent_at` cells are read (C40).
+  let timeZone: TimeZone
 
   /// Another worker advanced the task: this one stops without writing.
   struct Superseded: Error {}
@@ -33,7 +35,7 @@ struct ImportBatchApplier: Sendable {
     let context = ImportContext(
       target: task.target, key: task.key, channelID: task.channelID,
       defaultCountry: task.defaultCountry,
-      timeZone: .gmt, now: now)
+      timeZone: timeZone, now: now)
     let rows = records.filter { !$0.isBlank }.map { record in
       (
         number: record.number, cells: record.fields,

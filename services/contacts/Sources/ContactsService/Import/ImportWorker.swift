@@ -18,6 +18,8 @@ public struct ImportWorker: Service {
   let outbox: Outbox
   let directory: any OrganizationDirectory
   let domainResolver: any EmailDomainResolver
+  /// The organizations' zones (C40 `consent_at`).
+  let timeZones: OrganizationTimeZones
   let batchSize: Int
   let lease: Duration
   let idlePoll: Duration
@@ -27,7 +29,8 @@ public struct ImportWorker: Service {
 
   public init(
     pool: PostgresPool, outbox: Outbox, directory: any OrganizationDirectory,
-    domainResolver: any EmailDomainResolver = SystemEmailDomainResolver(), batchSize: Int = 10_000,
+    domainResolver: any EmailDomainResolver = SystemEmailDomainResolver(),
+    timeZones: OrganizationTimeZones = OrganizationTimeZones(gate: nil), batchSize: Int = 10_000,
     lease: Duration = .seconds(30), idlePoll: Duration = .milliseconds(200), logger: Logger,
     waitsForTags: Bool = false
   ) {
@@ -36,6 +39,7 @@ public struct ImportWorker: Service {
     self.outbox = outbox
     self.directory = directory
     self.domainResolver = domainResolver
+    self.timeZones = timeZones
     self.batchSize = batchSize
     self.lease = lease
     self.idlePoll = idlePoll
@@ -179,12 +183,16 @@ public struct ImportWorker: Service {
       }
     }
     let definitions = try await directory.customFields(organizationID: task.organizationID)
+    // Like the custom fields: admin center unreachable with no zone known throws, and the task
+    // is taken up again once its lease expires (nothing of it was applied in a guessed zone).
+    let timeZone = try await timeZones.timeZone(of: task.organizationID)
     let header = try ImportHeader(
       task.header, target: task.target, key: task.key, customFields: definitions,
       defaultCountry: task.defaultCountry)
     var batch: [CSVRecord] = []
     let applier = ImportBatchApplier(
-      pool: pool, outbox: outbox, task: task, header: header, domainResolver: domainResolver)
+      pool: pool, outbox: outbox, task: task, header: header, domainResolver: domainResolver,
+      timeZone: timeZone)
     var next = task.nextRecord
     let isCSV = task.jsonRows == nil
     // A pipeline of depth one: batch N+1 is validated (CPU, no database) while batch N is
