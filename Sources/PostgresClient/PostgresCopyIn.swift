@@ -113,18 +113,7 @@ public final class PostgresCopyIn {
   }
 
   private func appendField<T: PostgresEncodable>(_ value: T) {
-    if value.isPostgresNull {
-      buffer.appendBigEndian(Int32(-1))
-      return
-    }
-    let lengthPosition = buffer.count
-    buffer.appendBigEndian(Int32(0))
-    value.encode(into: &buffer)
-    let length = UInt32(buffer.count - lengthPosition - 4)
-    buffer[lengthPosition] = UInt8(truncatingIfNeeded: length >> 24)
-    buffer[lengthPosition + 1] = UInt8(truncatingIfNeeded: length >> 16)
-    buffer[lengthPosition + 2] = UInt8(truncatingIfNeeded: length >> 8)
-    buffer[lengthPosition + 3] = UInt8(truncatingIfNeeded: length)
+    PostgresCopyRow.appendField(value, to: &buffer)
   }
 
   private func rowAppended() async throws {

@@ -15,6 +15,12 @@ public struct PostgresCopyRow: PostgresValueSink {
   @inlinable
   public mutating func append<Value: PostgresEncodable>(_ value: Value) {
     fieldCount += 1
+    Self.appendField(value, to: &buffer)
+  }
+
+  /// One binary COPY field: its length, then its bytes (length -1 for NULL).
+  @inlinable
+  static func appendField<Value: PostgresEncodable>(_ value: Value, to buffer: inout [UInt8]) {
     if value.isPostgresNull {
       buffer.appendBigEndian(Int32(-1))
       return

@@ -50,6 +50,37 @@ struct ScopeChangeJobTests {
     )
   }
 
+  /// CDH whose job runs go in batches of 8 and can be held before their third batch (`gate`,
+  /// armed by the test), with both orgs prepared (`target` = org 100's scope, `source` = org
+  /// 200's) and a client; the service is stopped afterwards, also when `body` throws.
+  static func withHeldRun(
+    _ body: (
+      CDHTestEnvironment, CDHTestEnvironment.CDH, BatchGate, GRPCClient<NGHTTP2ClientTransport>,
+      _ target: Int64, _ source: Int64
+    ) async throws -> Void
+  ) async throws {
+    try await CDHTestEnvironment.with { env in
+      let gate = BatchGate(batch: 3, armed: false)
+      let cdh = try await env.startCDH(
+        options: CDHRuntimeOptions(
+          jobBatchSize: 8,
+          beforeJobBatch: { job, batch in await gate.boundary(job: job, batch: batch) }))
+      do {
+        try await withTestClient(to: cdh.service.address) { client in
+          let (target, source) = try await Self.prepare(env, cdh, client: client)
+          try await body(env, cdh, gate, client, target, source)
+        }
+      } catch {
+        await gate.release()
+        await cdh.service.stop()
+        throw error
+      }
+      await cdh.service.stop()
+      await cdh.runtime.idle()
+      await cdh.pool.shutdown()
+    }
+  }
+
   static let platformOperator = CallerContext(
     organizationID: nil, userID: "system:admin", requestID: "op"
   ).metadata
@@ -153,96 +184,79 @@ struct ScopeChangeJobTests {
     "U6, U7, U18, U20: MoveOrgsToScope answers at once and regroups both scopes in a background run of batches; mid-run both scopes are not finished and reads are pending; a real-time change between batches holds; the end state is the from-scratch grouping"
   )
   func moveRunsInBatches() async throws {
-    try await CDHTestEnvironment.with { env in
-      let gate = BatchGate(batch: 3, armed: false)
-      let cdh = try await env.startCDH(
-        options: CDHRuntimeOptions(
-          jobBatchSize: 8,
-          beforeJobBatch: { job, batch in await gate.boundary(job: job, batch: batch) }))
-      do {
-        try await withTestClient(to: cdh.service.address) { client in
-          let (target, source) = try await Self.prepare(env, cdh, client: client)
-          await gate.arm()
-          // The call returns while its run is held before its third batch.
-          let moved = try await Self.move(org: 200, into: target, client: client)
-          #expect(moved.orgs.map(\.orgID) == [100, 200])
-          let runID = try #require(try await gate.waitUntilHeld())
+    try await Self.withHeldRun { env, cdh, gate, client, target, source in
+      await gate.arm()
+      // The call returns while its run is held before its third batch.
+      let moved = try await Self.move(org: 200, into: target, client: client)
+      #expect(moved.orgs.map(\.orgID) == [100, 200])
+      let runID = try #require(try await gate.waitUntilHeld())
 
-          // One run, a row per scope that gained or lost orgs, two batches of 8 persisted.
-          let running = try await Self.run(runID, pool: cdh.pool)
-          #expect(running.map(\.scope) == [target, source])
-          #expect(running.allSatisfy { $0.status == "running" && $0.processed == 16 })
-          let halfway = try await ReunifyJobTests.groups(cdh.pool)
-          #expect(halfway.values.filter { $0.count == 2 }.count == 16)
-          #expect(halfway.values.filter { $0.count == 1 }.count == 80)
-          #expect(try await !Self.mergeFinished(100, client: client))
-          #expect(try await !Self.mergeFinished(200, client: client))
-          for id: Int64 in [1, 48, 49, 96] {
-            let org: Int64 = id <= Self.perOrg ? 100 : 200
-            #expect(
-              try await CDHServiceTests.merged(id, org: org, client: client).reunificationPending,
-              "member \(id)")
-          }
-
-          // A real-time change between batches: 96 takes 1's customer id (U20's lock).
-          let changed = try await env.publishContact(
-            "contact.updated", org: 200, contact: 96,
-            changes: [CDHTestEnvironment.change("custom_id", "C1", at: 20)])
-          try await CDHTestEnvironment.waitForCursor(
-            cdh.pool, producer: "contacts", sequence: changed)
-          #expect(try await CDHServiceTests.members(96, org: 200, client: client) == [1, 49, 96])
-
-          await gate.release()
-          await cdh.runtime.idle()
-
-          let done = try await Self.run(runID, pool: cdh.pool)
-          #expect(done.allSatisfy { $0.status == "completed" && $0.processed == 96 })
-          #expect(try await Self.mergeFinished(100, client: client))
-          #expect(
-            try await !CDHServiceTests.merged(96, org: 200, client: client).reunificationPending)
-
-          // From scratch: one scope, customer id as key, over the final values.
-          let final = try await ReunifyJobTests.groups(cdh.pool)
-          for id in 1...(2 * Self.perOrg) {
-            let base = id <= Self.perOrg ? id : id - Self.perOrg
-            let expected: [Int64] =
-              switch base {
-              case 1: [1, 49, 96]
-              case 48: id == 48 ? [48] : [1, 49, 96]
-              default: [base, base + Self.perOrg]
-              }
-            #expect(final[id] == expected, "member \(id)")
-          }
-          // Every live profile now belongs to the target scope.
-          let elsewhere = try await cdh.pool.query(
-            "SELECT count(*) AS n FROM profile WHERE unify_scope_id <> \(target)")[0].decode(
-              "n", as: Int64.self)
-          #expect(elsewhere == 0)
-
-          // U18: the target's job ends with exactly one last batch; the emptied source scope
-          // (no orgs left to tell) sends none.
-          let counts = try await Self.profileMessages(until: done[0].job, client: client)
-          #expect(counts[done[0].job]?.last == 1)
-          #expect((counts[done[0].job]?.messages ?? 0) > 1)
-          #expect(counts[done[1].job] == nil)
-
-          // U6: both scopes announce their settings with their own job.
-          let announced = try await Self.settingsMessages(
-            jobs: Set(done.map(\.job)), client: client)
-          #expect(announced[done[0].job]?.unifyScopeID == target)
-          #expect(announced[done[0].job]?.orgs.map(\.orgID) == [100, 200])
-          #expect(announced[done[0].job]?.unifyKeys.map(\.attribute) == [.customID])
-          #expect(announced[done[1].job]?.unifyScopeID == source)
-          #expect(announced[done[1].job]?.orgs.isEmpty == true)
-        }
-      } catch {
-        await gate.release()
-        await cdh.service.stop()
-        throw error
+      // One run, a row per scope that gained or lost orgs, two batches of 8 persisted.
+      let running = try await Self.run(runID, pool: cdh.pool)
+      #expect(running.map(\.scope) == [target, source])
+      #expect(running.allSatisfy { $0.status == "running" && $0.processed == 16 })
+      let halfway = try await ReunifyJobTests.groups(cdh.pool)
+      #expect(halfway.values.filter { $0.count == 2 }.count == 16)
+      #expect(halfway.values.filter { $0.count == 1 }.count == 80)
+      #expect(try await !Self.mergeFinished(100, client: client))
+      #expect(try await !Self.mergeFinished(200, client: client))
+      for id: Int64 in [1, 48, 49, 96] {
+        let org: Int64 = id <= Self.perOrg ? 100 : 200
+        #expect(
+          try await CDHServiceTests.merged(id, org: org, client: client).reunificationPending,
+          "member \(id)")
       }
-      await cdh.service.stop()
+
+      // A real-time change between batches: 96 takes 1's customer id (U20's lock).
+      let changed = try await env.publishContact(
+        "contact.updated", org: 200, contact: 96,
+        changes: [CDHTestEnvironment.change("custom_id", "C1", at: 20)])
+      try await CDHTestEnvironment.waitForCursor(
+        cdh.pool, producer: "contacts", sequence: changed)
+      #expect(try await CDHServiceTests.members(96, org: 200, client: client) == [1, 49, 96])
+
+      await gate.release()
       await cdh.runtime.idle()
-      await cdh.pool.shutdown()
+
+      let done = try await Self.run(runID, pool: cdh.pool)
+      #expect(done.allSatisfy { $0.status == "completed" && $0.processed == 96 })
+      #expect(try await Self.mergeFinished(100, client: client))
+      #expect(
+        try await !CDHServiceTests.merged(96, org: 200, client: client).reunificationPending)
+
+      // From scratch: one scope, customer id as key, over the final values.
+      let final = try await ReunifyJobTests.groups(cdh.pool)
+      for id in 1...(2 * Self.perOrg) {
+        let base = id <= Self.perOrg ? id : id - Self.perOrg
+        let expected: [Int64] =
+          switch base {
+          case 1: [1, 49, 96]
+          case 48: id == 48 ? [48] : [1, 49, 96]
+          default: [base, base + Self.perOrg]
+          }
+        #expect(final[id] == expected, "member \(id)")
+      }
+      // Every live profile now belongs to the target scope.
+      let elsewhere = try await cdh.pool.query(
+        "SELECT count(*) AS n FROM profile WHERE unify_scope_id <> \(target)")[0].decode(
+          "n", as: Int64.self)
+      #expect(elsewhere == 0)
+
+      // U18: the target's job ends with exactly one last batch; the emptied source scope
+      // (no orgs left to tell) sends none.
+      let counts = try await Self.profileMessages(until: done[0].job, client: client)
+      #expect(counts[done[0].job]?.last == 1)
+      #expect((counts[done[0].job]?.messages ?? 0) > 1)
+      #expect(counts[done[1].job] == nil)
+
+      // U6: both scopes announce their settings with their own job.
+      let announced = try await Self.settingsMessages(
+        jobs: Set(done.map(\.job)), client: client)
+      #expect(announced[done[0].job]?.unifyScopeID == target)
+      #expect(announced[done[0].job]?.orgs.map(\.orgID) == [100, 200])
+      #expect(announced[done[0].job]?.unifyKeys.map(\.attribute) == [.customID])
+      #expect(announced[done[1].job]?.unifyScopeID == source)
+      #expect(announced[done[1].job]?.orgs.isEmpty == true)
     }
   }
 
@@ -332,58 +346,41 @@ struct ScopeChangeJobTests {
     "U20, U6, U7: newer keys on the target scope stop a running Move run at a batch boundary; the newest run covers every scope of the stopped one, ends at the newest keys, and only it sends a last batch"
   )
   func newerSettingsSupersedeMove() async throws {
-    try await CDHTestEnvironment.with { env in
-      let gate = BatchGate(batch: 3, armed: false)
-      let cdh = try await env.startCDH(
-        options: CDHRuntimeOptions(
-          jobBatchSize: 8,
-          beforeJobBatch: { job, batch in await gate.boundary(job: job, batch: batch) }))
-      do {
-        try await withTestClient(to: cdh.service.address) { client in
-          let (target, source) = try await Self.prepare(env, cdh, client: client)
-          await gate.arm()
-          _ = try await Self.move(org: 200, into: target, client: client)
-          let firstRun = try #require(try await gate.waitUntilHeld())
+    try await Self.withHeldRun { env, cdh, gate, client, target, source in
+      await gate.arm()
+      _ = try await Self.move(org: 200, into: target, client: client)
+      let firstRun = try #require(try await gate.waitUntilHeld())
 
-          // Scope-level keys (the scope is connected): the phone alone.
-          let settings = Maac_Cdh_V1_UnifySettingsService.Client(wrapping: client)
-          let newer = try await settings.updateUnifyKeys(
-            .with {
-              $0.unifyScopeID = target
-              $0.unifyKeys = [.with { $0.attribute = .displayMobile }]
-            }, metadata: admin(100))
-          #expect(newer.changed)
-          #expect(try await !Self.mergeFinished(100, client: client))
-          await gate.release()
-          await cdh.runtime.idle()
-
-          let stopped = try await Self.run(firstRun, pool: cdh.pool)
-          #expect(stopped.allSatisfy { $0.status == "superseded" && $0.processed == 16 })
-          let newest = try await Self.run(newer.jobID, pool: cdh.pool)
-          #expect(newest.map(\.scope) == [target, source])
-          #expect(newest.allSatisfy { $0.status == "completed" && $0.processed == 96 })
-          #expect(try await Self.mergeFinished(200, client: client))
-
-          // The newest keys over the final values: org 100's phone pairs, org 200 alone.
-          let final = try await ReunifyJobTests.groups(cdh.pool)
-          for id in 1...(2 * Self.perOrg) {
-            let expected: [Int64] =
-              id > Self.perOrg
-              ? [id] : [id.isMultiple(of: 2) ? id - 1 : id, id.isMultiple(of: 2) ? id : id + 1]
-            #expect(final[id] == expected, "member \(id)")
-          }
-          let counts = try await Self.profileMessages(until: newest[0].job, client: client)
-          #expect(counts[newest[0].job]?.last == 1)
-          for row in stopped { #expect((counts[row.job]?.last ?? 0) == 0, "job \(row.job)") }
-        }
-      } catch {
-        await gate.release()
-        await cdh.service.stop()
-        throw error
-      }
-      await cdh.service.stop()
+      // Scope-level keys (the scope is connected): the phone alone.
+      let settings = Maac_Cdh_V1_UnifySettingsService.Client(wrapping: client)
+      let newer = try await settings.updateUnifyKeys(
+        .with {
+          $0.unifyScopeID = target
+          $0.unifyKeys = [.with { $0.attribute = .displayMobile }]
+        }, metadata: admin(100))
+      #expect(newer.changed)
+      #expect(try await !Self.mergeFinished(100, client: client))
+      await gate.release()
       await cdh.runtime.idle()
-      await cdh.pool.shutdown()
+
+      let stopped = try await Self.run(firstRun, pool: cdh.pool)
+      #expect(stopped.allSatisfy { $0.status == "superseded" && $0.processed == 16 })
+      let newest = try await Self.run(newer.jobID, pool: cdh.pool)
+      #expect(newest.map(\.scope) == [target, source])
+      #expect(newest.allSatisfy { $0.status == "completed" && $0.processed == 96 })
+      #expect(try await Self.mergeFinished(200, client: client))
+
+      // The newest keys over the final values: org 100's phone pairs, org 200 alone.
+      let final = try await ReunifyJobTests.groups(cdh.pool)
+      for id in 1...(2 * Self.perOrg) {
+        let expected: [Int64] =
+          id > Self.perOrg
+          ? [id] : [id.isMultiple(of: 2) ? id - 1 : id, id.isMultiple(of: 2) ? id : id + 1]
+        #expect(final[id] == expected, "member \(id)")
+      }
+      let counts = try await Self.profileMessages(until: newest[0].job, client: client)
+      #expect(counts[newest[0].job]?.last == 1)
+      for row in stopped { #expect((counts[row.job]?.last ?? 0) == 0, "job \(row.job)") }
     }
   }
 
@@ -391,47 +388,30 @@ struct ScopeChangeJobTests {
     "U20, U6: a Disconnect during a Move run supersedes it at a batch boundary; the newest run covers the old run's scopes and both new ones and ends with every contact alone in its org's scope"
   )
   func scopeChangeSupersedesScopeChange() async throws {
-    try await CDHTestEnvironment.with { env in
-      let gate = BatchGate(batch: 3, armed: false)
-      let cdh = try await env.startCDH(
-        options: CDHRuntimeOptions(
-          jobBatchSize: 8,
-          beforeJobBatch: { job, batch in await gate.boundary(job: job, batch: batch) }))
-      do {
-        try await withTestClient(to: cdh.service.address) { client in
-          let (target, source) = try await Self.prepare(env, cdh, client: client)
-          await gate.arm()
-          _ = try await Self.move(org: 200, into: target, client: client)
-          let moveRun = try #require(try await gate.waitUntilHeld())
-          let response = try await Maac_Cdh_V1_UnifySettingsService.Client(wrapping: client)
-            .disconnectScope(.with { $0.unifyScopeID = target }, metadata: admin(100))
-          let newScopes = response.scopes.map(\.unifyScopeID)
-          await gate.release()
-          await cdh.runtime.idle()
-
-          let stopped = try await Self.run(moveRun, pool: cdh.pool)
-          #expect(stopped.allSatisfy { $0.status == "superseded" && $0.processed == 16 })
-          let newestID = try await cdh.pool.query(
-            "SELECT max(job_id) AS id FROM reunify_job WHERE run_id IS NULL")[0].decode(
-              "id", as: Int64.self)
-          let newest = try await Self.run(newestID, pool: cdh.pool)
-          #expect(Set(newest.map(\.scope)) == Set([target, source] + newScopes))
-          #expect(newest.allSatisfy { $0.status == "completed" && $0.processed == 96 })
-          let final = try await ReunifyJobTests.groups(cdh.pool)
-          for id in 1...(2 * Self.perOrg) { #expect(final[id] == [id], "member \(id)") }
-          #expect(try await Self.mergeFinished(100, client: client))
-          #expect(try await Self.mergeFinished(200, client: client))
-          let profile = try await CDHServiceTests.merged(49, org: 200, client: client)
-          #expect(profile.unifyScopeID == newScopes[1])
-        }
-      } catch {
-        await gate.release()
-        await cdh.service.stop()
-        throw error
-      }
-      await cdh.service.stop()
+    try await Self.withHeldRun { env, cdh, gate, client, target, source in
+      await gate.arm()
+      _ = try await Self.move(org: 200, into: target, client: client)
+      let moveRun = try #require(try await gate.waitUntilHeld())
+      let response = try await Maac_Cdh_V1_UnifySettingsService.Client(wrapping: client)
+        .disconnectScope(.with { $0.unifyScopeID = target }, metadata: admin(100))
+      let newScopes = response.scopes.map(\.unifyScopeID)
+      await gate.release()
       await cdh.runtime.idle()
-      await cdh.pool.shutdown()
+
+      let stopped = try await Self.run(moveRun, pool: cdh.pool)
+      #expect(stopped.allSatisfy { $0.status == "superseded" && $0.processed == 16 })
+      let newestID = try await cdh.pool.query(
+        "SELECT max(job_id) AS id FROM reunify_job WHERE run_id IS NULL")[0].decode(
+          "id", as: Int64.self)
+      let newest = try await Self.run(newestID, pool: cdh.pool)
+      #expect(Set(newest.map(\.scope)) == Set([target, source] + newScopes))
+      #expect(newest.allSatisfy { $0.status == "completed" && $0.processed == 96 })
+      let final = try await ReunifyJobTests.groups(cdh.pool)
+      for id in 1...(2 * Self.perOrg) { #expect(final[id] == [id], "member \(id)") }
+      #expect(try await Self.mergeFinished(100, client: client))
+      #expect(try await Self.mergeFinished(200, client: client))
+      let profile = try await CDHServiceTests.merged(49, org: 200, client: client)
+      #expect(profile.unifyScopeID == newScopes[1])
     }
   }
 
@@ -439,42 +419,25 @@ struct ScopeChangeJobTests {
     "U20, U18: ResyncScope during a Move run stops it at a batch boundary (same settings version); the resync run covers both scopes and completes with the Move's grouping"
   )
   func resyncSupersedesMove() async throws {
-    try await CDHTestEnvironment.with { env in
-      let gate = BatchGate(batch: 3, armed: false)
-      let cdh = try await env.startCDH(
-        options: CDHRuntimeOptions(
-          jobBatchSize: 8,
-          beforeJobBatch: { job, batch in await gate.boundary(job: job, batch: batch) }))
-      do {
-        try await withTestClient(to: cdh.service.address) { client in
-          let (target, source) = try await Self.prepare(env, cdh, client: client)
-          await gate.arm()
-          _ = try await Self.move(org: 200, into: target, client: client)
-          let moveRun = try #require(try await gate.waitUntilHeld())
-          let resync = try await Maac_Cdh_V1_CdhOps.Client(wrapping: client).resyncScope(
-            .with { $0.unifyScopeID = target }, metadata: Self.platformOperator)
-          #expect(resync.jobID > moveRun)
-          await gate.release()
-          await cdh.runtime.idle()
-
-          let stopped = try await Self.run(moveRun, pool: cdh.pool)
-          #expect(stopped.allSatisfy { $0.status == "superseded" && $0.processed == 16 })
-          let newest = try await Self.run(resync.jobID, pool: cdh.pool)
-          #expect(newest.map(\.scope) == [target, source])
-          #expect(newest.allSatisfy { $0.status == "completed" && $0.processed == 96 })
-          let final = try await ReunifyJobTests.groups(cdh.pool)
-          for id in 1...Self.perOrg {
-            #expect(final[id] == [id, id + Self.perOrg], "member \(id)")
-          }
-        }
-      } catch {
-        await gate.release()
-        await cdh.service.stop()
-        throw error
-      }
-      await cdh.service.stop()
+    try await Self.withHeldRun { env, cdh, gate, client, target, source in
+      await gate.arm()
+      _ = try await Self.move(org: 200, into: target, client: client)
+      let moveRun = try #require(try await gate.waitUntilHeld())
+      let resync = try await Maac_Cdh_V1_CdhOps.Client(wrapping: client).resyncScope(
+        .with { $0.unifyScopeID = target }, metadata: Self.platformOperator)
+      #expect(resync.jobID > moveRun)
+      await gate.release()
       await cdh.runtime.idle()
-      await cdh.pool.shutdown()
+
+      let stopped = try await Self.run(moveRun, pool: cdh.pool)
+      #expect(stopped.allSatisfy { $0.status == "superseded" && $0.processed == 16 })
+      let newest = try await Self.run(resync.jobID, pool: cdh.pool)
+      #expect(newest.map(\.scope) == [target, source])
+      #expect(newest.allSatisfy { $0.status == "completed" && $0.processed == 96 })
+      let final = try await ReunifyJobTests.groups(cdh.pool)
+      for id in 1...Self.perOrg {
+        #expect(final[id] == [id, id + Self.perOrg], "member \(id)")
+      }
     }
   }
 }
