@@ -1,4 +1,5 @@
 import Foundation
+import MAACTestSupport
 
 /// REST over h2c (HTTP/2 with prior knowledge) through the `curl` command-line client, an
 /// HTTP/2 implementation independent of the project's (libcurl on libnghttp2).
@@ -51,12 +52,8 @@ struct CurlHTTP2Client {
     let errors = Pipe()
     process.standardError = errors
     try process.run()
-    await withCheckedContinuation { continuation in
-      DispatchQueue.global().async {
-        process.waitUntilExit()
-        continuation.resume()
-      }
-    }
+    // curl talks to the gateway in this test process: wait on a thread of its own.
+    try await offCooperativePool { process.waitUntilExit() }
     guard process.terminationStatus == 0 else {
       let message = String(
         decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
