@@ -87,26 +87,32 @@ struct BenchmarkDriver {
       // Warm-up: connections, the token cache, the GQ6 answer.
       for name in names { _ = try await slice(name, .milliseconds(500)) }
       if callgrind { try Self.shell(["callgrind_control", "-z", "\(gateway.pid)"]) }
+      /// Runs one slice and adds its latencies, its time and each process's CPU to `figures`.
+      func measure(into figures: inout PathFigures, _ run: () async throws -> [Duration])
+        async throws
+      {
+        let before = (
+          ProcessCPU.ownSeconds(), ProcessCPU.seconds(of: gateway.pid),
+          ProcessCPU.seconds(of: upstream.pid)
+        )
+        let started = ContinuousClock.now
+        let latencies = try await run()
+        let elapsed = ContinuousClock.now - started
+        // Let the slice's connections close before reading the CPU counters, so their
+        // teardown is charged to this path and not to the next slice's.
+        try await Task.sleep(for: .milliseconds(200))
+        figures.latencies += latencies
+        figures.seconds +=
+          Double(elapsed.components.seconds)
+          + Double(elapsed.components.attoseconds) / 1e18
+        figures.generatorCPU += ProcessCPU.ownSeconds() - before.0
+        figures.gatewayCPU += ProcessCPU.seconds(of: gateway.pid) - before.1
+        figures.upstreamCPU += ProcessCPU.seconds(of: upstream.pid) - before.2
+      }
       for _ in 0..<slices {
         for name in names {
-          let before = (
-            ProcessCPU.ownSeconds(), ProcessCPU.seconds(of: gateway.pid),
-            ProcessCPU.seconds(of: upstream.pid)
-          )
-          let started = ContinuousClock.now
-          let latencies = try await slice(name, .seconds(1))
-          let elapsed = ContinuousClock.now - started
-          // Let the slice's connections close before reading the CPU counters, so their
-          // teardown is charged to this path and not to the next slice's.
-          try await Task.sleep(for: .milliseconds(200))
           var figures = paths[name] ?? PathFigures()
-          figures.latencies += latencies
-          figures.seconds +=
-            Double(elapsed.components.seconds)
-            + Double(elapsed.components.attoseconds) / 1e18
-          figures.generatorCPU += ProcessCPU.ownSeconds() - before.0
-          figures.gatewayCPU += ProcessCPU.seconds(of: gateway.pid) - before.1
-          figures.upstreamCPU += ProcessCPU.seconds(of: upstream.pid) - before.2
+          try await measure(into: &figures) { try await slice(name, .seconds(1)) }
           paths[name] = figures
         }
       }
@@ -118,26 +124,13 @@ struct BenchmarkDriver {
         let interval = Duration.nanoseconds(Int64(Double(concurrency) / offeredRate * 1e9))
         for _ in 0..<max(2, slices / 2) {
           for name in ["gateway", "direct"] where names.contains(name) {
-            let before = (
-              ProcessCPU.ownSeconds(), ProcessCPU.seconds(of: gateway.pid),
-              ProcessCPU.seconds(of: upstream.pid)
-            )
-            let started = ContinuousClock.now
-            let latencies =
-              name == "gateway"
-              ? try await self.throughGateway(
-                port: gateway.port, head: head, .seconds(1), interval: interval)
-              : try await self.direct(stubs, .seconds(1), interval: interval)
-            let elapsed = ContinuousClock.now - started
-            try await Task.sleep(for: .milliseconds(200))
             var figures = openLoop[name] ?? PathFigures()
-            figures.latencies += latencies
-            figures.seconds +=
-              Double(elapsed.components.seconds)
-              + Double(elapsed.components.attoseconds) / 1e18
-            figures.generatorCPU += ProcessCPU.ownSeconds() - before.0
-            figures.gatewayCPU += ProcessCPU.seconds(of: gateway.pid) - before.1
-            figures.upstreamCPU += ProcessCPU.seconds(of: upstream.pid) - before.2
+            try await measure(into: &figures) {
+              name == "gateway"
+                ? try await self.throughGateway(
+                  port: gateway.port, head: head, .seconds(1), interval: interval)
+                : try await self.direct(stubs, .seconds(1), interval: interval)
+            }
             openLoop[name] = figures
           }
         }
