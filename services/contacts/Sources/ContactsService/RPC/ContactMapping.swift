@@ -161,19 +161,6 @@ enum ContactMapping {
     }
   }
 
-  /// `contacts` with their ages counted again on `today` (C10): for pages mapped without the
-  /// organization's day.
-  static func dated(_ contacts: [Maac_Contacts_V1_Contact], today: CalendarDate)
-    -> [Maac_Contacts_V1_Contact]
-  {
-    contacts.map { contact in
-      guard let birthday = try? CalendarDate.parseBirthday(contact.birthday) else { return contact }
-      var dated = contact
-      setAge(of: &dated, birthday: birthday, today: today)
-      return dated
-    }
-  }
-
   /// C10: whole years on `today`; no age for a birthday after `today`.
   private static func setAge(
     of message: inout Maac_Contacts_V1_Contact, birthday: CalendarDate, today: CalendarDate
@@ -190,11 +177,9 @@ enum ContactMapping {
   }
 
   /// The contact as read (C45, C47, C53), with custom-field labels from `definitions` and its
-  /// age counted on `today`, the organization's day (C10, ``OrganizationTimeZones``). Every
-  /// handler passes `today`; `nil` (UTC) is left for `ContactSearch`, whose page the search
-  /// handler dates again with ``dated(_:today:)``.
+  /// age counted on `today`, the organization's day (C10, ``OrganizationTimeZones``).
   static func contact(
-    _ contact: Contact, definitions: [CustomFieldDefinition] = [], today: CalendarDate? = nil
+    _ contact: Contact, definitions: [CustomFieldDefinition] = [], today: CalendarDate
   ) -> Maac_Contacts_V1_Contact {
     var message = Maac_Contacts_V1_Contact()
     message.id = contact.id
@@ -285,7 +270,7 @@ enum ContactMapping {
       }
     if let birthday = contact.birthday {
       message.birthday = birthday.description
-      setAge(of: &message, birthday: birthday, today: today ?? CalendarDate.today(in: .gmt))
+      setAge(of: &message, birthday: birthday, today: today)
     }
     if let value = contact.region { message.region = value.rawValue }
     if let value = contact.city { message.city = value }

@@ -240,11 +240,8 @@ struct ContactsHandler: Maac_Contacts_V1_Contacts.SimpleServiceProtocol {
     -> Maac_Contacts_V1_SearchContactsResponse
   {
     let org = try Caller.organization()
-    var response = try await ContactSearch(store: store, filters: filters).search(
-      request, organizationID: org)
-    response.contacts = ContactMapping.dated(
-      response.contacts, today: try await timeZones.today(of: org))
-    return response
+    return try await ContactSearch(store: store, filters: filters).search(
+      request, organizationID: org, today: try await timeZones.today(of: org))
   }
 
   func searchEmailContacts(

@@ -67,7 +67,10 @@ struct ContactSearch: Sendable {
     return bytes.base64EncodedString()
   }
 
-  func search(_ request: Maac_Contacts_V1_SearchContactsRequest, organizationID: Int64) async throws
+  /// One page of the organization's contacts, their ages counted on `today` (C10).
+  func search(
+    _ request: Maac_Contacts_V1_SearchContactsRequest, organizationID: Int64, today: CalendarDate
+  ) async throws
     -> Maac_Contacts_V1_SearchContactsResponse
   {
     let size = try ServiceErrors.domain { try PageSize.resolve(request.pageSize) }
@@ -109,7 +112,7 @@ struct ContactSearch: Sendable {
       asOf: asOf, after: after, limit: size + 1, ids: evaluation?.contactIDs)
     var response = Maac_Contacts_V1_SearchContactsResponse()
     let contacts = Array(page.contacts.prefix(size))
-    response.contacts = contacts.map { ContactMapping.contact($0) }
+    response.contacts = contacts.map { ContactMapping.contact($0, today: today) }
     response.asOf = ContactMapping.timestamp(asOf)
     if page.contacts.count > size, let last = contacts.last {
       response.nextPageToken =
