@@ -55,6 +55,17 @@ public struct Outbox: Sendable {
     count: Int, on connection: PostgresConnection,
     _ makeEvent: (_ index: Int, _ sequence: Int64) throws -> OutboundEvent
   ) async throws -> ClosedRange<Int64>? {
+    try await append(count: count, on: connection) { index, sequence in
+      try EncodedOutboundEvent(makeEvent(index, sequence))
+    }
+  }
+
+  /// Appends `count` events whose payloads are already serialized, as the form above does.
+  @discardableResult
+  public func append(
+    count: Int, on connection: PostgresConnection,
+    encoded makeEvent: (_ index: Int, _ sequence: Int64) throws -> EncodedOutboundEvent
+  ) async throws -> ClosedRange<Int64>? {
     guard count > 0 else { return nil }
     let rows = try await connection.query(
       "UPDATE outbox_sequence SET last_sequence = last_sequence + \(Int64(count)) RETURNING last_sequence"
@@ -90,7 +101,7 @@ public struct Outbox: Sendable {
 
   private func insert(
     _ sequences: ClosedRange<Int64>, on connection: PostgresConnection,
-    _ makeEvent: (Int, Int64) throws -> OutboundEvent
+    _ makeEvent: (Int, Int64) throws -> EncodedOutboundEvent
   ) async throws {
     var types: [String] = []
     var organizations: [Int64] = []
@@ -99,12 +110,11 @@ public struct Outbox: Sendable {
     var payloads: [String] = []
     for (index, sequence) in sequences.enumerated() {
       let event = try makeEvent(index, sequence)
-      let any = try Google_Protobuf_Any(message: event.payload)
       types.append(event.eventType)
       organizations.append(event.organizationID)
       requestIDs.append(event.requestID)
-      payloadTypes.append(any.typeURL)
-      payloads.append(any.value.base64EncodedString())
+      payloadTypes.append(event.payloadType)
+      payloads.append(event.payload.base64EncodedString())
     }
     try await connection.execute(
       """
@@ -119,7 +129,7 @@ public struct Outbox: Sendable {
 
   private func copy(
     _ sequences: ClosedRange<Int64>, on connection: PostgresConnection,
-    _ makeEvent: (Int, Int64) throws -> OutboundEvent
+    _ makeEvent: (Int, Int64) throws -> EncodedOutboundEvent
   ) async throws {
     try await connection.copyIn(
       into: "outbox_events",
@@ -129,15 +139,14 @@ public struct Outbox: Sendable {
     ) { copy in
       for (index, sequence) in sequences.enumerated() {
         let event = try makeEvent(index, sequence)
-        let any = try Google_Protobuf_Any(message: event.payload)
         // Typed row: no boxing per value (imports append millions of events).
         try await copy.appendRow { row in
           row.append(sequence)
           row.append(event.eventType)
           row.append(event.organizationID)
           row.append(event.requestID)
-          row.append(any.typeURL)
-          row.append(any.value)
+          row.append(event.payloadType)
+          row.append(event.payload)
         }
       }
     }

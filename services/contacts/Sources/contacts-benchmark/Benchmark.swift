@@ -342,7 +342,14 @@ enum Benchmark {
       let seconds = elapsed(since: start)
       floorSeconds += seconds
       if table == "contact" { contactTableSeconds = seconds }
-      print(String(format: "  floor %@: %lld rows in %.2f s", table, Int64(count), seconds))
+      // What each table holds per row, with its indexes and TOAST (heap + WAL volume follow).
+      let size = try await pool.query(
+        "SELECT pg_total_relation_size(\(table)::regclass) AS bytes"
+      )[0].decode("bytes", as: Int64.self)
+      print(
+        String(
+          format: "  floor %@: %lld rows in %.2f s; stored %.0f bytes per row with indexes",
+          table, Int64(count), seconds, count > 0 ? Double(size) / Double(count) : 0))
     }
     let floorClusterCPU = clusterCPUSeconds(postmaster: postmaster) - floorCPU
     print(

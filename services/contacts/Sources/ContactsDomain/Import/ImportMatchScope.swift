@@ -45,12 +45,18 @@ public struct ImportMatchScope: Hashable, Sendable {
 
   /// Whether `contact` is a candidate of this scope for `matchKey`.
   public func matches(_ contact: Contact, matchKey: String) -> Bool {
-    guard contact.channelType == channelType, contact.deletedAt == nil else { return false }
-    if let channelID, contact.channelID != channelID { return false }
+    matchValue(of: contact) == matchKey
+  }
+
+  /// The value `contact` offers this scope's keys, or `nil` when it is outside the scope
+  /// (another channel, deleted, or without the field).
+  public func matchValue(of contact: Contact) -> String? {
+    guard contact.channelType == channelType, contact.deletedAt == nil else { return nil }
+    if let channelID, contact.channelID != channelID { return nil }
     switch field {
-    case .primaryKey: return contact.externalID == matchKey
-    case .displayMobile: return contact.displayMobile == matchKey
-    case .customerID: return contact.customerID == matchKey
+    case .primaryKey: return contact.externalID
+    case .displayMobile: return contact.displayMobile
+    case .customerID: return contact.customerID
     }
   }
 }
