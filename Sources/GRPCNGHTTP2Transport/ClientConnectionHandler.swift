@@ -13,8 +13,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   enum Mail: Sendable {
     case open(ClientStream, Metadata)
     /// A whole unary request: headers, its one message and the end of the request, sent in one
-    /// go, with the call's deadline armed on this event loop.
-    case unary(ClientStream, Metadata, [UInt8], NIODeadline?)
+    /// go, with the call's deadline (and the timeout it came from) kept on this event loop.
+    case unary(ClientStream, Metadata, [UInt8], (at: NIODeadline, timeout: TimeAmount)?)
     case message(ClientStream, [UInt8])
     case end(ClientStream)
     case cancel(ClientStream)
@@ -56,6 +56,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   private var pingTimeoutTask: Scheduled<Void>?
   private var inRead = false
   private var closed = false
+  /// The lean unary calls' deadlines and the one timer armed at the earliest of them.
+  private var deadlines = UnaryDeadlines()
+  private var deadlineTimer: Scheduled<Void>?
+  private var deadlineTimerAt: NIODeadline?
 
   init(
     configuration: Configuration, reservations: StreamReservations, eventLoop: any EventLoop,
@@ -141,6 +145,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   }
 
   private func tearDown() {
+    self.deadlineTimer?.cancel()
+    self.deadlineTimer = nil
+    self.deadlineTimerAt = nil
+    self.deadlines.removeAll()
     self.idleTask?.cancel()
     self.keepaliveTask?.cancel()
     self.pingTimeoutTask?.cancel()
@@ -320,31 +328,60 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
   }
 
   /// Opens a unary stream whose request is complete: nghttp2 sends HEADERS and the one DATA
-  /// frame (END_STREAM) in the same flush. The deadline is one NIO scheduled task on this loop
-  /// (no timer task per call): when it fires first, the stream is reset like a cancellation and
-  /// the caller gets DEADLINE_EXCEEDED.
+  /// frame (END_STREAM) in the same flush. The deadline joins ``UnaryDeadlines`` (one timer per
+  /// connection, no scheduled task per call): when it passes first, the stream is reset like a
+  /// cancellation and the caller gets DEADLINE_EXCEEDED.
   private func openUnary(
-    _ stream: ClientStream, metadata: Metadata, message: [UInt8], deadline: NIODeadline?
+    _ stream: ClientStream, metadata: Metadata, message: [UInt8],
+    deadline: (at: NIODeadline, timeout: TimeAmount)?
   ) {
     stream.pending.append(message)
     stream.requestEnded = true
     self.open(stream, metadata: metadata)
-    guard let deadline, !stream.responseFinished, let context = self.context else { return }
+    guard let deadline, stream.streamID != 0, !stream.responseFinished else { return }
+    self.deadlines.add(
+      .init(deadline: deadline.at, streamID: stream.streamID), timeout: deadline.timeout,
+      isPending: self.isPending)
+    self.armDeadlineTimer(at: deadline.at)
+  }
+
+  /// Whether the stream `streamID` still waits for its response (not answered, failed or
+  /// cancelled).
+  private func isPending(_ streamID: Int32) -> Bool {
+    guard let stream = self.streams[streamID] else { return false }
+    return !stream.responseFinished && !stream.cancelled
+  }
+
+  /// Arms the deadline timer at `deadline` unless it already fires earlier.
+  private func armDeadlineTimer(at deadline: NIODeadline) {
+    if let armed = self.deadlineTimerAt, armed <= deadline { return }
+    guard let context = self.context else { return }
+    self.deadlineTimer?.cancel()
     let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-    stream.deadlineTask = context.eventLoop.scheduleTask(deadline: deadline) {
-      handler.value.expire(stream)
+    self.deadlineTimerAt = deadline
+    self.deadlineTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+      handler.value.deadlineTimerFired()
     }
   }
 
+  private func deadlineTimerFired() {
+    self.deadlineTimer = nil
+    self.deadlineTimerAt = nil
+    let expired = self.deadlines.removeExpired(now: .now(), isPending: self.isPending)
+    for streamID in expired {
+      if let stream = self.streams[streamID] { self.expire(stream) }
+    }
+    if let next = self.deadlines.earliest { self.armDeadlineTimer(at: next) }
+    if !expired.isEmpty { self.flush() }
+  }
+
   private func expire(_ stream: ClientStream) {
-    stream.deadlineTask = nil
     guard !stream.responseFinished, !stream.cancelled else { return }
     stream.cancelled = true
     if stream.streamID != 0, self.streams[stream.streamID] === stream {
       self.session.resetStream(stream.streamID, errorCode: NGHTTP2_CANCEL.rawValue)
     }
     Self.fail(stream, RPCError(code: .deadlineExceeded, message: "RPC timed out before completing"))
-    self.flush()
   }
 
   private func cancel(_ stream: ClientStream) {

@@ -42,9 +42,6 @@ final class ClientStream: @unchecked Sendable {
   var requestEnded = false
   var dataDeferred = false
   var cancelled = false
-  /// The deadline of a lean unary call, on the connection's event loop; cancelled when the
-  /// response ends.
-  var deadlineTask: Scheduled<Void>?
 
   init(
     descriptor: MethodDescriptor,
@@ -74,8 +71,6 @@ final class ClientStream: @unchecked Sendable {
   func finishResponse(_ result: Result<RPCResponsePart<[UInt8]>, RPCError>) {
     guard !self.responseFinished else { return }
     self.responseFinished = true
-    self.deadlineTask?.cancel()
-    self.deadlineTask = nil
     switch self.sink {
     case .queue(let queue):
       switch result {

@@ -17,8 +17,8 @@ extension NGHTTP2ClientTransport {
   ///   - metadata: Sent as request headers; reserved names (pseudo-headers, `content-type`,
   ///     `te`, ...) are dropped as on every stream.
   ///   - message: The serialized request message.
-  ///   - timeout: The deadline, sent as `grpc-timeout` and enforced by one scheduled task on
-  ///     the connection's event loop; `nil` for none.
+  ///   - timeout: The deadline, sent as `grpc-timeout` and enforced on the connection's event
+  ///     loop (one timer per connection for all its calls); `nil` for none.
   public func unary(
     descriptor: MethodDescriptor, metadata: Metadata, message: [UInt8], timeout: Duration?
   ) async throws -> NGHTTP2UnaryResponse {
@@ -33,10 +33,11 @@ extension NGHTTP2ClientTransport {
       sink: .unary(collector)
     )
     var metadata = metadata
-    var deadline: NIODeadline?
+    var deadline: (at: NIODeadline, timeout: TimeAmount)?
     if let timeout {
       metadata.replaceOrAddString(Self.grpcTimeout(timeout), forKey: "grpc-timeout")
-      deadline = .now() + TimeAmount(converting: timeout)
+      let amount = TimeAmount(converting: timeout)
+      deadline = (.now() + amount, amount)
     }
     let sent = metadata
     let armed = deadline

@@ -103,6 +103,70 @@ struct LeanUnaryTests {
     }
   }
 
+  @Test(
+    "Calls on one connection expire at their own deadlines, whatever the order of their timeouts (one timer per connection, G12)"
+  )
+  func deadlinesOnOneConnection() async throws {
+    let observations = ServerObservations()
+    try await Self.withTransport(observations: observations) { transport, _ in
+      // Answered calls stay queued ahead of later ones with the same timeout (3 s, as the pair
+      // below): they must not hold the timer back. Their own outcome is not the point (a full
+      // parallel test run can stall this process for seconds), only that they are queued.
+      for index in 0..<5 {
+        _ = try? await transport.unary(
+          descriptor: EchoService.method("Get"), metadata: [:], message: [UInt8(index)],
+          timeout: .seconds(3))
+      }
+      // A long deadline is armed first, then a shorter one: the shorter must fire first.
+      let long = Task {
+        try await transport.unary(
+          descriptor: EchoService.method("Sleep"), metadata: [:], message: [], timeout: .seconds(60)
+        )
+      }
+      // Every handler counts its start: five `Get`s, then the long `Sleep`.
+      #expect(try await observations.eventually { $0.startedCount >= 6 })
+      let started = ContinuousClock.now
+      let short = await #expect(throws: RPCError.self) {
+        try await transport.unary(
+          descriptor: EchoService.method("Sleep"), metadata: [:], message: [],
+          timeout: .milliseconds(300))
+      }
+      #expect(short?.code == .deadlineExceeded)
+      let waited = ContinuousClock.now - started
+      #expect(waited >= .milliseconds(300))
+      #expect(waited < .seconds(20), "the 300 ms deadline fired on time, not with the 60 s one")
+      // Two calls with the same timeout, one after the other: each ends at its own deadline.
+      let first = Task { () async -> (RPCError?, ContinuousClock.Instant) in
+        do {
+          _ = try await transport.unary(
+            descriptor: EchoService.method("Sleep"), metadata: [:], message: [],
+            timeout: .seconds(3))
+          return (nil, .now)
+        } catch {
+          return (error as? RPCError, .now)
+        }
+      }
+      try await Task.sleep(for: .milliseconds(1500))
+      let secondStarted = ContinuousClock.now
+      let second = await #expect(throws: RPCError.self) {
+        try await transport.unary(
+          descriptor: EchoService.method("Sleep"), metadata: [:], message: [],
+          timeout: .seconds(3))
+      }
+      #expect(second?.code == .deadlineExceeded)
+      #expect(ContinuousClock.now - secondStarted >= .seconds(3))
+      let (firstError, firstEnded) = await first.value
+      #expect(firstError?.code == .deadlineExceeded)
+      #expect(
+        firstEnded < secondStarted + .seconds(3),
+        "the first call expired at its own deadline, before the second's was due")
+      // The long call is still waiting: its deadline was not fired by the others'.
+      #expect(try await observations.eventually { $0.cancelledCount == 3 })
+      long.cancel()
+      #expect(((await long.result).failureValue as? RPCError)?.code == .cancelled)
+    }
+  }
+
   @Test("Cancelling the caller's task gives CANCELLED and resets the stream")
   func cancellation() async throws {
     let observations = ServerObservations()

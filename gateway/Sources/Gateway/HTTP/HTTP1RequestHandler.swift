@@ -206,7 +206,14 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
   static func encode(
     _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, into buffer: inout ByteBuffer
   ) {
-    buffer.writeString("HTTP/\(version.major).\(version.minor) \(response.status.code) ")
+    // Digits written directly: string interpolation allocated on every response.
+    if version.major == 1, version.minor == 1 {
+      buffer.writeStaticString("HTTP/1.1 ")
+    } else {
+      buffer.writeString("HTTP/\(version.major).\(version.minor) ")
+    }
+    writeDecimal(Int(response.status.code), into: &buffer)
+    buffer.writeStaticString(" ")
     buffer.writeString(response.status.reasonPhrase)
     buffer.writeStaticString("\r\n")
     for (name, value) in response.headers where !isFraming(name) {
@@ -218,12 +225,24 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     let hasBody = response.status.mayHaveResponseBody
     if hasBody {
       buffer.writeStaticString("content-length: ")
-      buffer.writeString(String(response.body.count))
+      writeDecimal(response.body.count, into: &buffer)
       buffer.writeStaticString("\r\n")
     }
     if !keepAlive { buffer.writeStaticString("connection: close\r\n") }
     buffer.writeStaticString("\r\n")
     if hasBody { buffer.writeBytes(response.body) }
+  }
+
+  /// Writes a non-negative `value` in decimal ASCII digits.
+  static func writeDecimal(_ value: Int, into buffer: inout ByteBuffer) {
+    var divisor = 1
+    while divisor <= value / 10 { divisor *= 10 }
+    var rest = value
+    while divisor > 0 {
+      buffer.writeInteger(UInt8(ascii: "0") + UInt8(rest / divisor))
+      rest %= divisor
+      divisor /= 10
+    }
   }
 
   /// `content-length`, `transfer-encoding` and `connection`, in any case.

@@ -27,12 +27,13 @@ public struct HTTPRequest: Sendable {
 
   /// The path without the query string.
   public var path: String {
-    uri.firstIndex(of: "?").map { String(uri[..<$0]) } ?? uri
+    // By byte: `firstIndex(of: Character)` walks grapheme clusters (`?` is ASCII, a boundary).
+    uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
   }
 
   /// The decoded query parameters, in order (repeated names kept).
   public var query: [(String, String)] {
-    guard let mark = uri.firstIndex(of: "?") else { return [] }
+    guard let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) else { return [] }
     return uri[uri.index(after: mark)...].split(separator: "&").compactMap { pair in
       let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
       guard let name = Self.decode(parts[0]), !name.isEmpty else { return nil }

@@ -3,15 +3,17 @@ import NIOHTTP1
 /// The gateway's route table and its matching rules (G1, G9).
 public struct RouteTable: Sendable {
   public private(set) var routes: [Route]
-  /// Indices into ``routes`` by the template's segment count: a request path is compared only
-  /// with templates of its own length (matching is on every request's hot path).
-  private let bySegmentCount: [Int: [Int]]
+  /// Indices into ``routes`` by the template's segment count (the array's index): a request
+  /// path is compared only with templates of its own length (matching is on every request's
+  /// hot path; an array lookup, not a hashed one).
+  private let bySegmentCount: [[Int]]
 
   public init(_ routes: [Route]) {
     self.routes = routes
-    var index: [Int: [Int]] = [:]
+    let longest = routes.map(\.template.segments.count).max() ?? 0
+    var index = [[Int]](repeating: [], count: longest + 1)
     for (position, route) in routes.enumerated() {
-      index[route.template.segments.count, default: []].append(position)
+      index[route.template.segments.count].append(position)
     }
     self.bySegmentCount = index
   }
@@ -26,15 +28,25 @@ public struct RouteTable: Sendable {
 
   /// Matches `method` and `path` (no query string).
   public func match(method: HTTPMethod, path: String) -> Match {
-    guard let parts = PathTemplate.split(path: path), let candidates = bySegmentCount[parts.count]
-    else { return .notFound }
-    var allowed: [HTTPMethod] = []
+    guard let parts = PathTemplate.split(path: path), parts.count < bySegmentCount.count else {
+      return .notFound
+    }
     // By index: `for route in routes` would copy every `Route` (a dozen references) per request.
-    for position in candidates {
-      guard let parameters = routes[position].template.match(parts) else { continue }
-      let routeMethod = routes[position].method
-      if routeMethod == method { return .route(routes[position], parameters: parameters) }
-      if !allowed.contains(routeMethod) { allowed.append(routeMethod) }
+    var otherMethods: [Int] = []
+    for position in bySegmentCount[parts.count] {
+      // Literals first; the parameters are decoded for a route of the request's method only.
+      guard routes[position].template.literalsMatch(parts) else { continue }
+      guard routes[position].method == method else {
+        otherMethods.append(position)
+        continue
+      }
+      guard let parameters = routes[position].template.parameters(parts) else { continue }
+      return .route(routes[position], parameters: parameters)
+    }
+    // 405 only for a path some template takes: one whose parameters decode.
+    var allowed: [HTTPMethod] = []
+    for position in otherMethods where routes[position].template.parameters(parts) != nil {
+      if !allowed.contains(routes[position].method) { allowed.append(routes[position].method) }
     }
     return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
   }
