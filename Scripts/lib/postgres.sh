@@ -55,11 +55,7 @@ listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir/run'
 max_connections = 1000
-# Sized for an organization's bulk imports (#5 Scale): a million contacts with their indexes,
-# history and events are ~2 GB; with 256 MB and the default 1 GB of WAL between checkpoints a
-# 1M-row import slowed as its indexes left the cache and checkpoints added full-page writes.
-shared_buffers = ${MAAC_PG_SHARED_BUFFERS:-1GB}
-max_wal_size = 4GB
+shared_buffers = 256MB
 fsync = ${MAAC_PG_FSYNC:-on}
 synchronous_commit = ${MAAC_PG_SYNCHRONOUS_COMMIT:-on}
 log_min_messages = warning
