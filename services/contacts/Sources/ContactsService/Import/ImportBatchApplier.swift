@@ -70,7 +70,7 @@ struct ImportBatchApplier: Sendable {
     if task.target != .email {
       var plan = ImportPlanner(context: context, organizationID: task.organizationID).plan(
         rows, existing: [])
-      Self.assign(ids, to: &plan, at: now)
+      try Self.assign(ids, to: &plan, at: now)
       speculation = Speculation(
         plan: plan,
         createdPayloads: try plan.newContacts.map {
@@ -102,19 +102,16 @@ struct ImportBatchApplier: Sendable {
   }
 
   /// Gives the plan's new contacts their ids, in creation order.
-  static func assign(_ ids: [Int64], to plan: inout ImportBatchPlan, at now: Date) {
+  static func assign(_ ids: [Int64], to plan: inout ImportBatchPlan, at now: Date) throws {
+    guard plan.newContacts.count <= ids.count else {
+      throw ServiceError(
+        .internal,
+        "an import batch plans \(plan.newContacts.count) new contacts for \(ids.count) ready rows")
+    }
     for index in plan.newContacts.indices {
       plan.newContacts[index].id = ids[index]
       plan.newContacts[index].updatedAt = now
     }
-  }
-
-  /// Applies `records` (which start at `expectedNext`) and returns the next resume point.
-  func apply(_ records: [CSVRecord], expectedNext: Int64, leaseSeconds: Double) async throws
-    -> Int64
-  {
-    try await apply(
-      await prepare(records), expectedNext: expectedNext, leaseSeconds: leaseSeconds)
   }
 
   /// Applies a prepared batch (which starts at `expectedNext`) and returns the next resume point.
@@ -153,7 +150,7 @@ struct ImportBatchApplier: Sendable {
           for domain in domains { checks[domain] = await domainResolver.check(domain: domain) }
           plan = planner.plan(rows, existing: existing.map(\.contact), domainChecks: checks)
         }
-        Self.assign(prepared.ids, to: &plan, at: now)
+        try Self.assign(prepared.ids, to: &plan, at: now)
       }
 
       // New contacts: one COPY, then their history.
