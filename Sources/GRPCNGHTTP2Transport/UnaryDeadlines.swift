@@ -65,8 +65,6 @@ struct UnaryDeadlines {
   /// By timeout in nanoseconds.
   private var queues: [Int64: Queue] = [:]
 
-  var isEmpty: Bool { queues.isEmpty }
-
   /// The earliest deadline among the queues' heads.
   var earliest: NIODeadline? {
     queues.values.lazy.compactMap(\.first?.deadline).min()

@@ -56,11 +56,6 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     return parts
   }
 
-  /// The percent-decoded parameter values when `segments` match the template.
-  func match(_ parts: [Substring]) -> [String: String]? {
-    literalsMatch(parts) ? parameters(parts) : nil
-  }
-
   /// Whether `parts` has the template's length and its literal segments.
   func literalsMatch(_ parts: [Substring]) -> Bool {
     guard parts.count == segments.count else { return false }

@@ -188,11 +188,8 @@ enum ContactRecord {
   /// A flat JSON object column. Most contacts have no custom fields and no field clocks, and a
   /// `JSONDecoder` per empty object was a third of the service's CPU for a list page of 100.
   private static func object<Value: Decodable>(_ json: PostgresJSON) throws -> [String: Value] {
-    json.data.elementsEqual(emptyObjectBytes) ? [:] : try json.decode([String: Value].self)
+    json == emptyObject ? [:] : try json.decode([String: Value].self)
   }
-
-  /// How PostgreSQL writes an empty `jsonb` object.
-  private static let emptyObjectBytes = Array("{}".utf8)
 }
 
 /// Storage failures that are not the caller's fault.
