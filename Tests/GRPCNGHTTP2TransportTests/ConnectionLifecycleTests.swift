@@ -184,8 +184,10 @@ struct ConnectionLifecycleTests {
     var serverConfig = NGHTTP2ServerTransport.Config.defaults
     // Long enough that a loaded test machine still sends the first request in time (a
     // connection whose first request comes later is, rightly, closed as idle).
-    // (1 s was too short once in a full parallel run: the stream was refused as idle.)
-    serverConfig.idleTimeout = .seconds(2)
+    // (1 s was too short once in a full parallel run, and 2 s in a fresh-clone CI run at
+    // load 20: the test process stalled before the first request and the stream was refused
+    // as idle.)
+    serverConfig.idleTimeout = .seconds(4)
     let observations = ServerObservations()
     try await TestHarness.withEchoServer(serverConfig: serverConfig, observations: observations) {
       _, port in
@@ -193,7 +195,7 @@ struct ConnectionLifecycleTests {
         let held = Task { try await client.echoUnary("Hold", [8]).message }
         #expect(try await observations.eventually { $0.startedCount == 1 })
         // Several idle periods pass while the RPC is open.
-        try await Task.sleep(for: .seconds(5))
+        try await Task.sleep(for: .seconds(10))
         observations.release()
         #expect(try await held.value == [8])
       }
