@@ -186,14 +186,15 @@ struct LeanUnaryTests {
 
   @Test("No server: UNAVAILABLE at once, as without wait-for-ready")
   func unavailable() async throws {
-    let port = try await TestHarness.withEchoServer { _, port in port }
-    let transport = NGHTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: port))
-    try await withGRPCClient(transport: transport) { _ in
-      let error = await #expect(throws: RPCError.self) {
-        try await transport.unary(
-          descriptor: EchoService.method("Get"), metadata: [:], message: [], timeout: .seconds(5))
+    try await RefusingPort.with { port in
+      let transport = NGHTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: port))
+      try await withGRPCClient(transport: transport) { _ in
+        let error = await #expect(throws: RPCError.self) {
+          try await transport.unary(
+            descriptor: EchoService.method("Get"), metadata: [:], message: [], timeout: .seconds(5))
+        }
+        #expect(error?.code == .unavailable)
       }
-      #expect(error?.code == .unavailable)
     }
   }
 }
