@@ -66,6 +66,7 @@ let package = Package(
       dependencies: [
         "GRPCNGHTTP2Transport",
         "CNGHTTP2",
+        "MAACTestSupport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

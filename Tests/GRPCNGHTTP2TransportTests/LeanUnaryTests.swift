@@ -1,5 +1,6 @@
 import GRPCCore
 import GRPCNGHTTP2Transport
+import MAACTestSupport
 import Testing
 
 /// `NGHTTP2ClientTransport.unary`: the gateway's lean unary call (issue #8) must give the same

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// A loopback TCP port nobody listens on right now, for an executable that is told its port.
 ///
 /// It is drawn below Linux's ephemeral range (32768-60999): servers inside the test process bind
@@ -23,15 +19,8 @@ public enum FreePort {
   }
 
   private static func isFree(_ port: Int) -> Bool {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = UInt16(port).bigEndian
-    let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    return withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 }
-    }
+    guard let socket = try? LoopbackSocket.bind(port: port) else { return false }
+    socket.close()
+    return true
   }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Gateway
+import MAACTestSupport
+import ServiceKit
 import Synchronization
 import Testing
 
@@ -126,37 +128,39 @@ struct RoutingTests {
     "G12: an unreachable service → 503 SERVICE_UNAVAILABLE; an unimplemented RPC → 500 without internals"
   )
   func unavailable() async throws {
-    let keys = try TestSigningKeys()
-    // A port nothing listens on: bind a test upstream, stop it, reuse its address.
-    let gone = try await Fixtures.contactsUpstream()
-    let address = gone.address
-    await gone.stop()
-    let admin = try await Fixtures.adminUpstream()
-    let gateway = try await RunningGateway.start(
-      jwksFile: keys.jwksPath,
-      peers: ["tags": address, "contacts": admin.address, "admin": admin.address])
-    let token = try await keys.token()
-    let down = try await gateway.client.send("GET", "/api/tag/v1/tags/7", token: token)
-    #expect(down.status == 503)
-    #expect(
-      down.object as? [String: String] == [
-        "code": "SERVICE_UNAVAILABLE", "message": "Service unavailable",
-      ])
-    #expect(down.header("x-request-id")?.count == 32)
-    // No peer configured at all (cdh) is 503 too.
-    #expect(
-      try await gateway.client.send(
-        "GET", "/api/v1/applications/cdh/unify-scope-setting", token: token
-      ).status == 503)
-    // The admin stand-in serves no contacts RPC: UNIMPLEMENTED → 500 INTERNAL_ERROR.
-    let unimplemented = try await gateway.client.send("GET", "/api/member/v1/stats", token: token)
-    #expect(unimplemented.status == 500)
-    #expect(
-      unimplemented.object as? [String: String] == [
-        "code": "INTERNAL_ERROR", "message": "Internal error",
-      ])
-    await gateway.stop()
-    await admin.stop()
+    // The tags peer is down: its port refuses connections.
+    try await RefusingPort.with { port in
+      let keys = try TestSigningKeys()
+      let admin = try await Fixtures.adminUpstream()
+      let gateway = try await RunningGateway.start(
+        jwksFile: keys.jwksPath,
+        peers: [
+          "tags": HostAndPort(host: "127.0.0.1", port: port), "contacts": admin.address,
+          "admin": admin.address,
+        ])
+      let token = try await keys.token()
+      let down = try await gateway.client.send("GET", "/api/tag/v1/tags/7", token: token)
+      #expect(down.status == 503)
+      #expect(
+        down.object as? [String: String] == [
+          "code": "SERVICE_UNAVAILABLE", "message": "Service unavailable",
+        ])
+      #expect(down.header("x-request-id")?.count == 32)
+      // No peer configured at all (cdh) is 503 too.
+      #expect(
+        try await gateway.client.send(
+          "GET", "/api/v1/applications/cdh/unify-scope-setting", token: token
+        ).status == 503)
+      // The admin stand-in serves no contacts RPC: UNIMPLEMENTED → 500 INTERNAL_ERROR.
+      let unimplemented = try await gateway.client.send("GET", "/api/member/v1/stats", token: token)
+      #expect(unimplemented.status == 500)
+      #expect(
+        unimplemented.object as? [String: String] == [
+          "code": "INTERNAL_ERROR", "message": "Internal error",
+        ])
+      await gateway.stop()
+      await admin.stop()
+    }
   }
 
   @Test("GQ6: without an admin center to ask, no organization is trusted: 503")

@@ -373,6 +373,28 @@ enum Benchmark {
           table, Int64(count), seconds, count > 0 ? Double(size) / Double(count) : 0))
     }
     let floorClusterCPU = clusterCPUSeconds(postmaster: postmaster) - floorCPU
+    // The reference ("a plain PostgreSQL COPY of the same rows") for the rows the
+    // import stores: the contact rows as stored, written to a binary file by the server and
+    // COPYed from it into a twin of the contact table (same columns and indexes), so that no
+    // client and no network is in the reference.
+    let copyFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "\(schema)-contact.copy"
+    ).path
+    _ = try await admin.execute(
+      "COPY \(identifier: schema).contact TO '\(unescaped: copyFile)' WITH (FORMAT binary)")
+    _ = try await admin.execute(
+      "CREATE TABLE \(identifier: schema).copy_twin (LIKE \(identifier: schema).contact INCLUDING ALL)"
+    )
+    let twinCopyStart = ContinuousClock.now
+    let twinCopied = try await admin.execute(
+      "COPY \(identifier: schema).copy_twin FROM '\(unescaped: copyFile)' WITH (FORMAT binary)")
+    let twinCopySeconds = elapsed(since: twinCopyStart)
+    try? FileManager.default.removeItem(atPath: copyFile)
+    print(
+      String(
+        format:
+          "plain COPY of the same contact rows into the contact table's twin (its columns and indexes): %lld rows in %.2f s; ratio COPY time / import time %.3f",
+        Int64(twinCopied), twinCopySeconds, twinCopySeconds / importSecondsTotal))
     print(
       String(
         format:

@@ -176,22 +176,23 @@ struct SegmentFilterTests {
       }
     }
     // A segments peer that does not listen: retried, then failed with the count of retries.
-    let closed = try await withSegments([]) { $0 }
-    try await TagsHarness.withDatabase { base in
-      var harness = base
-      harness.peers["segments"] = closed
-      try await harness.withService { client, _ in
-        let tag = try await client.create("t", org: 7)
-        let submitted = try await client.startJob(
-          .add, tags: [tag.id], target: segmentFilter([("attribute", 1)]), org: 7)
-        var job = submitted
-        try await eventually {
-          job = try await client.job(submitted.id, org: 7)
-          return isTerminal(job)
+    try await RefusingPort.with { port in
+      try await TagsHarness.withDatabase { base in
+        var harness = base
+        harness.peers["segments"] = HostAndPort(host: "127.0.0.1", port: port)
+        try await harness.withService { client, _ in
+          let tag = try await client.create("t", org: 7)
+          let submitted = try await client.startJob(
+            .add, tags: [tag.id], target: segmentFilter([("attribute", 1)]), org: 7)
+          var job = submitted
+          try await eventually {
+            job = try await client.job(submitted.id, org: 7)
+            return isTerminal(job)
+          }
+          #expect(job.status == .failed)
+          #expect(job.errorReason == "TARGET_RESOLUTION_FAILED")
+          #expect(job.errorMessage.contains("after 3 retries"))
         }
-        #expect(job.status == .failed)
-        #expect(job.errorReason == "TARGET_RESOLUTION_FAILED")
-        #expect(job.errorMessage.contains("after 3 retries"))
       }
     }
   }

@@ -118,19 +118,9 @@ enum ContactEvents {
       requestID: requestID)
   }
 
-  /// A created contact's `contact.created` payload, serialized without its event id, which
-  /// ``stamped(_:eventID:)`` adds once the outbox gives the event its sequence. Imports encode
-  /// a batch's payloads before its transaction, while the previous batch is being stored.
-  static func unstampedCreated(_ contact: Contact, cause: ChangeCause, at time: Date) throws
-    -> Data
-  {
-    try event(
-      before: nil, after: contact, changes: AttributeChange.between(nil, contact), cause: cause,
-      eventID: 0, at: time, requestID: ""
-    ).payload.serializedData()
-  }
-
-  /// `payload` (from ``unstampedCreated(_:cause:at:)``) with `cause.event_id` set to `eventID`:
+  /// `payload` (from ``CreatedEventEncoder``, which leaves the event id out: imports encode a
+  /// batch's payloads before its transaction, while the previous batch is being stored) with
+  /// `cause.event_id` set to `eventID`:
   /// protobuf parsers merge a repeated embedded message field into the one read before it, so
   /// appending a `ContactCreated` that holds only `cause.event_id` sets that one field.
   static func stamped(_ payload: Data, eventID: Int64) throws -> Data {

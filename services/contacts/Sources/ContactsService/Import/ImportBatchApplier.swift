@@ -73,9 +73,8 @@ struct ImportBatchApplier: Sendable {
       try Self.assign(ids, to: &plan, at: now)
       speculation = Speculation(
         plan: plan,
-        createdPayloads: try plan.newContacts.map {
-          try ContactEvents.unstampedCreated($0, cause: cause, at: now)
-        })
+        createdPayloads: try plan.newContacts.map(
+          CreatedEventEncoder(cause: cause, at: now).payload(for:)))
     }
     return Prepared(
       rows: rows, keys: Array(keys), next: Int64(records.last!.number) + 1, context: context,
@@ -202,7 +201,7 @@ struct ImportBatchApplier: Sendable {
       // The created contacts' events (one COPY), before the updated ones' as before.
       let payloads =
         try createdPayloads
-        ?? created.map { try ContactEvents.unstampedCreated($0, cause: cause, at: now) }
+        ?? created.map(CreatedEventEncoder(cause: cause, at: now).payload(for:))
       try await outbox.append(count: created.count, on: connection) {
         index, sequence -> EncodedOutboundEvent in
         EncodedOutboundEvent(

@@ -202,46 +202,68 @@ public struct ImportWorker: Service {
       timeZone: timeZone)
     var next = task.nextRecord
     let isCSV = task.jsonRows == nil
-    // A pipeline of depth one: batch N+1 is prepared (validated, its ids reserved, planned
-    // against no stored contacts, its events encoded) while batch N is applied. Batches still
-    // commit one after another, in file order (C31).
+    // A pipeline: while batch N is applied, batch N+1 is prepared (validated, its ids
+    // reserved, planned against no stored contacts, its events encoded) and batch N+2 is read
+    // from the file, so PostgreSQL does not wait for the file between two batches. Batches
+    // still commit one after another, in file order (C31): an apply starts only once the one
+    // before it has committed, and each checks that it continues where that one ended.
     var validating: Task<ImportBatchApplier.Prepared, any Error>?
+    var applying: Task<Int64, any Error>?
     let leaseSeconds = self.leaseSeconds
-    var applied = 0
-    func apply(_ prepared: ImportBatchApplier.Prepared) async throws {
+    var started = 0
+    func startApply(_ prepared: ImportBatchApplier.Prepared, after expectedNext: Int64) -> Task<
+      Int64, any Error
+    > {
       // An import fills `contact` faster than autovacuum analyzes it: with the statistics of
       // the table before the import, the planner's estimates for the organization's contacts
       // can be off by any factor, and the candidate lookup (C21) can pick an index without the
       // key (a scan of the organization's contacts per key; seen: 85 s of 120 s of a 300,000
       // row import). Fresh statistics after batches 1, 2, 4, 8, ... keep every estimate within
       // a factor of two, for log2(batches) ANALYZEs of the columns the lookup filters on.
-      if applied > 0, applied & (applied - 1) == 0 {
-        _ = try await pool.execute(
-          "ANALYZE contact (\(unescaped: Self.matchedColumns.joined(separator: ", ")))")
+      let analyze = started > 0 && started & (started - 1) == 0
+      started += 1
+      return Task {
+        if analyze {
+          _ = try await self.pool.execute(
+            "ANALYZE contact (\(unescaped: Self.matchedColumns.joined(separator: ", ")))")
+        }
+        return try await applier.apply(
+          prepared, expectedNext: expectedNext, leaseSeconds: leaseSeconds)
       }
-      next = try await applier.apply(prepared, expectedNext: next, leaseSeconds: leaseSeconds)
-      applied += 1
     }
     func submit(_ records: [CSVRecord]) async throws {
       let prepared = Task { try await applier.prepare(records) }
-      if let previous = validating {
+      if let ready = validating {
         try Task.checkCancellation()
-        try await apply(try await previous.value)
+        if let previous = applying { next = try await previous.value }
+        applying = startApply(try await ready.value, after: next)
       }
       validating = prepared
     }
-    try await records(of: task) { record in
-      // Records before the resume point were applied by an earlier run (C17 resumability).
-      guard Int64(record.number) >= task.nextRecord, !(isCSV && record.number == 1) else { return }
-      batch.append(record)
-      if batch.count >= batchSize {
-        try await submit(batch)
-        batch.removeAll(keepingCapacity: true)
+    do {
+      try await records(of: task) { record in
+        // Records before the resume point were applied by an earlier run (C17 resumability).
+        guard Int64(record.number) >= task.nextRecord, !(isCSV && record.number == 1) else {
+          return
+        }
+        batch.append(record)
+        if batch.count >= batchSize {
+          try await submit(batch)
+          batch.removeAll(keepingCapacity: true)
+        }
       }
+      try Task.checkCancellation()
+      if !batch.isEmpty { try await submit(batch) }
+      if let previous = applying { next = try await previous.value }
+      applying = nil
+      if let last = validating {
+        next = try await startApply(try await last.value, after: next).value
+      }
+    } catch {
+      // A batch in flight ends (commits or rolls back) before the worker gives the task up.
+      _ = try? await applying?.value
+      throw error
     }
-    try Task.checkCancellation()
-    if !batch.isEmpty { try await submit(batch) }
-    if let last = validating { try await apply(try await last.value) }
     if task.counts.totalRows >= Self.analyzeAfterRows {
       // A bulk load changes the table's statistics at once; without fresh ones the planner
       // keeps plans made for the old, smaller table (seen: lookups by phone at 100 ms instead
