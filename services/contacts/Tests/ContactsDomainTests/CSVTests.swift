@@ -26,6 +26,51 @@ struct CSVTests {
     #expect(pieces == whole)
   }
 
+  @Test(
+    "C30: chunks read in runs give the records and errors of the byte-at-a-time reader, whatever the chunking"
+  )
+  func runsMatchBytes() throws {
+    let texts = [
+      "\u{FEFF}line_uid,name,note\r\nU1,\"Lee, Amy\",\"says \"\"hi\"\"\nsecond line\"\r\nU2,Bo,\n",
+      "a,b\r\n\r\n,\n\"\",\"\"\"\"\nlong unquoted cell with spaces,王小明\r\nlast",
+      "\u{FEFF}\u{FEFF}x\n", "\u{EF}\u{BB}", "a,b\n\"x,y\n", "a,b\nx\"y,z\n", "a,b\n\"x\"y,z\n",
+    ]
+    var files = texts.map { Array($0.utf8) }
+    files.append(Array("name\nAm".utf8) + [0xE9] + Array(",ok\n".utf8))
+    func read(_ chunks: [[UInt8]]) -> Result<[CSVRecord], CSVError> {
+      var reader = CSVReader()
+      var records: [CSVRecord] = []
+      do {
+        for chunk in chunks { try reader.feed(chunk) { records.append($0) } }
+        try reader.finish { records.append($0) }
+        return .success(records)
+      } catch let error as CSVError {
+        return .failure(error)
+      } catch {
+        fatalError("\(error)")
+      }
+    }
+    var generator = SystemRandomNumberGenerator()
+    for bytes in files {
+      // The reference: the generic path, one byte at a time through the state machine.
+      let oneByOne: Result<[CSVRecord], CSVError> = Result {
+        try CSVReader.records(of: bytes[...])
+      }.mapError { $0 as! CSVError }
+      #expect(read(bytes.map { [$0] }) == oneByOne)
+      #expect(read([bytes]) == oneByOne)
+      for _ in 0..<50 {
+        var chunks: [[UInt8]] = []
+        var start = 0
+        while start < bytes.count {
+          let end = min(bytes.count, start + Int.random(in: 1...7, using: &generator))
+          chunks.append(Array(bytes[start..<end]))
+          start = end
+        }
+        #expect(read(chunks) == oneByOne, "chunks \(chunks)")
+      }
+    }
+  }
+
   @Test("C30: invalid UTF-8 is FILE_ENCODING_INVALID; broken quoting is CSV_MALFORMED")
   func fileErrors() {
     var latin1 = Array("name\nAm".utf8)

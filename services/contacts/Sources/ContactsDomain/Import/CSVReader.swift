@@ -48,9 +48,42 @@ public struct CSVReader: Sendable {
   }
 
   /// Feeds the next bytes, calling `onRecord` for each completed record: the fast path for
-  /// imports (specialised here, so no generic iterator call per byte from another module).
+  /// imports. Inside a field the bytes up to the next one that matters (a comma, quote or
+  /// line break unquoted, a quote quoted) are copied as one run; the state machine sees only
+  /// those (it took one call per byte: a tenth of the service's CPU in a 1M-row import, which
+  /// reads its file twice).
   public mutating func feed(_ bytes: [UInt8], onRecord: (CSVRecord) throws -> Void) throws {
-    try read(bytes, onRecord: onRecord)
+    try bytes.withUnsafeBufferPointer { buffer in
+      var index = 0
+      // The first bytes of the input decide on a byte order mark, one at a time.
+      while index < buffer.count, !sawAnyByte || !bomCheck.isEmpty {
+        try read(CollectionOfOne(buffer[index]), onRecord: onRecord)
+        index += 1
+      }
+      while index < buffer.count {
+        if !skipLineFeed, state == .unquoted || state == .quoted {
+          var end = index
+          if state == .unquoted {
+            while end < buffer.count, !Self.endsUnquotedRun(buffer[end]) { end += 1 }
+          } else {
+            while end < buffer.count, buffer[end] != UInt8(ascii: "\"") { end += 1 }
+          }
+          if end > index {
+            field.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<end]))
+            index = end
+            continue
+          }
+        }
+        try consume(buffer[index], onRecord)
+        index += 1
+      }
+    }
+  }
+
+  /// A byte the state machine must see in an unquoted field.
+  private static func endsUnquotedRun(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n")
+      || byte == UInt8(ascii: "\r")
   }
 
   private mutating func read<Bytes: Sequence<UInt8>>(

@@ -73,14 +73,24 @@ public struct ImportPlanner: Sendable {
     domainChecks: [String: EmailDomainCheck] = [:]
   ) -> ImportBatchPlan {
     var plan = ImportBatchPlan()
-    var states: [ContactRef: Contact] = [:]
+    plan.rows.reserveCapacity(rows.count)
+    plan.newContacts.reserveCapacity(rows.count)
+    // The stored contacts as the batch leaves them; the ones it creates are in
+    // `plan.newContacts` only (a bulk load creates nearly every row: one copy each, not two).
+    var stored: [Int64: Contact] = [:]
     var byKey: [String: [ContactRef]] = [:]
-    states.reserveCapacity(existing.count + rows.count)
+    stored.reserveCapacity(existing.count)
     byKey.reserveCapacity(existing.count + rows.count)
+    func state(_ ref: ContactRef) -> Contact? {
+      switch ref {
+      case .existing(let id): stored[id]
+      case .new(let index): plan.newContacts[index]
+      }
+    }
     for contact in existing where contact.deletedAt == nil {
       let ref = ContactRef.existing(contact.id)
-      guard states[ref] == nil else { continue }
-      states[ref] = contact
+      guard stored[contact.id] == nil else { continue }
+      stored[contact.id] = contact
       for key in matchKeys(of: contact) { byKey[key, default: []].append(ref) }
     }
 
@@ -101,7 +111,7 @@ public struct ImportPlanner: Sendable {
       case .ready(let values, let validationIssues):
         var issues = validationIssues
         let candidates = (byKey[values.matchKey] ?? []).compactMap { ref in
-          states[ref].map { (ref, $0) }
+          state(ref).map { (ref, $0) }
         }
         let outcome: RowOutcome
         let ref: ContactRef
@@ -119,7 +129,7 @@ public struct ImportPlanner: Sendable {
           let before = contact
           issues += apply(values, to: &contact, creating: false)
           if contact != before { contact.updatedAt = context.now }
-          states[ref] = contact
+          if case .existing(let id) = ref { stored[id] = contact }
           if case .existing(let id) = ref, contact != before {
             if plan.updates[id] == nil {
               plan.updateOrder.append(id)
@@ -153,7 +163,6 @@ public struct ImportPlanner: Sendable {
           }
           ref = .new(plan.newContacts.count)
           plan.newContacts.append(contact)
-          states[ref] = contact
           for key in matchKeys(of: contact) { byKey[key, default: []].append(ref) }
           outcome = .created
         }
