@@ -248,7 +248,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       case .open(let stream, _), .message(let stream, _), .end(let stream), .cancel(let stream),
         .unary(let stream, _, _, _):
         Self.fail(
-          stream, RPCError(code: .unavailable, message: "The connection to the server was lost."))
+          stream,
+          RPCError(
+            code: .unavailable, message: "The connection to the server was lost.",
+            cause: StreamNeverProcessed()))
       case .produceMore, .gracefulShutdown:
         break
       }
@@ -291,7 +294,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
     guard !self.draining, !self.closed else {
       Self.fail(
         stream,
-        RPCError(code: .unavailable, message: "The connection is closing; retry on a new one."))
+        RPCError(
+          code: .unavailable, message: "The connection is closing; retry on a new one.",
+          cause: StreamNeverProcessed()))
       return
     }
     var block = HeaderBlock()
@@ -313,8 +318,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       Self.fail(
         stream,
         RPCError(
-          code: .unavailable, message: "Couldn't open an HTTP/2 stream (nghttp2 error \(streamID))."
-        ))
+          code: .unavailable,
+          message: "Couldn't open an HTTP/2 stream (nghttp2 error \(streamID)).",
+          cause: StreamNeverProcessed()))
       if streamID == NGHTTP2_ERR_STREAM_ID_NOT_AVAILABLE.rawValue {
         self.beginGracefulShutdown()
       }
@@ -586,7 +592,8 @@ final class ClientConnectionHandler: ChannelInboundHandler, NGHTTP2SessionDelega
       switch errorCode {
       case NGHTTP2_REFUSED_STREAM.rawValue:
         error = RPCError(
-          code: .unavailable, message: "The server refused the stream before processing it.")
+          code: .unavailable, message: "The server refused the stream before processing it.",
+          cause: StreamNeverProcessed())
       case NGHTTP2_CANCEL.rawValue:
         error = RPCError(code: .cancelled, message: "The server cancelled the stream.")
       case NGHTTP2_ENHANCE_YOUR_CALM.rawValue:

@@ -22,6 +22,28 @@ extension NGHTTP2ClientTransport {
   public func unary(
     descriptor: MethodDescriptor, metadata: Metadata, message: [UInt8], timeout: Duration?
   ) async throws -> NGHTTP2UnaryResponse {
+    let deadline = timeout.map { timeout in
+      let amount = TimeAmount(converting: timeout)
+      return (at: NIODeadline.now() + amount, timeout: amount)
+    }
+    do {
+      return try await self.unaryAttempt(
+        descriptor: descriptor, metadata: metadata, message: message, deadline: deadline)
+    } catch let error as RPCError where error.cause is StreamNeverProcessed {
+      // The server did not process the call: refused (REFUSED_STREAM, or a GOAWAY whose last
+      // stream id is below the stream's: a server closing an idle connection as the call was
+      // sent), or the stream was never opened. Nothing of the call ran, so it is tried once
+      // more, on another connection and within the same deadline: gRPC's transparent retry.
+      return try await self.unaryAttempt(
+        descriptor: descriptor, metadata: metadata, message: message,
+        deadline: deadline.map { ($0.at, max(.nanoseconds(0), $0.at - .now())) })
+    }
+  }
+
+  private func unaryAttempt(
+    descriptor: MethodDescriptor, metadata: Metadata, message: [UInt8],
+    deadline: (at: NIODeadline, timeout: TimeAmount)?
+  ) async throws -> NGHTTP2UnaryResponse {
     let connection = try await self.readyConnection(waitForReady: false)
     defer { connection.reservations.release() }
     let mailbox = connection.mailbox
@@ -33,25 +55,22 @@ extension NGHTTP2ClientTransport {
       sink: .unary(collector)
     )
     var metadata = metadata
-    var deadline: (at: NIODeadline, timeout: TimeAmount)?
-    if let timeout {
-      metadata.replaceOrAddString(Self.grpcTimeout(timeout), forKey: "grpc-timeout")
-      let amount = TimeAmount(converting: timeout)
-      deadline = (.now() + amount, amount)
+    if let deadline {
+      metadata.replaceOrAddString(
+        Self.grpcTimeout(.nanoseconds(deadline.timeout.nanoseconds)), forKey: "grpc-timeout")
     }
     let sent = metadata
-    let armed = deadline
+    let timer = deadline
     return try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
         collector.install(continuation)
-        mailbox.post(.unary(stream, sent, message, armed))
+        mailbox.post(.unary(stream, sent, message, timer))
       }
     } onCancel: {
       mailbox.post(.cancel(stream))
     }
   }
 
-  /// The `grpc-timeout` value: at most 8 digits, in the finest unit that fits.
   static func grpcTimeout(_ timeout: Duration) -> String {
     let nanoseconds = max(0, TimeAmount(converting: timeout).nanoseconds)
     let units: [(String, Int64)] = [

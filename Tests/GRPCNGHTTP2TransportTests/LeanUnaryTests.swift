@@ -185,6 +185,27 @@ struct LeanUnaryTests {
     }
   }
 
+  @Test(
+    "A call the server refused unprocessed (a GOAWAY below its stream, as when it closes an idle connection) is sent once more, on a new connection"
+  )
+  func transparentRetry() async throws {
+    let observations = ServerObservations()
+    try await TestHarness.withEchoServer(observations: observations) { _, echoPort in
+      let server = try await RefuseOnceServer.start(forwardingTo: echoPort)
+      let transport = NGHTTP2ClientTransport(target: .ipv4(host: "127.0.0.1", port: server.port))
+      try await withGRPCClient(transport: transport) { _ in
+        let answer = try await transport.unary(
+          descriptor: EchoService.method("Get"), metadata: [:], message: Array("again".utf8),
+          timeout: .seconds(10))
+        #expect(answer.message == Array("again".utf8))
+      }
+      // The refused attempt never reached the echo server; the retry did, once.
+      #expect(server.connectionCount == 2)
+      #expect(observations.receivedMetadata.count == 1)
+      await server.stop()
+    }
+  }
+
   @Test("No server: UNAVAILABLE at once, as without wait-for-ready")
   func unavailable() async throws {
     try await RefusingPort.with { port in
