@@ -114,126 +114,86 @@ enum ContactRecord {
   /// hashing 56 names per row was half of the service's CPU for a list page of 100.
   static func decode(_ row: PostgresRow) throws -> (contact: Contact, fieldClocks: [String: Date]) {
     var cells = CellReader(row: row)
-    let id = try cells.next("id", as: Int64.self)
-    let organizationID = try cells.next("organization_id", as: Int64.self)
-    let channelType = try cells.next("channel_type", as: String.self)
-    let channelID = try cells.next("channel_id", as: Int64?.self)
-    let externalID = try cells.next("external_id", as: String.self)
-    let externalIDRaw = try cells.next("external_id_raw", as: String.self)
-    let displayName = try cells.text("display_name")
-    let fullName = try cells.text("full_name")
-    let displayMobile = try cells.text("display_mobile")
-    let displayEmail = try cells.text("display_email")
-    let gender = GenderValues(
+    func known<Value: RawRepresentable<String>>(_ raw: String, _ type: Value.Type) throws -> Value {
+      guard let value = Value(rawValue: raw) else {
+        throw StoreError.corrupt("contact row with an unknown \(Value.self) \(raw)")
+      }
+      return value
+    }
+    // The initializer's arguments are read in column order, but for the two that come later.
+    var contact = Contact(
+      id: try cells.next("id", as: Int64.self),
+      organizationID: try cells.next("organization_id", as: Int64.self),
+      channelType: try known(try cells.next("channel_type", as: String.self), ChannelType.self),
+      channelID: try cells.next("channel_id", as: Int64?.self),
+      externalID: try cells.next("external_id", as: String.self),
+      externalIDRaw: try cells.next("external_id_raw", as: String.self),
+      acquisitionSource: try known(
+        try row.decode(at: acquisitionSourcePosition, as: String.self), AcquisitionSource.self),
+      createdAt: try row.decode(at: createdAtPosition, as: Date.self))
+    contact.displayName = try cells.text("display_name")
+    contact.fullName = try cells.text("full_name")
+    contact.displayMobile = try cells.text("display_mobile")
+    contact.displayEmail = try cells.text("display_email")
+    contact.gender = GenderValues(
       manual: try cells.text("gender_manual").flatMap(Gender.init(rawValue:)),
       channel: try cells.text("gender_channel").flatMap(Gender.init(rawValue:)),
       predicted: try cells.text("gender_predicted").flatMap(Gender.init(rawValue:)))
-    let birthday = try cells.next("birthday", as: PostgresDate?.self).flatMap {
+    contact.birthday = try cells.next("birthday", as: PostgresDate?.self).flatMap {
       CalendarDate(year: $0.year, month: $0.month, day: $0.day)
     }
-    let region = try cells.text("region").flatMap(Region.init(rawValue:))
-    let city = try cells.text("city")
-    let address = try cells.text("address")
-    let company = try cells.text("company")
-    let accountManager = try cells.text("account_manager")
-    let memberLevel = try cells.text("member_level")
-    let starMark = try cells.next("star_mark", as: Bool.self)
-    let customerID = try cells.text("customer_id")
-    let connectID = try cells.text("connect_id")
-    let customFields: [String: String] = try object(
-      cells.next("custom_fields", as: PostgresJSON.self))
-    let note = try cells.text("note")
-    let originalName = try cells.text("original_name")
-    let avatarURL = try cells.text("avatar_url")
-    let originalMobile = try cells.text("original_mobile")
-    let originalEmail = try cells.text("original_email")
-    let nameSyncState = try cells.text("name_sync_state").flatMap(NameSyncState.init(rawValue:))
-    let lineFollowStatus = try cells.text("line_follow_status").flatMap(
+    contact.region = try cells.text("region").flatMap(Region.init(rawValue:))
+    contact.city = try cells.text("city")
+    contact.address = try cells.text("address")
+    contact.company = try cells.text("company")
+    contact.accountManager = try cells.text("account_manager")
+    contact.memberLevel = try cells.text("member_level")
+    contact.starMark = try cells.next("star_mark", as: Bool.self)
+    contact.customerID = try cells.text("customer_id")
+    contact.connectID = try cells.text("connect_id")
+    contact.customFields = try object(cells.next("custom_fields", as: PostgresJSON.self))
+    contact.note = try cells.text("note")
+    contact.originalName = try cells.text("original_name")
+    contact.avatarURL = try cells.text("avatar_url")
+    contact.originalMobile = try cells.text("original_mobile")
+    contact.originalEmail = try cells.text("original_email")
+    contact.nameSyncState =
+      try cells.text("name_sync_state").flatMap(NameSyncState.init(rawValue:)) ?? .notApplicable
+    contact.lineFollowStatus = try cells.text("line_follow_status").flatMap(
       LineFollowStatus.init(rawValue:))
-    let lineFollowStatusChangedAt = try cells.date("line_follow_status_changed_at")
-    let emailStatus = try cells.text("email_status").flatMap(EmailStatus.init(rawValue:))
-    let suppressionReason = try cells.text("suppression_reason").flatMap(
+    contact.lineFollowStatusChangedAt = try cells.date("line_follow_status_changed_at")
+    contact.emailStatus = try cells.text("email_status").flatMap(EmailStatus.init(rawValue:))
+    contact.suppressionReason = try cells.text("suppression_reason").flatMap(
       SuppressionReason.init(rawValue:))
-    let emailStatusChangedAt = try cells.date("email_status_changed_at")
-    let softBounceStreak = Int(try cells.next("soft_bounce_streak", as: Int32.self))
-    let consentSource = try cells.text("consent_source")
-    let consentAt = try cells.date("consent_at")
-    let whatsappStatus = try cells.text("whatsapp_status").flatMap(WhatsAppStatus.init(rawValue:))
-    let whatsappStatusChangedAt = try cells.date("whatsapp_status_changed_at")
-    let phoneStatus = try cells.text("phone_status").flatMap(PhoneStatus.init(rawValue:))
-    let fbGender = try cells.text("fb_gender")
-    let fbLastMessageAt = try cells.date("fb_last_message_at")
-    let fbTimezone = try cells.text("fb_timezone")
-    let fbLocale = try cells.text("fb_locale")
-    let igName = try cells.text("ig_name")
-    let igIsVerifiedUser = try cells.next("ig_is_verified_user", as: Bool?.self)
-    let engagementLevel = try cells.text("engagement_level").flatMap(
-      EngagementLevel.init(rawValue:))
-    let acquisitionSource = try cells.next("acquisition_source", as: String.self)
-    let lastInteractionAt = try cells.date("last_interaction_at")
+    contact.emailStatusChangedAt = try cells.date("email_status_changed_at")
+    contact.softBounceStreak = Int(try cells.next("soft_bounce_streak", as: Int32.self))
+    contact.consentSource = try cells.text("consent_source")
+    contact.consentAt = try cells.date("consent_at")
+    contact.whatsappStatus = try cells.text("whatsapp_status").flatMap(
+      WhatsAppStatus.init(rawValue:))
+    contact.whatsappStatusChangedAt = try cells.date("whatsapp_status_changed_at")
+    contact.phoneStatus = try cells.text("phone_status").flatMap(PhoneStatus.init(rawValue:))
+    contact.fbGender = try cells.text("fb_gender")
+    contact.fbLastMessageAt = try cells.date("fb_last_message_at")
+    contact.fbTimezone = try cells.text("fb_timezone")
+    contact.fbLocale = try cells.text("fb_locale")
+    contact.igName = try cells.text("ig_name")
+    contact.igIsVerifiedUser = try cells.next("ig_is_verified_user", as: Bool?.self)
+    contact.engagementLevel =
+      try cells.text("engagement_level").flatMap(EngagementLevel.init(rawValue:)) ?? .lv1
+    cells.skip("acquisition_source")
+    contact.lastInteractionAt = try cells.date("last_interaction_at")
     let clocks: [String: Double] = try object(cells.next("field_clocks", as: PostgresJSON.self))
-    let version = try cells.next("version", as: Int64.self)
-    let cdhVersion = try cells.next("cdh_version", as: Int64.self)
-    let createdAt = try cells.next("created_at", as: Date.self)
-    let updatedAt = try cells.next("updated_at", as: Date.self)
-    let deletedAt = try cells.date("deleted_at")
-
-    guard let type = ChannelType(rawValue: channelType),
-      let acquisition = AcquisitionSource(rawValue: acquisitionSource)
-    else {
-      throw StoreError.corrupt("contact row with an unknown channel type or acquisition source")
-    }
-    var contact = Contact(
-      id: id, organizationID: organizationID, channelType: type, channelID: channelID,
-      externalID: externalID, externalIDRaw: externalIDRaw, acquisitionSource: acquisition,
-      createdAt: createdAt)
-    contact.displayName = displayName
-    contact.fullName = fullName
-    contact.displayMobile = displayMobile
-    contact.displayEmail = displayEmail
-    contact.gender = gender
-    contact.birthday = birthday
-    contact.region = region
-    contact.city = city
-    contact.address = address
-    contact.company = company
-    contact.accountManager = accountManager
-    contact.memberLevel = memberLevel
-    contact.starMark = starMark
-    contact.customerID = customerID
-    contact.connectID = connectID
-    contact.customFields = customFields
-    contact.note = note
-    contact.originalName = originalName
-    contact.avatarURL = avatarURL
-    contact.originalMobile = originalMobile
-    contact.originalEmail = originalEmail
-    contact.nameSyncState = nameSyncState ?? .notApplicable
-    contact.lineFollowStatus = lineFollowStatus
-    contact.lineFollowStatusChangedAt = lineFollowStatusChangedAt
-    contact.emailStatus = emailStatus
-    contact.suppressionReason = suppressionReason
-    contact.emailStatusChangedAt = emailStatusChangedAt
-    contact.softBounceStreak = softBounceStreak
-    contact.consentSource = consentSource
-    contact.consentAt = consentAt
-    contact.whatsappStatus = whatsappStatus
-    contact.whatsappStatusChangedAt = whatsappStatusChangedAt
-    contact.phoneStatus = phoneStatus
-    contact.fbGender = fbGender
-    contact.fbLastMessageAt = fbLastMessageAt
-    contact.fbTimezone = fbTimezone
-    contact.fbLocale = fbLocale
-    contact.igName = igName
-    contact.igIsVerifiedUser = igIsVerifiedUser
-    contact.engagementLevel = engagementLevel ?? .lv1
-    contact.lastInteractionAt = lastInteractionAt
-    contact.version = version
-    contact.cdhVersion = cdhVersion
-    contact.updatedAt = updatedAt
-    contact.deletedAt = deletedAt
+    contact.version = try cells.next("version", as: Int64.self)
+    contact.cdhVersion = try cells.next("cdh_version", as: Int64.self)
+    cells.skip("created_at")
+    contact.updatedAt = try cells.next("updated_at", as: Date.self)
+    contact.deletedAt = try cells.date("deleted_at")
     return (contact, clocks.mapValues { Date(timeIntervalSince1970: $0) })
   }
+
+  private static let acquisitionSourcePosition = columns.firstIndex(of: "acquisition_source")!
+  private static let createdAtPosition = columns.firstIndex(of: "created_at")!
 
   /// The cells of a row selected with ``selectList``, one after the other.
   private struct CellReader {
@@ -248,6 +208,12 @@ enum ContactRecord {
       )
       defer { position += 1 }
       return try row.decode(at: position, as: type)
+    }
+
+    /// Passes over `column`'s cell (read out of order).
+    mutating func skip(_ column: String) {
+      assert(row.columns[position].name == column, "\(column) is not column \(position)")
+      position += 1
     }
 
     mutating func text(_ column: String) throws -> String? { try next(column, as: String?.self) }
