@@ -1,5 +1,6 @@
 import GRPCCore
 import GRPCNGHTTP2Transport
+import MAACTestSupport
 import Testing
 
 @Suite("Connection lifecycle")
@@ -55,7 +56,10 @@ struct ConnectionLifecycleTests {
     var clientConfig = NGHTTP2ClientTransport.Config.defaults
     clientConfig.backoff = NGHTTP2ConnectionBackoff(
       initial: .milliseconds(20), maximum: .milliseconds(200))
-    let first = NGHTTP2ServerTransport(address: .ipv4(host: "127.0.0.1", port: 0))
+    // Below the ephemeral range, so that no parallel test's server takes the port while it is
+    // down (see waitForReady).
+    let first = NGHTTP2ServerTransport(
+      address: .ipv4(host: "127.0.0.1", port: try FreePort.pick()))
     let firstServer = GRPCServer(transport: first, services: [EchoService()])
     try await withThrowingTaskGroup(of: Void.self) { servers in
       servers.addTask { try await firstServer.serve() }
@@ -97,16 +101,9 @@ struct ConnectionLifecycleTests {
     var clientConfig = NGHTTP2ClientTransport.Config.defaults
     clientConfig.backoff = NGHTTP2ConnectionBackoff(
       initial: .milliseconds(20), maximum: .milliseconds(100))
-    // Reserve a port by binding and shutting down a server.
-    let probe = NGHTTP2ServerTransport(address: .ipv4(host: "127.0.0.1", port: 0))
-    let probeServer = GRPCServer(transport: probe, services: [])
-    let port = try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await probeServer.serve() }
-      let port = try await probe.listeningAddress.port
-      probeServer.beginGracefulShutdown()
-      try await group.waitForAll()
-      return port
-    }
+    // A port below the ephemeral range: no server binding port 0 in a parallel test can take
+    // it while this one waits (one freed by a stopped server could be, and was: UNIMPLEMENTED).
+    let port = try FreePort.pick()
     try await TestHarness.withClient(
       target: .ipv4(host: "127.0.0.1", port: port), config: clientConfig
     ) { client in
