@@ -56,23 +56,22 @@ extension NGHTTP2ClientTransport {
     )
     var metadata = metadata
     if let deadline {
-      metadata.replaceOrAddString(
-        Self.grpcTimeout(.nanoseconds(deadline.timeout.nanoseconds)), forKey: "grpc-timeout")
+      metadata.replaceOrAddString(Self.grpcTimeout(deadline.timeout), forKey: "grpc-timeout")
     }
     let sent = metadata
-    let timer = deadline
     return try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
         collector.install(continuation)
-        mailbox.post(.unary(stream, sent, message, timer))
+        mailbox.post(.unary(stream, sent, message, deadline))
       }
     } onCancel: {
       mailbox.post(.cancel(stream))
     }
   }
 
-  static func grpcTimeout(_ timeout: Duration) -> String {
-    let nanoseconds = max(0, TimeAmount(converting: timeout).nanoseconds)
+  /// The `grpc-timeout` value: at most 8 digits, in the finest unit that fits.
+  static func grpcTimeout(_ timeout: TimeAmount) -> String {
+    let nanoseconds = max(0, timeout.nanoseconds)
     let units: [(String, Int64)] = [
       ("n", 1), ("u", 1_000), ("m", 1_000_000), ("S", 1_000_000_000), ("M", 60_000_000_000),
       ("H", 3_600_000_000_000),

@@ -129,15 +129,18 @@ public struct ImportPlanner: Sendable {
           let before = contact
           issues += apply(values, to: &contact, creating: false)
           if contact != before { contact.updatedAt = context.now }
-          if case .existing(let id) = ref { stored[id] = contact }
-          if case .existing(let id) = ref, contact != before {
-            if plan.updates[id] == nil {
-              plan.updateOrder.append(id)
-              plan.updates[id] = (before: before, after: contact)
-            } else {
-              plan.updates[id]!.after = contact
+          switch ref {
+          case .existing(let id):
+            stored[id] = contact
+            if contact != before {
+              if plan.updates[id] == nil {
+                plan.updateOrder.append(id)
+                plan.updates[id] = (before: before, after: contact)
+              } else {
+                plan.updates[id]!.after = contact
+              }
             }
-          } else if case .new(let index) = ref {
+          case .new(let index):
             plan.newContacts[index] = contact
           }
           outcome = .updated
