@@ -47,7 +47,8 @@ public struct ContactsService: Sendable {
         filters: peers.filters, profiles: peers.profiles, timeZones: timeZones, retries: retries),
       IngestHandler(
         store: store, directory: directory,
-        lineProfiles: peers.lineProfiles ?? UnconfiguredLineProfileSource(), timeZones: timeZones),
+        lineProfiles: peers.lineProfiles ?? UnconfiguredLineProfileSource(), timeZones: timeZones,
+        profileBudget: peers.lineNameSync.creationFetchTimeout),
       InternalHandler(
         store: store, directory: directory, profiles: peers.profiles, timeZones: timeZones),
       process.eventStream(

@@ -11,7 +11,7 @@ public struct ContactsPeers: Sendable {
   public var profiles: any ProfileAuthority
   /// The LINE adapter's profile fetch (C56); `nil` = none configured (no name-sync worker).
   public var lineProfiles: (any LineProfileSource)?
-  /// Retry pacing of the name-sync worker.
+  /// LINE profile budgets: a creating event's wait, and the name-sync worker's fetches and retries.
   public var lineNameSync: LineNameSyncWorker.Settings
   /// The tag manager imported tags are sent to (C26); `nil` = none configured: tag cells
   /// stay queued in `tag_command` until one is.

@@ -22,20 +22,24 @@ public struct LineNameSyncWorker: ServiceLifecycle.Service {
     /// First retry pause; doubles per attempt up to `maxBackoff`.
     public var baseBackoff: Duration
     public var maxBackoff: Duration
-    /// Budget of one background fetch (larger than the 1 s of a creating event).
+    /// Budget of one background fetch (larger than a creating event's).
     public var fetchTimeout: Duration
+    /// C56: how long a creating LINE event waits for the profile before it commits the
+    /// contact without a name (1 s: the webhook answers promptly).
+    public var creationFetchTimeout: Duration
     /// Contacts claimed per round.
     public var batchSize: Int
 
     public init(
       pollInterval: Duration = .seconds(2), baseBackoff: Duration = .seconds(5),
       maxBackoff: Duration = .seconds(3600), fetchTimeout: Duration = .seconds(10),
-      batchSize: Int = 50
+      creationFetchTimeout: Duration = .seconds(1), batchSize: Int = 50
     ) {
       self.pollInterval = pollInterval
       self.baseBackoff = baseBackoff
       self.maxBackoff = maxBackoff
       self.fetchTimeout = fetchTimeout
+      self.creationFetchTimeout = creationFetchTimeout
       self.batchSize = batchSize
     }
   }

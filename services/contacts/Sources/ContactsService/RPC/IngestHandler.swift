@@ -15,7 +15,7 @@ struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
   var timeZones = OrganizationTimeZones(gate: nil)
 
   /// C56: how long a creating LINE event waits for the profile before committing without it.
-  static let profileBudget: Duration = .seconds(1)
+  var profileBudget: Duration = LineNameSyncWorker.Settings().creationFetchTimeout
 
   func applyChannelEvent(request: Maac_Contacts_V1_ApplyChannelEventRequest, context: ServerContext)
     async throws
@@ -67,7 +67,7 @@ struct IngestHandler: Maac_Contacts_V1_ContactsIngest.SimpleServiceProtocol {
       // C56: a new LINE contact is published with its name when LINE answers in time.
       if let fetched = try? await lineProfiles.profile(
         organizationID: org, channelID: request.channelID, userID: key,
-        timeout: Self.profileBudget)
+        timeout: profileBudget)
       {
         var merged = event.profile ?? ChannelProfile()
         merged.name = fetched.displayName
