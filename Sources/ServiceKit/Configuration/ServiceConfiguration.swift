@@ -12,6 +12,7 @@ import Logging
 /// | pool size | `--database-pool-size` / `MAAC_DATABASE_POOL_SIZE` | 10 |
 /// | peers | `--peer NAME=host:port` / `MAAC_PEER` (comma-separated) | none |
 /// | log level | `--log-level` / `MAAC_LOG_LEVEL` | `info` |
+/// | organization lookup budget | `--organization-lookup-timeout-ms` / `MAAC_ORGANIZATION_LOOKUP_TIMEOUT_MS` | 5000 |
 public struct ServiceConfiguration: Sendable {
   public var listen: HostAndPort
   public var adminListen: HostAndPort?
@@ -21,6 +22,9 @@ public struct ServiceConfiguration: Sendable {
   public var databasePoolSize: Int
   public var peers: [String: HostAndPort]
   public var logLevel: Logger.Level
+  /// How long one question to admin center about an organization may take before admin
+  /// center counts as unreachable for it (``AdminOrganizationRegistry``).
+  public var organizationLookupTimeout: Duration
 
   public init(
     listen: HostAndPort = HostAndPort(host: "127.0.0.1", port: 0),
@@ -29,7 +33,8 @@ public struct ServiceConfiguration: Sendable {
     databaseSchema: String? = nil,
     databasePoolSize: Int = 10,
     peers: [String: HostAndPort] = [:],
-    logLevel: Logger.Level = .info
+    logLevel: Logger.Level = .info,
+    organizationLookupTimeout: Duration = .seconds(5)
   ) {
     self.listen = listen
     self.adminListen = adminListen
@@ -38,6 +43,7 @@ public struct ServiceConfiguration: Sendable {
     self.databasePoolSize = databasePoolSize
     self.peers = peers
     self.logLevel = logLevel
+    self.organizationLookupTimeout = organizationLookupTimeout
   }
 
   /// Reads the configuration from `source`.
@@ -64,10 +70,13 @@ public struct ServiceConfiguration: Sendable {
     guard let logLevel = Logger.Level(rawValue: level) else {
       throw ConfigurationError(
         setting: ConfigurationSource.describe("log-level"),
-        reason: "must be one of trace, debug, info, notice, warning, error, critical; got \"\(level)\""
+        reason:
+          "must be one of trace, debug, info, notice, warning, error, critical; got \"\(level)\""
       )
     }
     self.logLevel = logLevel
+    self.organizationLookupTimeout = .milliseconds(
+      try source.integer("organization-lookup-timeout-ms", default: 5000, range: 1...600_000))
   }
 
   /// The process's configuration: its arguments and environment.

@@ -115,7 +115,9 @@ public final class ServiceProcess: Sendable {
     if name != "admin", configuration.peers["admin"] != nil,
       let admin = try? client(forPeer: "admin")
     {
-      made = OrganizationGate(registry: AdminOrganizationRegistry(client: admin, service: name))
+      made = OrganizationGate(
+        registry: AdminOrganizationRegistry(
+          client: admin, service: name, timeout: configuration.organizationLookupTimeout))
     }
     return gate.withLock { stored in
       if let existing = stored { return existing }

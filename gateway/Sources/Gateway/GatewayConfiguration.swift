@@ -16,6 +16,7 @@ import ServiceKit
 /// | audience | `--jwt-audience` / `MAAC_JWT_AUDIENCE` | `maac-api` |
 /// | upstreams | `--peer NAME=host:port` / `MAAC_PEER` | none |
 /// | OpenAPI document | `--gateway-openapi` / `MAAC_GATEWAY_OPENAPI` | `gateway/openapi.yaml` |
+/// | GQ6 lookup budget | `--organization-lookup-timeout-ms` / `MAAC_ORGANIZATION_LOOKUP_TIMEOUT_MS` | 5000 |
 public struct GatewayConfiguration: Sendable {
   public var host: String
   public var port: Int
@@ -31,13 +32,16 @@ public struct GatewayConfiguration: Sendable {
   public var limits: RateLimits
   /// G16 CORS allow-list.
   public var cors: CORSPolicy
+  /// How long GQ6's question to admin center may take before the request is refused 503.
+  public var organizationLookupTimeout: Duration
 
   public init(
     host: String = "127.0.0.1", port: Int, grpcPort: Int? = nil, jwksFile: String, issuer: String,
     audience: String,
     peers: [String: HostAndPort], openAPIPath: String?, limits: RateLimits = .defaults,
-    cors: CORSPolicy = CORSPolicy()
+    cors: CORSPolicy = CORSPolicy(), organizationLookupTimeout: Duration = .seconds(5)
   ) {
+    self.organizationLookupTimeout = organizationLookupTimeout
     self.limits = limits
     self.cors = cors
     self.host = host
@@ -77,6 +81,7 @@ public struct GatewayConfiguration: Sendable {
     }
     let services = try ServiceConfiguration(from: source)
     peers = services.peers
+    organizationLookupTimeout = services.organizationLookupTimeout
     openAPIPath = source.string("gateway-openapi") ?? "gateway/openapi.yaml"
     limits = try RateLimits(from: source)
     cors = CORSPolicy(

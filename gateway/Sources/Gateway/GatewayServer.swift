@@ -34,7 +34,9 @@ public struct GatewayServer: Sendable {
     try await keys.load()
     let verifier = TokenVerifier(
       keys: keys, policy: .init(issuer: configuration.issuer, audience: configuration.audience))
-    let upstreams = Upstreams(peers: configuration.peers)
+    let upstreams = Upstreams(
+      peers: configuration.peers,
+      organizationLookupTimeout: configuration.organizationLookupTimeout)
     let document = configuration.openAPIPath.flatMap { FileManager.default.contents(atPath: $0) }
       .map { [UInt8]($0) }
     let handler = GatewayHandler(

@@ -144,4 +144,60 @@ struct OrganizationGateTests {
     #expect(await check.refusal(for: 4, style: .code) == nil)
     #expect(registry.count == 8)
   }
+
+  @Test(
+    "GQ6: admin center slower than the lookup budget → 503 SERVICE_UNAVAILABLE, nothing forwarded; the budget is MAAC_ORGANIZATION_LOOKUP_TIMEOUT_MS"
+  )
+  func lookupBudget() async throws {
+    let keys = try TestSigningKeys()
+    let contacts = try await Fixtures.contactsUpstream()
+    let slowAdmin = try await TestUpstream.start(
+      [
+        Unary(Maac_Admin_V1_AdminInternal.Method.GetOrganization.descriptor) {
+          (request: Maac_Admin_V1_GetOrganizationRequest, caller) -> Maac_Admin_V1_Organization in
+          try await Task.sleep(for: .seconds(1))
+          return .with {
+            $0.id = caller.organizationID ?? 0
+            $0.active = true
+          }
+        }
+      ], organizationRequired: false)
+    let token = try await keys.token(TestSigningKeys.claims(org: 1, user: "u1"))
+    for (budget, expected) in [(Duration.milliseconds(100), 503), (.seconds(60), 200)] {
+      let gateway = try await RunningGateway.start(
+        jwksFile: keys.jwksPath, peers: ["contacts": contacts.address, "admin": slowAdmin.address],
+        organizationLookupTimeout: budget)
+      let calls = contacts.callCount
+      let response = try await gateway.client.send(
+        "GET", "/api/member/v1/contacts/5", token: token)
+      await gateway.stop()
+      #expect(response.status == expected, "budget \(budget)")
+      #expect(contacts.callCount == calls + (expected == 200 ? 1 : 0))
+      if expected == 503 {
+        #expect(response.object["code"] as? String == "SERVICE_UNAVAILABLE")
+      }
+    }
+    await contacts.stop()
+    await slowAdmin.stop()
+
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "gw-gq6-\(UUID().uuidString)"
+    ).path
+    let configured = try GatewayConfiguration(
+      from: ConfigurationSourceFactory.make(environment: [
+        "MAAC_STATE": state, "MAAC_ORGANIZATION_LOOKUP_TIMEOUT_MS": "1234",
+      ]))
+    #expect(configured.organizationLookupTimeout == .milliseconds(1234))
+    let plain = try GatewayConfiguration(
+      from: ConfigurationSourceFactory.make(environment: ["MAAC_STATE": state]))
+    #expect(plain.organizationLookupTimeout == .seconds(5))
+    #expect {
+      try GatewayConfiguration(
+        from: ConfigurationSourceFactory.make(environment: [
+          "MAAC_STATE": state, "MAAC_ORGANIZATION_LOOKUP_TIMEOUT_MS": "0",
+        ]))
+    } throws: { error in
+      "\(error)".contains("MAAC_ORGANIZATION_LOOKUP_TIMEOUT_MS")
+    }
+  }
 }

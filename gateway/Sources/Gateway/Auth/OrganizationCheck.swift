@@ -20,13 +20,15 @@ public struct OrganizationCheck: Sendable {
   /// - Parameters:
   ///   - knownLifetime: how long a known organization's answer is reused ("a few seconds").
   ///   - unknownLifetime: how long an unknown organization stays refused without asking again.
+  ///   - lookupTimeout: how long one question to admin center may take.
   public init(
     admin client: GRPCClient<NGHTTP2ClientTransport>, knownLifetime: Duration = .seconds(5),
-    unknownLifetime: Duration = .seconds(2)
+    unknownLifetime: Duration = .seconds(2), lookupTimeout: Duration = .seconds(5)
   ) {
     self.init(
       gate: OrganizationGate(
-        registry: AdminOrganizationRegistry(client: client, service: "gateway"),
+        registry: AdminOrganizationRegistry(
+          client: client, service: "gateway", timeout: lookupTimeout),
         knownLifetime: knownLifetime, unknownLifetime: unknownLifetime))
   }
 

@@ -21,10 +21,12 @@ public final class Upstreams: Sendable {
   /// every routed request is refused (503): no organization is trusted unchecked.
   let organizations: OrganizationCheck?
 
-  /// - Parameter organizationTTL: how long admin center's answer about an organization is
-  ///   reused (GQ6).
+  /// - Parameters:
+  ///   - organizationTTL: how long admin center's answer about an organization is reused (GQ6).
+  ///   - organizationLookupTimeout: how long one GQ6 question to admin center may take.
   public init(
     peers: [String: HostAndPort], organizationTTL: Duration = .seconds(5),
+    organizationLookupTimeout: Duration = .seconds(5),
     group: MultiThreadedEventLoopGroup = .singleton
   ) {
     let loops = Array(group.makeIterator())
@@ -43,7 +45,8 @@ public final class Upstreams: Sendable {
     self.transports = transports
     self.loops = loops.map { ObjectIdentifier($0) }
     self.organizations = clients["admin"]?.first.map {
-      OrganizationCheck(admin: $0, knownLifetime: organizationTTL)
+      OrganizationCheck(
+        admin: $0, knownLifetime: organizationTTL, lookupTimeout: organizationLookupTimeout)
     }
   }
 

@@ -26,13 +26,17 @@ final class RunningGateway: Sendable {
   static func start(
     jwksFile: String, peers: [String: HostAndPort], issuer: String = TestSigningKeys.issuer,
     timeoutOverride: Duration? = nil, limits: RateLimits = .unlimited,
-    cors: CORSPolicy = CORSPolicy(), logger: Logger? = nil
+    cors: CORSPolicy = CORSPolicy(), logger: Logger? = nil,
+    // Hundreds of tests share two cores at the start of a run: a loopback GQ6 lookup has
+    // been seen to take over the 5 s production budget there (CI: a first request 503).
+    organizationLookupTimeout: Duration = .seconds(60)
   ) async throws -> RunningGateway {
     let configuration = GatewayConfiguration(
       port: 0, grpcPort: nil, jwksFile: jwksFile, issuer: issuer,
       audience: TestSigningKeys.audience,
       peers: peers,
-      openAPIPath: openAPIPath, limits: limits, cors: cors)
+      openAPIPath: openAPIPath, limits: limits, cors: cors,
+      organizationLookupTimeout: organizationLookupTimeout)
     let logger =
       logger
       ?? {
