@@ -40,7 +40,10 @@ struct PlatformScenarioTests {
                 services.first { $0.name == name }, "\(name) not in services.list")
               processes[name] = try LaunchedProcess(
                 service, database: databases[name], port: ports[name],
-                environment: ["MAAC_PEER": peers])
+                environment: [
+                  "MAAC_PEER": peers,
+                  "MAAC_ORGANIZATION_LOOKUP_TIMEOUT_MS": TestBudgets.organizationLookupMilliseconds,
+                ])
             }
             let platform = Platform(processes: processes)
             for name in names {

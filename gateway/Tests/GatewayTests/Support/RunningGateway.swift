@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import Logging
+import MAACTestSupport
 import ServiceKit
 
 /// The real gateway serving in a background task on a free loopback port.
@@ -27,9 +28,7 @@ final class RunningGateway: Sendable {
     jwksFile: String, peers: [String: HostAndPort], issuer: String = TestSigningKeys.issuer,
     timeoutOverride: Duration? = nil, limits: RateLimits = .unlimited,
     cors: CORSPolicy = CORSPolicy(), logger: Logger? = nil,
-    // Hundreds of tests share two cores at the start of a run: a loopback GQ6 lookup has
-    // been seen to take over the 5 s production budget there (CI: a first request 503).
-    organizationLookupTimeout: Duration = .seconds(60)
+    organizationLookupTimeout: Duration = TestBudgets.organizationLookup
   ) async throws -> RunningGateway {
     let configuration = GatewayConfiguration(
       port: 0, grpcPort: nil, jwksFile: jwksFile, issuer: issuer,

@@ -65,7 +65,9 @@ struct KnownOrganizationGateTests {
       ).organizations[0].organization.id
       let probe = ServiceProcess(
         name: "probe",
-        configuration: ServiceConfiguration(peers: ["admin": admin.address], logLevel: .critical))
+        configuration: ServiceConfiguration(
+          peers: ["admin": admin.address], logLevel: .critical,
+          organizationLookupTimeout: TestBudgets.organizationLookup))
       #expect(probe.organizationGate != nil)
       let service = try await RunningService.start(
         probe, services: [ProbeService()], tenancy: .organizationScoped())
@@ -96,7 +98,9 @@ struct KnownOrganizationGateTests {
     try await AdminHarness.run { admin in
       let probe = ServiceProcess(
         name: "probe",
-        configuration: ServiceConfiguration(peers: ["admin": admin.address], logLevel: .critical))
+        configuration: ServiceConfiguration(
+          peers: ["admin": admin.address], logLevel: .critical,
+          organizationLookupTimeout: TestBudgets.organizationLookup))
       let service = try await RunningService.start(
         probe, services: [ProbeService()], tenancy: .organizationScoped())
       try await withTestClient(to: service.address) { client in

@@ -46,7 +46,8 @@ final class CDHTestEnvironment: Sendable {
     ServiceProcess(
       name: name,
       configuration: ServiceConfiguration(
-        databaseURL: database.url, databaseSchema: database.name, peers: peers, logLevel: .error))
+        databaseURL: database.url, databaseSchema: database.name, peers: peers, logLevel: .error,
+        organizationLookupTimeout: TestBudgets.organizationLookup))
   }
 
   /// Provisions three schemas (cdh, fake contacts, fake tags) and runs `body`.

@@ -39,7 +39,8 @@ enum PeerHarness {
       name: "contacts",
       configuration: ServiceConfiguration(
         databaseURL: database.url, databaseSchema: database.name, databasePoolSize: 6,
-        peers: admin.map { ["admin": $0] } ?? [:], logLevel: .critical),
+        peers: admin.map { ["admin": $0] } ?? [:], logLevel: .critical,
+        organizationLookupTimeout: TestBudgets.organizationLookup),
       metrics: metrics)
     let pool = try await process.openDatabase(migrations: try ContactsService.migrations())
     let service = ContactsService(
