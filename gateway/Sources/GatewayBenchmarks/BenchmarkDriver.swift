@@ -20,6 +20,8 @@ import SwiftProtobuf
 /// - `GATEWAY_BENCH_CALLGRIND=1`: the gateway runs under `valgrind --tool=callgrind`; its
 ///   counters are zeroed after the warm-up and dumped after the measured slices, so
 ///   instructions ÷ requests is the gateway's cost per request.
+/// - `GATEWAY_BENCH_GATEWAY_LOOPS=N`, `GATEWAY_BENCH_UPSTREAM_LOOPS=N`: event-loop threads of
+///   that child (default: one per core).
 struct BenchmarkDriver {
   let slices: Int
   let concurrency = 64

@@ -18,6 +18,15 @@ import ServiceKit
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
+// A child role's event-loop threads (GATEWAY_BENCH_GATEWAY_LOOPS, GATEWAY_BENCH_UPSTREAM_LOOPS;
+// default one per core), set before anything touches the singleton group.
+if let role = arguments.first, role == "gateway" || role == "upstream",
+  let loops = ProcessInfo.processInfo.environment["GATEWAY_BENCH_\(role.uppercased())_LOOPS"]
+    .flatMap(Int.init), loops > 0
+{
+  NIOSingletons.groupLoopCountSuggestion = loops
+}
+
 switch arguments.first {
 case "upstream":
   let transport = NGHTTP2ServerTransport(address: .ipv4(host: "127.0.0.1", port: 0))
