@@ -1,5 +1,5 @@
-import MAACTestSupport
 import Foundation
+import MAACTestSupport
 import Synchronization
 import Testing
 

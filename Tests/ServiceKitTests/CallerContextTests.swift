@@ -20,7 +20,10 @@ struct CallerContextTests {
       ]),
       organizationRequired: true
     )
-    #expect(caller == CallerContext(organizationID: 42, userID: "u-7", roles: ["admin", "marketer"], requestID: "req-1"))
+    #expect(
+      caller
+        == CallerContext(
+          organizationID: 42, userID: "u-7", roles: ["admin", "marketer"], requestID: "req-1"))
     #expect(caller.hasRole("marketer"))
     #expect(!caller.hasRole("ops"))
   }
@@ -28,7 +31,8 @@ struct CallerContextTests {
   @Test("a call without a caller is UNAUTHENTICATED naming the key")
   func missingUser() {
     #expect {
-      _ = try CallerContext(metadata: metadata([("x-maac-org-id", "1")]), organizationRequired: true)
+      _ = try CallerContext(
+        metadata: metadata([("x-maac-org-id", "1")]), organizationRequired: true)
     } throws: { error in
       let error = error as? RPCError
       return error?.code == .unauthenticated && error?.message.contains("x-maac-user-id") == true
@@ -38,7 +42,8 @@ struct CallerContextTests {
   @Test("a tenant call without an organization is UNAUTHENTICATED; an operator call is not")
   func missingOrganization() throws {
     #expect {
-      _ = try CallerContext(metadata: metadata([("x-maac-user-id", "u")]), organizationRequired: true)
+      _ = try CallerContext(
+        metadata: metadata([("x-maac-user-id", "u")]), organizationRequired: true)
     } throws: { error in
       (error as? RPCError)?.code == .unauthenticated
         && (error as? RPCError)?.message.contains("x-maac-org-id") == true
@@ -49,17 +54,21 @@ struct CallerContextTests {
     #expect(operatorCall.requestID.count == 32, "a missing request id is generated")
   }
 
-  @Test("an organization id that is not a positive integer is refused", arguments: ["0", "-3", "abc", "1.5", ""])
+  @Test(
+    "an organization id that is not a positive integer is refused",
+    arguments: ["0", "-3", "abc", "1.5", ""])
   func malformedOrganization(raw: String) {
     #expect(throws: RPCError.self) {
       _ = try CallerContext(
-        metadata: metadata([("x-maac-org-id", raw), ("x-maac-user-id", "u")]), organizationRequired: false)
+        metadata: metadata([("x-maac-org-id", raw), ("x-maac-user-id", "u")]),
+        organizationRequired: false)
     }
   }
 
   @Test("forwarded metadata carries the same caller")
   func roundTrip() throws {
-    let caller = CallerContext(organizationID: 9, userID: "system:contacts", roles: ["ops"], requestID: "r")
+    let caller = CallerContext(
+      organizationID: 9, userID: "system:contacts", roles: ["ops"], requestID: "r")
     let parsed = try CallerContext(metadata: caller.metadata, organizationRequired: true)
     #expect(parsed == caller)
   }

@@ -42,7 +42,8 @@ struct ConfigurationTests {
 
   @Test("bad values are refused naming the setting and the reason")
   func badValues() throws {
-    func error(_ arguments: [String], _ environment: [String: String] = [:]) -> ConfigurationError? {
+    func error(_ arguments: [String], _ environment: [String: String] = [:]) -> ConfigurationError?
+    {
       do {
         _ = try ServiceConfiguration(
           from: ConfigurationSource(arguments: arguments, environment: environment))
@@ -53,7 +54,9 @@ struct ConfigurationTests {
     }
     #expect(error(["--listen", "nowhere"])?.setting == "--listen / MAAC_LISTEN")
     #expect(error(["--listen", "nowhere"])?.reason.contains("host:port") == true)
-    #expect(error([], ["MAAC_DATABASE_POOL_SIZE": "0"])?.setting.contains("MAAC_DATABASE_POOL_SIZE") == true)
+    #expect(
+      error([], ["MAAC_DATABASE_POOL_SIZE": "0"])?.setting.contains("MAAC_DATABASE_POOL_SIZE")
+        == true)
     #expect(error(["--log-level", "loud"])?.reason.contains("loud") == true)
     #expect(error(["--peer", "tags"])?.reason.contains("NAME=host:port") == true)
     #expect(error(["--listen"])?.reason == "needs a value")

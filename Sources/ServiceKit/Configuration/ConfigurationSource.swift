@@ -21,7 +21,8 @@ public struct ConfigurationSource: Sendable {
       }
       let body = argument.dropFirst(2)
       if let equals = body.firstIndex(of: "=") {
-        flags[String(body[..<equals]), default: []].append(String(body[body.index(after: equals)...]))
+        flags[String(body[..<equals]), default: []].append(
+          String(body[body.index(after: equals)...]))
       } else {
         let next = arguments.index(after: index)
         guard next < arguments.endIndex, !arguments[next].hasPrefix("--") else {
@@ -54,7 +55,8 @@ public struct ConfigurationSource: Sendable {
 
   /// Every value of a repeatable flag, plus the environment variable's comma-separated list.
   public func strings(_ setting: String) -> [String] {
-    let fromEnvironment = environment[Self.environmentName(of: setting)]?
+    let fromEnvironment =
+      environment[Self.environmentName(of: setting)]?
       .split(separator: ",").map(String.init) ?? []
     return fromEnvironment + (flags[setting] ?? [])
   }
@@ -73,7 +75,8 @@ public struct ConfigurationSource: Sendable {
     guard let value = Int(raw), range.contains(value) else {
       throw ConfigurationError(
         setting: Self.describe(setting),
-        reason: "must be a whole number in \(range.lowerBound)...\(range.upperBound), got \"\(raw)\""
+        reason:
+          "must be a whole number in \(range.lowerBound)...\(range.upperBound), got \"\(raw)\""
       )
     }
     return value

@@ -12,17 +12,26 @@ public struct PostgresErrorTranslator: ErrorTranslator {
     guard let error = error as? PostgresError else { return nil }
     switch error.kind {
     case .poolExhausted:
-      return RPCError(code: .resourceExhausted, message: "the service is at its database connection limit; retry shortly")
+      return RPCError(
+        code: .resourceExhausted,
+        message: "the service is at its database connection limit; retry shortly")
     case .connectionFailed, .connectionClosed, .poolClosed:
-      return RPCError(code: .unavailable, message: "the service's database is unreachable; retry shortly")
+      return RPCError(
+        code: .unavailable, message: "the service's database is unreachable; retry shortly")
     case .server where error.isRetryableTransactionFailure:
       return RPCError(code: .aborted, message: "the change conflicted with a concurrent one; retry")
     case .server where error.sqlState == .uniqueViolation:
-      return RPCError(code: .alreadyExists, message: "already exists (\(error.constraint ?? "unique constraint"))")
+      return RPCError(
+        code: .alreadyExists, message: "already exists (\(error.constraint ?? "unique constraint"))"
+      )
     case .server where error.sqlState == .foreignKeyViolation:
-      return RPCError(code: .failedPrecondition, message: "refers to something that does not exist (\(error.constraint ?? "foreign key"))")
+      return RPCError(
+        code: .failedPrecondition,
+        message: "refers to something that does not exist (\(error.constraint ?? "foreign key"))")
     case .server where error.sqlState == .checkViolation:
-      return RPCError(code: .invalidArgument, message: "a value is out of range (\(error.constraint ?? "check constraint"))")
+      return RPCError(
+        code: .invalidArgument,
+        message: "a value is out of range (\(error.constraint ?? "check constraint"))")
     default:
       return nil
     }

@@ -32,7 +32,9 @@ public struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
     }
   }
 
-  private static func response(_ status: HealthStatusRegistry.Status?) -> Grpc_Health_V1_HealthCheckResponse {
+  private static func response(_ status: HealthStatusRegistry.Status?)
+    -> Grpc_Health_V1_HealthCheckResponse
+  {
     var response = Grpc_Health_V1_HealthCheckResponse()
     switch status {
     case .serving: response.status = .serving

@@ -45,7 +45,8 @@ public final class HealthStatusRegistry: Sendable {
 
   /// The current status of `service` followed by every change, until the caller stops.
   public func watch(_ service: String) -> AsyncStream<Status?> {
-    let (stream, continuation) = AsyncStream<Status?>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    let (stream, continuation) = AsyncStream<Status?>.makeStream(
+      bufferingPolicy: .bufferingNewest(1))
     let id = state.withLock { state in
       let id = state.nextWatcher
       state.nextWatcher += 1

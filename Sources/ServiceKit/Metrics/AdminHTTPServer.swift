@@ -71,7 +71,9 @@ private final class AdminHTTPHandler: ChannelInboundHandler {
       if !keepAlive { headers.add(name: "connection", value: "close") }
       let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
       context.write(wrapOutboundOut(.head(head)), promise: nil)
-      context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+      context.write(
+        wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))),
+        promise: nil)
       let keepAlive = self.keepAlive
       context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
         if !keepAlive { context.close(promise: nil) }

@@ -42,9 +42,11 @@ public struct RPCMetrics: Sendable {
   }
 
   /// Sets a gauge, e.g. pool usage: `set(gauge: "db_pool_in_use", value: 3)`.
-  public func set(gauge name: String, help: String, value: Double, labels: [(String, String)] = []) {
+  public func set(gauge name: String, help: String, value: Double, labels: [(String, String)] = [])
+  {
     registry.makeGauge(
-      descriptor: MetricNameDescriptor(namespace: "maac", metricName: name, unitName: "", helpText: help),
+      descriptor: MetricNameDescriptor(
+        namespace: "maac", metricName: name, unitName: "", helpText: help),
       labels: labels
     ).set(value)
   }

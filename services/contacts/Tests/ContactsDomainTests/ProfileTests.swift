@@ -95,7 +95,8 @@ struct ProfileTests {
       try edit(.init(displayMobile: "0912345678"), ["display_mobile"]).requiresProfileAuthority)
     #expect(try edit(.init(displayEmail: "a@b.co"), ["display_email"]).requiresProfileAuthority)
     #expect(try edit(.init(connectID: "x"), ["connect_id"]).requiresProfileAuthority)
-    #expect(try edit(.init(), ["city"]).requiresProfileAuthority)  // a clear of a contact-level field
+    // A clear of a contact-level field.
+    #expect(try edit(.init(), ["city"]).requiresProfileAuthority)
     #expect(try !edit(.init(city: "Taipei"), ["city"]).requiresProfileAuthority)
     #expect(try !edit(.init(note: "n"), ["note"]).requiresProfileAuthority)
     #expect(try !edit(.init(), ["note"]).requiresProfileAuthority)  // note is entity-level

@@ -120,7 +120,8 @@ struct CoverageDayBoundaryTests {
   func dayEnd() throws {
     let taipei = try #require(TimeZone(identifier: "Asia/Taipei"))
     let day = try #require(CalendarDay("2026-12-01"))
-    #expect(day.start(in: taipei) == Date(timeIntervalSince1970: 1_796_054_400))  // 2026-11-30T16:00Z
+    // 2026-11-30T16:00Z
+    #expect(day.start(in: taipei) == Date(timeIntervalSince1970: 1_796_054_400))
     #expect(day.next.start(in: taipei).timeIntervalSince(day.start(in: taipei)) == 86_400)
     let utc = try #require(TimeZone(identifier: "UTC"))
     #expect(day.start(in: utc) == Date(timeIntervalSince1970: 1_796_083_200))
