@@ -126,6 +126,18 @@ public final class ServiceProcess: Sendable {
     }
   }
 
+  /// Follows admin center's `organization.updated` so ``organizationGate`` forgets a changed
+  /// organization at once (``OrganizationUpdatesFollower``); `nil` without a gate. Its cursor
+  /// is kept under consumer `<name>-organization-gate`, apart from any other follower of
+  /// admin center's stream the service runs.
+  public func organizationUpdatesFollower(pool: PostgresPool) -> OrganizationUpdatesFollower? {
+    guard let gate = organizationGate, let admin = try? client(forPeer: "admin") else {
+      return nil
+    }
+    return OrganizationUpdatesFollower(
+      consumer: "\(name)-organization-gate", gate: gate, admin: admin, pool: pool, logger: logger)
+  }
+
   /// The interceptors every service runs, outermost first: metrics see the final status,
   /// tenancy binds the caller before anything else runs, the known-organization check (when
   /// admin center is configured) refuses unknown tenants before any handler, errors are

@@ -70,6 +70,10 @@ public struct ContactsService: Sendable {
         LineNameSyncWorker(
           store: store, source: lineProfiles, settings: peers.lineNameSync, logger: process.logger))
     }
+    // §6.2: admin center's organization.updated refreshes the cached zone and status at once.
+    if let follower = process.organizationUpdatesFollower(pool: pool) {
+      workers.append(follower)
+    }
     background = workers
     tenancy = .organizationScoped(callerOnly: ["maac.contacts.v1.ContactsEvents"])
   }

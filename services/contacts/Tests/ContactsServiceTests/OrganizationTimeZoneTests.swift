@@ -211,4 +211,48 @@ struct OrganizationTimeZoneTests {
       }
     }
   }
+
+  @Test(
+    "§6.2, C10: admin center's organization.updated refreshes the cached zone at once: an age follows a changed time zone well before the gate's 60 s answer runs out"
+  )
+  func zoneChangeAppliesAtOnce() async throws {
+    try await AdminBeside.run(zones: ["Pacific/Kiritimati"]) { admin in
+      try await admin.withContacts { _, api in
+        try await Self.awayFromTheHour()
+        let org = admin.organizations[0]
+        let kiritimati = try #require(TimeZone(identifier: "Pacific/Kiritimati"))
+        let today = CalendarDate.today(in: kiritimati, now: Date())
+        // Today in Kiritimati, 28 years back (a leap year too: 29 February exists).
+        let birthday = try #require(
+          CalendarDate(year: today.year - 28, month: today.month, day: today.day))
+        // The gate's answer for the organization is fetched during the create: no older.
+        let firstLookup = ContinuousClock.now
+        let created = try await api.createLine(
+          1, org: org, channel: AdminBeside.channel(0),
+          fields: .with { $0.birthday = birthday.description })
+        #expect(created.age == 28)
+
+        try await withTestClient(to: admin.admin.address) { client in
+          var request = Maac_Admin_V1_UpdateOrganizationRequest()
+          request.organizationID = org
+          request.timezone = "Pacific/Pago_Pago"
+          request.updateMask = .init(protoPaths: ["timezone"])
+          _ = try await Maac_Admin_V1_AdminOps.Client(wrapping: client).updateOrganization(
+            request,
+            metadata: CallerContext(
+              organizationID: nil, userID: "system:ops-test", requestID: "zone-change"
+            ).metadata)
+        }
+        // Pago Pago is 25 hours behind Kiritimati: its day is earlier, the birthday not yet
+        // reached. Without the event the gate would answer Kiritimati until 60 s after the
+        // first lookup, so 45 s tell the two apart.
+        var age = created.age
+        while age != 27, ContinuousClock.now - firstLookup < .seconds(45) {
+          try await Task.sleep(for: .milliseconds(100))
+          age = try await api.get(created.id, org: org).age
+        }
+        #expect(age == 27, "the age is still counted in the old zone")
+      }
+    }
+  }
 }
