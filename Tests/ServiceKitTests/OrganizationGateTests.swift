@@ -51,10 +51,28 @@ struct OrganizationGateTests {
     #expect(try await gate.admit(1).id == 1)
     #expect(registry.lookups.withLock { $0 } == 3, "1 still cached after 3 s of a 60 s lifetime")
 
-    registry.reachable.withLock { $0 = false }
+    // An invalidated answer is asked for again at once, inside its lifetime.
+    registry.known.withLock { _ = $0.remove(1) }
     gate.invalidate(1)
-    // Nothing cached for 1 any more and admin is unreachable: refused as UNAVAILABLE, not let in.
-    await #expect { try await gate.admit(1) } throws: { ($0 as? RPCError)?.code == .unavailable }
+    await #expect { try await gate.admit(1) } throws: { ($0 as? RPCError)?.code == .notFound }
+    #expect(registry.lookups.withLock { $0 } == 4)
+  }
+
+  @Test(
+    "an invalidated known answer is asked for again, and still used while the registry is unreachable (an organization.updated replayed during an admin outage must not lock the organization out)"
+  )
+  func invalidatedAnswerSurvivesOutage() async throws {
+    let registry = ScriptedRegistry()
+    registry.known.withLock { $0 = [7] }
+    let gate = OrganizationGate(registry: registry)
+    #expect(try await gate.admit(7).id == 7)
+    registry.reachable.withLock { $0 = false }
+    gate.invalidate(7)
+    #expect(try await gate.admit(7).id == 7)
+    #expect(registry.lookups.withLock { $0 } == 2, "the invalidated answer was asked for again")
+    // Never answered: nothing to fall back on.
+    gate.invalidate(8)
+    await #expect { try await gate.admit(8) } throws: { ($0 as? RPCError)?.code == .unavailable }
   }
 
   @Test("an expired known answer is still used while the registry is unreachable")

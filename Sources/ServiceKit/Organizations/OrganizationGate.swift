@@ -18,6 +18,9 @@ public final class OrganizationGate: Sendable {
   private struct Entry {
     var organization: KnownOrganization?
     var fetchedAt: ContinuousClock.Instant
+    /// Set by ``invalidate(_:)``: ask admin center at the next call, but keep the answer as
+    /// the fallback while admin center cannot be reached.
+    var stale = false
   }
 
   /// - Parameter now: the clock the lifetimes are measured on (tests move it by hand).
@@ -51,16 +54,18 @@ public final class OrganizationGate: Sendable {
     return organization
   }
 
-  /// Forgets what is cached about `id` (e.g. on admin's `organization.updated`).
+  /// Makes the next call about `id` ask admin center again (e.g. on admin's
+  /// `organization.updated`). The answer held so far stays the fallback for when admin
+  /// center cannot be reached, as after its lifetime runs out.
   public func invalidate(_ id: Int64) {
-    _ = cache.withLock { $0.removeValue(forKey: id) }
+    cache.withLock { $0[id]?.stale = true }
   }
 
   private func lookUp(_ id: Int64) async throws(RPCError) -> KnownOrganization? {
     let cached = cache.withLock { $0[id] }
     if let cached {
       let lifetime = cached.organization == nil ? unknownLifetime : knownLifetime
-      if now() - cached.fetchedAt < lifetime { return cached.organization }
+      if !cached.stale, now() - cached.fetchedAt < lifetime { return cached.organization }
     }
     do {
       let organization = try await registry.organization(id: id)
