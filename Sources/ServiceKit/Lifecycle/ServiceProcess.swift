@@ -126,8 +126,8 @@ public final class ServiceProcess: Sendable {
     }
   }
 
-  /// Follows admin center's `organization.updated` so ``organizationGate`` forgets a changed
-  /// organization at once (``OrganizationUpdatesFollower``); `nil` without a gate. Its cursor
+  /// Follows admin center's `organization.updated` so ``organizationGate`` asks again about a
+  /// changed organization at once (``OrganizationUpdatesFollower``); `nil` without a gate. Its cursor
   /// is kept under consumer `<name>-organization-gate`, apart from any other follower of
   /// admin center's stream the service runs.
   public func organizationUpdatesFollower(pool: PostgresPool) -> OrganizationUpdatesFollower? {

@@ -6,9 +6,9 @@ import PostgresClient
 import ServiceLifecycle
 
 /// Keeps a service's ``OrganizationGate`` current: follows admin center's event stream for
-/// `organization.updated` and forgets what the gate holds about that organization, so a
-/// changed time zone, region or status applies at the next call rather than when the gate's
-/// 60 s answer runs out (contacts.md §6.2: "refresh cache").
+/// `organization.updated` and invalidates the gate's answer for that organization, so the
+/// next call asks admin center again and a changed time zone, region or status applies then
+/// rather than when the gate's 60 s answer runs out (contacts.md §6.2: "refresh cache").
 ///
 /// The cursor lives in the service's own `event_cursors` (one row, producer `admin`); an
 /// invalidation is idempotent, so a redelivered event costs one admin lookup at most. Admin

@@ -11,11 +11,11 @@ import ServiceKit
 /// fetches the organization from `AdminInternal/GetOrganization` (the same `timezone` that
 /// `GetOrganizationSettings` answers) for every call that names it and keeps it for 60 s, so
 /// a read costs no extra admin call; admin center's `organization.updated` makes the gate
-/// forget the organization at once (``ServiceKit/OrganizationUpdatesFollower``, §6.2), and
-/// the 60 s lifetime bounds a missed event. When admin center cannot be reached, the gate answers its last known value however
-/// old; with none, UNAVAILABLE `ORGANIZATION_UNCONFIRMED` — an age is never computed in a
-/// guessed zone. Only when admin center is not configured at all (single-service runs, tests
-/// without admin) is the zone UTC.
+/// ask again at once (``ServiceKit/OrganizationUpdatesFollower``, §6.2), and the 60 s
+/// lifetime bounds a missed event. When admin center cannot be reached, the gate answers its
+/// last known value however old; with none, UNAVAILABLE `ORGANIZATION_UNCONFIRMED` — an age
+/// is never computed in a guessed zone. Only when admin center is not configured at all
+/// (single-service runs, tests without admin) is the zone UTC.
 public struct OrganizationTimeZones: Sendable {
   let gate: OrganizationGate?
 
