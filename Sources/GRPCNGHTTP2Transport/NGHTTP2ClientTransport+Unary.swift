@@ -12,6 +12,10 @@ extension NGHTTP2ClientTransport {
   /// trailers; no connection → UNAVAILABLE (fails fast, no wait-for-ready); the deadline →
   /// DEADLINE_EXCEEDED with the stream reset; cancelling the calling task → CANCELLED.
   ///
+  /// `nonisolated(nonsending)`: it runs on the caller's executor (for the gateway, the event
+  /// loop its task prefers) with no executor hop at entry; it only posts to the connection and
+  /// waits for the answer.
+  ///
   /// - Parameters:
   ///   - descriptor: The method; its path is `/service/method`.
   ///   - metadata: Sent as request headers; reserved names (pseudo-headers, `content-type`,
@@ -19,7 +23,7 @@ extension NGHTTP2ClientTransport {
   ///   - message: The serialized request message.
   ///   - timeout: The deadline, sent as `grpc-timeout` and enforced on the connection's event
   ///     loop (one timer per connection for all its calls); `nil` for none.
-  public func unary(
+  nonisolated(nonsending) public func unary(
     descriptor: MethodDescriptor, metadata: Metadata, message: [UInt8], timeout: Duration?
   ) async throws -> NGHTTP2UnaryResponse {
     let deadline = timeout.map { timeout in
@@ -40,7 +44,7 @@ extension NGHTTP2ClientTransport {
     }
   }
 
-  private func unaryAttempt(
+  nonisolated(nonsending) private func unaryAttempt(
     descriptor: MethodDescriptor, metadata: Metadata, message: [UInt8],
     deadline: (at: NIODeadline, timeout: TimeAmount)?
   ) async throws -> NGHTTP2UnaryResponse {

@@ -283,7 +283,7 @@ public final class NGHTTP2ClientTransport: ClientTransport, Sendable {
   // MARK: Connection management
 
   /// A ready connection with a place reserved for one RPC (the caller releases it).
-  func readyConnection(waitForReady: Bool) async throws -> Connection {
+  nonisolated(nonsending) func readyConnection(waitForReady: Bool) async throws -> Connection {
     while true {
       enum Step {
         case use(Connection)

@@ -33,7 +33,9 @@ public struct OrganizationCheck: Sendable {
   }
 
   /// The HTTP refusal for a request of `organizationID`, or `nil` when it may go on.
-  public func refusal(for organizationID: Int64, style: ErrorStyle) async -> HTTPResult? {
+  nonisolated(nonsending) public func refusal(for organizationID: Int64, style: ErrorStyle) async
+    -> HTTPResult?
+  {
     do {
       try await gate.admit(organizationID)
       return nil
@@ -51,7 +53,7 @@ public struct OrganizationCheck: Sendable {
   }
 
   /// The same decision for the gRPC pass-through: the status to answer, or `nil`.
-  public func rpcRefusal(for organizationID: Int64) async -> RPCError? {
+  nonisolated(nonsending) public func rpcRefusal(for organizationID: Int64) async -> RPCError? {
     do {
       try await gate.admit(organizationID)
       return nil

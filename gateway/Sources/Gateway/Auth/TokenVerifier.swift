@@ -43,7 +43,9 @@ public actor TokenVerifier {
   }
 
   /// Verifies `token`, returning the identity it names.
-  public nonisolated func verify(_ token: String) async throws(TokenRejection) -> VerifiedIdentity {
+  public nonisolated(nonsending) func verify(_ token: String) async throws(TokenRejection)
+    -> VerifiedIdentity
+  {
     var token = token
     let digest = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
     let current = now()

@@ -24,7 +24,7 @@ enum ImportUpload {
 
   typealias Contacts = Maac_Contacts_V1_Contacts.Method
 
-  static func invoke(_ call: RouteCall) async throws -> HTTPResult {
+  nonisolated(nonsending) static func invoke(_ call: RouteCall) async throws -> HTTPResult {
     guard let stream = call.bodyStream else {
       throw HTTPInputError(field: "body", reason: "is required")
     }

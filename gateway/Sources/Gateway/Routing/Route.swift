@@ -21,7 +21,7 @@ public struct Route: Sendable {
   /// Whether a request body is read (JSON) or ignored (bodiless routes).
   public var acceptsBody: Bool
   /// Builds the RPC request from the HTTP request, calls it, renders the response.
-  var invoke: @Sendable (RouteCall) async throws -> HTTPResult
+  var invoke: nonisolated(nonsending) @Sendable (RouteCall) async throws -> HTTPResult
 
   /// The template with `{name}` parameters, as the OpenAPI document lists it.
   public var path: String { template.description }

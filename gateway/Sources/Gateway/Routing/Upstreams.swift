@@ -52,7 +52,9 @@ public final class Upstreams: Sendable {
 
   /// GQ6: the refusal for a token of `organizationID`, or `nil` when admin center knows the
   /// organization as active.
-  public func organizationRefusal(_ organizationID: Int64, style: ErrorStyle) async -> HTTPResult? {
+  nonisolated(nonsending) public func organizationRefusal(
+    _ organizationID: Int64, style: ErrorStyle
+  ) async -> HTTPResult? {
     guard let organizations else {
       return ErrorRenderer.result(
         .serviceUnavailable, style: style, code: "SERVICE_UNAVAILABLE",
@@ -63,7 +65,7 @@ public final class Upstreams: Sendable {
 
   /// GQ6 on the gRPC pass-through: throws the status for a token of an organization that
   /// admin center does not know as active.
-  public func admitOrganization(_ organizationID: Int64) async throws {
+  nonisolated(nonsending) public func admitOrganization(_ organizationID: Int64) async throws {
     guard let organizations else {
       throw RPCError(code: .unavailable, message: "Service unavailable")
     }
