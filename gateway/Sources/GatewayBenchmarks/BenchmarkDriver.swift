@@ -22,6 +22,8 @@ import SwiftProtobuf
 ///   instructions ÷ requests is the gateway's cost per request.
 /// - `GATEWAY_BENCH_GATEWAY_LOOPS=N`, `GATEWAY_BENCH_UPSTREAM_LOOPS=N`: event-loop threads of
 ///   that child (default: one per core).
+/// - `GATEWAY_BENCH_OPEN_LOOP=F,F,...`: the open-loop offered rates, as fractions of the
+///   direct 64-connection throughput just measured (default `0.5,0.25`).
 struct BenchmarkDriver {
   let slices: Int
   let concurrency = 64
@@ -29,6 +31,9 @@ struct BenchmarkDriver {
   /// What one path accumulated over its slices.
   struct PathFigures {
     var latencies: [Duration] = []
+    /// Each slice's own p99, in slice order: slice `i` of one path ran next to slice `i` of
+    /// the others, so their differences pair requests that met the same machine.
+    var sliceP99s: [Double] = []
     var seconds: Double = 0
     var generatorCPU: Double = 0
     var gatewayCPU: Double = 0
@@ -53,6 +58,8 @@ struct BenchmarkDriver {
     ).path
     let keys = DevelopmentKeys(state: state)
     let token = try await keys.mintToken(organizationID: 1, userID: "bench", roles: [])
+    let runStarted = ContinuousClock.now
+    let stolenAtStart = MachineCPU.stolenSeconds()
     let upstream = try BenchmarkChild.start(["upstream"], cpus: pins?[2], wrapper: [])
     defer { upstream.stop() }
     let wrapper =
@@ -73,16 +80,24 @@ struct BenchmarkDriver {
     }
     let clients = transports.map { GRPCClient(transport: $0) }
     var paths: [String: PathFigures] = [:]
-    var openLoop: [String: PathFigures] = [:]
-    var offeredRate: Double = 0
+    let fractions = try Self.openLoopFractions(environment["GATEWAY_BENCH_OPEN_LOOP"])
+    var openLoops: [(fraction: Double, offeredRate: Double, paths: [String: PathFigures])] = []
     try await withThrowingDiscardingTaskGroup { group in
       for client in clients { group.addTask { try await client.runConnections() } }
       let stubs = clients.map { Maac_Contacts_V1_Contacts.Client(wrapping: $0) }
+      // Opened once and kept from slice to slice, like the direct path's gRPC connections.
+      var loadConnections: [HTTPLoadConnection] = []
+      if only == nil || only == "gateway" {
+        for _ in 0..<concurrency {
+          loadConnections.append(
+            try await HTTPLoadConnection.connect(port: gateway.port, head: head))
+        }
+      }
       let names = ["gateway", "direct", "multiplexed", "lean"].filter { only == nil || only == $0 }
       let slice: (String, Duration) async throws -> [Duration] = { name, duration in
         switch name {
         case "gateway":
-          try await self.throughGateway(port: gateway.port, head: head, duration)
+          try await self.throughGateway(loadConnections, duration)
         case "direct": try await self.direct(stubs, duration)
         case "lean": try await self.lean(transports, duration)
         default: try await self.direct([stubs[0]], duration)
@@ -102,10 +117,11 @@ struct BenchmarkDriver {
         let started = ContinuousClock.now
         let latencies = try await run()
         let elapsed = ContinuousClock.now - started
-        // Let the slice's connections close before reading the CPU counters, so their
-        // teardown is charged to this path and not to the next slice's.
+        // Let the slice's last work settle (the gateway's replies to the direct path's last
+        // streams, timers) before reading the CPU counters, so it is charged to this path.
         try await Task.sleep(for: .milliseconds(200))
         figures.latencies += latencies
+        figures.sliceP99s.append(Self.microseconds(Self.percentile(latencies.sorted(), 0.99)))
         figures.seconds +=
           Double(elapsed.components.seconds)
           + Double(elapsed.components.attoseconds) / 1e18
@@ -120,23 +136,27 @@ struct BenchmarkDriver {
           paths[name] = figures
         }
       }
-      // Open loop (an additional figure beside the saturated one): the gateway and the direct
-      // path at the same fixed offered rate, half of what the direct path just achieved, so
-      // neither path is saturated and p99 shows the hop's latency rather than queueing.
+      // Open loop (beside the saturated figures): the gateway and the direct path at the same
+      // fixed offered rates, fractions of what the direct path just achieved, so p99 shows
+      // what the hop adds rather than the queue a saturated closed loop builds.
       if let direct = paths["direct"], direct.seconds > 0 {
-        offeredRate = Double(direct.latencies.count) / direct.seconds / 2
-        let interval = Duration.nanoseconds(Int64(Double(concurrency) / offeredRate * 1e9))
-        for _ in 0..<max(2, slices / 2) {
-          for name in ["gateway", "direct"] where names.contains(name) {
-            var figures = openLoop[name] ?? PathFigures()
-            try await measure(into: &figures) {
-              name == "gateway"
-                ? try await self.throughGateway(
-                  port: gateway.port, head: head, .seconds(1), interval: interval)
-                : try await self.direct(stubs, .seconds(1), interval: interval)
+        let directRate = Double(direct.latencies.count) / direct.seconds
+        for fraction in fractions {
+          let offeredRate = directRate * fraction
+          let interval = Duration.nanoseconds(Int64(Double(concurrency) / offeredRate * 1e9))
+          var figuresByPath: [String: PathFigures] = [:]
+          for _ in 0..<max(2, slices / 2) {
+            for name in ["gateway", "direct"] where names.contains(name) {
+              var figures = figuresByPath[name] ?? PathFigures()
+              try await measure(into: &figures) {
+                name == "gateway"
+                  ? try await self.throughGateway(loadConnections, .seconds(1), interval: interval)
+                  : try await self.direct(stubs, .seconds(1), interval: interval)
+              }
+              figuresByPath[name] = figures
             }
-            openLoop[name] = figures
           }
+          openLoops.append((fraction, offeredRate, figuresByPath))
         }
       }
       if callgrind {
@@ -145,33 +165,58 @@ struct BenchmarkDriver {
           "callgrind: gateway pid \(gateway.pid), counters since the warm-up dumped to /tmp/gw-callgrind.out.\(gateway.pid).*"
         )
       }
+      for connection in loadConnections { await connection.close() }
       for client in clients { client.beginGracefulShutdown() }
     }
     report(paths)
-    reportOpenLoop(openLoop, offeredRate: offeredRate)
+    if let start = stolenAtStart, let end = MachineCPU.stolenSeconds() {
+      let wall = ContinuousClock.now - runStarted
+      let capacity =
+        (Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
+        * Double(ProcessInfo.processInfo.activeProcessorCount)
+      print(
+        String(
+          format:
+            "host: %.1f s of CPU stolen by the hypervisor during the run (%.1f %% of this machine's CPU time)",
+          end - start, (end - start) / capacity * 100))
+    }
+    for openLoop in openLoops {
+      reportOpenLoop(openLoop.paths, fraction: openLoop.fraction, offeredRate: openLoop.offeredRate)
+    }
   }
 
-  /// One slice through the gateway: 64 keep-alive HTTP/1.1 connections, each sending its next
-  /// request when the previous one ended, or (open loop) one every `interval`, the connections'
-  /// schedules spread evenly over one interval.
+  /// The open-loop fractions of `GATEWAY_BENCH_OPEN_LOOP` (default 0.5 and 0.25).
+  static func openLoopFractions(_ setting: String?) throws -> [Double] {
+    guard let setting else { return [0.5, 0.25] }
+    let fractions = setting.split(separator: ",").map {
+      Double($0.trimmingCharacters(in: .whitespaces))
+    }
+    guard !fractions.isEmpty, fractions.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 1 }) else {
+      throw BenchmarkFailure(
+        description: "GATEWAY_BENCH_OPEN_LOOP must be fractions in (0, 1], e.g. 0.5,0.25")
+    }
+    return fractions.compactMap { $0 }
+  }
+
+  /// One slice through the gateway on the 64 keep-alive HTTP/1.1 `connections`, each sending
+  /// its next request when the previous one ended, or (open loop) one every `interval`, the
+  /// connections' schedules spread evenly over one interval.
   func throughGateway(
-    port: Int, head: HTTPRequestHead, _ duration: Duration, interval: Duration? = nil
+    _ connections: [HTTPLoadConnection], _ duration: Duration, interval: Duration? = nil
   ) async throws -> [Duration] {
     try await withThrowingTaskGroup(of: [Duration].self) { group in
       let now = NIODeadline.now()
       let deadline = now + .nanoseconds(Self.nanoseconds(duration))
-      for index in 0..<concurrency {
+      for (index, connection) in connections.enumerated() {
         let schedule = interval.map { interval in
           let step = Self.nanoseconds(interval)
           return HTTPLoadHandler.Schedule(
-            // The connection's set-up first: its first request is due 100 ms from now.
+            // First requests due from 100 ms on, as on the direct path.
             first: now + .milliseconds(100)
-              + .nanoseconds(step * Int64(index) / Int64(concurrency)),
+              + .nanoseconds(step * Int64(index) / Int64(connections.count)),
             interval: .nanoseconds(step))
         }
-        group.addTask {
-          try await runHTTPLoad(port: port, head: head, deadline: deadline, schedule: schedule)
-        }
+        group.addTask { try await connection.run(deadline: deadline, schedule: schedule) }
       }
       var all: [Duration] = []
       for try await part in group { all += part }
@@ -297,19 +342,40 @@ struct BenchmarkDriver {
             "gateway vs direct, %@: throughput %.0f %% (target >= 70 %%), added p99 %.0f µs (target < 500 µs), CPU per request %.1f vs %.1f µs (CPU-bound ceiling of the ratio when all share the cores: %.0f %%)",
           label, gateway.rate / direct.rate * 100, gateway.p99 - direct.p99, gateway.cpu,
           direct.cpu, direct.cpu / gateway.cpu * 100))
+      if let paired = Self.pairedDifference(gatewayPath, paths[name]) { print("  " + paired) }
     }
   }
 
+  /// The added p99 slice by slice: gateway slice `i` minus the other path's slice `i` (run
+  /// next to it), as median and range over the pairs. The pooled p99 above takes the worst
+  /// 1 % of all slices together, so one slice in which the host stalled this machine (steal,
+  /// a neighbour's burst) decides it for whichever path it hit; the median of paired
+  /// differences is what most adjacent slices agree on.
+  static func pairedDifference(_ gateway: PathFigures, _ other: PathFigures?) -> String? {
+    guard let other else { return nil }
+    let count = min(gateway.sliceP99s.count, other.sliceP99s.count)
+    guard count > 0 else { return nil }
+    let differences = (0..<count).map { gateway.sliceP99s[$0] - other.sliceP99s[$0] }.sorted()
+    let median =
+      count % 2 == 1
+      ? differences[count / 2] : (differences[count / 2 - 1] + differences[count / 2]) / 2
+    let below = differences.filter { $0 < 500 }.count
+    return String(
+      format:
+        "added p99 slice by slice (%d adjacent pairs): median %.0f µs, range %.0f to %.0f µs, %d of %d pairs under 500 µs",
+      count, median, differences.first!, differences.last!, below, count)
+  }
+
   /// The open-loop figures: same offered rate on both paths, below either's capacity.
-  func reportOpenLoop(_ paths: [String: PathFigures], offeredRate: Double) {
+  func reportOpenLoop(_ paths: [String: PathFigures], fraction: Double, offeredRate: Double) {
     guard let gateway = paths["gateway"], let direct = paths["direct"],
       !gateway.latencies.isEmpty, !direct.latencies.isEmpty
     else { return }
     print(
       String(
         format:
-          "open loop (additional figure, not saturated): %.0f req/s offered on each path (half the direct 64-connection throughput), 64 connections each, latency from each request's send",
-        offeredRate))
+          "open loop at %.0f %% of the direct 64-connection throughput: %.0f req/s offered on each path, 64 connections each, latency from each request's send",
+        fraction * 100, offeredRate))
     var p99s: [String: Double] = [:]
     for (name, figures) in [("gateway", gateway), ("direct", direct)] {
       let sorted = figures.latencies.sorted()
@@ -319,16 +385,18 @@ struct BenchmarkDriver {
       print(
         String(
           format:
-            "  %@: %.0f req/s achieved, p50 %.0f µs, p99 %.0f µs (%d requests); CPU per request: generator %.1f µs, gateway %.1f µs, upstream %.1f µs",
+            "  %@: %.0f req/s achieved, p50 %.0f µs, p99 %.0f µs (%d requests); CPU per request: generator %.1f µs, gateway %.1f µs, upstream %.1f µs; cores busy %.2f of 2",
           name == "gateway" ? "through gateway" : "direct gRPC (64 connections)",
           count / figures.seconds, Self.microseconds(Self.percentile(sorted, 0.5)), p99,
           sorted.count, figures.generatorCPU / count * 1e6, figures.gatewayCPU / count * 1e6,
-          figures.upstreamCPU / count * 1e6))
+          figures.upstreamCPU / count * 1e6,
+          (figures.generatorCPU + figures.gatewayCPU + figures.upstreamCPU) / figures.seconds))
     }
     print(
       String(
-        format: "  open loop: added p99 %.0f µs (target < 500 µs)",
+        format: "  open loop at %.0f %%: added p99 %.0f µs (target < 500 µs)", fraction * 100,
         p99s["gateway"]! - p99s["direct"]!))
+    if let paired = Self.pairedDifference(gateway, direct) { print("  " + paired) }
   }
 
   static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -2,10 +2,15 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// One keep-alive HTTP/1.1 load connection, driven entirely on its event loop: it sends the
-/// next request as soon as the previous response has ended, until the deadline, and records
-/// each latency. No task per request, so the load generator's own cost stays small next to
-/// the gateway's (the direct gRPC run uses the generated client, as a real caller does).
+/// One keep-alive HTTP/1.1 load connection, driven entirely on its event loop. During a slice
+/// it sends the next request as soon as the previous response has ended, until the slice's
+/// deadline, and records each latency. No task per request, so the load generator's own cost
+/// stays small next to the gateway's (the direct gRPC run uses the generated client, as a real
+/// caller does).
+///
+/// The connection stays open from slice to slice, as the direct path's gRPC connections do:
+/// connecting 64 connections at the start of every slice charged the gateway path with the
+/// accepts and pipeline set-up, and the slice's first requests with waiting behind them.
 ///
 /// Open loop (`schedule` set): requests are due every `interval` from `first` (sent at once
 /// when the previous response came after the due time). Latency is measured from the send, not
@@ -22,33 +27,44 @@ final class HTTPLoadHandler: ChannelInboundHandler {
     var interval: TimeAmount
   }
 
+  /// One slice of load on this connection.
+  struct Slice {
+    var deadline: NIODeadline
+    var schedule: Schedule?
+    var done: EventLoopPromise<[Duration]>
+  }
+
   private let head: HTTPRequestHead
-  private let deadline: NIODeadline
-  private let done: EventLoopPromise<[Duration]>
+  private var context: ChannelHandlerContext?
+  private var slice: Slice?
   private var latencies: [Duration] = []
   private var started = ContinuousClock.now
   private var failure: String?
-  private var schedule: Schedule?
 
-  init(
-    head: HTTPRequestHead, deadline: NIODeadline, schedule: Schedule? = nil,
-    done: EventLoopPromise<[Duration]>
-  ) {
+  init(head: HTTPRequestHead) {
     self.head = head
-    self.deadline = deadline
-    self.schedule = schedule
-    self.done = done
-    latencies.reserveCapacity(100_000)
   }
 
-  func channelActive(context: ChannelHandlerContext) {
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+  }
+
+  /// Starts a slice; called on the connection's event loop, when no slice is running.
+  func start(_ slice: Slice) {
+    guard let context, context.channel.isActive else {
+      slice.done.fail(LoadFailure(description: "connection closed before the slice"))
+      return
+    }
+    precondition(self.slice == nil, "a slice is already running")
+    self.slice = slice
+    latencies = []
+    latencies.reserveCapacity(100_000)
     sendWhenDue(context: context)
-    context.fireChannelActive()
   }
 
   /// Closed loop: at once. Open loop: at the next due time (at once when it has passed).
   private func sendWhenDue(context: ChannelHandlerContext) {
-    guard let schedule else {
+    guard let schedule = slice?.schedule else {
       send(context: context)
       return
     }
@@ -60,7 +76,7 @@ final class HTTPLoadHandler: ChannelInboundHandler {
         bound.value.0.send(context: bound.value.1)
       }
     }
-    self.schedule?.first = schedule.first + schedule.interval
+    slice?.schedule?.first = schedule.first + schedule.interval
   }
 
   private func send(context: ChannelHandlerContext) {
@@ -77,24 +93,28 @@ final class HTTPLoadHandler: ChannelInboundHandler {
       break
     case .end:
       latencies.append(ContinuousClock.now - started)
+      guard let slice else { return }
       if let failure {
-        done.fail(LoadFailure(description: failure))
+        self.slice = nil
+        slice.done.fail(LoadFailure(description: failure))
         context.close(promise: nil)
-      } else if NIODeadline.now() < deadline {
+      } else if NIODeadline.now() < slice.deadline {
         sendWhenDue(context: context)
       } else {
-        done.succeed(latencies)
-        context.close(promise: nil)
+        self.slice = nil
+        slice.done.succeed(latencies)
       }
     }
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    done.fail(LoadFailure(description: "connection closed early"))
+    slice?.done.fail(LoadFailure(description: "connection closed early"))
+    slice = nil
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
-    done.fail(error)
+    slice?.done.fail(error)
+    slice = nil
     context.close(promise: nil)
   }
 }
@@ -103,23 +123,43 @@ struct LoadFailure: Error, CustomStringConvertible {
   var description: String
 }
 
-/// Runs one load connection to `port` until `deadline` (open loop with `schedule`); returns
-/// its latencies.
-func runHTTPLoad(
-  port: Int, head: HTTPRequestHead, deadline: NIODeadline,
-  schedule: HTTPLoadHandler.Schedule? = nil
-) async throws -> [Duration] {
-  let loop = MultiThreadedEventLoopGroup.singleton.next()
-  let done = loop.makePromise(of: [Duration].self)
-  _ = try await ClientBootstrap(group: loop)
-    .channelOption(.socketOption(.tcp_nodelay), value: 1)
-    .channelInitializer { channel in
-      channel.eventLoop.makeCompletedFuture {
-        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-        try channel.pipeline.syncOperations.addHandler(
-          HTTPLoadHandler(head: head, deadline: deadline, schedule: schedule, done: done))
+/// A connection to the gateway that runs ``HTTPLoadHandler`` slices until closed.
+struct HTTPLoadConnection: Sendable {
+  let channel: any Channel
+  private let handler: NIOLoopBound<HTTPLoadHandler>
+
+  /// Connects to `port` on 127.0.0.1; every request of every slice is `head`.
+  static func connect(port: Int, head: HTTPRequestHead) async throws -> HTTPLoadConnection {
+    let loop = MultiThreadedEventLoopGroup.singleton.next()
+    let channel = try await ClientBootstrap(group: loop)
+      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHTTPClientHandlers()
+          try channel.pipeline.syncOperations.addHandler(HTTPLoadHandler(head: head))
+        }
       }
-    }
-    .connect(host: "127.0.0.1", port: port).get()
-  return try await done.futureResult.get()
+      .connect(host: "127.0.0.1", port: port).get()
+    let handler = try await channel.eventLoop.submit {
+      NIOLoopBound(
+        try channel.pipeline.syncOperations.handler(type: HTTPLoadHandler.self),
+        eventLoop: channel.eventLoop)
+    }.get()
+    return HTTPLoadConnection(channel: channel, handler: handler)
+  }
+
+  /// Runs one slice until `deadline` (open loop with `schedule`); returns its latencies.
+  func run(deadline: NIODeadline, schedule: HTTPLoadHandler.Schedule?) async throws -> [Duration] {
+    let loop = channel.eventLoop
+    let handler = self.handler
+    return try await loop.flatSubmit {
+      let done = loop.makePromise(of: [Duration].self)
+      handler.value.start(.init(deadline: deadline, schedule: schedule, done: done))
+      return done.futureResult
+    }.get()
+  }
+
+  func close() async {
+    try? await channel.close()
+  }
 }
