@@ -110,13 +110,13 @@ struct LeanUnaryTests {
   func deadlinesOnOneConnection() async throws {
     let observations = ServerObservations()
     try await Self.withTransport(observations: observations) { transport, _ in
-      // Answered calls stay queued ahead of later ones with the same timeout (3 s, as the pair
+      // Answered calls stay queued ahead of later ones with the same timeout (6 s, as the pair
       // below): they must not hold the timer back. Their own outcome is not the point (a full
       // parallel test run can stall this process for seconds), only that they are queued.
       for index in 0..<5 {
         _ = try? await transport.unary(
           descriptor: EchoService.method("Get"), metadata: [:], message: [UInt8(index)],
-          timeout: .seconds(3))
+          timeout: .seconds(6))
       }
       // A long deadline is armed first, then a shorter one: the shorter must fire first.
       let long = Task {
@@ -137,29 +137,32 @@ struct LeanUnaryTests {
       #expect(waited >= .milliseconds(300))
       #expect(waited < .seconds(20), "the 300 ms deadline fired on time, not with the 60 s one")
       // Two calls with the same timeout, one after the other: each ends at its own deadline.
+      // 3 s apart, so the first's end may be seen up to 3 s late (a full parallel test run on
+      // two cores can stall this process for over a second) and still tell the deadlines
+      // apart.
       let first = Task { () async -> (RPCError?, ContinuousClock.Instant) in
         do {
           _ = try await transport.unary(
             descriptor: EchoService.method("Sleep"), metadata: [:], message: [],
-            timeout: .seconds(3))
+            timeout: .seconds(6))
           return (nil, .now)
         } catch {
           return (error as? RPCError, .now)
         }
       }
-      try await Task.sleep(for: .milliseconds(1500))
+      try await Task.sleep(for: .seconds(3))
       let secondStarted = ContinuousClock.now
       let second = await #expect(throws: RPCError.self) {
         try await transport.unary(
           descriptor: EchoService.method("Sleep"), metadata: [:], message: [],
-          timeout: .seconds(3))
+          timeout: .seconds(6))
       }
       #expect(second?.code == .deadlineExceeded)
-      #expect(ContinuousClock.now - secondStarted >= .seconds(3))
+      #expect(ContinuousClock.now - secondStarted >= .seconds(6))
       let (firstError, firstEnded) = await first.value
       #expect(firstError?.code == .deadlineExceeded)
       #expect(
-        firstEnded < secondStarted + .seconds(3),
+        firstEnded < secondStarted + .seconds(6),
         "the first call expired at its own deadline, before the second's was due")
       // The long call is still waiting: its deadline was not fired by the others'.
       #expect(try await observations.eventually { $0.cancelledCount == 3 })
