@@ -31,8 +31,9 @@ struct BenchmarkDriver {
   /// What one path accumulated over its slices.
   struct PathFigures {
     var latencies: [Duration] = []
-    /// Each slice's own p99, in slice order: slice `i` of one path ran next to slice `i` of
-    /// the others, so their differences pair requests that met the same machine.
+    /// Each slice's own p99, in slice order: slice `i` of every path ran in round `i` (the
+    /// paths take turns, the gateway first), so their differences pair requests that met
+    /// nearly the same machine.
     var sliceP99s: [Double] = []
     var seconds: Double = 0
     var generatorCPU: Double = 0
@@ -346,11 +347,12 @@ struct BenchmarkDriver {
     }
   }
 
-  /// The added p99 slice by slice: gateway slice `i` minus the other path's slice `i` (run
-  /// next to it), as median and range over the pairs. The pooled p99 above takes the worst
+  /// The added p99 slice by slice: gateway slice `i` minus the other path's slice `i` (the
+  /// same round; for the direct path, the very next slice), as median and range over the
+  /// pairs. The pooled p99 above takes the worst
   /// 1 % of all slices together, so one slice in which the host stalled this machine (steal,
   /// a neighbour's burst) decides it for whichever path it hit; the median of paired
-  /// differences is what most adjacent slices agree on.
+  /// differences is what most rounds agree on.
   static func pairedDifference(_ gateway: PathFigures, _ other: PathFigures?) -> String? {
     guard let other else { return nil }
     let count = min(gateway.sliceP99s.count, other.sliceP99s.count)
@@ -362,7 +364,7 @@ struct BenchmarkDriver {
     let below = differences.filter { $0 < 500 }.count
     return String(
       format:
-        "added p99 slice by slice (%d adjacent pairs): median %.0f µs, range %.0f to %.0f µs, %d of %d pairs under 500 µs",
+        "added p99 slice by slice (%d pairs, one per round): median %.0f µs, range %.0f to %.0f µs, %d of %d pairs under 500 µs",
       count, median, differences.first!, differences.last!, below, count)
   }
 
