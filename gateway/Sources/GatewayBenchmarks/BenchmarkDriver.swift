@@ -121,14 +121,14 @@ struct BenchmarkDriver {
         // Let the slice's last work settle (the gateway's replies to the direct path's last
         // streams, timers) before reading the CPU counters, so it is charged to this path.
         try await Task.sleep(for: .milliseconds(200))
-        figures.latencies += latencies
-        figures.sliceP99s.append(Self.microseconds(Self.percentile(latencies.sorted(), 0.99)))
-        figures.seconds +=
-          Double(elapsed.components.seconds)
-          + Double(elapsed.components.attoseconds) / 1e18
         figures.generatorCPU += ProcessCPU.ownSeconds() - before.0
         figures.gatewayCPU += ProcessCPU.seconds(of: gateway.pid) - before.1
         figures.upstreamCPU += ProcessCPU.seconds(of: upstream.pid) - before.2
+        // The driver's own bookkeeping after the CPU readings, so it is not charged to the
+        // load generator's CPU per request.
+        figures.latencies += latencies
+        figures.sliceP99s.append(Self.microseconds(Self.percentile(latencies.sorted(), 0.99)))
+        figures.seconds += Self.microseconds(elapsed) / 1e6
       }
       for _ in 0..<slices {
         for name in names {
@@ -171,9 +171,8 @@ struct BenchmarkDriver {
     }
     report(paths)
     if let start = stolenAtStart, let end = MachineCPU.stolenSeconds() {
-      let wall = ContinuousClock.now - runStarted
       let capacity =
-        (Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
+        Self.microseconds(ContinuousClock.now - runStarted) / 1e6
         * Double(ProcessInfo.processInfo.activeProcessorCount)
       print(
         String(
@@ -349,10 +348,9 @@ struct BenchmarkDriver {
 
   /// The added p99 slice by slice: gateway slice `i` minus the other path's slice `i` (the
   /// same round; for the direct path, the very next slice), as median and range over the
-  /// pairs. The pooled p99 above takes the worst
-  /// 1 % of all slices together, so one slice in which the host stalled this machine (steal,
-  /// a neighbour's burst) decides it for whichever path it hit; the median of paired
-  /// differences is what most rounds agree on.
+  /// pairs. The pooled p99 above takes the worst 1 % of all slices together, so one slice in
+  /// which the host stalled this machine (steal, a neighbour's burst) decides it for whichever
+  /// path it hit; the median of paired differences is what most rounds agree on.
   static func pairedDifference(_ gateway: PathFigures, _ other: PathFigures?) -> String? {
     guard let other else { return nil }
     let count = min(gateway.sliceP99s.count, other.sliceP99s.count)
@@ -387,12 +385,13 @@ struct BenchmarkDriver {
       print(
         String(
           format:
-            "  %@: %.0f req/s achieved, p50 %.0f µs, p99 %.0f µs (%d requests); CPU per request: generator %.1f µs, gateway %.1f µs, upstream %.1f µs; cores busy %.2f of 2",
+            "  %@: %.0f req/s achieved, p50 %.0f µs, p99 %.0f µs (%d requests); CPU per request: generator %.1f µs, gateway %.1f µs, upstream %.1f µs; cores busy %.2f of %d",
           name == "gateway" ? "through gateway" : "direct gRPC (64 connections)",
           count / figures.seconds, Self.microseconds(Self.percentile(sorted, 0.5)), p99,
           sorted.count, figures.generatorCPU / count * 1e6, figures.gatewayCPU / count * 1e6,
           figures.upstreamCPU / count * 1e6,
-          (figures.generatorCPU + figures.gatewayCPU + figures.upstreamCPU) / figures.seconds))
+          (figures.generatorCPU + figures.gatewayCPU + figures.upstreamCPU) / figures.seconds,
+          ProcessInfo.processInfo.activeProcessorCount))
     }
     print(
       String(
