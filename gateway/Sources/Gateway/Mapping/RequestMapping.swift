@@ -67,6 +67,39 @@ public struct RequestMapping: Sendable {
   )
     throws(HTTPInputError) -> Data
   {
+    let (object, bodyParsed) = try self.object(
+      body: bytes, path: path, query: query, repeatedQuery: repeatedQuery)
+    return try encodeJSON(object, bodyParsed: bodyParsed)
+  }
+
+  /// The request, encoded.
+  enum EncodedRequest {
+    /// Protobuf wire bytes, written by a ``ProtoRequestEncoder``.
+    case binary([UInt8])
+    /// Proto3 JSON, for swift-protobuf to decode.
+    case json(Data)
+  }
+
+  /// The request as wire bytes when `encoder` can write it directly (bodiless, top-level
+  /// scalars), else as proto3 JSON.
+  func encoded(
+    body bytes: [UInt8], path: [String: String], query: [(String, String)],
+    repeatedQuery: Set<String>, encoder: ProtoRequestEncoder?
+  ) throws(HTTPInputError) -> EncodedRequest {
+    let (object, bodyParsed) = try self.object(
+      body: bytes, path: path, query: query, repeatedQuery: repeatedQuery)
+    if !bodyParsed, constants.isEmpty, let binary = encoder?.encode(object) {
+      return .binary(binary)
+    }
+    return .json(try encodeJSON(object, bodyParsed: bodyParsed))
+  }
+
+  /// The request's fields by name, merged from the body, query and path, with enum values
+  /// already mapped to proto names; `bodyParsed` says whether a client body is in it.
+  private func object(
+    body bytes: [UInt8], path: [String: String], query: [(String, String)],
+    repeatedQuery: Set<String>
+  ) throws(HTTPInputError) -> (object: [String: Any], bodyParsed: Bool) {
     var object: [String: Any] = [:]
     var bodyParsed = false
     if case .none = body {
@@ -153,6 +186,12 @@ public struct RequestMapping: Sendable {
         in: &object, path: path.split(separator: ".").map(String.init)[...],
         fullPath: path, mapping)
     }
+    return (object, bodyParsed)
+  }
+
+  private func encodeJSON(_ object: [String: Any], bodyParsed: Bool) throws(HTTPInputError)
+    -> Data
+  {
     // Without a body every value is one the gateway made (strings, booleans, arrays of them).
     if !bodyParsed, constants.isEmpty, let bytes = ScalarJSONWriter.write(object) {
       return Data(bytes)

@@ -1,6 +1,7 @@
 import GRPCCore
 import GRPCNGHTTP2Transport
 import NIOHTTP1
+import SwiftProtobuf
 
 /// One row of the route table: an HTTP method and path template bound to one service RPC and
 /// its request/response mapping (`gateway.md` §5).
@@ -20,6 +21,9 @@ public struct Route: Sendable {
   public var timeout: Duration
   /// Whether a request body is read (JSON) or ignored (bodiless routes).
   public var acceptsBody: Bool
+  /// The RPC's request and reply types, for a unary route.
+  var requestType: (any SwiftProtobuf.Message.Type)? = nil
+  var responseType: (any SwiftProtobuf.Message.Type)? = nil
   /// Builds the RPC request from the HTTP request, calls it, renders the response.
   var invoke: nonisolated(nonsending) @Sendable (RouteCall) async throws -> HTTPResult
 

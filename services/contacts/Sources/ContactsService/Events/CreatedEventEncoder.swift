@@ -1,6 +1,7 @@
 import ContactsDomain
 import Foundation
 import MAACContracts
+import ServiceKit
 import SwiftProtobuf
 
 /// Serializes the `contact.created` payloads of many contacts that share one cause and one
@@ -64,34 +65,5 @@ struct CreatedEventEncoder: Sendable {
       ProtobufWire.appendLengthDelimited(change, field: Self.changesField, to: &bytes)
     }
     return Data(bytes)
-  }
-}
-
-/// The protobuf wire format's length-delimited fields, for ``CreatedEventEncoder``.
-enum ProtobufWire {
-  static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-    var rest = value
-    while rest >= 0x80 {
-      bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-      rest >>= 7
-    }
-    bytes.append(UInt8(rest))
-  }
-
-  /// Field `field` with wire type 2 (LEN) holding `payload`.
-  static func appendLengthDelimited(_ payload: [UInt8], field: Int, to bytes: inout [UInt8]) {
-    appendVarint(UInt64(field << 3 | 2), to: &bytes)
-    appendVarint(UInt64(payload.count), to: &bytes)
-    bytes += payload
-  }
-
-  /// A `string` field: its UTF-8 bytes, length-delimited.
-  static func appendString(_ value: String, field: Int, to bytes: inout [UInt8]) {
-    appendVarint(UInt64(field << 3 | 2), to: &bytes)
-    var value = value
-    value.withUTF8 { utf8 in
-      appendVarint(UInt64(utf8.count), to: &bytes)
-      bytes.append(contentsOf: utf8)
-    }
   }
 }
