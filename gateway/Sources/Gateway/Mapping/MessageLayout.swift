@@ -9,9 +9,8 @@ struct MessageLayout: Sendable {
   var fields: [FieldLayout]
   var oneofCount: Int
   var customJSON: CustomJSON?
-  /// Whether the transcoder can write this message and every message it contains (a field of
-  /// type `google.protobuf.NullValue` or a group cannot be, nor nesting deeper than
-  /// swift-protobuf's recursion limit).
+  /// Whether the transcoder can write this message and every message it contains: not when one
+  /// has a group or a `google.protobuf.NullValue` field, or comes from a proto2 file.
   var isSupported = true
 }
 
