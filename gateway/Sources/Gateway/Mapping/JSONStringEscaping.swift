@@ -1,10 +1,8 @@
 /// JSON strings and base64 as swift-protobuf's `JSONEncoder` writes them, for
-/// ``ProtoJSONTranscoder``: the same escapes (`\b \t \n \f \r \" \\`, `\u00XX` with upper-case
+/// ``ProtoJSONTranscoder`` (and the strings of ``ScalarJSONWriter``): the same escapes (`\b \t \n \f \r \" \\`, `\u00XX` with upper-case
 /// hex digits for the other C0 controls, DEL and the C1 controls), the same UTF-8 validation
 /// (Swift's UTF-8 parser, which swift-protobuf's decoder uses), standard padded base64.
 enum JSONStringEscaping {
-  struct InvalidUTF8: Error {}
-
   private static let hexDigits = Array("0123456789ABCDEF".utf8)
   private static let base64Digits = Array(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -14,6 +12,16 @@ enum JSONStringEscaping {
     _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], invalid: @autoclosure () -> E
   ) throws(E) {
     if bytes.contains(where: { $0 >= 0x80 }), !isValidUTF8(bytes) { throw invalid() }
+    appendEscaped(bytes, to: &out)
+  }
+
+  /// Appends `string` (always valid UTF-8) as a quoted JSON string.
+  static func appendQuoted(_ string: String, to out: inout [UInt8]) {
+    var string = string
+    string.withUTF8 { appendEscaped($0, to: &out) }
+  }
+
+  private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var index = 0
     while index < bytes.count {

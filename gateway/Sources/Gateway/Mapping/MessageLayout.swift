@@ -7,7 +7,6 @@ struct MessageLayout: Sendable {
 
   var fullName: String
   var fields: [FieldLayout]
-  var oneofCount: Int
   var customJSON: CustomJSON?
   /// Whether the transcoder can write this message and every message it contains: not when one
   /// has a group or a `google.protobuf.NullValue` field, or comes from a proto2 file.

@@ -44,47 +44,44 @@ struct ProtoRequestEncoder: Sendable {
 
   /// Appends one value of `field` with its tag (unpacked: every parser takes both forms).
   private func append(_ value: Any, as field: FieldLayout, to out: inout [UInt8]) -> Bool {
-    switch (field.kind, value) {
-    case (.string, let string as String):
+    if field.kind == .string, let string = value as? String {
       ProtobufWire.appendString(string, field: field.number, to: &out)
-    case (.bool, let bool as Bool):
-      ProtobufWire.appendTag(field: field.number, wireType: 0, to: &out)
-      out.append(bool ? 1 : 0)
-    case (.enumeration(let type), let name as String):
-      guard let number = schema.enums[type].numbers[name] else { return false }
-      ProtobufWire.appendTag(field: field.number, wireType: 0, to: &out)
-      ProtobufWire.appendVarint(UInt64(bitPattern: Int64(number)), to: &out)
-    case (.int64, let text as String):
-      guard let number = Self.canonicalInteger(text).flatMap({ Int64($0) }) else { return false }
-      ProtobufWire.appendTag(field: field.number, wireType: 0, to: &out)
-      ProtobufWire.appendVarint(UInt64(bitPattern: number), to: &out)
-    case (.int32, let text as String):
-      guard let number = Self.canonicalInteger(text).flatMap({ Int32($0) }) else { return false }
-      ProtobufWire.appendTag(field: field.number, wireType: 0, to: &out)
-      ProtobufWire.appendVarint(UInt64(bitPattern: Int64(number)), to: &out)
-    case (.uint64, let text as String):
-      guard let number = Self.canonicalInteger(text).flatMap({ UInt64($0) }) else { return false }
-      ProtobufWire.appendTag(field: field.number, wireType: 0, to: &out)
-      ProtobufWire.appendVarint(number, to: &out)
-    case (.uint32, let text as String):
-      guard let number = Self.canonicalInteger(text).flatMap({ UInt32($0) }) else { return false }
-      ProtobufWire.appendTag(field: field.number, wireType: 0, to: &out)
-      ProtobufWire.appendVarint(UInt64(number), to: &out)
-    default:
-      // sint, fixed, floating point, bytes and message fields, and any value of another type.
-      return false
+      return true
     }
+    guard let varint = varint(value, as: field.kind) else { return false }
+    ProtobufWire.appendTag(field: field.number, wireType: 0, to: &out)
+    ProtobufWire.appendVarint(varint, to: &out)
     return true
   }
 
-  /// `text` when it is a canonical decimal integer (`-?(0|[1-9][0-9]*)`, not `-0`).
-  private static func canonicalInteger(_ text: String) -> String? {
+  /// The varint of a bool, an enum name or a canonical decimal integer of its field's range;
+  /// `nil` for sint, fixed, floating point, bytes and message fields, and any other value.
+  private func varint(_ value: Any, as kind: FieldLayout.Kind) -> UInt64? {
+    switch (kind, value) {
+    case (.bool, let bool as Bool):
+      return bool ? 1 : 0
+    case (.enumeration(let type), let name as String):
+      return schema.enums[type].numbers[name].map { UInt64(bitPattern: Int64($0)) }
+    case (_, let text as String) where Self.isCanonicalInteger(text):
+      switch kind {
+      case .int64: return Int64(text).map { UInt64(bitPattern: $0) }
+      case .int32: return Int32(text).map { UInt64(bitPattern: Int64($0)) }
+      case .uint64: return UInt64(text)
+      case .uint32: return UInt32(text).map { UInt64($0) }
+      default: return nil
+      }
+    default:
+      return nil
+    }
+  }
+
+  /// Whether `text` is a canonical decimal integer (`-?(0|[1-9][0-9]*)`, not `-0`).
+  private static func isCanonicalInteger(_ text: String) -> Bool {
     var digits = text.utf8[...]
     if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
     guard let first = digits.first, digits.count <= 20,
-      digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-      first != UInt8(ascii: "0") || (digits.count == 1 && text.utf8.count == 1)
-    else { return nil }
-    return text
+      digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+    else { return false }
+    return first != UInt8(ascii: "0") || (digits.count == 1 && text.utf8.count == 1)
   }
 }

@@ -116,7 +116,6 @@ struct ProtoSchema: Sendable {
       messages.append(
         MessageLayout(
           fullName: String(item.name.dropFirst()), fields: fields,
-          oneofCount: item.descriptor.oneofDecl.count,
           customJSON: Self.wellKnownJSON[String(item.name.dropFirst())]))
     }
     // A message is unsupported when it, or any message it contains, is.

@@ -11,7 +11,7 @@ enum ScalarJSONWriter {
     for (key, value) in object {
       if !first { out.append(UInt8(ascii: ",")) }
       first = false
-      appendString(key, to: &out)
+      JSONStringEscaping.appendQuoted(key, to: &out)
       out.append(UInt8(ascii: ":"))
       guard append(value, to: &out) else { return nil }
     }
@@ -22,7 +22,7 @@ enum ScalarJSONWriter {
   private static func append(_ value: Any, to out: inout [UInt8]) -> Bool {
     switch value {
     case let string as String:
-      appendString(string, to: &out)
+      JSONStringEscaping.appendQuoted(string, to: &out)
     case let bool as Bool:
       out.append(contentsOf: (bool ? "true" : "false").utf8)
     case let array as [Any]:
@@ -36,22 +36,5 @@ enum ScalarJSONWriter {
       return false
     }
     return true
-  }
-
-  private static func appendString(_ string: String, to out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
-    for byte in string.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-      case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-      case 0..<0x20:
-        let hex = Array("0123456789abcdef".utf8)
-        out.append(contentsOf: #"\u00"#.utf8)
-        out.append(hex[Int(byte >> 4)])
-        out.append(hex[Int(byte & 0xF)])
-      default: out.append(byte)
-      }
-    }
-    out.append(UInt8(ascii: "\""))
   }
 }
